@@ -1,0 +1,31 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { Logger } from '../logger.js';
+
+/**
+ * One Mongoose connection for the app. `autoCreate: false` because the in-memory server has no
+ * `create` command (collections come into being on first insert); indexes are created explicitly.
+ */
+export async function connectDatabase(
+  uri: string,
+  dbName: string,
+  logger: Logger,
+  /** Observability hook: sees every command sent (tests count writes per story with it). */
+  onCommand?: (commandName: string, command: Record<string, unknown>) => void,
+): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, {
+    dbName,
+    autoCreate: false,
+    autoIndex: false,
+    serverSelectionTimeoutMS: 10_000,
+    monitorCommands: onCommand !== undefined,
+  });
+  if (onCommand) connection.getClient().on('commandStarted', (e) => onCommand(e.commandName, e.command as Record<string, unknown>));
+  connection.on('disconnected', () => logger.warn('database disconnected'));
+  connection.on('reconnected', () => logger.info('database reconnected'));
+  await connection.asPromise();
+  return connection;
+}
+
+export function isConnected(connection: Connection): boolean {
+  return connection.readyState === mongoose.ConnectionStates.connected;
+}

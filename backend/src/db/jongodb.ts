@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { freePort } from '../shared/free-port.js';
+
+export interface RunningDatabase {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+const PACKAGE = '@jongodb/memory-server-bin-linux-x64-gnu';
+
+/** Path of the registry-shipped in-memory MongoDB-wire server, or undefined on platforms it does not ship for. */
+export function jongodbBinary(): string | undefined {
+  try {
+    const pkg = createRequire(import.meta.url).resolve(`${PACKAGE}/package.json`);
+    const bin = join(dirname(pkg), 'bin', 'jongodb');
+    return existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts jongodb on a free loopback port and resolves once it prints `JONGODB_URI=...`.
+ * The URI it prints names a `test` database; callers pick their own database name.
+ */
+export async function startJongodb(options: { port?: number; startTimeoutMs?: number } = {}): Promise<RunningDatabase> {
+  const bin = jongodbBinary();
+  if (!bin) throw new Error(`${PACKAGE} is not installed (it ships for linux-x64 glibc only); set MONGODB_URI instead`);
+  const port = options.port ?? (await freePort());
+  const child = spawn(bin, ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const uri = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`jongodb did not start within ${options.startTimeoutMs ?? 15_000} ms: ${output.slice(-500)}`));
+    }, options.startTimeoutMs ?? 15_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /JONGODB_URI=(\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`jongodb exited before it was ready (code ${code}, signal ${signal}): ${output.slice(-500)}`));
+    });
+  });
+  // Keep draining its output so a chatty server never blocks on a full pipe.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return { uri: `mongodb://127.0.0.1:${port}/`, stop: () => stopChild(child) };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,58 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { StoryLimits } from '@storyflow/contracts';
+import type { Logger } from '../logger.js';
+import type { StoryService } from '../stories/story.service.js';
+import { storyRoutes } from '../stories/story.routes.js';
+import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { spaRoutes } from './spa.js';
+import { systemRoutes, type SystemState } from './system.routes.js';
+
+export interface AppDeps {
+  stories: StoryService;
+  system: SystemState;
+  logger: Logger;
+  limits: StoryLimits;
+  bodyLimit: string;
+  staticDir: string;
+  /** False while shutting down: new requests get 503. */
+  accepting: () => boolean;
+}
+
+/** The express app alone (no network server), so tests can drive it in-process. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+      // One short line per request; client mistakes are not server errors.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+    }),
+  );
+  app.use((req, _res, next) => {
+    next(deps.accepting() || req.path === '/api/health' ? undefined : new ApiError(503, 'unavailable', 'Server is shutting down'));
+  });
+
+  const api = express.Router();
+  // The original client is served from another origin.
+  api.use(cors());
+  // strict: false so a JSON null/string reaches validation, which says what the body must be.
+  api.use(express.json({ limit: deps.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
+  api.use(systemRoutes(deps.system));
+  api.use(storyRoutes(deps.stories, deps.limits));
+  api.use(notFoundHandler);
+  app.use('/api', api);
+
+  app.use(spaRoutes(deps.staticDir));
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

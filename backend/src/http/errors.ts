@@ -1,0 +1,62 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ApiErrorBody, ApiErrorCode, ApiErrorDetail } from '@storyflow/contracts';
+import type { ZodError } from 'zod';
+import type { Logger } from '../logger.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details: ApiErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message: string) {
+    super(404, 'not_found', message);
+  }
+}
+
+export function validationError(error: ZodError, where: 'body' | 'query'): ApiError {
+  const details = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
+  return new ApiError(400, 'validation_failed', `Invalid request ${where}: ${summary}`, details);
+}
+
+const body = (code: ApiErrorCode, message: string, details: ApiErrorDetail[] = []): ApiErrorBody => ({
+  error: { code, message, details },
+});
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json(body('not_found', `no route for ${req.method} ${req.path}`));
+};
+
+/** One place maps every failure to `{ error }`: client mistakes are 4xx, only our own faults 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof ApiError) {
+      res.status(err.status).json(body(err.code, err.message, err.details));
+      return;
+    }
+    // body-parser marks its errors with `type` and a 4xx `status`.
+    const e = err as { type?: string; status?: number; message?: string; limit?: number };
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json(body('invalid_json', `Malformed JSON body: ${e.message ?? 'cannot parse'}`));
+      return;
+    }
+    if (e.type === 'entity.too.large') {
+      res.status(413).json(body('payload_too_large', `Request body is larger than the limit of ${e.limit} bytes`));
+      return;
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json(body('validation_failed', e.message ?? 'Bad request'));
+      return;
+    }
+    logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+    res.status(500).json(body('internal', 'Internal server error'));
+  };
+}

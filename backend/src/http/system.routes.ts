@@ -1,0 +1,20 @@
+import { Router } from 'express';
+import type { HealthDto, StatsSnapshot } from '@storyflow/contracts';
+
+export interface SystemState {
+  health(): HealthDto;
+  snapshot(): StatsSnapshot;
+}
+
+export function systemRoutes(state: SystemState): Router {
+  const router = Router();
+  router.get('/health', (_req, res) => {
+    const health = state.health();
+    res.status(health.status === 'ok' ? 200 : 503).json(health);
+  });
+  // Served from memory (counter cache + history), never from the database.
+  router.get('/stats', (_req, res) => {
+    res.json(state.snapshot());
+  });
+  return router;
+}

@@ -1,0 +1,78 @@
+/**
+ * Pool sizing, pure: the caller passes the time and the observed load, and keeps the state.
+ *
+ * Needed workers = offered load (arriving work per unit time, smoothed: Little's law for a pool
+ * whose tasks hold a worker for their estimate) × headroom, plus what it takes to drain the current
+ * backlog within the target wait. Grow at once; shrink only after demand has stayed lower for
+ * the cool-down, and then gradually, so bursty arrivals do not make the pool flap.
+ */
+export interface AutoscalerConfig {
+  min: number;
+  max: number;
+  /** The queueing delay to aim for: backlog work / workers. */
+  targetWaitMs: number;
+  shrinkCooldownMs: number;
+  /** Spare capacity above the offered load, so utilisation stays below 1 and queues stay short. */
+  headroom: number;
+  /** Time constant of the arrival-rate smoothing. */
+  smoothingMs: number;
+  /** Fraction of the gap to the target closed per decision while shrinking. */
+  shrinkStep: number;
+}
+
+export const DEFAULT_AUTOSCALER: Omit<AutoscalerConfig, 'min' | 'max' | 'targetWaitMs' | 'shrinkCooldownMs'> = {
+  headroom: 1.25,
+  smoothingMs: 3000,
+  shrinkStep: 0.2,
+};
+
+export interface AutoscalerState {
+  size: number;
+  lastAt: number | null;
+  /** Smoothed arriving work, in worker-ms per ms, i.e. busy workers needed on average. */
+  offeredLoad: number;
+  /** Since when the target has been below the size (null: it is not). */
+  lowSince: number | null;
+}
+
+export interface LoadObservation {
+  now: number;
+  backlogWorkMs: number;
+  /** Work (sum of estimates) that arrived since the previous decision. */
+  arrivedWorkMs: number;
+}
+
+export function initialAutoscalerState(config: AutoscalerConfig): AutoscalerState {
+  return { size: config.min, lastAt: null, offeredLoad: 0, lowSince: null };
+}
+
+export function clampSize(config: Pick<AutoscalerConfig, 'min' | 'max'>, n: number): number {
+  return Math.min(config.max, Math.max(config.min, Math.ceil(n)));
+}
+
+/** The size the load calls for right now, before cool-down rules. */
+export function targetSize(config: AutoscalerConfig, offeredLoad: number, backlogWorkMs: number): number {
+  return clampSize(config, offeredLoad * config.headroom + backlogWorkMs / config.targetWaitMs);
+}
+
+export function decidePoolSize(config: AutoscalerConfig, state: AutoscalerState, load: LoadObservation): AutoscalerState {
+  const elapsed = state.lastAt === null ? 0 : Math.max(0, load.now - state.lastAt);
+  let offeredLoad = state.offeredLoad;
+  if (elapsed > 0) {
+    // Exponential smoothing over time, correct for uneven intervals.
+    const alpha = 1 - Math.exp(-elapsed / config.smoothingMs);
+    offeredLoad += alpha * (load.arrivedWorkMs / elapsed - offeredLoad);
+  }
+  const target = targetSize(config, offeredLoad, load.backlogWorkMs);
+  const next: AutoscalerState = { size: state.size, lastAt: load.now, offeredLoad, lowSince: state.lowSince };
+
+  if (target >= state.size) {
+    next.size = target;
+    next.lowSince = null;
+  } else if (state.lowSince === null) {
+    next.lowSince = load.now;
+  } else if (load.now - state.lowSince >= config.shrinkCooldownMs) {
+    next.size = Math.max(target, state.size - Math.max(1, Math.floor((state.size - target) * config.shrinkStep)));
+  }
+  return next;
+}

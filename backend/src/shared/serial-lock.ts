@@ -1,0 +1,14 @@
+/**
+ * Runs async sections one at a time, in call order. The completion flush, deletes and the
+ * retention purge share one lock so a story's status in the database cannot change between
+ * reading it and acting on it (the in-memory server has no atomic claims).
+ */
+export class SerialLock {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(section: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(section, section);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}

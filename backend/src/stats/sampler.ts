@@ -1,0 +1,62 @@
+import type { StatsSample, StatsSnapshot } from '@storyflow/contracts';
+import type { PoolFigures } from '../processing/processor.js';
+import type { Clock } from '../shared/clock.js';
+import type { CounterCache } from './counter-cache.js';
+import { makeSample, msUntilNextSecond, StatsHistory, type Totals } from './stats-history.js';
+
+/** Takes a sample at every whole second, keeps the recent history, and tells listeners. */
+export class StatsSampler {
+  private readonly history: StatsHistory;
+  private readonly listeners = new Set<(sample: StatsSample) => void>();
+  private previous: Totals;
+  private timer: unknown;
+
+  constructor(
+    private readonly counters: CounterCache,
+    private readonly pool: () => PoolFigures,
+    private readonly clock: Clock,
+    historySeconds: number,
+  ) {
+    this.history = new StatsHistory(historySeconds);
+    this.previous = { ...counters.current };
+  }
+
+  onSample(listener: (sample: StatsSample) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): StatsSnapshot {
+    return { now: this.clock.now(), history: this.history.toArray() };
+  }
+
+  start(): void {
+    this.previous = { ...this.counters.current };
+    this.schedule();
+  }
+
+  stop(): void {
+    this.clock.clearTimeout(this.timer);
+  }
+
+  /** Records the second that ends at `secondEnd`. */
+  tick(secondEnd: number): StatsSample {
+    const current = this.counters.current;
+    const sample = makeSample(secondEnd - 1000, this.previous, current, this.pool());
+    this.previous = { produced: current.produced, completed: current.completed };
+    this.history.push(sample);
+    for (const listener of this.listeners) listener(sample);
+    return sample;
+  }
+
+  private schedule(previous?: number): void {
+    const now = this.clock.now();
+    // Timers may fire a little early or late: a sample is named by the boundary it was set for,
+    // and the next boundary is always a later one.
+    const boundary = Math.max(now + msUntilNextSecond(now), previous === undefined ? 0 : previous + 1000);
+    this.timer = this.clock.setTimeout(() => {
+      this.tick(boundary);
+      this.schedule(boundary);
+    }, boundary - now);
+  }
+}

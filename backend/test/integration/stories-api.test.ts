@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody, HealthDto, StoryDto } from '@storyflow/contracts';
+import { api, request, waitFor } from '../support/http.js';
+import { startTestServer } from '../support/test-server.js';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+let base: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ MAX_TASKS: '1000', BODY_LIMIT: '64kb' });
+  base = server.url;
+});
+afterAll(() => server?.stop());
+
+const done = (id: string) =>
+  waitFor(async () => {
+    const r = await api(base).getStory(id);
+    return r.body.status === 'Done' && r.body;
+  });
+
+describe('stories API', () => {
+  it('creates a story from explicit estimates, persists it and runs it to Done', async () => {
+    const res = await api(base).createStory({ title: '  Checkout flow ', tasks: [{ estimate: 15 }, { estimate: 30 }, { estimate: 10 }] });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ title: 'Checkout flow', status: 'Open', taskCount: 3, doneCount: 0, estimateMs: 55, criticalPathMs: 30 });
+    expect(res.body.tasks.map((t) => t.estimate)).toEqual([15, 30, 10]);
+
+    const finished = await done(res.body.id);
+    expect(finished.doneCount).toBe(3);
+    expect(finished.tasks.every((t) => t.status === 'Done' && t.doneAt)).toBe(true);
+    expect(finished.completedAt).not.toBeNull();
+    // A task holds a worker for its estimate: the story cannot finish faster than its longest task.
+    expect(finished.processingMs).toBeGreaterThanOrEqual(30);
+  });
+
+  it('generates tasks within the requested range', async () => {
+    const res = await api(base).createStory({ taskCount: 40, estimateMin: 10, estimateMax: 20 });
+    expect(res.status).toBe(201);
+    expect(res.body.tasks).toHaveLength(40);
+    expect(res.body.tasks.every((t) => t.estimate >= 10 && t.estimate <= 20 && Number.isInteger(t.estimate))).toBe(true);
+    expect(res.body.title).toBeNull();
+  });
+
+  it('accepts the original client payload on POST /api/jobs, keeping its id only as a reference', async () => {
+    const job = { id: 1, noOfTasks: 2, completed: false, tasks: [{ id: 1, estimate: 12 }, { id: 2, estimate: 17 }] };
+    const first = await request<StoryDto>(base, 'POST', '/api/jobs', job);
+    const again = await request<StoryDto>(base, 'POST', '/api/jobs', job); // page reload: ids restart at 1
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(first.body.externalRef).toBe(1);
+    expect(first.body.id).not.toBe(again.body.id);
+    expect(first.body.tasks.map((t) => t.estimate)).toEqual([12, 17]);
+    await done(again.body.id);
+  });
+
+  it('lists newest first with filter, pagination and total', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await api(base).createStory({ title: `page-${i}`, tasks: [{ estimate: 5 }] })).body.id);
+    const page1 = await api(base).list('?limit=2&page=1');
+    const page2 = await api(base).list('?limit=2&page=2');
+    expect(page1.status).toBe(200);
+    expect(page1.body.items.map((s) => s.id)).toEqual([ids[4], ids[3]]);
+    expect(page2.body.items.map((s) => s.id)).toEqual([ids[2], ids[1]]);
+    expect(page1.body.total).toBeGreaterThanOrEqual(5);
+    expect(page1.body).toMatchObject({ page: 1, limit: 2 });
+    expect(page1.body.items[0]).not.toHaveProperty('tasks');
+
+    await Promise.all(ids.map(done));
+    const doneList = await api(base).list('?status=Done&limit=100');
+    expect(doneList.body.items.every((s) => s.status === 'Done')).toBe(true);
+    expect(doneList.body.items.map((s) => s.id)).toEqual(expect.arrayContaining(ids));
+    const openList = await api(base).list('?status=Open');
+    expect(openList.body.items.every((s) => s.status === 'Open')).toBe(true);
+  });
+
+  it('deletes one story, and all Done stories in bulk, keeping the counters cumulative', async () => {
+    const a = (await api(base).createStory({ tasks: [{ estimate: 5 }] })).body;
+    await done(a.id);
+    const before = (await api(base).stats()).body;
+    const del = await api(base).deleteStory(a.id);
+    expect(del).toMatchObject({ status: 200, body: { deleted: 1 } });
+    expect((await api(base).getStory(a.id)).status).toBe(404);
+    expect((await api(base).deleteStory(a.id)).status).toBe(404);
+
+    const bulk = await request<{ deleted: number }>(base, 'DELETE', '/api/stories?status=Done');
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.deleted).toBeGreaterThan(0);
+    expect((await api(base).list('?status=Done')).body.total).toBe(0);
+
+    // Cumulative figures never drop when stories are removed.
+    await new Promise((r) => setTimeout(r, 1100));
+    const after = (await api(base).stats()).body;
+    const last = (s: typeof after) => s.history.at(-1)!;
+    expect(last(after).completed).toBeGreaterThanOrEqual(last(before).completed);
+  });
+
+  it('deleting an Open story drops its queued tasks and keeps the counters exact', async () => {
+    // Long tasks on a small pool: the story is still queued when it is deleted.
+    const blocker = (await api(base).createStory({ taskCount: 8, estimateMin: 400, estimateMax: 400 })).body;
+    const victim = (await api(base).createStory({ taskCount: 50, estimateMin: 1000, estimateMax: 1000 })).body;
+    const del = await api(base).deleteStory(victim.id);
+    expect(del.body).toEqual({ deleted: 1 });
+    await done(blocker.id);
+    const settled = await waitFor(async () => {
+      const h = (await api(base).stats()).body.history.at(-1);
+      return h && h.open === 0 && h.backlogTasks === 0 && h.busyWorkers === 0 && h;
+    });
+    expect(settled.open).toBe(0);
+    expect((await api(base).getStory(victim.id)).status).toBe(404);
+  });
+
+  it('reports health with the database mode, and stats from memory', async () => {
+    const health = await request<HealthDto>(base, 'GET', '/api/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toMatchObject({ status: 'ok', accepting: true, db: { mode: 'external', state: 'connected', durable: true } });
+    const stats = await api(base).stats();
+    expect(stats.status).toBe(200);
+    expect(typeof stats.body.now).toBe('number');
+    expect(Array.isArray(stats.body.history)).toBe(true);
+  });
+});
+
+const tooMany = { tasks: Array.from({ length: 1001 }, () => ({ estimate: 10 })) };
+const huge = JSON.stringify({ title: 'x'.repeat(70_000), tasks: [{ estimate: 10 }] });
+const VALID_ID = '64b7f0c2a1b2c3d4e5f60718';
+
+/** [name, method, path, body, expected status, text the message must contain] */
+const badRequests: [string, string, string, unknown, number, string][] = [
+  ['malformed JSON', 'POST', '/api/stories', '{"tasks": [', 400, 'Malformed JSON'],
+  ['JSON null body', 'POST', '/api/stories', 'null', 400, 'JSON object'],
+  ['JSON array body', 'POST', '/api/stories', '[]', 400, 'JSON object'],
+  ['JSON string body', 'POST', '/api/stories', '"story"', 400, 'JSON object'],
+  ['empty object', 'POST', '/api/stories', {}, 400, 'taskCount'],
+  ['tasks not an array', 'POST', '/api/stories', { tasks: 'many' }, 400, 'tasks'],
+  ['no tasks', 'POST', '/api/stories', { tasks: [] }, 400, 'at least 1'],
+  ['too many tasks', 'POST', '/api/stories', tooMany, 400, 'at most 1000'],
+  ['task without estimate', 'POST', '/api/stories', { tasks: [{}] }, 400, 'tasks.0.estimate'],
+  ['estimate as string', 'POST', '/api/stories', { tasks: [{ estimate: '10' }] }, 400, 'must be a number'],
+  ['estimate zero', 'POST', '/api/stories', { tasks: [{ estimate: 0 }] }, 400, 'at least 1 ms'],
+  ['estimate negative', 'POST', '/api/stories', { tasks: [{ estimate: 10 }, { estimate: -5 }] }, 400, 'tasks.1.estimate'],
+  ['estimate too large', 'POST', '/api/stories', { tasks: [{ estimate: 60_001 }] }, 400, 'at most 60000'],
+  ['estimate fractional', 'POST', '/api/stories', { tasks: [{ estimate: 10.5 }] }, 400, 'whole number'],
+  ['task as number', 'POST', '/api/stories', { tasks: [10] }, 400, 'estimate'],
+  ['unknown field', 'POST', '/api/stories', { tasks: [{ estimate: 10 }], priority: 1 }, 400, 'priority'],
+  ['title not a string', 'POST', '/api/stories', { title: 5, tasks: [{ estimate: 10 }] }, 400, 'title'],
+  ['title too long', 'POST', '/api/stories', { title: 'x'.repeat(201), tasks: [{ estimate: 10 }] }, 400, 'title'],
+  ['taskCount zero', 'POST', '/api/stories', { taskCount: 0, estimateMin: 10, estimateMax: 20 }, 400, 'taskCount'],
+  ['taskCount too big', 'POST', '/api/stories', { taskCount: 5000, estimateMin: 10, estimateMax: 20 }, 400, 'taskCount'],
+  ['range missing', 'POST', '/api/stories', { taskCount: 5 }, 400, 'estimateMin: is required'],
+  ['range reversed', 'POST', '/api/stories', { taskCount: 5, estimateMin: 20, estimateMax: 10 }, 400, 'estimateMax'],
+  ['wrong content type', 'POST', '/api/stories', 'tasks=1', 415, 'application/json'],
+  ['body over the limit', 'POST', '/api/stories', huge, 413, 'limit'],
+  ['legacy job without id', 'POST', '/api/jobs', { tasks: [{ id: 1, estimate: 10 }] }, 400, 'id'],
+  ['legacy job count mismatch', 'POST', '/api/jobs', { id: 3, noOfTasks: 5, tasks: [{ id: 1, estimate: 10 }] }, 400, 'noOfTasks'],
+  ['legacy job bad estimate', 'POST', '/api/jobs', { id: 3, tasks: [{ id: 1, estimate: 'soon' }] }, 400, 'tasks.0.estimate'],
+  ['unknown status filter', 'GET', '/api/stories?status=Closed', undefined, 400, 'status must be'],
+  ['page not a number', 'GET', '/api/stories?page=two', undefined, 400, 'page'],
+  ['page zero', 'GET', '/api/stories?page=0', undefined, 400, 'page must be at least 1'],
+  ['limit too large', 'GET', '/api/stories?limit=1000', undefined, 400, 'limit must be at most 100'],
+  ['unknown query parameter', 'GET', '/api/stories?sort=asc', undefined, 400, 'sort'],
+  ['invalid id', 'GET', '/api/stories/not-an-id', undefined, 404, 'not a valid story id'],
+  ['unknown id', 'GET', `/api/stories/${VALID_ID}`, undefined, 404, 'does not exist'],
+  ['delete invalid id', 'DELETE', '/api/stories/xyz', undefined, 404, 'not a valid story id'],
+  ['delete unknown id', 'DELETE', `/api/stories/${VALID_ID}`, undefined, 404, 'does not exist'],
+  ['bulk delete without status', 'DELETE', '/api/stories', undefined, 400, 'status=Done is required'],
+  ['bulk delete of Open', 'DELETE', '/api/stories?status=Open', undefined, 400, 'status=Done is required'],
+  ['unknown API route', 'GET', '/api/nothing', undefined, 404, 'no route'],
+  ['wrong method', 'PUT', '/api/stories', { tasks: [{ estimate: 10 }] }, 404, 'no route'],
+];
+
+describe('bad requests get a clear 4xx and change nothing', () => {
+  it('covers at least 25 cases', () => expect(badRequests.length).toBeGreaterThanOrEqual(25));
+
+  it.each(badRequests)('%s → %s %s', async (_name, method, path, body, status, text) => {
+    const before = (await api(base).list()).body.total;
+    const headers = _name === 'wrong content type' ? { 'content-type': 'application/x-www-form-urlencoded' } : undefined;
+    const res = await request<ApiErrorBody>(base, method, path, body, headers);
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toEqual(expect.any(String));
+    expect(res.body.error.message).toContain(text);
+    expect(Array.isArray(res.body.error.details)).toBe(true);
+    expect((await api(base).list()).body.total).toBe(before);
+  });
+});

@@ -1,0 +1,32 @@
+/** Every error response: `{ "error": { code, message, details } }` with a 4xx/5xx status. */
+export interface ApiErrorDetail {
+  /** Dotted path of the offending field, e.g. `tasks.3.estimate`; empty for the whole body. */
+  path: string;
+  message: string;
+}
+
+export interface ApiErrorBody {
+  error: {
+    code: ApiErrorCode;
+    message: string;
+    details: ApiErrorDetail[];
+  };
+}
+
+export type ApiErrorCode =
+  | 'invalid_json'
+  | 'validation_failed'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'not_found'
+  | 'unavailable'
+  | 'internal';
+
+export type DbMode = 'external' | 'embedded-mongod' | 'embedded-memory';
+
+export interface HealthDto {
+  status: 'ok' | 'unavailable';
+  accepting: boolean;
+  db: { mode: DbMode; state: 'connected' | 'disconnected'; durable: boolean };
+  uptimeSec: number;
+}

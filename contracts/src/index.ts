@@ -1,0 +1,4 @@
+export * from './limits';
+export * from './story';
+export * from './stats';
+export * from './api';
