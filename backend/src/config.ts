@@ -7,7 +7,6 @@ const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
 const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
-const blankAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** Every setting, its default and its bounds; README and .env.example list the same. */
 const EnvSchema = z.object({
@@ -16,12 +15,13 @@ const EnvSchema = z.object({
   PORT: int(3000, 0, 65_535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: embedded database (see db/embedded.ts). */
-  MONGODB_URI: z.preprocess(blankAsUndefined, z.string().startsWith('mongodb').optional()),
+  MONGODB_URI: z.string().startsWith('mongodb', 'must be a mongodb:// or mongodb+srv:// URI').optional(),
   MONGODB_DB: z.string().min(1).default('storyflow'),
   /** auto: real mongod if one can be had, else the in-memory server; or force either. */
   EMBEDDED_DB: z.enum(['auto', 'mongod', 'memory']).default('auto'),
-  DATA_DIR: z.string().default(resolve(repoRoot, 'data')),
-  STATIC_DIR: z.string().default(resolve(repoRoot, 'frontend/dist/browser')),
+  /** Relative paths are taken from the repository root. */
+  DATA_DIR: z.string().default('data'),
+  STATIC_DIR: z.string().default('frontend/dist/browser'),
   BODY_LIMIT: z.string().default('1mb'),
   MIN_TASKS: int(DEFAULT_STORY_LIMITS.minTasks, 1),
   MAX_TASKS: int(DEFAULT_STORY_LIMITS.maxTasks, 1, 100_000),
@@ -47,7 +47,9 @@ export type Config = ReturnType<typeof loadConfig>;
 
 /** Reads and validates the environment; throws one error listing every bad variable (fail fast at start). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
-  const parsed = EnvSchema.safeParse(env);
+  // A blank variable (as in a copied .env.example) means "use the default".
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = EnvSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
@@ -76,9 +78,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       uri: e.MONGODB_URI,
       dbName: e.MONGODB_DB,
       embedded: e.EMBEDDED_DB,
-      dataDir: e.DATA_DIR,
+      dataDir: resolve(repoRoot, e.DATA_DIR),
     },
-    staticDir: e.STATIC_DIR,
+    staticDir: resolve(repoRoot, e.STATIC_DIR),
     bodyLimit: e.BODY_LIMIT,
     limits,
     pool: {

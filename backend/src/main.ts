@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
-// A local .env, if any, fills in what the environment does not set.
-if (existsSync('.env')) process.loadEnvFile('.env');
+// The repository's .env, if any, fills in what the environment does not set.
+const envFile = fileURLToPath(new URL('../../.env', import.meta.url));
+if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });

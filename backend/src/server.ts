@@ -125,6 +125,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
         // In-flight requests get a moment; then the sockets are cut.
         setTimeout(() => httpServer.closeAllConnections(), 1000).unref();
       });
+      connection.removeAllListeners('disconnected');
       await connection.close();
       await database.stop();
       logger.info('shutdown complete');

@@ -14,13 +14,7 @@ export interface ApiErrorBody {
 }
 
 export type ApiErrorCode =
-  | 'invalid_json'
-  | 'validation_failed'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'not_found'
-  | 'unavailable'
-  | 'internal';
+  'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'payload_too_large' | 'not_found' | 'unavailable' | 'internal';
 
 export type DbMode = 'external' | 'embedded-mongod' | 'embedded-memory';
 

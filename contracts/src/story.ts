@@ -2,12 +2,10 @@ import { z } from 'zod';
 import { DEFAULT_STORY_LIMITS, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type StoryLimits } from './limits';
 
 /** Error text for a wrong-typed field that says "is required" when it is missing. */
-const typeError = (expected: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `must be ${expected}`;
+const typeError = (expected: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
 
 /** Object-level error that leaves field-level messages (e.g. unrecognized keys) alone. */
-const objectError = (message: string) => (issue: { code?: string }) =>
-  issue.code === 'invalid_type' ? message : undefined;
+const objectError = (message: string) => (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined);
 
 export const STORY_STATUSES = ['Open', 'Done'] as const;
 export const StoryStatusSchema = z.enum(STORY_STATUSES);
@@ -81,13 +79,16 @@ export function createLegacyJobSchema(limits: StoryLimits = DEFAULT_STORY_LIMITS
   return z
     .object(
       {
-      id: z.number({ error: typeError('a number') }).int('must be a whole number'),
-      noOfTasks: z.number({ error: typeError('a number') }).int('must be a whole number').optional(),
-      completed: z.boolean({ error: typeError('a boolean') }).optional(),
-      tasks: z
-        .array(z.object({ id: z.number().int().optional(), estimate }), { error: typeError('an array of tasks') })
-        .min(limits.minTasks, `must have at least ${limits.minTasks} task(s)`)
-        .max(limits.maxTasks, `must have at most ${limits.maxTasks} tasks`),
+        id: z.number({ error: typeError('a number') }).int('must be a whole number'),
+        noOfTasks: z
+          .number({ error: typeError('a number') })
+          .int('must be a whole number')
+          .optional(),
+        completed: z.boolean({ error: typeError('a boolean') }).optional(),
+        tasks: z
+          .array(z.object({ id: z.number().int().optional(), estimate }), { error: typeError('an array of tasks') })
+          .min(limits.minTasks, `must have at least ${limits.minTasks} task(s)`)
+          .max(limits.maxTasks, `must have at most ${limits.maxTasks} tasks`),
       },
       { error: objectError('body must be a JSON object with "id" and "tasks"') },
     )
@@ -99,7 +100,10 @@ export function createLegacyJobSchema(limits: StoryLimits = DEFAULT_STORY_LIMITS
 export type LegacyJobRequest = z.infer<ReturnType<typeof createLegacyJobSchema>>;
 
 const positiveIntFromQuery = (name: string, max?: number) => {
-  let s = z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).min(1, `${name} must be at least 1`);
+  let s = z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1`);
   if (max !== undefined) s = s.max(max, `${name} must be at most ${max}`);
   return s;
 };

@@ -20,6 +20,7 @@ export async function connectDatabase(
     monitorCommands: onCommand !== undefined,
   });
   if (onCommand) connection.getClient().on('commandStarted', (e) => onCommand(e.commandName, e.command as Record<string, unknown>));
+  // Unexpected drops only: a deliberate close() removes this listener first.
   connection.on('disconnected', () => logger.warn('database disconnected'));
   connection.on('reconnected', () => logger.info('database reconnected'));
   await connection.asPromise();

@@ -22,16 +22,14 @@ export function jongodbBinary(): string | undefined {
   }
 }
 
-/**
- * Starts jongodb on a free loopback port and resolves once it prints `JONGODB_URI=...`.
- * The URI it prints names a `test` database; callers pick their own database name.
- */
+/** Starts jongodb on a free loopback port; callers pick their own database name. */
 export async function startJongodb(options: { port?: number; startTimeoutMs?: number } = {}): Promise<RunningDatabase> {
   const bin = jongodbBinary();
   if (!bin) throw new Error(`${PACKAGE} is not installed (it ships for linux-x64 glibc only); set MONGODB_URI instead`);
   const port = options.port ?? (await freePort());
   const child = spawn(bin, ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const uri = await new Promise<string>((resolve, reject) => {
+  // Ready once it prints its URI; that URI names a `test` database, so we build our own without one.
+  await new Promise<void>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -40,9 +38,9 @@ export async function startJongodb(options: { port?: number; startTimeoutMs?: nu
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /JONGODB_URI=(\S+)/.exec(output);
-      if (match?.[1]) {
+      if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve();
       }
     };
     child.stdout?.on('data', onData);

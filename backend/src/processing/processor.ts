@@ -98,9 +98,11 @@ export class Processor {
   /** Commits what is done so far. Concurrent calls share one flush. */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    this.flushing = this.o.lock.run(() => this.commit()).finally(() => {
-      this.flushing = null;
-    });
+    this.flushing = this.o.lock
+      .run(() => this.commit())
+      .finally(() => {
+        this.flushing = null;
+      });
     return this.flushing;
   }
 

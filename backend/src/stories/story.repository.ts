@@ -132,7 +132,9 @@ export class StoryRepository {
 
   /** Status of each id that still exists. */
   async statuses(ids: string[]): Promise<Map<string, StoryStatus>> {
-    const docs = await this.models.Story.find({ _id: { $in: ids.map(asId) } }).lean<StoryDoc[]>().exec();
+    const docs = await this.models.Story.find({ _id: { $in: ids.map(asId) } })
+      .lean<StoryDoc[]>()
+      .exec();
     return new Map(docs.map((d) => [d._id.toHexString(), d.status]));
   }
 

@@ -100,6 +100,4 @@ export class StoryService {
 }
 
 const notFound = (id: string) =>
-  new NotFoundError(
-    Types.ObjectId.isValid(id) ? `story '${id}' does not exist` : `'${id}' is not a valid story id (24 hex characters)`,
-  );
+  new NotFoundError(Types.ObjectId.isValid(id) ? `story '${id}' does not exist` : `'${id}' is not a valid story id (24 hex characters)`);

@@ -22,7 +22,14 @@ describe('stories API', () => {
   it('creates a story from explicit estimates, persists it and runs it to Done', async () => {
     const res = await api(base).createStory({ title: '  Checkout flow ', tasks: [{ estimate: 15 }, { estimate: 30 }, { estimate: 10 }] });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ title: 'Checkout flow', status: 'Open', taskCount: 3, doneCount: 0, estimateMs: 55, criticalPathMs: 30 });
+    expect(res.body).toMatchObject({
+      title: 'Checkout flow',
+      status: 'Open',
+      taskCount: 3,
+      doneCount: 0,
+      estimateMs: 55,
+      criticalPathMs: 30,
+    });
     expect(res.body.tasks.map((t) => t.estimate)).toEqual([15, 30, 10]);
 
     const finished = await done(res.body.id);
@@ -42,7 +49,15 @@ describe('stories API', () => {
   });
 
   it('accepts the original client payload on POST /api/jobs, keeping its id only as a reference', async () => {
-    const job = { id: 1, noOfTasks: 2, completed: false, tasks: [{ id: 1, estimate: 12 }, { id: 2, estimate: 17 }] };
+    const job = {
+      id: 1,
+      noOfTasks: 2,
+      completed: false,
+      tasks: [
+        { id: 1, estimate: 12 },
+        { id: 2, estimate: 17 },
+      ],
+    };
     const first = await request<StoryDto>(base, 'POST', '/api/jobs', job);
     const again = await request<StoryDto>(base, 'POST', '/api/jobs', job); // page reload: ids restart at 1
     expect(first.status).toBe(201);

@@ -27,7 +27,10 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 }
 
 /** The real server in-process on a free port, against the shared test database server. */
-export async function startTestServer(overrides: Record<string, string> = {}, hooks: ServerHooks = {}): Promise<RunningServer & { env: Record<string, string> }> {
+export async function startTestServer(
+  overrides: Record<string, string> = {},
+  hooks: ServerHooks = {},
+): Promise<RunningServer & { env: Record<string, string> }> {
   const env = testEnv(overrides);
   const config = loadConfig(env);
   const server = await startServer(config, createLogger({ level: config.logLevel, pretty: false }), hooks);

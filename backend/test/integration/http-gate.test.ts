@@ -1,0 +1,61 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_STORY_LIMITS, type ApiErrorBody } from '@storyflow/contracts';
+import { createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/logger.js';
+import type { StoryService } from '../../src/stories/story.service.js';
+import { request } from '../support/http.js';
+
+// The express app alone, in-process: a service that must never be reached while stopping.
+let accepting = true;
+let reached = 0;
+const stories = new Proxy({} as StoryService, {
+  get: () => () => (reached++, Promise.resolve({ items: [], total: 0, page: 1, limit: 20 })),
+});
+const app = createApp({
+  stories,
+  system: {
+    health: () => ({
+      status: accepting ? 'ok' : 'unavailable',
+      accepting,
+      db: { mode: 'external', state: 'connected', durable: true },
+      uptimeSec: 1,
+    }),
+    snapshot: () => ({ now: 0, history: [] }),
+  },
+  logger: createLogger({ level: 'silent', pretty: false }),
+  limits: DEFAULT_STORY_LIMITS,
+  bodyLimit: '1kb',
+  staticDir: '/nonexistent',
+  accepting: () => accepting,
+});
+const server = createServer(app);
+let base = '';
+beforeAll(
+  () =>
+    new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', () => ((base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`), resolve())),
+    ),
+);
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('while shutting down', () => {
+  it('refuses new work with 503 and reports unavailable health', async () => {
+    expect((await request(base, 'GET', '/api/stories')).status).toBe(200);
+    expect(reached).toBe(1);
+    accepting = false;
+    const refused = await request<ApiErrorBody>(base, 'POST', '/api/stories', { tasks: [{ estimate: 10 }] });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toMatchObject({ code: 'unavailable', message: 'Server is shutting down' });
+    expect((await request(base, 'GET', '/api/health')).status).toBe(503);
+    expect(reached).toBe(1);
+  });
+
+  it('explains that the dashboard is not built when its files are missing', async () => {
+    accepting = true;
+    const res = await request<string>(base, 'GET', '/');
+    expect(res.status).toBe(503);
+    expect(res.body).toContain('npm run build');
+  });
+});

@@ -1,0 +1,78 @@
+import mongoose from 'mongoose';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { COUNTERS_ID, storyModels } from '../../src/stories/story.model.js';
+import { api, waitFor } from '../support/http.js';
+import { startTestServer, uniqueDbName } from '../support/test-server.js';
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+});
+
+const last = async (url: string) => (await api(url).stats()).body.history.at(-1);
+
+describe('retention of Done stories', () => {
+  it('purges old Done stories in batches without changing the counters, also across a restart', async () => {
+    const db = uniqueDbName('retention');
+    const env = { MONGODB_DB: db, RETENTION_DONE_SECONDS: '1', RETENTION_SWEEP_MS: '200' };
+    const server = await startTestServer(env);
+    stops.push(server.stop);
+    const N = 12;
+    for (let i = 0; i < N; i++) expect((await api(server.url).createStory({ tasks: [{ estimate: 5 }, { estimate: 8 }] })).status).toBe(201);
+    await waitFor(async () => (await last(server.url))?.completed === N);
+    // Gone from the collection after the retention period...
+    await waitFor(async () => (await api(server.url).list()).body.total === 0, 10_000);
+    // ...but still counted.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await last(server.url)).toMatchObject({ completed: N, open: 0 });
+    await server.stop();
+    stops.pop();
+
+    const restarted = await startTestServer(env);
+    stops.push(restarted.stop);
+    await waitFor(async () => (await api(restarted.url).stats()).body.history.length > 0);
+    expect(await last(restarted.url)).toMatchObject({ completed: N, open: 0 });
+  });
+
+  it('is off by default against an external database', async () => {
+    const server = await startTestServer();
+    stops.push(server.stop);
+    const id = (await api(server.url).createStory({ tasks: [{ estimate: 5 }] })).body.id;
+    await waitFor(async () => (await api(server.url).getStory(id)).body.status === 'Done');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await api(server.url).getStory(id)).status).toBe(200);
+  });
+});
+
+describe('an interrupted removal', () => {
+  it('is completed at start: what was deleted is counted once, what remains stays', async () => {
+    const db = uniqueDbName('repair');
+    const first = await startTestServer({ MONGODB_DB: db });
+    stops.push(first.stop);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await api(first.url).createStory({ tasks: [{ estimate: 5 }] })).body.id);
+    await waitFor(async () => (await last(first.url))?.completed === 3);
+    await first.stop();
+    stops.pop();
+
+    // Simulate a crash between the delete and the counter update: intent written, one story deleted.
+    const conn = await mongoose.createConnection(inject('mongoUri'), { dbName: db, autoCreate: false }).asPromise();
+    const { Story, Counters } = storyModels(conn);
+    const toIds = (xs: string[]) => xs.map((x) => new mongoose.Types.ObjectId(x));
+    await Counters.updateOne(
+      { _id: COUNTERS_ID },
+      { $set: { pending: { openIds: [], doneIds: toIds(ids.slice(0, 2)), reason: 'delete' } } },
+      { upsert: true },
+    );
+    await Story.deleteOne({ _id: ids[0] });
+    await conn.close();
+
+    const second = await startTestServer({ MONGODB_DB: db });
+    stops.push(second.stop);
+    await waitFor(async () => (await api(second.url).stats()).body.history.length > 0);
+    expect(await last(second.url)).toMatchObject({ completed: 3, open: 0 });
+    expect((await api(second.url).list()).body.total).toBe(2);
+    expect((await api(second.url).getStory(ids[1]!)).status).toBe(200);
+  });
+});
