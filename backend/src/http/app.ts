@@ -46,7 +46,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(cors());
   // strict: false so a JSON null/string reaches validation, which says what the body must be.
   api.use(express.json({ limit: deps.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
-  api.use(systemRoutes(deps.system));
+  api.use(systemRoutes(deps.system, deps.limits));
   api.use(storyRoutes(deps.stories, deps.limits));
   api.use(notFoundHandler);
   app.use('/api', api);

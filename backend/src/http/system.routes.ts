@@ -1,13 +1,18 @@
 import { Router } from 'express';
-import type { HealthDto, StatsSnapshot } from '@storyflow/contracts';
+import type { HealthDto, StatsSnapshot, StoryLimits } from '@storyflow/contracts';
+import { openApiDocument } from './openapi.js';
 
 export interface SystemState {
   health(): HealthDto;
   snapshot(): StatsSnapshot;
 }
 
-export function systemRoutes(state: SystemState): Router {
+export function systemRoutes(state: SystemState, limits: StoryLimits): Router {
   const router = Router();
+  const openApi = openApiDocument(limits);
+  router.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
   router.get('/health', (_req, res) => {
     const health = state.health();
     res.status(health.status === 'ok' ? 200 : 503).json(health);

@@ -133,6 +133,14 @@ describe('stories API', () => {
     expect(typeof stats.body.now).toBe('number');
     expect(Array.isArray(stats.body.history)).toBe(true);
   });
+
+  it('describes itself in OpenAPI, generated from the validation schemas', async () => {
+    const doc = await request<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(base, 'GET', '/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/stories', '/api/stories/{id}', '/api/jobs', '/api/stats']));
+    expect(JSON.stringify(doc.body.paths['/api/stories']!.post)).toContain('"maximum":1000');
+  });
 });
 
 const tooMany = { tasks: Array.from({ length: 1001 }, () => ({ estimate: 10 })) };
