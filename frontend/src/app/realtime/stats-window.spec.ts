@@ -1,0 +1,169 @@
+import type { StatsSample } from '@storyflow/contracts';
+import {
+  addSample,
+  formatClock,
+  initialStatsState,
+  parseSample,
+  parseSnapshot,
+  reduceStats,
+  toStatsView,
+  type StatsWindowOptions,
+  type StatsWindowState,
+} from './stats-window';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const opts: StatsWindowOptions = {
+  size: 20,
+  offlineAfterAttempts: 3,
+  formatLabel: (t) => `${(t - T0) / 1000}`,
+};
+
+function sample(sec: number, produced = sec, completed = sec * 2): StatsSample {
+  return {
+    t: T0 + sec * 1000,
+    producedPerSec: produced,
+    completedPerSec: completed,
+    open: 100 + sec,
+    completed: 1000 + sec,
+    poolSize: 8,
+    busyWorkers: 3,
+    backlogTasks: 42,
+  };
+}
+
+function seeded(secs: number[]): StatsWindowState {
+  return reduceStats(
+    initialStatsState(),
+    { kind: 'snapshot', snapshot: { now: T0 + (secs.at(-1) ?? 0) * 1000, history: secs.map((s) => sample(s)) } },
+    opts,
+  );
+}
+
+describe('stats window', () => {
+  it('starts connecting with an empty chart and no figures', () => {
+    const view = toStatsView(initialStatsState(), opts);
+    expect(view.connection).toBe('connecting');
+    expect(view.figures).toBeNull();
+    expect(view.chart.labels).toEqual([]);
+  });
+
+  it('seeds the latest 20 seconds from a 60-second history at once', () => {
+    const secs = Array.from({ length: 60 }, (_, i) => i);
+    const view = toStatsView(seeded(secs), opts);
+    expect(view.connection).toBe('live');
+    expect(view.chart.labels).toHaveLength(20);
+    expect(view.chart.labels[0]).toBe('40');
+    expect(view.chart.labels.at(-1)).toBe('59');
+    expect(view.chart.produced).toEqual(secs.slice(40));
+    expect(view.chart.completed).toEqual(secs.slice(40).map((s) => s * 2));
+    expect(view.figures).toEqual({
+      producedPerSec: 59,
+      completedPerSec: 118,
+      open: 159,
+      completed: 1059,
+      poolSize: 8,
+      busyWorkers: 3,
+      backlogTasks: 42,
+    });
+    expect(view.at).toBe(T0 + 59_000);
+  });
+
+  it('pads a short history to 20 bars ending at the newest second', () => {
+    const view = toStatsView(seeded([0, 1, 2]), opts);
+    expect(view.chart.labels).toHaveLength(20);
+    expect(view.chart.labels.at(-1)).toBe('2');
+    expect(view.chart.labels[0]).toBe('-17');
+    expect(view.chart.produced.slice(-3)).toEqual([0, 1, 2]);
+    expect(view.chart.produced.slice(0, 17).every((v) => v === 0)).toBe(true);
+  });
+
+  it('shows missing seconds as zero bars instead of skipping them', () => {
+    const view = toStatsView(seeded([10, 11, 14, 15]), opts);
+    expect(view.chart.labels.slice(-6)).toEqual(['10', '11', '12', '13', '14', '15']);
+    expect(view.chart.produced.slice(-6)).toEqual([10, 11, 0, 0, 14, 15]);
+  });
+
+  it('slides the window by one second per sample and keeps 20 bars', () => {
+    let state = seeded(Array.from({ length: 20 }, (_, i) => i));
+    state = reduceStats(state, { kind: 'sample', sample: sample(20, 7, 3) }, opts);
+    const view = toStatsView(state, opts);
+    expect(state.samples).toHaveLength(20);
+    expect(view.chart.labels[0]).toBe('1');
+    expect(view.chart.labels.at(-1)).toBe('20');
+    expect(view.chart.produced.at(-1)).toBe(7);
+    expect(view.figures?.completedPerSec).toBe(3);
+  });
+
+  it('a jump after a gap drops seconds older than the window', () => {
+    let state = seeded([0, 1, 2, 3]);
+    state = reduceStats(state, { kind: 'sample', sample: sample(30) }, opts);
+    expect(state.samples.map((s) => s.t)).toEqual([T0 + 30_000]);
+    expect(toStatsView(state, opts).chart.produced.filter((v) => v > 0)).toEqual([30]);
+  });
+
+  it('replaces a duplicate second and ignores order of arrival', () => {
+    let samples = addSample([], sample(5), 20);
+    samples = addSample(samples, sample(3), 20);
+    samples = addSample(samples, sample(5, 99), 20);
+    expect(samples.map((s) => [s.t - T0, s.producedPerSec])).toEqual([
+      [3000, 3],
+      [5000, 99],
+    ]);
+  });
+
+  it('aligns sample times to the start of their second', () => {
+    const samples = addSample([], { ...sample(4), t: T0 + 4_321 }, 20);
+    expect(samples[0]?.t).toBe(T0 + 4_000);
+  });
+
+  it('goes reconnecting on disconnect, offline after repeated attempts, live again on connect', () => {
+    let state = seeded([0, 1]);
+    state = reduceStats(state, { kind: 'disconnected' }, opts);
+    expect(state.connection).toBe('reconnecting');
+    state = reduceStats(state, { kind: 'reconnect-attempt', attempt: 1 }, opts);
+    expect(state.connection).toBe('reconnecting');
+    state = reduceStats(state, { kind: 'reconnect-attempt', attempt: 3 }, opts);
+    expect(state.connection).toBe('offline');
+    // The chart stays visible while disconnected.
+    expect(toStatsView(state, opts).chart.produced.slice(-2)).toEqual([0, 1]);
+    state = reduceStats(state, { kind: 'connected' }, opts);
+    expect(state.connection).toBe('live');
+    expect(state.attempts).toBe(0);
+  });
+
+  it('resyncs on reconnect: the new snapshot replaces the window', () => {
+    let state = seeded([0, 1, 2, 3, 4]);
+    state = reduceStats(state, { kind: 'disconnected' }, opts);
+    state = reduceStats(state, { kind: 'connected' }, opts);
+    state = reduceStats(
+      state,
+      { kind: 'snapshot', snapshot: { now: T0 + 101_000, history: [sample(100, 5, 6), sample(101, 7, 8)] } },
+      opts,
+    );
+    const view = toStatsView(state, opts);
+    expect(state.samples.map((s) => s.t - T0)).toEqual([100_000, 101_000]);
+    expect(view.chart.labels.at(-1)).toBe('101');
+    expect(view.chart.produced.slice(-3)).toEqual([0, 5, 7]);
+    expect(view.chart.completed.slice(-2)).toEqual([6, 8]);
+    expect(view.connection).toBe('live');
+  });
+
+  it('an empty snapshot clears the window', () => {
+    const state = reduceStats(seeded([0, 1]), { kind: 'snapshot', snapshot: { now: T0, history: [] } }, opts);
+    expect(toStatsView(state, opts).figures).toBeNull();
+    expect(toStatsView(state, opts).chart.labels).toEqual([]);
+  });
+
+  it('formats labels as local HH:MM:SS', () => {
+    const t = new Date(2026, 0, 1, 9, 5, 7).getTime();
+    expect(formatClock(t)).toBe('09:05:07');
+  });
+
+  it('parses socket payloads defensively', () => {
+    expect(parseSample(sample(1))).toEqual(sample(1));
+    expect(parseSample({ ...sample(1), open: '3' })).toBeNull();
+    expect(parseSample(null)).toBeNull();
+    expect(parseSnapshot({ now: 5, history: [sample(1), { t: 'x' }] })).toEqual({ now: 5, history: [sample(1)] });
+    expect(parseSnapshot({ history: 'nope' })).toBeNull();
+  });
+});

@@ -1,0 +1,201 @@
+import type { StatsSample, StatsSnapshot } from '@storyflow/contracts';
+
+/**
+ * Pure state machine behind the live stats screen. It runs inside the Web Worker (or on the main
+ * thread when workers are unavailable): socket events go in, a ready-to-render `StatsView` comes out.
+ * No timers, no I/O: everything it needs (window size, label format) is a parameter.
+ */
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface StatsFigures {
+  producedPerSec: number;
+  completedPerSec: number;
+  open: number;
+  completed: number;
+  poolSize: number;
+  busyWorkers: number;
+  backlogTasks: number;
+}
+
+export interface StatsChartView {
+  /** One label per second of the window, oldest first. */
+  labels: string[];
+  produced: number[];
+  completed: number[];
+}
+
+/** What the main thread receives: plain data, structured-clone friendly. */
+export interface StatsView {
+  connection: ConnectionState;
+  /** Null until the first snapshot or sample arrives. */
+  figures: StatsFigures | null;
+  /** Epoch ms of the second the figures describe. */
+  at: number | null;
+  chart: StatsChartView;
+}
+
+export interface StatsWindowState {
+  connection: ConnectionState;
+  /** Failed reconnect attempts since the last successful connection. */
+  attempts: number;
+  /** Samples of the window, ascending by `t`, at most one per second. */
+  samples: StatsSample[];
+}
+
+export type StatsEvent =
+  | { kind: 'connected' }
+  | { kind: 'disconnected' }
+  | { kind: 'reconnect-attempt'; attempt: number }
+  | { kind: 'snapshot'; snapshot: StatsSnapshot }
+  | { kind: 'sample'; sample: StatsSample };
+
+export interface StatsWindowOptions {
+  /** Seconds shown in the chart. */
+  size: number;
+  /** Failed reconnect attempts after which the state reads "offline" rather than "reconnecting". */
+  offlineAfterAttempts: number;
+  /** Formats the start of a second (epoch ms) as a chart label. */
+  formatLabel: (t: number) => string;
+}
+
+export const SECOND = 1000;
+
+export const DEFAULT_WINDOW_OPTIONS: StatsWindowOptions = {
+  size: 20,
+  offlineAfterAttempts: 3,
+  formatLabel: formatClock,
+};
+
+export function initialStatsState(): StatsWindowState {
+  return { connection: 'connecting', attempts: 0, samples: [] };
+}
+
+export function reduceStats(
+  state: StatsWindowState,
+  event: StatsEvent,
+  options: StatsWindowOptions = DEFAULT_WINDOW_OPTIONS,
+): StatsWindowState {
+  switch (event.kind) {
+    case 'connected':
+      return { ...state, connection: 'live', attempts: 0 };
+    case 'disconnected':
+      return { ...state, connection: 'reconnecting' };
+    case 'reconnect-attempt': {
+      const attempts = Math.max(state.attempts, event.attempt);
+      return {
+        ...state,
+        attempts,
+        connection: attempts >= options.offlineAfterAttempts ? 'offline' : 'reconnecting',
+      };
+    }
+    case 'snapshot':
+      // A snapshot (sent on every connect) replaces the window: it is the server's truth.
+      return { ...state, connection: 'live', attempts: 0, samples: trimWindow(dedupe(event.snapshot.history), options.size) };
+    case 'sample':
+      return { ...state, samples: addSample(state.samples, event.sample, options.size) };
+  }
+}
+
+/** Inserts (or replaces, same second) a sample and drops seconds older than the window. */
+export function addSample(samples: readonly StatsSample[], sample: StatsSample, size: number): StatsSample[] {
+  const t = alignSecond(sample.t);
+  const next = samples.filter((s) => s.t !== t);
+  next.push({ ...sample, t });
+  next.sort((a, b) => a.t - b.t);
+  return trimWindow(next, size);
+}
+
+/** Keeps the samples within `size` seconds ending at the newest one. Input ascending by `t`. */
+export function trimWindow(samples: readonly StatsSample[], size: number): StatsSample[] {
+  const last = samples.at(-1);
+  if (!last) return [];
+  const start = last.t - (size - 1) * SECOND;
+  return samples.filter((s) => s.t >= start);
+}
+
+function dedupe(history: readonly StatsSample[]): StatsSample[] {
+  const bySecond = new Map<number, StatsSample>();
+  for (const s of history) bySecond.set(alignSecond(s.t), { ...s, t: alignSecond(s.t) });
+  return [...bySecond.values()].sort((a, b) => a.t - b.t);
+}
+
+export function alignSecond(t: number): number {
+  return Math.floor(t / SECOND) * SECOND;
+}
+
+/**
+ * The view: figures from the newest sample; the chart has exactly `size` bars ending at the newest
+ * second, a missing second (server restart, dropped message) shown as 0 rather than skipped.
+ */
+export function toStatsView(state: StatsWindowState, options: StatsWindowOptions = DEFAULT_WINDOW_OPTIONS): StatsView {
+  const last = state.samples.at(-1);
+  const chart: StatsChartView = { labels: [], produced: [], completed: [] };
+  if (last) {
+    const bySecond = new Map(state.samples.map((s) => [s.t, s]));
+    for (let i = options.size - 1; i >= 0; i--) {
+      const t = last.t - i * SECOND;
+      const s = bySecond.get(t);
+      chart.labels.push(options.formatLabel(t));
+      chart.produced.push(s?.producedPerSec ?? 0);
+      chart.completed.push(s?.completedPerSec ?? 0);
+    }
+  }
+  return {
+    connection: state.connection,
+    at: last?.t ?? null,
+    figures: last
+      ? {
+          producedPerSec: last.producedPerSec,
+          completedPerSec: last.completedPerSec,
+          open: last.open,
+          completed: last.completed,
+          poolSize: last.poolSize,
+          busyWorkers: last.busyWorkers,
+          backlogTasks: last.backlogTasks,
+        }
+      : null,
+    chart,
+  };
+}
+
+/** `HH:MM:SS` in local time. */
+export function formatClock(t: number): string {
+  const d = new Date(t);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+const SAMPLE_FIELDS = [
+  't',
+  'producedPerSec',
+  'completedPerSec',
+  'open',
+  'completed',
+  'poolSize',
+  'busyWorkers',
+  'backlogTasks',
+] as const satisfies readonly (keyof StatsSample)[];
+
+/** Parses an untrusted socket payload; null when it is not a sample. */
+export function parseSample(value: unknown): StatsSample | null {
+  if (value === null || typeof value !== 'object') return null;
+  const record = value as Record<string, unknown>;
+  const out: Partial<Record<(typeof SAMPLE_FIELDS)[number], number>> = {};
+  for (const key of SAMPLE_FIELDS) {
+    const v = record[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+    out[key] = v;
+  }
+  return out as StatsSample;
+}
+
+/** Parses an untrusted snapshot; invalid samples in the history are skipped. */
+export function parseSnapshot(value: unknown): StatsSnapshot | null {
+  if (value === null || typeof value !== 'object') return null;
+  const record = value as Record<string, unknown>;
+  if (!Array.isArray(record['history'])) return null;
+  const history = record['history'].map(parseSample).filter((s): s is StatsSample => s !== null);
+  const now = typeof record['now'] === 'number' ? record['now'] : (history.at(-1)?.t ?? 0);
+  return { now, history };
+}

@@ -1,0 +1,113 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { StoryForm } from './story-form';
+
+describe('StoryForm', () => {
+  let http: HttpTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      imports: [StoryForm],
+      providers: [provideHttpClient(), provideHttpClientTesting()],
+    });
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => http.verify());
+
+  async function render() {
+    const fixture = TestBed.createComponent(StoryForm);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    const type = async (selector: string, value: string) => {
+      const input = el.querySelector<HTMLInputElement | HTMLTextAreaElement>(selector)!;
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+      await fixture.whenStable();
+    };
+    const submit = async () => {
+      el.querySelector<HTMLButtonElement>('[data-testid="create-story"]')!.click();
+      await fixture.whenStable();
+    };
+    const text = (id: string) => el.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? null;
+    return { fixture, el, type, submit, text };
+  }
+
+  it('has a label for every input', async () => {
+    const { el } = await render();
+    for (const input of Array.from(el.querySelectorAll('input[id], textarea[id]'))) {
+      expect(el.querySelector(`label[for="${input.id}"]`), input.id).not.toBeNull();
+    }
+  });
+
+  it('shows the estimated processing time before submit', async () => {
+    const { type, text } = await render();
+    await type('#story-task-count', '10');
+    await type('#story-estimate-min', '100');
+    await type('#story-estimate-max', '300');
+    expect(text('estimate')).toContain('10 tasks');
+    expect(text('estimate')).toContain('total work ≈ 2.00 s');
+  });
+
+  it('shows client validation errors next to the fields and sends nothing', async () => {
+    const { el, type, submit, text } = await render();
+    await type('#story-task-count', '0');
+    await type('#story-estimate-min', '');
+    await submit();
+    expect(text('error-taskCount')).toBe('must be at least 1');
+    expect(text('error-estimateMin')).toBe('is required');
+    expect(el.querySelector('#story-task-count')?.getAttribute('aria-invalid')).toBe('true');
+    http.expectNone('/api/stories');
+  });
+
+  it('validates the list of estimates per task', async () => {
+    const { el, type, submit, text, fixture } = await render();
+    el.querySelector<HTMLInputElement>('input[value="list"]')!.click();
+    await fixture.whenStable();
+    await type('#story-estimates', '10, 70000');
+    await submit();
+    expect(text('error-tasks')).toBe('Task 2: must be at most 60000 ms');
+    http.expectNone('/api/stories');
+  });
+
+  it('posts a valid story and emits it', async () => {
+    const { fixture, type, submit, text } = await render();
+    const emitted: unknown[] = [];
+    fixture.componentInstance.storyCreated.subscribe((s) => emitted.push(s));
+    await type('#story-title', 'Release');
+    await type('#story-task-count', '3');
+    await submit();
+    const req = http.expectOne('/api/stories');
+    expect(req.request.method).toBe('POST');
+    expect(req.request.body).toEqual({ title: 'Release', taskCount: 3, estimateMin: 10, estimateMax: 20 });
+    req.flush({ id: 'a1', title: 'Release', taskCount: 3 }, { status: 201, statusText: 'Created' });
+    await fixture.whenStable();
+    expect(emitted).toHaveLength(1);
+    expect(text('created')).toContain('Release');
+  });
+
+  it('shows API validation errors next to the matching fields', async () => {
+    const { fixture, submit, text, type } = await render();
+    await submit();
+    http.expectOne('/api/stories').flush(
+      {
+        error: {
+          code: 'validation_failed',
+          message: 'Invalid request',
+          details: [
+            { path: 'taskCount', message: 'must be at most 500' },
+            { path: '', message: 'server is busy' },
+          ],
+        },
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await fixture.whenStable();
+    expect(text('error-taskCount')).toBe('must be at most 500');
+    expect(text('error-form')).toBe('server is busy');
+    // Editing the field clears its server error.
+    await type('#story-task-count', '7');
+    expect(text('error-taskCount')).toBeNull();
+  });
+});

@@ -1,0 +1,109 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import type { StoryListDto, StorySummaryDto } from '@storyflow/contracts';
+import { LIST_POLL_MS, StoryList } from './story-list';
+
+function story(id: string, over: Partial<StorySummaryDto> = {}): StorySummaryDto {
+  return {
+    id,
+    title: `Story ${id}`,
+    externalRef: null,
+    status: 'Open',
+    taskCount: 4,
+    doneCount: 1,
+    estimateMs: 60,
+    criticalPathMs: 20,
+    createdAt: '2026-01-01T12:00:00.000Z',
+    completedAt: null,
+    processingMs: null,
+    ...over,
+  };
+}
+
+const page = (items: StorySummaryDto[], total = items.length): StoryListDto => ({ items, total, page: 1, limit: 20 });
+
+describe('StoryList', () => {
+  let http: HttpTestingController;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    TestBed.configureTestingModule({
+      imports: [StoryList],
+      providers: [provideHttpClient(), provideHttpClientTesting()],
+    });
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => vi.useRealTimers());
+
+  const listRequests = (): TestRequest[] => http.match((r) => r.method === 'GET' && r.url === '/api/stories');
+
+  async function render() {
+    const fixture = TestBed.createComponent(StoryList);
+    fixture.detectChanges();
+    await vi.advanceTimersByTimeAsync(0);
+    const el = fixture.nativeElement as HTMLElement;
+    const settle = async () => {
+      fixture.detectChanges();
+      await vi.advanceTimersByTimeAsync(0);
+      fixture.detectChanges();
+    };
+    return { fixture, el, settle };
+  }
+
+  it('loads the first page with only page, limit and status parameters, then polls', async () => {
+    const { el, settle } = await render();
+    const [first] = listRequests();
+    expect(first!.request.params.keys().sort()).toEqual(['limit', 'page']);
+    expect(first!.request.params.get('page')).toBe('1');
+    first!.flush(
+      page([story('a'), story('b', { status: 'Done', doneCount: 4, completedAt: '2026-01-01T12:00:01.000Z', processingMs: 1234 })]),
+    );
+    await settle();
+    const rows = el.querySelectorAll('[data-testid="story-row"]');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.querySelector('[data-testid="story-progress"]')?.textContent).toBe('1/4');
+    expect(rows[1]!.querySelector('[data-testid="story-status"]')?.textContent).toBe('Done');
+    expect(rows[1]!.querySelector('[data-testid="story-processing"]')?.textContent).toBe('1.23 s');
+
+    await vi.advanceTimersByTimeAsync(LIST_POLL_MS);
+    expect(listRequests()).toHaveLength(1);
+  });
+
+  it('filters by status and stops polling when destroyed', async () => {
+    const { fixture, el, settle } = await render();
+    listRequests()[0]!.flush(page([]));
+    await settle();
+    el.querySelector<HTMLButtonElement>('[data-testid="filter-Done"]')!.click();
+    await settle();
+    const [filtered] = listRequests();
+    expect(filtered!.request.params.get('status')).toBe('Done');
+    filtered!.flush(page([]));
+    fixture.destroy();
+    await vi.advanceTimersByTimeAsync(LIST_POLL_MS * 3);
+    expect(listRequests()).toHaveLength(0);
+  });
+
+  it('deletes one story and asks before deleting all Done', async () => {
+    const { el, settle } = await render();
+    listRequests()[0]!.flush(page([story('a')]));
+    await settle();
+    el.querySelector<HTMLButtonElement>('[data-testid="delete-story"]')!.click();
+    http.expectOne((r) => r.method === 'DELETE' && r.url === '/api/stories/a').flush({ deleted: 1 });
+    await settle();
+    expect(el.querySelectorAll('[data-testid="story-row"]')).toHaveLength(0);
+    listRequests().forEach((r) => r.flush(page([])));
+
+    el.querySelector<HTMLButtonElement>('[data-testid="delete-done"]')!.click();
+    await settle();
+    expect(el.querySelector('dialog')?.hasAttribute('open')).toBe(true);
+    http.expectNone((r) => r.method === 'DELETE');
+    el.querySelector<HTMLButtonElement>('[data-testid="confirm-delete"]')!.click();
+    const bulk = http.expectOne((r) => r.method === 'DELETE' && r.url === '/api/stories');
+    expect(bulk.request.params.get('status')).toBe('Done');
+    bulk.flush({ deleted: 3 });
+    await settle();
+    expect(el.querySelector('[data-testid="notice"]')?.textContent).toContain('Deleted 3 Done stories');
+  });
+});

@@ -1,0 +1,85 @@
+import {
+  EMPTY_FORM,
+  estimateWork,
+  fieldForPath,
+  formatDuration,
+  groupErrors,
+  parseEstimates,
+  toRequestBody,
+  validateStoryForm,
+} from './story-request';
+
+describe('story request', () => {
+  it('builds a range request and validates it with the shared schema', () => {
+    const result = validateStoryForm({ ...EMPTY_FORM, title: '  Nightly  ', taskCount: '5', estimateMin: '10', estimateMax: '20' });
+    expect(result).toEqual({ ok: true, body: { title: 'Nightly', taskCount: 5, estimateMin: 10, estimateMax: 20 } });
+  });
+
+  it('builds an explicit task list from comma- or space-separated estimates', () => {
+    expect(parseEstimates('10, 20 30\n40;')).toEqual([10, 20, 30, 40]);
+    const body = toRequestBody({ ...EMPTY_FORM, mode: 'list', estimates: '5,6' });
+    expect(body).toEqual({ tasks: [{ estimate: 5 }, { estimate: 6 }] });
+  });
+
+  it('reports errors by field', () => {
+    const missing = validateStoryForm({ ...EMPTY_FORM, taskCount: '', estimateMin: '1.5' });
+    expect(missing.ok ? null : missing.errors).toEqual({
+      taskCount: ['is required'],
+      estimateMin: ['must be a whole number of milliseconds'],
+    });
+    const inverted = validateStoryForm({ ...EMPTY_FORM, taskCount: '3', estimateMin: '30', estimateMax: '20' });
+    expect(inverted.ok ? null : inverted.errors).toEqual({ estimateMax: ['must be greater than or equal to estimateMin'] });
+  });
+
+  it('names the task of a bad estimate', () => {
+    const result = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '10, abc, 0' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.tasks).toEqual(['Task 2: must be a number of milliseconds', 'Task 3: must be at least 1 ms']);
+  });
+
+  it('an empty list needs at least one task', () => {
+    const result = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '' });
+    expect(result.ok ? [] : result.errors.tasks).toEqual(['must have at least 1 task(s)']);
+  });
+
+  it('maps API error paths to form fields', () => {
+    expect(fieldForPath('tasks.3.estimate')).toBe('tasks');
+    expect(fieldForPath('estimateMax')).toBe('estimateMax');
+    expect(fieldForPath('')).toBe('form');
+    expect(
+      groupErrors([
+        { path: 'taskCount', message: 'must be at most 1000' },
+        { path: 'tasks.0.estimate', message: 'must be at most 60000 ms' },
+        { path: '', message: 'body must be a JSON object' },
+        { path: 'foo', message: 'unrecognized key' },
+      ]),
+    ).toEqual({
+      taskCount: ['must be at most 1000'],
+      tasks: ['Task 1: must be at most 60000 ms'],
+      form: ['body must be a JSON object', 'foo: unrecognized key'],
+    });
+  });
+
+  it('estimates total work and critical path before submit', () => {
+    expect(estimateWork({ ...EMPTY_FORM, mode: 'list', estimates: '100, 300, 200' })).toEqual({
+      totalMs: 600,
+      criticalPathMs: 300,
+      expected: false,
+      taskCount: 3,
+    });
+    const range = estimateWork({ ...EMPTY_FORM, taskCount: '4', estimateMin: '10', estimateMax: '20' });
+    expect(range).toEqual({ totalMs: 60, criticalPathMs: 18, expected: true, taskCount: 4 });
+    expect(estimateWork({ ...EMPTY_FORM, taskCount: '' })).toBeNull();
+    expect(estimateWork({ ...EMPTY_FORM, mode: 'list', estimates: 'x' })).toBeNull();
+  });
+
+  it('formats durations', () => {
+    expect(formatDuration(null)).toBe('–');
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(1234)).toBe('1.23 s');
+    expect(formatDuration(12_345)).toBe('12.3 s');
+    expect(formatDuration(125_000)).toBe('2 min 05 s');
+    expect(formatDuration(3_725_000)).toBe('1 h 02 min');
+  });
+});

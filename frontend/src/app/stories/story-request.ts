@@ -1,0 +1,154 @@
+import {
+  DEFAULT_STORY_LIMITS,
+  createStoryRequestSchemas,
+  pickCreateStorySchema,
+  type ApiErrorDetail,
+  type CreateStoryRequest,
+  type CreateStorySchemas,
+} from '@storyflow/contracts';
+
+/**
+ * Pure logic of the create-story form: turning the raw inputs into a request body, validating it
+ * with the shared zod schemas, estimating the work, and mapping error paths to form fields.
+ */
+export type CreateMode = 'range' | 'list';
+export type FormField = 'title' | 'taskCount' | 'estimateMin' | 'estimateMax' | 'tasks' | 'form';
+export type FieldErrors = Partial<Record<FormField, string[]>>;
+
+export interface StoryFormValue {
+  mode: CreateMode;
+  title: string;
+  taskCount: string;
+  estimateMin: string;
+  estimateMax: string;
+  /** Estimates in ms separated by commas, spaces or new lines. */
+  estimates: string;
+}
+
+export const EMPTY_FORM: StoryFormValue = {
+  mode: 'range',
+  title: '',
+  taskCount: '50',
+  estimateMin: '10',
+  estimateMax: '20',
+  estimates: '',
+};
+
+const schemas: CreateStorySchemas = createStoryRequestSchemas(DEFAULT_STORY_LIMITS);
+
+/** '' → undefined (so the schema says "is required"); anything else → a number (NaN if not one). */
+function toNumber(raw: string): number | undefined {
+  const trimmed = raw.trim();
+  return trimmed === '' ? undefined : Number(trimmed);
+}
+
+export function parseEstimates(text: string): number[] {
+  return text
+    .split(/[\s,;]+/)
+    .filter((token) => token !== '')
+    .map((token) => Number(token));
+}
+
+/** The body to POST; not yet validated. */
+export function toRequestBody(value: StoryFormValue): Record<string, unknown> {
+  const title = value.title.trim();
+  const body: Record<string, unknown> = title === '' ? {} : { title };
+  if (value.mode === 'list') {
+    body['tasks'] = parseEstimates(value.estimates).map((estimate) => ({ estimate }));
+  } else {
+    body['taskCount'] = toNumber(value.taskCount);
+    body['estimateMin'] = toNumber(value.estimateMin);
+    body['estimateMax'] = toNumber(value.estimateMax);
+  }
+  return body;
+}
+
+export type Validation = { ok: true; body: CreateStoryRequest } | { ok: false; errors: FieldErrors };
+
+export function validateStoryForm(value: StoryFormValue): Validation {
+  const body = toRequestBody(value);
+  const result = pickCreateStorySchema(body, schemas).safeParse(body);
+  if (result.success) return { ok: true, body: result.data };
+  return {
+    ok: false,
+    errors: groupErrors(result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))),
+  };
+}
+
+/** Which form field a dotted error path belongs to (`tasks.3.estimate` → the estimates list). */
+export function fieldForPath(path: string): FormField {
+  const head = path.split('.')[0] ?? '';
+  switch (head) {
+    case 'title':
+    case 'taskCount':
+    case 'estimateMin':
+    case 'estimateMax':
+    case 'tasks':
+      return head;
+    default:
+      return 'form';
+  }
+}
+
+/** Groups API or schema error details by form field; a task's message names the task. */
+export function groupErrors(details: readonly ApiErrorDetail[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const { path, message } of details) {
+    const field = fieldForPath(path);
+    const taskIndex = /^tasks\.(\d+)/.exec(path)?.[1];
+    const text =
+      field === 'form' && path !== ''
+        ? `${path}: ${message}`
+        : taskIndex !== undefined
+          ? `Task ${Number(taskIndex) + 1}: ${message}`
+          : message;
+    (errors[field] ??= []).push(text);
+  }
+  return errors;
+}
+
+export interface WorkEstimate {
+  /** Sum of the estimates (expected sum for a range): the work if one worker did it all. */
+  totalMs: number;
+  /** Longest single task (expected longest for a range): the least time with enough workers. */
+  criticalPathMs: number;
+  /** True when drawn at random by the server: the figures are expectations. */
+  expected: boolean;
+  taskCount: number;
+}
+
+/** The estimate shown before submit; null while the inputs do not describe any work. */
+export function estimateWork(value: StoryFormValue): WorkEstimate | null {
+  if (value.mode === 'list') {
+    const estimates = parseEstimates(value.estimates);
+    if (estimates.length === 0 || estimates.some((e) => !Number.isFinite(e) || e < 0)) return null;
+    return {
+      totalMs: estimates.reduce((a, b) => a + b, 0),
+      criticalPathMs: Math.max(...estimates),
+      expected: false,
+      taskCount: estimates.length,
+    };
+  }
+  const n = toNumber(value.taskCount);
+  const min = toNumber(value.estimateMin);
+  const max = toNumber(value.estimateMax);
+  if (n === undefined || min === undefined || max === undefined) return null;
+  if (![n, min, max].every(Number.isFinite) || n < 1 || min < 0 || max < min) return null;
+  const count = Math.floor(n);
+  // Expected maximum of `count` uniform draws in [min, max].
+  const criticalPathMs = min + ((max - min) * count) / (count + 1);
+  return { totalMs: (count * (min + max)) / 2, criticalPathMs, expected: min !== max, taskCount: count };
+}
+
+/** Human duration: `850 ms`, `12.3 s`, `4 min 05 s`. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const totalSec = Math.round(ms / 1000);
+  const h = Math.floor(totalSec / 3600);
+  const m = Math.floor((totalSec % 3600) / 60);
+  const s = totalSec % 60;
+  const pad = (x: number) => String(x).padStart(2, '0');
+  return h > 0 ? `${h} h ${pad(m)} min` : `${m} min ${pad(s)} s`;
+}
