@@ -24,7 +24,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // nginx in front (loopback locally, a private address under docker compose) reports the client.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   app.use(
     pinoHttp({
       logger: deps.logger,

@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * The deployment files checked without a Docker engine: Debian's docker-compose validates and resolves
+ * docker-compose.yml (with .env.example as the .env, the README's production path), and the facts the
+ * services rely on are read from its resolved output. The Dockerfiles are checked against the repository.
+ */
+
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const COMPOSE = process.env.DOCKER_COMPOSE_BIN ?? 'docker-compose';
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  depends_on?: Record<string, { condition: string }>;
+  environment?: Record<string, string | null>;
+  healthcheck?: { test: string[] | string };
+  ports?: ({ published: number | string; target: number } | string)[];
+  volumes?: (string | { type: string; source: string; target: string })[];
+}
+interface ComposeConfig {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const compose = (...args: string[]) =>
+  execFileSync(COMPOSE, ['--env-file', '.env.example', ...args], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+let config: ComposeConfig;
+
+beforeAll(() => {
+  try {
+    execFileSync(COMPOSE, ['version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error(
+      `${COMPOSE} not found: install Debian's docker-compose (\`apt-get install docker-compose\`; .ci/run does) to run this test`,
+    );
+  }
+  // docker-compose prints YAML only; its own dependency python3-yaml turns it into JSON.
+  const yaml = compose('config');
+  const json = execFileSync('python3', ['-c', 'import sys, json, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)'], {
+    input: yaml,
+    encoding: 'utf8',
+  });
+  config = JSON.parse(json) as ComposeConfig;
+});
+
+const healthcheck = (s: Service) => [s.healthcheck?.test ?? []].flat().join(' ');
+
+describe('docker-compose.yml', () => {
+  it('is valid for docker-compose (config -q)', () => {
+    expect(() => compose('config', '-q')).not.toThrow();
+  });
+
+  it('runs mongo with a healthcheck and its data in a named volume', () => {
+    const mongo = config.services['mongo']!;
+    expect(mongo.image).toMatch(/^mongo:/);
+    expect(healthcheck(mongo)).toMatch(/mongosh.*ping/);
+    const data = (mongo.volumes ?? []).map((v) => (typeof v === 'string' ? { source: v.split(':')[0]!, target: v.split(':')[1] } : v));
+    const volume = data.find((v) => v.target === '/data/db');
+    expect(volume, 'a volume at /data/db').toBeDefined();
+    expect(Object.keys(config.volumes ?? {})).toContain(volume!.source);
+  });
+
+  it('starts the backend from backend/Dockerfile once mongo is healthy, pointed at it, with a healthcheck', () => {
+    const backend = config.services['backend']!;
+    expect(backend.build?.dockerfile).toBe('backend/Dockerfile');
+    expect(backend.build?.context.replace(/\/$/, '')).toBe(repoRoot.replace(/\/$/, ''));
+    expect(backend.depends_on?.['mongo']?.condition).toBe('service_healthy');
+    expect(backend.environment?.['MONGODB_URI']).toBe('mongodb://mongo:27017');
+    expect(backend.environment?.['NODE_ENV']).toBe('production');
+    expect(healthcheck(backend)).toContain('/api/health');
+    // Only the web front is published: replicas of the backend must not fight over a host port.
+    expect(backend.ports ?? []).toEqual([]);
+    // Every setting passed through is one the project documents.
+    const documented = readFileSync(join(repoRoot, '.env.example'), 'utf8');
+    for (const key of Object.keys(backend.environment ?? {}))
+      expect(documented, `.env.example lists ${key}`).toMatch(new RegExp(`^${key}=`, 'm'));
+  });
+
+  it('publishes nginx (web) on WEB_PORT, after the backend is healthy, as nginx.conf expects', () => {
+    const web = config.services['web']!;
+    expect(web.build?.dockerfile).toBe('frontend/Dockerfile');
+    expect(web.depends_on?.['backend']?.condition).toBe('service_healthy');
+    expect(web.ports).toEqual([{ published: 8080, target: 8080 }]);
+    const nginx = readFileSync(join(repoRoot, 'nginx.conf'), 'utf8');
+    expect(nginx).toMatch(/^\s*listen 8080;/m);
+    // nginx's upstream is the `backend` service on the port compose gives it.
+    expect(nginx).toMatch(/^\s*server backend:3000;/m);
+    expect(config.services['backend']!.environment?.['PORT']).toBe('3000');
+  });
+});
+
+describe('Dockerfiles', () => {
+  const dockerfile = (path: string) => readFileSync(join(repoRoot, path), 'utf8').replace(/\\\n/g, ' ');
+  const ignored = readFileSync(join(repoRoot, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
+
+  for (const path of ['backend/Dockerfile', 'frontend/Dockerfile']) {
+    it(`${path}: copies only files that exist and are in the build context, and runs as non-root`, () => {
+      const text = dockerfile(path);
+      const copies = [...text.matchAll(/^COPY\s+(?!--from)(.+)$/gm)].map((m) => m[1]!.trim().split(/\s+/).slice(0, -1));
+      expect(copies.length).toBeGreaterThan(0);
+      for (const source of copies.flat().filter((s) => !s.startsWith('--'))) {
+        expect(existsSync(join(repoRoot, source)), `${path}: COPY ${source}`).toBe(true);
+        const excluded = ignored.some((pattern) => {
+          const bare = pattern.replace(/^\*\*\//, '');
+          return source === bare || source.startsWith(`${bare}/`) || source.split('/').includes(bare);
+        });
+        expect(excluded, `${path}: COPY ${source} is excluded by .dockerignore`).toBe(false);
+      }
+      const users = [...text.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+      expect(users.at(-1), `${path}: the last USER`).not.toMatch(/^(root|0)$/);
+      expect(text).toMatch(/^HEALTHCHECK /m);
+      expect(text).toMatch(/^EXPOSE /m);
+    });
+  }
+
+  it('backend/Dockerfile starts the server as `npm start -w backend` does, in production', () => {
+    const text = dockerfile('backend/Dockerfile');
+    const start = (JSON.parse(readFileSync(join(repoRoot, 'backend/package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
+      'start'
+    ];
+    const cmd = /^CMD\s+(\[.*\])$/m.exec(text);
+    expect((JSON.parse(cmd![1]!) as string[]).join(' ')).toBe(start);
+    expect(text).toMatch(/NODE_ENV=production/);
+    expect(text).toMatch(/^EXPOSE 3000$/m);
+    expect(text).toMatch(/npm ci --omit=dev/);
+  });
+
+  it('frontend/Dockerfile serves the dashboard build with the project nginx.conf', () => {
+    const text = dockerfile('frontend/Dockerfile');
+    expect(text).toMatch(/npm run build -w frontend/);
+    expect(text).toMatch(/^COPY nginx\.conf \/etc\/nginx\/nginx\.conf$/m);
+    expect(text).toMatch(/^COPY --from=build \/app\/frontend\/dist\/browser \/usr\/share\/nginx\/html$/m);
+    expect(text).toMatch(/^EXPOSE 8080$/m);
+  });
+});
