@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   /** Unset: embedded database (see db/embedded.ts). */
   MONGODB_URI: z.string().startsWith('mongodb', 'must be a mongodb:// or mongodb+srv:// URI').optional(),
   MONGODB_DB: z.string().min(1).default('storyflow'),
+  /** How long a database operation waits for an unreachable server before the request gets a 503. */
+  DB_TIMEOUT_MS: int(10_000, 100),
   /** auto: real mongod if one can be had, else the in-memory server; or force either. */
   EMBEDDED_DB: z.enum(['auto', 'mongod', 'memory']).default('auto'),
   /** Relative paths are taken from the repository root. */
@@ -77,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     db: {
       uri: e.MONGODB_URI,
       dbName: e.MONGODB_DB,
+      timeoutMs: e.DB_TIMEOUT_MS,
       embedded: e.EMBEDDED_DB,
       dataDir: resolve(repoRoot, e.DATA_DIR),
     },

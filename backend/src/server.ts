@@ -38,7 +38,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   const database: DatabaseHandle = config.db.uri
     ? { uri: config.db.uri, mode: 'external', durable: true, stop: async () => {} }
     : await startEmbeddedDatabase({ preference: config.db.embedded, dataDir: config.db.dataDir, logger });
-  const connection = await connectDatabase(database.uri, config.db.dbName, logger, hooks.onDbCommand);
+  const connection = await connectDatabase(database.uri, config.db.dbName, config.db.timeoutMs, logger, hooks.onDbCommand);
   const repository = new StoryRepository(storyModels(connection));
   await repository.ensureIndexes();
 

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 export async function connectDatabase(
   uri: string,
   dbName: string,
+  timeoutMs: number,
   logger: Logger,
   /** Observability hook: sees every command sent (tests count writes per story with it). */
   onCommand?: (commandName: string, command: Record<string, unknown>) => void,
@@ -16,7 +17,12 @@ export async function connectDatabase(
     dbName,
     autoCreate: false,
     autoIndex: false,
-    serverSelectionTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: timeoutMs,
+    // Notice an outage within a few seconds, so /api/health reports it.
+    heartbeatFrequencyMS: Math.min(timeoutMs, 5000),
+    // No Mongoose-side queueing: while MongoDB is unreachable the driver's server selection times out
+    // after timeoutMs and the request gets a 503.
+    bufferCommands: false,
     monitorCommands: onCommand !== undefined,
   });
   if (onCommand) connection.getClient().on('commandStarted', (e) => onCommand(e.commandName, e.command as Record<string, unknown>));

@@ -37,11 +37,13 @@ export async function startEmbeddedDatabase(options: {
 
 async function startMongod(dataDir: string, logger: Logger): Promise<DatabaseHandle> {
   // Imported lazily: the package is only needed on this path.
-  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+  const { MongoBinary, MongoMemoryServer } = await import('mongodb-memory-server-core');
   const dbPath = `${dataDir}/mongod`;
   mkdirSync(dbPath, { recursive: true });
   logger.info({ dbPath }, 'starting embedded mongod (the first start downloads the binary once)');
-  const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' } });
+  // Find or download the binary first: that fails quietly offline, where create() would print a stack trace.
+  const binary = await MongoBinary.getPath();
+  const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' }, binary: { systemBinary: binary } });
   return {
     uri: server.getUri(),
     mode: 'embedded-mongod',

@@ -8,6 +8,7 @@ import { storyRoutes } from '../stories/story.routes.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { spaRoutes } from './spa.js';
 import { systemRoutes, type SystemState } from './system.routes.js';
+import { JSON_TYPES } from './validate.js';
 
 export interface AppDeps {
   stories: StoryService;
@@ -46,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
   // The original client is served from another origin.
   api.use(cors());
   // strict: false so a JSON null/string reaches validation, which says what the body must be.
-  api.use(express.json({ limit: deps.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
+  api.use(express.json({ limit: deps.bodyLimit, strict: false, type: JSON_TYPES }));
   api.use(systemRoutes(deps.system, deps.limits));
   api.use(storyRoutes(deps.stories, deps.limits));
   api.use(notFoundHandler);

@@ -56,7 +56,21 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.status(e.status).json(body('validation_failed', e.message ?? 'Bad request'));
       return;
     }
+    if (isDatabaseUnavailable(err)) {
+      logger.error({ err, method: req.method, url: req.originalUrl }, 'database unavailable');
+      res.status(503).json(body('unavailable', 'The database is unavailable; try again shortly'));
+      return;
+    }
     logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
     res.status(500).json(body('internal', 'Internal server error'));
   };
+}
+
+/** The driver could not reach MongoDB (or Mongoose gave up buffering): a 503, not our bug. */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; message?: string };
+  return (
+    /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(e.name ?? '') ||
+    /buffering timed out/.test(e.message ?? '')
+  );
 }

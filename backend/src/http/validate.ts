@@ -10,8 +10,10 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where:
 }
 
 /** JSON bodies only: anything else is a 415 that says so, not a confusing "field missing". */
+export const JSON_TYPES = ['application/json', 'application/*+json'];
+
 export const requireJson: RequestHandler = (req: Request, _res, next) => {
-  if (!req.is('application/json')) {
+  if (!req.is(JSON_TYPES)) {
     next(new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json (got ${req.get('content-type') ?? 'none'})`));
     return;
   }

@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import type { CreateStoryRequest, DeleteResultDto, LegacyJobRequest, ListStoriesQuery, StoryDto, StoryListDto } from '@storyflow/contracts';
 import { NotFoundError } from '../http/errors.js';
 import type { Processor } from '../processing/processor.js';
@@ -9,6 +8,8 @@ import { toDto, toSummary } from './story.mapper.js';
 import type { StoryRepository } from './story.repository.js';
 
 const BULK_BATCH = 500;
+// ObjectId.isValid also accepts any 12-character string; ids here are always 24 hex digits.
+const isStoryId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 
 export class StoryService {
   constructor(
@@ -48,13 +49,13 @@ export class StoryService {
   }
 
   async get(id: string): Promise<StoryDto> {
-    const doc = Types.ObjectId.isValid(id) ? await this.repository.findById(id) : null;
+    const doc = isStoryId(id) ? await this.repository.findById(id) : null;
     if (!doc) throw notFound(id);
     return toDto(doc);
   }
 
   deleteOne(id: string): Promise<DeleteResultDto> {
-    if (!Types.ObjectId.isValid(id)) return Promise.reject(notFound(id));
+    if (!isStoryId(id)) return Promise.reject(notFound(id));
     // Under the lock no completion commit runs, so the status read here is the one we remove.
     return this.lock.run(async () => {
       const statuses = await this.repository.statuses([id]);
@@ -100,4 +101,4 @@ export class StoryService {
 }
 
 const notFound = (id: string) =>
-  new NotFoundError(Types.ObjectId.isValid(id) ? `story '${id}' does not exist` : `'${id}' is not a valid story id (24 hex characters)`);
+  new NotFoundError(isStoryId(id) ? `story '${id}' does not exist` : `'${id}' is not a valid story id (24 hex characters)`);

@@ -182,6 +182,8 @@ const badRequests: [string, string, string, unknown, number, string][] = [
   ['limit too large', 'GET', '/api/stories?limit=1000', undefined, 400, 'limit must be at most 100'],
   ['unknown query parameter', 'GET', '/api/stories?sort=asc', undefined, 400, 'sort'],
   ['invalid id', 'GET', '/api/stories/not-an-id', undefined, 404, 'not a valid story id'],
+  ['12-character id', 'GET', '/api/stories/abcdefghijkl', undefined, 404, 'not a valid story id'],
+  ['JSON with a +json type is still validated', 'POST', '/api/stories', '{}', 400, 'taskCount'],
   ['unknown id', 'GET', `/api/stories/${VALID_ID}`, undefined, 404, 'does not exist'],
   ['delete invalid id', 'DELETE', '/api/stories/xyz', undefined, 404, 'not a valid story id'],
   ['delete unknown id', 'DELETE', `/api/stories/${VALID_ID}`, undefined, 404, 'does not exist'],
@@ -196,7 +198,12 @@ describe('bad requests get a clear 4xx and change nothing', () => {
 
   it.each(badRequests)('%s → %s %s', async (_name, method, path, body, status, text) => {
     const before = (await api(base).list()).body.total;
-    const headers = _name === 'wrong content type' ? { 'content-type': 'application/x-www-form-urlencoded' } : undefined;
+    const headers =
+      _name === 'wrong content type'
+        ? { 'content-type': 'application/x-www-form-urlencoded' }
+        : _name.includes('+json')
+          ? { 'content-type': 'application/vnd.api+json' }
+          : undefined;
     const res = await request<ApiErrorBody>(base, method, path, body, headers);
     expect(res.status).toBe(status);
     expect(res.body.error.code).toEqual(expect.any(String));
