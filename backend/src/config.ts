@@ -11,7 +11,8 @@ const optionalInt = (min: number) => z.coerce.number().int().min(min).optional()
 /** Every setting, its default and its bounds; README and .env.example list the same. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().default('0.0.0.0'),
+  /** Loopback by default: exposing the API is a deliberate choice (docker compose sets 0.0.0.0). */
+  HOST: z.string().default('127.0.0.1'),
   PORT: int(3000, 0, 65_535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset: embedded database (see db/embedded.ts). */
@@ -25,6 +26,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
   STATIC_DIR: z.string().default('frontend/dist/browser'),
   BODY_LIMIT: z.string().default('1mb'),
+  /** Comma-separated origins allowed to POST /api/jobs from a browser (the original client); `*` for any. */
+  LEGACY_CORS_ORIGINS: z.string().default('*'),
   MIN_TASKS: int(DEFAULT_STORY_LIMITS.minTasks, 1),
   MAX_TASKS: int(DEFAULT_STORY_LIMITS.maxTasks, 1, 100_000),
   ESTIMATE_MIN_MS: int(DEFAULT_STORY_LIMITS.minEstimateMs, 1),
@@ -38,6 +41,8 @@ const EnvSchema = z.object({
   AUTOSCALE_INTERVAL_MS: int(250, 10),
   /** Group-commit interval of task completions. */
   FLUSH_INTERVAL_MS: int(200, 5),
+  /** At most one progress write per story per interval (its final update is not delayed). */
+  PROGRESS_WRITE_INTERVAL_MS: int(1000, 0),
   /** Done stories older than this are purged; 0 = keep forever. Default: 30 in the in-memory mode, else 0. */
   RETENTION_DONE_SECONDS: optionalInt(0),
   RETENTION_SWEEP_MS: int(5000, 100),
@@ -85,6 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     staticDir: resolve(repoRoot, e.STATIC_DIR),
     bodyLimit: e.BODY_LIMIT,
+    legacyCorsOrigins: e.LEGACY_CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     limits,
     pool: {
       min: e.POOL_MIN,
@@ -94,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       intervalMs: e.AUTOSCALE_INTERVAL_MS,
     },
     flushIntervalMs: e.FLUSH_INTERVAL_MS,
+    progressWriteIntervalMs: e.PROGRESS_WRITE_INTERVAL_MS,
     /** undefined: decided by the database mode once it is known. */
     retentionDoneSeconds: e.RETENTION_DONE_SECONDS,
     retentionSweepMs: e.RETENTION_SWEEP_MS,

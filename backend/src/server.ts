@@ -9,8 +9,9 @@ import type { Logger } from './logger.js';
 import { DEFAULT_AUTOSCALER } from './processing/autoscaler.js';
 import { Processor } from './processing/processor.js';
 import { RetentionSweeper } from './processing/retention.js';
-import { attachLegacyStatusSocket } from './realtime/legacy-status-ws.js';
+import { attachLegacyStatusSocket, LEGACY_STATUS_PATH } from './realtime/legacy-status-ws.js';
 import { attachSocketServer } from './realtime/socket-server.js';
+import { refuseUnknownUpgrades } from './realtime/upgrade-guard.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { SerialLock } from './shared/serial-lock.js';
 import { CounterCache } from './stats/counter-cache.js';
@@ -43,7 +44,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   await repository.ensureIndexes();
 
   // Recovery: finish an interrupted removal, seed the counters, re-queue the Open stories' Open tasks.
-  const repaired = await repository.resumePendingRemoval();
+  const repaired = await repository.resumePendingRemovals();
   if (repaired) logger.warn(repaired, 'completed a removal interrupted by the last shutdown');
   const counters = new CounterCache();
   counters.seed(await repository.totals());
@@ -63,6 +64,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     },
     autoscaleIntervalMs: config.pool.intervalMs,
     flushIntervalMs: config.flushIntervalMs,
+    progressWriteIntervalMs: config.progressWriteIntervalMs,
   });
   const open = await repository.findOpen();
   for (const doc of open) processor.add(doc);
@@ -96,12 +98,14 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     logger,
     limits: config.limits,
     bodyLimit: config.bodyLimit,
+    legacyCorsOrigins: config.legacyCorsOrigins,
     staticDir: config.staticDir,
     accepting: () => accepting,
   });
   const httpServer = createServer(app);
   const sockets = attachSocketServer(httpServer, sampler, logger);
   const legacy = attachLegacyStatusSocket(httpServer, sampler);
+  refuseUnknownUpgrades(httpServer, [sockets.io.path(), LEGACY_STATUS_PATH]);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, resolve);

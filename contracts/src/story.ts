@@ -111,7 +111,8 @@ const positiveIntFromQuery = (name: string, max?: number) => {
 /** GET /api/stories query. */
 export const ListStoriesQuerySchema = z.strictObject({
   status: z.enum(STORY_STATUSES, { error: 'status must be "Open" or "Done"' }).optional(),
-  page: positiveIntFromQuery('page').default(1),
+  // Bounded so the skip stays a 32-bit integer (limit ≤ 100).
+  page: positiveIntFromQuery('page', 1_000_000).default(1),
   limit: positiveIntFromQuery('limit', PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT),
 });
 export type ListStoriesQuery = z.infer<typeof ListStoriesQuerySchema>;

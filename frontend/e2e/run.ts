@@ -164,6 +164,29 @@ async function screenshot(page: Page, name: string, width: number): Promise<void
   await page.screenshot({ path: join(screenshotDir, `${name}-${width}.png`), fullPage: width > 800 });
 }
 
+/** A phone-width page must not scroll sideways: nothing wider than the viewport. */
+async function assertNoHorizontalOverflow(page: Page, where: string): Promise<void> {
+  const { scrollWidth, innerWidth, widest } = await page.evaluate(() => {
+    const viewport = window.innerWidth;
+    // For the failure message: the element reaching furthest past the right edge.
+    let widest = '';
+    let widestRight = viewport;
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
+      const right = el.getBoundingClientRect().right;
+      if (right > widestRight) {
+        widestRight = right;
+        const id = el.getAttribute('data-testid') ?? el.id;
+        widest = `${el.tagName.toLowerCase()}${id ? `#${id}` : ''}.${Array.from(el.classList).join('.')} (right edge ${Math.round(right)} px)`;
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: viewport, widest };
+  });
+  assert(
+    scrollWidth <= innerWidth,
+    `${where} overflows horizontally: scrollWidth ${scrollWidth} > innerWidth ${innerWidth}${widest ? `; rightmost element: ${widest}` : ''}`,
+  );
+}
+
 function steps(env: Env): Step[] {
   const baseUrl = env.backend.url;
   return [
@@ -219,6 +242,7 @@ function steps(env: Env): Step[] {
         await page.waitForTimeout(4_000); // a few more seconds of bars for the screenshots
         await screenshot(page, 'stats', 1280);
         await screenshot(page, 'stats', 390);
+        await assertNoHorizontalOverflow(page, '/stats at 390 px');
         await page.setViewportSize({ width: 1280, height: 900 });
         await page.getByTestId('generator-toggle').click();
         await waitUntil('generator idle', async () => (await figure(page, 'generator-in-flight')) === 0, 5_000);
@@ -269,6 +293,7 @@ function steps(env: Env): Step[] {
         assert(/\d/.test(processing), `processing time missing: "${processing}"`);
         await screenshot(page, 'stories', 1280);
         await screenshot(page, 'stories', 390);
+        await assertNoHorizontalOverflow(page, '/stories at 390 px');
         await page.getByTestId('story-row').first().scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(screenshotDir, 'stories-390-list.png') });
         await page.setViewportSize({ width: 1280, height: 900 });

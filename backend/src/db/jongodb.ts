@@ -53,7 +53,16 @@ export async function startJongodb(options: { port?: number; startTimeoutMs?: nu
   // Keep draining its output so a chatty server never blocks on a full pipe.
   child.stdout?.resume();
   child.stderr?.resume();
-  return { uri: `mongodb://127.0.0.1:${port}/`, stop: () => stopChild(child) };
+  // Whatever way this process exits (even process.exit after a shutdown timeout), the server goes too.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  return {
+    uri: `mongodb://127.0.0.1:${port}/`,
+    stop: async () => {
+      process.removeListener('exit', killOnExit);
+      await stopChild(child);
+    },
+  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -19,6 +19,8 @@ export interface AppDeps {
   staticDir: string;
   /** False while shutting down: new requests get 503. */
   accepting: () => boolean;
+  /** Origins allowed to call POST /api/jobs from a browser (the original client runs on its own origin). */
+  legacyCorsOrigins: string[];
 }
 
 /** The express app alone (no network server), so tests can drive it in-process. */
@@ -44,8 +46,8 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const api = express.Router();
-  // The original client is served from another origin.
-  api.use(cors());
+  // Only the original client's endpoint is cross-origin; the dashboard is same-origin.
+  api.use('/jobs', cors({ origin: deps.legacyCorsOrigins.includes('*') ? '*' : deps.legacyCorsOrigins }));
   // strict: false so a JSON null/string reaches validation, which says what the body must be.
   api.use(express.json({ limit: deps.bodyLimit, strict: false, type: JSON_TYPES }));
   api.use(systemRoutes(deps.system, deps.limits));

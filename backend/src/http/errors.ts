@@ -53,7 +53,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      res.status(e.status).json(body('validation_failed', e.message ?? 'Bad request'));
+      // e.g. an unsupported charset (415) or encoding from the body parser
+      res.status(e.status).json(body(e.status === 415 ? 'unsupported_media_type' : 'validation_failed', e.message ?? 'Bad request'));
       return;
     }
     if (isDatabaseUnavailable(err)) {

@@ -18,6 +18,8 @@ export interface ProcessorOptions {
   autoscaler: AutoscalerConfig;
   autoscaleIntervalMs: number;
   flushIntervalMs: number;
+  /** At most one progress write per story per this interval; a story's final update is never delayed. */
+  progressWriteIntervalMs: number;
 }
 
 export interface PoolFigures {
@@ -28,8 +30,10 @@ export interface PoolFigures {
 
 /**
  * Owns the Open stories in memory: queues their tasks, runs them on the adaptive pool, and
- * group-commits completions (completion batcher): one bulkWrite per interval, one update per story
- * that progressed, the final one conditional so a story turns Done exactly once.
+ * group-commits completions (completion batcher): each flush interval, one bulkWrite for the stories
+ * whose progress is due (at most one write per story per `progressWriteIntervalMs`, so a long story
+ * costs writes per second, never per task) and one conditional update per story that finished, so
+ * a story turns Done exactly once. A story shorter than that interval costs one insert and one update.
  */
 export class Processor {
   private readonly queue = new ReadyQueue();
@@ -76,7 +80,7 @@ export class Processor {
   /** Takes an Open story (just persisted, or recovered at start) and queues its Open tasks. */
   add(doc: StoryDoc): void {
     if (this.stopped) return;
-    const story = trackStory(doc);
+    const story = trackStory(doc, this.o.clock.now());
     this.tracked.set(story.id, story);
     for (const t of story.queued) this.arrivedWorkMs += t.estimate;
     this.queue.push(story);
@@ -95,11 +99,11 @@ export class Processor {
     this.dirty.delete(id);
   }
 
-  /** Commits what is done so far. Concurrent calls share one flush. */
-  flush(): Promise<void> {
+  /** Commits finished stories and due progress (`all`: every completion, as at shutdown). Concurrent calls share one flush. */
+  flush(all = false): Promise<void> {
     if (this.flushing) return this.flushing;
     this.flushing = this.o.lock
-      .run(() => this.commit())
+      .run(() => this.commit(all))
       .finally(() => {
         this.flushing = null;
       });
@@ -113,7 +117,7 @@ export class Processor {
     this.o.clock.clearTimeout(this.scaleTimer);
     this.pool.stop();
     await this.flushing;
-    await this.flush();
+    await this.flush(true);
   }
 
   private onTaskDone({ story, task }: ReadyTask): void {
@@ -134,22 +138,28 @@ export class Processor {
     if (next.size !== this.pool.poolSize) this.pool.resize(next.size);
   }
 
-  private async commit(): Promise<void> {
+  private async commit(all: boolean): Promise<void> {
     if (!this.dirty.size) return;
+    const now = this.o.clock.now();
     const batch: { story: TrackedStory; commit: ProgressCommit }[] = [];
     for (const story of this.dirty.values()) {
+      const finished = doneInMemory(story) === story.taskCount;
+      // Progress that is not due yet stays pending: after a crash those tasks simply run again.
+      if (!finished && !all && now - story.lastWriteAt < this.o.progressWriteIntervalMs) continue;
       const taskNumbers = story.pending.splice(0);
       const doneCount = story.committedDone + taskNumbers.length;
-      batch.push({ story, commit: { id: story.id, taskNumbers, doneCount, finished: doneCount === story.taskCount } });
+      batch.push({ story, commit: { id: story.id, taskNumbers, doneCount, finished } });
+      this.dirty.delete(story.id);
     }
-    this.dirty.clear();
+    if (!batch.length) return;
     try {
       const { completed } = await this.o.repository.commitProgress(
         batch.map((b) => b.commit),
-        new Date(this.o.clock.now()),
+        new Date(now),
       );
       for (const { story, commit } of batch) {
         story.committedDone = commit.doneCount;
+        story.lastWriteAt = now;
         if (commit.finished) this.tracked.delete(story.id);
       }
       if (completed.length) this.o.counters.storiesCompleted(completed.length);

@@ -18,9 +18,11 @@ export interface TrackedStory {
   pending: number[];
   /** Deleted while Open: in-flight tasks are ignored, nothing more is committed. */
   removed: boolean;
+  /** When progress was last written (or the story was taken on): progress writes are rate-limited. */
+  lastWriteAt: number;
 }
 
-export function trackStory(doc: StoryDoc): TrackedStory {
+export function trackStory(doc: StoryDoc, now: number): TrackedStory {
   const open = doc.tasks.filter((t) => t.status === 'Open').map((t) => ({ n: t.n, estimate: t.estimate }));
   return {
     id: doc._id.toHexString(),
@@ -30,6 +32,7 @@ export function trackStory(doc: StoryDoc): TrackedStory {
     committedDone: doc.tasks.length - open.length,
     pending: [],
     removed: false,
+    lastWriteAt: now,
   };
 }
 

@@ -6,8 +6,8 @@ import type { StatsSampler } from '../stats/sampler.js';
 
 /** Socket.IO: the recent history on connect, then one `stats` per second to everyone. */
 export function attachSocketServer(httpServer: HttpServer, sampler: StatsSampler, logger: Logger) {
+  // No CORS: the dashboard is served from the same origin (and the websocket transport needs none).
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
-    cors: { origin: true },
     // /ws/status is a plain WebSocket on the same server: leave upgrades Socket.IO does not own alone.
     destroyUpgrade: false,
   });

@@ -55,10 +55,18 @@ StorySchema.index({ status: 1, createdAt: 1 });
 // Unfiltered listing, newest first.
 StorySchema.index({ createdAt: 1 });
 
+/** A removal in progress: written before the delete, cleared together with the increment. */
+export interface RemovalIntent {
+  openIds: Types.ObjectId[];
+  doneIds: Types.ObjectId[];
+  reason: 'delete' | 'purge';
+}
+
 /**
  * Cumulative figures of stories that are no longer in the `stories` collection, so that purging or
- * deleting never changes the produced/completed counts. `pending` records a removal in progress:
- * written before the delete and cleared with the increment, so a crash in between is repaired at start.
+ * deleting never changes the produced/completed counts. `removals` holds the removals in progress,
+ * one key each (so concurrent removals never overwrite each other); a crash between a delete and its
+ * increment is repaired at start. One document, so the increment and clearing the intent are atomic.
  */
 const CountersSchema = new Schema(
   {
@@ -67,19 +75,9 @@ const CountersSchema = new Schema(
     removedDone: { type: Number, default: 0 },
     purged: { type: Number, default: 0 },
     deleted: { type: Number, default: 0 },
-    pending: {
-      type: new Schema(
-        {
-          openIds: [Schema.Types.ObjectId],
-          doneIds: [Schema.Types.ObjectId],
-          reason: { type: String, enum: ['delete', 'purge'] },
-        },
-        { _id: false },
-      ),
-      default: null,
-    },
+    removals: { type: Schema.Types.Mixed, default: {} },
   },
-  { collection: 'counters', versionKey: false, autoCreate: false },
+  { collection: 'counters', versionKey: false, autoCreate: false, minimize: false },
 );
 
 export type CountersDoc = InferSchemaType<typeof CountersSchema>;

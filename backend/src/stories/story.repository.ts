@@ -1,6 +1,6 @@
-import { Types, type AnyBulkWriteOperation } from 'mongoose';
+import { Types } from 'mongoose';
 import type { StoryStatus } from '@storyflow/contracts';
-import { COUNTERS_ID, type StoryDoc, type StoryModels } from './story.model.js';
+import { COUNTERS_ID, type RemovalIntent, type StoryDoc, type StoryModels } from './story.model.js';
 
 export interface NewStory {
   title: string | null;
@@ -70,12 +70,13 @@ export class StoryRepository {
     const filter = status ? { status } : {};
     const [items, total] = await Promise.all([
       this.models.Story.find(filter)
+        .select({ tasks: 0 }) // a listing never shows tasks (the in-memory server ignores projections)
         .sort({ createdAt: -1, _id: -1 })
         .skip((page - 1) * limit)
         .limit(limit)
         .lean<StoryDoc[]>()
         .exec(),
-      this.models.Story.countDocuments(filter).exec(),
+      status ? this.models.Story.countDocuments(filter).exec() : this.models.Story.estimatedDocumentCount().exec(),
     ]);
     return { items, total };
   }
@@ -87,6 +88,7 @@ export class StoryRepository {
 
   async findDoneBefore(cutoff: Date, limit: number): Promise<string[]> {
     const docs = await this.models.Story.find({ status: 'Done', completedAt: { $lt: cutoff } })
+      .select({ _id: 1 })
       .sort({ completedAt: 1 })
       .limit(limit)
       .lean<StoryDoc[]>()
@@ -95,16 +97,17 @@ export class StoryRepository {
   }
 
   async findDoneIds(limit: number): Promise<string[]> {
-    const docs = await this.models.Story.find({ status: 'Done' }).limit(limit).lean<StoryDoc[]>().exec();
+    const docs = await this.models.Story.find({ status: 'Done' }).select({ _id: 1 }).limit(limit).lean<StoryDoc[]>().exec();
     return docs.map((d) => d._id.toHexString());
   }
 
   /**
-   * Group commit: one bulkWrite for progress, one for stories that finished. Returns how many stories
-   * turned Done: the conditional filter (`status: Open`) makes that happen once per story.
+   * Group commit: one bulkWrite for the progress of stories still running, and one conditional update
+   * per story that finished. Returns the stories this call turned Done: the filter (`status: Open`)
+   * makes that happen once per story, whoever else (a retry, another replica) tries too.
    */
   async commitProgress(commits: ProgressCommit[], now: Date): Promise<{ completed: string[] }> {
-    const op = (c: ProgressCommit): AnyBulkWriteOperation => {
+    const update = (c: ProgressCommit) => {
       const set: Record<string, unknown> = {
         doneCount: c.doneCount,
         'tasks.$[t].status': 'Done',
@@ -112,22 +115,27 @@ export class StoryRepository {
       };
       if (c.finished) Object.assign(set, { status: 'Done', completedAt: now });
       return {
-        updateOne: {
-          filter: { _id: asId(c.id), status: 'Open' },
-          update: { $set: set },
-          arrayFilters: [{ 't.n': { $in: c.taskNumbers } }],
-        },
+        filter: { _id: asId(c.id), status: 'Open' },
+        update: { $set: set },
+        arrayFilters: [{ 't.n': { $in: c.taskNumbers } }],
       };
     };
     const progress = commits.filter((c) => !c.finished);
     const finishing = commits.filter((c) => c.finished);
-    if (progress.length) await this.models.Story.collection.bulkWrite(progress.map(op) as never, { ordered: false });
-    if (!finishing.length) return { completed: [] };
-    await this.models.Story.collection.bulkWrite(finishing.map(op) as never, { ordered: false });
-    // Callers hold the lock and track only stories that are Open in the database, so every finishing
-    // update matches. A commit retried after an error that had in fact applied matches nothing, and
-    // is counted here once: the failed attempt was not.
-    return { completed: finishing.map((c) => c.id) };
+    if (progress.length) {
+      await this.models.Story.collection.bulkWrite(
+        progress.map((c) => ({ updateOne: update(c) })),
+        { ordered: false },
+      );
+    }
+    const results = await Promise.all(
+      finishing.map(async (c) => {
+        const { filter, update: u, arrayFilters } = update(c);
+        const result = await this.models.Story.collection.updateOne(filter, u, { arrayFilters });
+        return result.modifiedCount === 1 ? c.id : null;
+      }),
+    );
+    return { completed: results.filter((id): id is string => id !== null) };
   }
 
   /** Status of each id that still exists. */
@@ -139,47 +147,53 @@ export class StoryRepository {
   }
 
   /**
-   * Deletes stories and moves them into the cumulative counters: intent first, then the delete, then
-   * the increment that clears the intent (repaired at start by `resumePendingRemoval` after a crash).
+   * Deletes stories and moves them into the cumulative counters: intent first, then the delete (each
+   * status filtered, so a story whose status changed meanwhile stays), then the increment by what was
+   * actually deleted, which clears the intent. A crash in between is repaired by `resumePendingRemovals`.
    */
   async remove(stories: { id: string; status: StoryStatus }[], reason: 'delete' | 'purge'): Promise<RemovedCounts> {
     if (!stories.length) return { open: 0, done: 0 };
-    const openIds = stories.filter((s) => s.status === 'Open').map((s) => asId(s.id));
-    const doneIds = stories.filter((s) => s.status === 'Done').map((s) => asId(s.id));
-    await this.models.Counters.updateOne(
-      { _id: COUNTERS_ID },
-      { $set: { pending: { openIds, doneIds, reason } } },
-      { upsert: true },
-    ).exec();
-    await this.models.Story.deleteMany({ _id: { $in: [...openIds, ...doneIds] } }).exec();
-    const counts = { open: openIds.length, done: doneIds.length };
-    await this.applyRemoval(counts, reason);
+    const intent: RemovalIntent = {
+      openIds: stories.filter((s) => s.status === 'Open').map((s) => asId(s.id)),
+      doneIds: stories.filter((s) => s.status === 'Done').map((s) => asId(s.id)),
+      reason,
+    };
+    const key = new Types.ObjectId().toHexString();
+    await this.models.Counters.updateOne({ _id: COUNTERS_ID }, { $set: { [`removals.${key}`]: intent } }, { upsert: true }).exec();
+    const deleteWith = async (ids: Types.ObjectId[], status: StoryStatus) =>
+      ids.length ? (await this.models.Story.deleteMany({ _id: { $in: ids }, status }).exec()).deletedCount : 0;
+    const counts = { open: await deleteWith(intent.openIds, 'Open'), done: await deleteWith(intent.doneIds, 'Done') };
+    await this.applyRemoval(key, counts, reason);
     return counts;
   }
 
-  private async applyRemoval(counts: RemovedCounts, reason: 'delete' | 'purge'): Promise<void> {
+  private async applyRemoval(key: string, counts: RemovedCounts, reason: 'delete' | 'purge'): Promise<void> {
     const n = counts.open + counts.done;
     await this.models.Counters.updateOne(
       { _id: COUNTERS_ID },
       {
         $inc: { removedOpen: counts.open, removedDone: counts.done, [reason === 'purge' ? 'purged' : 'deleted']: n },
-        $set: { pending: null },
+        $unset: { [`removals.${key}`]: '' },
       },
       { upsert: true },
     ).exec();
   }
 
-  /** Finishes a removal interrupted by a crash: what is gone is counted, what is still there stays. */
-  async resumePendingRemoval(): Promise<RemovedCounts | null> {
+  /** Finishes removals interrupted by a crash: what is gone is counted, what is still there stays. */
+  async resumePendingRemovals(): Promise<RemovedCounts | null> {
     const counters = await this.models.Counters.findById(COUNTERS_ID).lean().exec();
-    const pending = counters?.pending;
-    if (!pending) return null;
-    const all = [...pending.openIds, ...pending.doneIds].map((id) => id.toHexString());
-    const remaining = await this.statuses(all);
-    const gone = (ids: Types.ObjectId[]) => ids.filter((id) => !remaining.has(id.toHexString())).length;
-    const counts = { open: gone(pending.openIds), done: gone(pending.doneIds) };
-    await this.applyRemoval(counts, pending.reason === 'purge' ? 'purge' : 'delete');
-    return counts;
+    const removals = Object.entries((counters?.removals ?? {}) as Record<string, RemovalIntent>);
+    if (!removals.length) return null;
+    const total = { open: 0, done: 0 };
+    for (const [key, intent] of removals) {
+      const remaining = await this.statuses([...intent.openIds, ...intent.doneIds].map((id) => id.toString()));
+      const gone = (ids: Types.ObjectId[]) => ids.filter((id) => !remaining.has(id.toString())).length;
+      const counts = { open: gone(intent.openIds), done: gone(intent.doneIds) };
+      await this.applyRemoval(key, counts, intent.reason);
+      total.open += counts.open;
+      total.done += counts.done;
+    }
+    return total;
   }
 
   async totals(): Promise<StoredTotals> {

@@ -61,8 +61,9 @@ export class StoryService {
       const statuses = await this.repository.statuses([id]);
       const status = statuses.get(id);
       if (!status) throw notFound(id);
-      this.processor.forget(id);
       const removed = await this.repository.remove([{ id, status }], 'delete');
+      // Only once it is gone: if the delete failed, the story keeps running.
+      this.processor.forget(id);
       this.counters.storiesRemoved(removed, 'delete');
       return { deleted: removed.open + removed.done };
     });

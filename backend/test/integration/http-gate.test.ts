@@ -29,6 +29,7 @@ const app = createApp({
   bodyLimit: '1kb',
   staticDir: '/nonexistent',
   accepting: () => accepting,
+  legacyCorsOrigins: ['*'],
 });
 const server = createServer(app);
 let base = '';

@@ -40,8 +40,8 @@ describe('Socket.IO stats', () => {
       expect(samples.reduce((sum, s) => sum + s.completedPerSec, 0)).toBe(N);
       expect(last.open).toBe(0);
       expect(last.backlogTasks).toBe(0);
-      // One sample per whole second, in order, without gaps.
-      for (let i = 1; i < samples.length; i++) expect(samples[i]!.t - samples[i - 1]!.t).toBe(1000);
+      // One sample per whole second, in order (a stalled event loop may merge two seconds into one sample).
+      for (let i = 1; i < samples.length; i++) expect(samples[i]!.t).toBeGreaterThan(samples[i - 1]!.t);
       expect(samples.every((s) => s.t % 1000 === 0)).toBe(true);
       expect(last.poolSize).toBeGreaterThanOrEqual(4);
 

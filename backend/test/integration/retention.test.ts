@@ -62,7 +62,7 @@ describe('an interrupted removal', () => {
     const toIds = (xs: string[]) => xs.map((x) => new mongoose.Types.ObjectId(x));
     await Counters.updateOne(
       { _id: COUNTERS_ID },
-      { $set: { pending: { openIds: [], doneIds: toIds(ids.slice(0, 2)), reason: 'delete' } } },
+      { $set: { 'removals.crashed': { openIds: [], doneIds: toIds(ids.slice(0, 2)), reason: 'delete' } } },
       { upsert: true },
     );
     await Story.deleteOne({ _id: ids[0] });
@@ -74,5 +74,12 @@ describe('an interrupted removal', () => {
     expect(await last(second.url)).toMatchObject({ completed: 3, open: 0 });
     expect((await api(second.url).list()).body.total).toBe(2);
     expect((await api(second.url).getStory(ids[1]!)).status).toBe(200);
+    // The intent is cleared: a second restart counts nothing again.
+    await second.stop();
+    stops.pop();
+    const third = await startTestServer({ MONGODB_DB: db });
+    stops.push(third.stop);
+    await waitFor(async () => (await api(third.url).stats()).body.history.length > 0);
+    expect(await last(third.url)).toMatchObject({ completed: 3, open: 0 });
   });
 });

@@ -110,18 +110,51 @@ describe('stories API', () => {
   });
 
   it('deleting an Open story drops its queued tasks and keeps the counters exact', async () => {
-    // Long tasks on a small pool: the story is still queued when it is deleted.
-    const blocker = (await api(base).createStory({ taskCount: 8, estimateMin: 400, estimateMax: 400 })).body;
-    const victim = (await api(base).createStory({ taskCount: 50, estimateMin: 1000, estimateMax: 1000 })).body;
-    const del = await api(base).deleteStory(victim.id);
-    expect(del.body).toEqual({ deleted: 1 });
-    await done(blocker.id);
-    const settled = await waitFor(async () => {
-      const h = (await api(base).stats()).body.history.at(-1);
-      return h && h.open === 0 && h.backlogTasks === 0 && h.busyWorkers === 0 && h;
-    });
-    expect(settled.open).toBe(0);
-    expect((await api(base).getStory(victim.id)).status).toBe(404);
+    // One worker: the victim's tasks wait in the queue behind the blocker's.
+    const solo = await startTestServer({ POOL_MIN: '1', POOL_MAX: '1' });
+    const last = async () => (await api(solo.url).stats()).body.history.at(-1);
+    try {
+      const blocker = (await api(solo.url).createStory({ tasks: [{ estimate: 2500 }] })).body;
+      const victim = (await api(solo.url).createStory({ taskCount: 6, estimateMin: 1000, estimateMax: 1000 })).body;
+      const queued = await waitFor(async () => {
+        const s = await last();
+        return s && s.backlogTasks === 6 && s;
+      });
+      expect(queued).toMatchObject({ open: 2, busyWorkers: 1, poolSize: 1 });
+
+      expect((await api(solo.url).deleteStory(victim.id)).body).toEqual({ deleted: 1 });
+      const after = await waitFor(async () => {
+        const s = await last();
+        return s && s.t > queued.t && s.backlogTasks === 0 && s;
+      });
+      expect(after.open).toBe(1);
+      const settled = await waitFor(async () => {
+        const s = await last();
+        return s && s.open === 0 && s.busyWorkers === 0 && s;
+      });
+      // Produced 2, completed 1 (the blocker), the victim neither open nor completed.
+      expect(settled.completed).toBe(1);
+      expect(settled.backlogTasks).toBe(0);
+      expect((await api(solo.url).getStory(victim.id)).status).toBe(404);
+      expect((await api(solo.url).getStory(blocker.id)).body.status).toBe('Done');
+      expect((await api(solo.url).list()).body.total).toBe(1);
+    } finally {
+      await solo.stop();
+    }
+  });
+
+  it("lets only the original client's endpoint be called cross-origin", async () => {
+    const preflight = (path: string) =>
+      fetch(base + path, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'http://legacy.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      });
+    expect((await preflight('/api/jobs')).headers.get('access-control-allow-origin')).toBe('*');
+    expect((await preflight('/api/stories')).headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('reports health with the database mode, and stats from memory', async () => {
@@ -179,6 +212,8 @@ const badRequests: [string, string, string, unknown, number, string][] = [
   ['unknown status filter', 'GET', '/api/stories?status=Closed', undefined, 400, 'status must be'],
   ['page not a number', 'GET', '/api/stories?page=two', undefined, 400, 'page'],
   ['page zero', 'GET', '/api/stories?page=0', undefined, 400, 'page must be at least 1'],
+  ['page beyond any listing', 'GET', '/api/stories?page=21474838&limit=100', undefined, 400, 'page must be at most 1000000'],
+  ['unsupported charset', 'POST', '/api/stories', '{}', 415, 'unsupported charset'],
   ['limit too large', 'GET', '/api/stories?limit=1000', undefined, 400, 'limit must be at most 100'],
   ['unknown query parameter', 'GET', '/api/stories?sort=asc', undefined, 400, 'sort'],
   ['invalid id', 'GET', '/api/stories/not-an-id', undefined, 404, 'not a valid story id'],
@@ -201,9 +236,11 @@ describe('bad requests get a clear 4xx and change nothing', () => {
     const headers =
       _name === 'wrong content type'
         ? { 'content-type': 'application/x-www-form-urlencoded' }
-        : _name.includes('+json')
-          ? { 'content-type': 'application/vnd.api+json' }
-          : undefined;
+        : _name === 'unsupported charset'
+          ? { 'content-type': 'application/json; charset=latin1' }
+          : _name.includes('+json')
+            ? { 'content-type': 'application/vnd.api+json' }
+            : undefined;
     const res = await request<ApiErrorBody>(base, method, path, body, headers);
     expect(res.status).toBe(status);
     expect(res.body.error.code).toEqual(expect.any(String));

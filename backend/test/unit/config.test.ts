@@ -17,7 +17,7 @@ describe('loadConfig', () => {
   it('has a default for every setting', () => {
     const c = loadConfig({});
     expect(c.env).toBe('development');
-    expect(c.host).toBe('0.0.0.0');
+    expect(c.host).toBe('127.0.0.1');
     expect(c.port).toBe(3000);
     expect(c.logLevel).toBe('info');
     expect(c.db.uri).toBeUndefined();

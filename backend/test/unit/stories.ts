@@ -10,5 +10,6 @@ export function makeStory(id: string, estimates: readonly number[]): TrackedStor
     committedDone: 0,
     pending: [],
     removed: false,
+    lastWriteAt: 0,
   };
 }

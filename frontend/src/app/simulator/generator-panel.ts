@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { Generator } from './generator';
+import { Generator, MAX_IN_FLIGHT } from './generator';
 import { expectedRate, type GeneratorSettings, type Range } from './generator-plan';
 
 type RangeKey = keyof GeneratorSettings;
@@ -36,6 +36,12 @@ type RangeKey = keyof GeneratorSettings;
             <dt>in flight</dt>
             <dd data-testid="generator-in-flight">{{ generator.inFlight() }}</dd>
           </div>
+          @if (generator.skipped() > 0) {
+            <div [title]="'Stories not sent because ' + maxInFlight + ' requests were still unanswered'">
+              <dt>skipped</dt>
+              <dd data-testid="generator-skipped" class="bad">{{ generator.skipped() }}</dd>
+            </div>
+          }
         </dl>
         <span class="generator-rate muted">≈ {{ rate() }} stories/s</span>
         <button
@@ -90,6 +96,7 @@ type RangeKey = keyof GeneratorSettings;
 export class GeneratorPanel {
   protected readonly generator = inject(Generator);
   protected readonly open = signal(false);
+  protected readonly maxInFlight = MAX_IN_FLIGHT;
   protected readonly rate = computed(() => expectedRate(this.generator.settings()).toFixed(1));
   protected readonly fields: { key: RangeKey; label: string }[] = [
     { key: 'intervalMs', label: 'Pause between stories (ms)' },

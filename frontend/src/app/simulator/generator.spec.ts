@@ -1,7 +1,8 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { GENERATOR_RANDOM, Generator } from './generator';
+import { GENERATOR_RANDOM, Generator, MAX_IN_FLIGHT } from './generator';
+import { GeneratorPanel } from './generator-panel';
 
 describe('Generator', () => {
   let http: HttpTestingController;
@@ -62,6 +63,38 @@ describe('Generator', () => {
     http.expectNone('/api/stories');
     vi.advanceTimersByTime(1);
     expect(http.match('/api/stories')).toHaveLength(1);
+  });
+
+  it('counts the stories it skips while MAX_IN_FLIGHT requests are unanswered, and shows them', () => {
+    const fixture = TestBed.createComponent(GeneratorPanel);
+    const el = fixture.nativeElement as HTMLElement;
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="generator-skipped"]')).toBeNull();
+
+    generator.start();
+    // random() = 0 → a pause of 50 ms after each story.
+    vi.advanceTimersByTime(50 * (MAX_IN_FLIGHT - 1));
+    const reqs = http.match('/api/stories');
+    expect(reqs).toHaveLength(MAX_IN_FLIGHT);
+    expect(generator.inFlight()).toBe(MAX_IN_FLIGHT);
+    expect(generator.skipped()).toBe(0);
+
+    vi.advanceTimersByTime(50 * 3);
+    http.expectNone('/api/stories');
+    expect(generator.skipped()).toBe(3);
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="generator-skipped"]')?.textContent?.trim()).toBe('3');
+
+    // One answer frees a slot: the next tick posts again.
+    reqs[0]!.flush({}, { status: 201, statusText: 'Created' });
+    vi.advanceTimersByTime(50);
+    expect(http.match('/api/stories')).toHaveLength(1);
+    expect(generator.skipped()).toBe(3);
+
+    generator.resetCounters();
+    expect(generator.skipped()).toBe(0);
+    fixture.detectChanges();
+    expect(el.querySelector('[data-testid="generator-skipped"]')).toBeNull();
   });
 
   it('refuses to start with invalid settings', () => {

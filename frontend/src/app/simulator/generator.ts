@@ -34,6 +34,8 @@ export class Generator {
   readonly sent = signal(0);
   readonly failed = signal(0);
   readonly inFlight = signal(0);
+  /** Ticks that posted nothing because MAX_IN_FLIGHT requests were still unanswered. */
+  readonly skipped = signal(0);
   readonly lastError = signal<string | null>(null);
   readonly errors = computed(() => validateSettings(this.settings(), DEFAULT_STORY_LIMITS));
 
@@ -62,6 +64,7 @@ export class Generator {
   resetCounters(): void {
     this.sent.set(0);
     this.failed.set(0);
+    this.skipped.set(0);
     this.lastError.set(null);
   }
 
@@ -69,6 +72,7 @@ export class Generator {
     if (!this.running()) return;
     const settings = this.settings();
     if (this.inFlight() < MAX_IN_FLIGHT) this.post(settings);
+    else this.skipped.update((n) => n + 1);
     this.timer = setTimeout(() => this.tick(), nextDelay(this.random, settings));
   }
 

@@ -85,6 +85,47 @@ describe('StoryList', () => {
     expect(listRequests()).toHaveLength(0);
   });
 
+  it('moves back to the last page when the current one is beyond it after deletions', async () => {
+    const { el, settle } = await render();
+    const many = (n: number) => Array.from({ length: n }, (_, i) => story(`s${i}`));
+    const pageInfo = () => el.querySelector('[data-testid="page-info"]')?.textContent?.trim();
+    const requestedPage = (r: TestRequest) => r.request.params.get('page');
+
+    listRequests()[0]!.flush(page(many(20), 45));
+    await settle();
+    expect(pageInfo()).toBe('Page 1 of 3');
+    for (const expected of ['2', '3']) {
+      el.querySelector<HTMLButtonElement>('[data-testid="page-next"]')!.click();
+      await settle();
+      const [next] = listRequests();
+      expect(requestedPage(next!)).toBe(expected);
+      next!.flush(page(expected === '3' ? many(5) : many(20), 45));
+      await settle();
+    }
+    expect(pageInfo()).toBe('Page 3 of 3');
+
+    // Stories deleted elsewhere: page 3 no longer exists, page 2 is the last one.
+    await vi.advanceTimersByTimeAsync(LIST_POLL_MS);
+    listRequests()[0]!.flush(page([], 25));
+    await settle();
+    const [second] = listRequests();
+    expect(requestedPage(second!)).toBe('2');
+    second!.flush(page(many(5), 25));
+    await settle();
+    expect(pageInfo()).toBe('Page 2 of 2');
+
+    // Everything deleted: page 1 of 1 (not "Page 2 of 1").
+    await vi.advanceTimersByTimeAsync(LIST_POLL_MS);
+    listRequests()[0]!.flush(page([], 0));
+    await settle();
+    const [first] = listRequests();
+    expect(requestedPage(first!)).toBe('1');
+    first!.flush(page([], 0));
+    await settle();
+    expect(pageInfo()).toBe('Page 1 of 1');
+    expect(el.querySelectorAll('[data-testid="story-row"]')).toHaveLength(0);
+  });
+
   it('deletes one story and asks before deleting all Done', async () => {
     const { el, settle } = await render();
     listRequests()[0]!.flush(page([story('a')]));

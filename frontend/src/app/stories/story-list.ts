@@ -197,9 +197,11 @@ export class StoryList {
           return;
         }
         this.error.set(null);
-        // A page emptied by deletions: step back to the last page that has stories.
-        if (res.r.items.length === 0 && res.r.total > 0 && this.page() > 1) {
-          this.page.set(Math.max(1, Math.ceil(res.r.total / this.limit)));
+        // Deletions (here or elsewhere) can leave the current page beyond the last one, even with no
+        // story left at all: step back to the last page (at least 1); the new query reloads it.
+        const lastPage = Math.max(1, Math.ceil(res.r.total / this.limit));
+        if (this.page() > lastPage) {
+          this.page.set(lastPage);
           return;
         }
         this.result.set(res.r);
