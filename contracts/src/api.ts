@@ -14,7 +14,14 @@ export interface ApiErrorBody {
 }
 
 export type ApiErrorCode =
-  'invalid_json' | 'validation_failed' | 'unsupported_media_type' | 'payload_too_large' | 'not_found' | 'unavailable' | 'internal';
+  | 'invalid_json'
+  | 'validation_failed'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'unavailable'
+  | 'internal';
 
 export type DbMode = 'external' | 'embedded-mongod' | 'embedded-memory';
 

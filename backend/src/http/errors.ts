@@ -30,6 +30,20 @@ const body = (code: ApiErrorCode, message: string, details: ApiErrorDetail[] = [
   error: { code, message, details },
 });
 
+/** A known path with a method it does not serve: 405 with the methods it does. */
+export function methodNotAllowed(allowed: string[]): RequestHandler {
+  return (req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.set('Allow', allowed.join(', ')).status(204).end();
+      return;
+    }
+    res
+      .set('Allow', allowed.join(', '))
+      .status(405)
+      .json(body('method_not_allowed', `${req.method} is not allowed on ${req.baseUrl}${req.path}; use ${allowed.join(', ')}`));
+  };
+}
+
 export const notFoundHandler: RequestHandler = (req, res) => {
   res.status(404).json(body('not_found', `no route for ${req.method} ${req.path}`));
 };

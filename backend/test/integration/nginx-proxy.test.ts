@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -34,6 +35,8 @@ const NGINX = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 const SPA_DIR = resolve(process.env.SPA_DIR ?? join(repoRoot, 'frontend/dist/browser'));
 const HASHED = /^(main|chunk|polyfills|styles|worker)-[A-Z0-9]{8}\.(js|css)$/;
 const LONG_CACHE = 'public, max-age=31536000, immutable';
+/** Debian's chromium (never a downloaded browser), as frontend/e2e/run.ts uses it. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The repository's nginx.conf with only its marked substitution points replaced. */
 function renderNginxConf(source: string, to: { backend: string; listen: string; root: string; tmp: string }): string {
@@ -315,6 +318,77 @@ describe('nginx in front of the backend (nginx.conf)', () => {
       ws.close();
     }
   });
+
+  it('runs the dashboard in a real browser under the production CSP: live stats, a story, the list', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (this test never downloads a browser)`);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const context = await browser.newContext();
+      // Recorded in the page itself, from before the first script runs (the SPA is one document throughout).
+      await context.addInitScript(() => {
+        const violations: string[] = [];
+        (window as unknown as { __cspViolations: string[] }).__cspViolations = violations;
+        document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${e.sample} ${e.disposition}`));
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(8_000);
+      const consoleErrors: string[] = [];
+      const pageErrors: string[] = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') consoleErrors.push(msg.text());
+      });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      const figure = async (id: string) => Number(((await page.getByTestId(id).textContent()) ?? '').replace(/[^\d]/g, '') || Number.NaN);
+
+      await page.goto(`${base}/stats`);
+      // Socket.IO through nginx, under connect-src 'self'.
+      await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
+      expect(await page.locator('canvas[data-testid="stats-chart"]').count()).toBe(1);
+
+      // Earlier tests may have completed stories already: one more must show up live.
+      const completedBefore = (await figure('figure-completed')) || 0;
+      const title = `nginx csp ${Date.now().toString(36)}`;
+      const created = await fetch(`${base}/api/stories`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title, tasks: [{ estimate: 10 }] }),
+      });
+      expect(created.status).toBe(201);
+      const completed = await waitFor(
+        async () => {
+          const n = await figure('figure-completed');
+          return n >= Math.max(1, completedBefore + 1) ? n : undefined;
+        },
+        8_000,
+        100,
+      );
+      expect(completed).toBeGreaterThanOrEqual(1);
+
+      // Client-side navigation; the list is fetched through nginx's /api/.
+      await page.getByRole('link', { name: 'Stories' }).click();
+      await page.waitForURL(/\/stories$/);
+      await page.locator('[data-testid="story-row"]', { hasText: title }).waitFor();
+
+      const violations = await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+      expect(consoleErrors, 'console errors').toEqual([]);
+      expect(pageErrors, 'page errors').toEqual([]);
+      expect(violations, 'CSP violations').toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 30_000);
 
   // Last: it stops the backend.
   it('answers API calls with a JSON 503 while the backend is down', async () => {

@@ -225,7 +225,9 @@ const badRequests: [string, string, string, unknown, number, string][] = [
   ['bulk delete without status', 'DELETE', '/api/stories', undefined, 400, 'status=Done is required'],
   ['bulk delete of Open', 'DELETE', '/api/stories?status=Open', undefined, 400, 'status=Done is required'],
   ['unknown API route', 'GET', '/api/nothing', undefined, 404, 'no route'],
-  ['wrong method', 'PUT', '/api/stories', { tasks: [{ estimate: 10 }] }, 404, 'no route'],
+  ['wrong method on the collection', 'PUT', '/api/stories', { tasks: [{ estimate: 10 }] }, 405, 'PUT is not allowed on /api/stories'],
+  ['wrong method on a story', 'PATCH', `/api/stories/${VALID_ID}`, { title: 'x' }, 405, 'use GET, DELETE'],
+  ['wrong method on the legacy endpoint', 'GET', '/api/jobs', undefined, 405, 'use POST'],
 ];
 
 describe('bad requests get a clear 4xx and change nothing', () => {
