@@ -50,6 +50,7 @@ export function openApiDocument(limits: StoryLimits) {
           responses: { 201: ok('The stored story'), 400: error },
         },
       },
+      '/api/limits': { get: { summary: 'The request limits this server validates with', responses: { 200: ok('StoryLimits') } } },
       '/api/stats': { get: { summary: 'Current figures and the recent per-second history', responses: { 200: ok('{ now, history }') } } },
       '/api/health': { get: { summary: 'Database mode and state', responses: { 200: ok('Healthy'), 503: ok('Unavailable') } } },
     },

@@ -13,6 +13,10 @@ export function systemRoutes(state: SystemState, limits: StoryLimits): Router {
   router.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
+  // The limits this server validates with, so the dashboard's form checks the same ones.
+  router.get('/limits', (_req, res) => {
+    res.json(limits);
+  });
   router.get('/health', (_req, res) => {
     const health = state.health();
     res.status(health.status === 'ok' ? 200 : 503).json(health);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorBody, HealthDto, StoryDto } from '@storyflow/contracts';
+import { DEFAULT_STORY_LIMITS, type ApiErrorBody, type HealthDto, type StoryDto, type StoryLimits } from '@storyflow/contracts';
 import { api, request, waitFor } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
@@ -165,6 +165,12 @@ describe('stories API', () => {
     expect(stats.status).toBe(200);
     expect(typeof stats.body.now).toBe('number');
     expect(Array.isArray(stats.body.history)).toBe(true);
+  });
+
+  it('tells clients its request limits', async () => {
+    const limits = await request<StoryLimits>(base, 'GET', '/api/limits');
+    expect(limits.status).toBe(200);
+    expect(limits.body).toEqual({ ...DEFAULT_STORY_LIMITS, maxTasks: 1000 });
   });
 
   it('describes itself in OpenAPI, generated from the validation schemas', async () => {
