@@ -1,4 +1,5 @@
-import { Types } from 'mongoose';
+import { mongo, Types } from 'mongoose';
+import { GroupCommit } from '../shared/group-commit.js';
 import type { StoryStatus } from '@storyflow/contracts';
 import { COUNTERS_ID, type RemovalIntent, type StoryDoc, type StoryModels } from './story.model.js';
 
@@ -36,12 +37,19 @@ const asId = (id: string) => new Types.ObjectId(id);
 
 /** Every database access for stories. O(1) writes per story: one insert, batched progress, one final update. */
 export class StoryRepository {
-  constructor(private readonly models: StoryModels) {}
+  // Concurrent creates share one insertMany: a burst costs a round trip (and, on the in-memory
+  // server, a collection scan) per batch rather than per story.
+  private readonly inserts: GroupCommit<StoryDoc>;
+
+  constructor(private readonly models: StoryModels) {
+    this.inserts = new GroupCommit((docs) => this.insertBatch(docs));
+  }
 
   async ensureIndexes(): Promise<void> {
     await this.models.Story.createIndexes();
   }
 
+  /** Resolves once the story is stored. */
   async insert(story: NewStory): Promise<StoryDoc> {
     const tasks = story.estimates.map((estimate, n) => ({ n, estimate, status: 'Open' as const, doneAt: null }));
     const doc = {
@@ -57,9 +65,24 @@ export class StoryRepository {
       createdAt: story.createdAt,
       completedAt: null,
     };
-    // Journaled before we answer 201: an accepted story survives a crash.
-    await this.models.Story.collection.insertOne(doc, { writeConcern: { w: 1, journal: true } });
+    await this.inserts.submit(doc);
     return doc;
+  }
+
+  /** Journaled before anyone answers 201: an accepted story survives a crash. */
+  private async insertBatch(docs: StoryDoc[]): Promise<(unknown | null)[]> {
+    try {
+      await this.models.Story.collection.insertMany(docs, { ordered: false, writeConcern: { w: 1, journal: true } });
+      return docs.map(() => null);
+    } catch (error) {
+      // Unordered: the documents without a write error were inserted.
+      // The driver Mongoose uses (its own copy), so instanceof holds.
+      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+      const failed = new Map<number, unknown>();
+      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : Object.values(error.writeErrors);
+      for (const e of writeErrors) failed.set(e.index, new Error(e.errmsg ?? 'insert failed'));
+      return docs.map((_, i) => failed.get(i) ?? null);
+    }
   }
 
   findById(id: string): Promise<StoryDoc | null> {

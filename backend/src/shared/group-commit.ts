@@ -1,0 +1,42 @@
+/**
+ * Group commit: callers submit one item each and wait for it to be written; items that arrive while a
+ * write is in flight go out together in the next one. No timer: a lone item is written at once, a
+ * burst costs one round trip per batch instead of one per item.
+ */
+export class GroupCommit<T> {
+  private queue: { item: T; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private draining = false;
+
+  /**
+   * @param write writes a batch; returns, per item, the error that item failed with (or null). A throw
+   *   fails the whole batch.
+   */
+  constructor(
+    private readonly write: (items: T[]) => Promise<(unknown | null)[]>,
+    private readonly maxBatch = 500,
+  ) {}
+
+  submit(item: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        try {
+          const errors = await this.write(batch.map((b) => b.item));
+          batch.forEach((b, i) => (errors[i] ? b.reject(errors[i]) : b.resolve()));
+        } catch (error) {
+          for (const b of batch) b.reject(error);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+}
