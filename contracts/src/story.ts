@@ -1,3 +1,4 @@
+import './zod-setup';
 import { z } from 'zod';
 import { DEFAULT_STORY_LIMITS, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type StoryLimits } from './limits';
 

@@ -1,7 +1,14 @@
 import { provideHttpClient, withFetch } from '@angular/common/http';
-import { type ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
+import {
+  type ApplicationConfig,
+  inject,
+  provideAppInitializer,
+  provideBrowserGlobalErrorListeners,
+  provideZonelessChangeDetection,
+} from '@angular/core';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
+import { ServerLimits } from './core/limits';
 
 export const appConfig: ApplicationConfig = {
   providers: [
@@ -9,5 +16,7 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     provideRouter(routes, withComponentInputBinding()),
     provideHttpClient(withFetch()),
+    // Fetch the server's request limits at start without waiting for them: the defaults apply until then.
+    provideAppInitializer(() => inject(ServerLimits).load()),
   ],
 };

@@ -7,6 +7,7 @@ import type {
   DeleteResultDto,
   HealthDto,
   StoryDto,
+  StoryLimits,
   StoryListDto,
   StoryStatus,
 } from '@storyflow/contracts';
@@ -48,6 +49,11 @@ export class StoriesApi {
 
   health(): Observable<HealthDto> {
     return this.http.get<HealthDto>('/api/health');
+  }
+
+  /** The request limits the server validates with. */
+  limits(): Observable<StoryLimits> {
+    return this.http.get<StoryLimits>('/api/limits');
   }
 }
 

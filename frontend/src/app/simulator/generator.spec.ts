@@ -1,6 +1,8 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { DEFAULT_STORY_LIMITS } from '@storyflow/contracts';
+import { ServerLimits } from '../core/limits';
 import { GENERATOR_RANDOM, Generator, MAX_IN_FLIGHT } from './generator';
 import { GeneratorPanel } from './generator-panel';
 
@@ -103,5 +105,22 @@ describe('Generator', () => {
     expect(generator.running()).toBe(false);
     expect(generator.errors()).toEqual(['Interval: min must not exceed max']);
     http.expectNone('/api/stories');
+  });
+
+  it('validates the settings against the limits the server answers', () => {
+    // The defaults (20–80 tasks) fit the default limits…
+    expect(generator.errors()).toEqual([]);
+    TestBed.inject(ServerLimits).load();
+    http.expectOne('/api/limits').flush({ ...DEFAULT_STORY_LIMITS, maxTasks: 50 });
+    // …but not a server that accepts at most 50 tasks.
+    expect(generator.errors()).toEqual(['Tasks: must be between 1 and 50']);
+    generator.start();
+    expect(generator.running()).toBe(false);
+    http.expectNone('/api/stories');
+
+    generator.settings.update((s) => ({ ...s, tasks: { min: 20, max: 50 } }));
+    expect(generator.errors()).toEqual([]);
+    generator.start();
+    expect(http.match('/api/stories')).toHaveLength(1);
   });
 });

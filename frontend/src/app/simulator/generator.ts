@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
-import { DEFAULT_STORY_LIMITS } from '@storyflow/contracts/limits';
+import { ServerLimits } from '../core/limits';
 import { StoriesApi, toApiFailure } from '../core/stories-api';
 import {
   DEFAULT_GENERATOR_SETTINGS,
@@ -27,6 +27,7 @@ export const MAX_IN_FLIGHT = 200;
 export class Generator {
   private readonly api = inject(StoriesApi);
   private readonly random = inject(GENERATOR_RANDOM);
+  private readonly limits = inject(ServerLimits).limits;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   readonly settings = signal<GeneratorSettings>(DEFAULT_GENERATOR_SETTINGS);
@@ -37,7 +38,8 @@ export class Generator {
   /** Ticks that posted nothing because MAX_IN_FLIGHT requests were still unanswered. */
   readonly skipped = signal(0);
   readonly lastError = signal<string | null>(null);
-  readonly errors = computed(() => validateSettings(this.settings(), DEFAULT_STORY_LIMITS));
+  /** Checked against the server's limits, so the generator only sends stories the server accepts. */
+  readonly errors = computed(() => validateSettings(this.settings(), this.limits()));
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.stop());

@@ -1,6 +1,8 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { DEFAULT_STORY_LIMITS, type StoryLimits } from '@storyflow/contracts';
+import { ServerLimits } from '../core/limits';
 import { StoryForm } from './story-form';
 
 describe('StoryForm', () => {
@@ -69,6 +71,31 @@ describe('StoryForm', () => {
     await submit();
     expect(text('error-tasks')).toBe('Task 2: must be at most 60000 ms');
     http.expectNone('/api/stories');
+  });
+
+  it('validates with the limits the server answers, and binds them to the inputs', async () => {
+    const { fixture, el, type, submit, text } = await render();
+    const taskCount = () => el.querySelector<HTMLInputElement>('#story-task-count')!;
+    expect(taskCount().max).toBe(String(DEFAULT_STORY_LIMITS.maxTasks));
+
+    TestBed.inject(ServerLimits).load();
+    const limits: StoryLimits = { ...DEFAULT_STORY_LIMITS, maxTasks: 50, maxEstimateMs: 5_000 };
+    http.expectOne('/api/limits').flush(limits);
+    await fixture.whenStable();
+    expect(taskCount().max).toBe('50');
+    expect(el.querySelector<HTMLInputElement>('#story-estimate-max')!.max).toBe('5000');
+
+    await type('#story-task-count', '60');
+    await submit();
+    // The server's own message for its limit, shown before anything is sent.
+    expect(text('error-taskCount')).toBe('must be at most 50');
+    http.expectNone('/api/stories');
+
+    await type('#story-task-count', '50');
+    await submit();
+    http.expectOne('/api/stories').flush({ id: 'a1', taskCount: 50 }, { status: 201, statusText: 'Created' });
+    await fixture.whenStable();
+    expect(text('error-taskCount')).toBeNull();
   });
 
   it('posts a valid story and emits it', async () => {

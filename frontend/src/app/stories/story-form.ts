@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
-import { DEFAULT_STORY_LIMITS, type StoryDto } from '@storyflow/contracts';
+import { createStoryRequestSchemas, type StoryDto } from '@storyflow/contracts';
+import { ServerLimits } from '../core/limits';
 import { StoriesApi, toApiFailure } from '../core/stories-api';
 import {
   EMPTY_FORM,
@@ -27,7 +28,7 @@ import {
           name="title"
           type="text"
           autocomplete="off"
-          [maxLength]="limits.maxTitleLength + 50"
+          [maxLength]="limits().maxTitleLength + 50"
           [value]="value().title"
           (input)="set('title', $event)"
           [attr.aria-invalid]="has('title')"
@@ -59,8 +60,8 @@ import {
               name="taskCount"
               type="number"
               inputmode="numeric"
-              [min]="limits.minTasks"
-              [max]="limits.maxTasks"
+              [min]="limits().minTasks"
+              [max]="limits().maxTasks"
               [value]="value().taskCount"
               (input)="set('taskCount', $event)"
               [attr.aria-invalid]="has('taskCount')"
@@ -77,8 +78,8 @@ import {
               name="estimateMin"
               type="number"
               inputmode="numeric"
-              [min]="limits.minEstimateMs"
-              [max]="limits.maxEstimateMs"
+              [min]="limits().minEstimateMs"
+              [max]="limits().maxEstimateMs"
               [value]="value().estimateMin"
               (input)="set('estimateMin', $event)"
               [attr.aria-invalid]="has('estimateMin')"
@@ -95,8 +96,8 @@ import {
               name="estimateMax"
               type="number"
               inputmode="numeric"
-              [min]="limits.minEstimateMs"
-              [max]="limits.maxEstimateMs"
+              [min]="limits().minEstimateMs"
+              [max]="limits().maxEstimateMs"
               [value]="value().estimateMax"
               (input)="set('estimateMax', $event)"
               [attr.aria-invalid]="has('estimateMax')"
@@ -159,7 +160,8 @@ export class StoryForm {
   private readonly api = inject(StoriesApi);
   readonly storyCreated = output<StoryDto>();
 
-  protected readonly limits = DEFAULT_STORY_LIMITS;
+  /** The server's limits (the defaults until it has answered). */
+  protected readonly limits = inject(ServerLimits).limits;
   protected readonly value = signal<StoryFormValue>(EMPTY_FORM);
   protected readonly submitted = signal(false);
   protected readonly submitting = signal(false);
@@ -168,7 +170,8 @@ export class StoryForm {
   protected readonly estimate = computed(() => estimateWork(this.value()));
   protected readonly duration = formatDuration;
 
-  private readonly validation = computed(() => validateStoryForm(this.value()));
+  private readonly schemas = computed(() => createStoryRequestSchemas(this.limits()));
+  private readonly validation = computed(() => validateStoryForm(this.value(), this.schemas()));
 
   /** Client errors after the first submit attempt; API errors until the field is edited. */
   protected readonly shown = computed<FieldErrors>(() => {

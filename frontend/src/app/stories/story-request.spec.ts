@@ -1,3 +1,4 @@
+import { DEFAULT_STORY_LIMITS, createStoryRequestSchemas } from '@storyflow/contracts';
 import {
   EMPTY_FORM,
   estimateWork,
@@ -9,9 +10,14 @@ import {
   validateStoryForm,
 } from './story-request';
 
+const schemas = createStoryRequestSchemas(DEFAULT_STORY_LIMITS);
+
 describe('story request', () => {
   it('builds a range request and validates it with the shared schema', () => {
-    const result = validateStoryForm({ ...EMPTY_FORM, title: '  Nightly  ', taskCount: '5', estimateMin: '10', estimateMax: '20' });
+    const result = validateStoryForm(
+      { ...EMPTY_FORM, title: '  Nightly  ', taskCount: '5', estimateMin: '10', estimateMax: '20' },
+      schemas,
+    );
     expect(result).toEqual({ ok: true, body: { title: 'Nightly', taskCount: 5, estimateMin: 10, estimateMax: 20 } });
   });
 
@@ -22,24 +28,33 @@ describe('story request', () => {
   });
 
   it('reports errors by field', () => {
-    const missing = validateStoryForm({ ...EMPTY_FORM, taskCount: '', estimateMin: '1.5' });
+    const missing = validateStoryForm({ ...EMPTY_FORM, taskCount: '', estimateMin: '1.5' }, schemas);
     expect(missing.ok ? null : missing.errors).toEqual({
       taskCount: ['is required'],
       estimateMin: ['must be a whole number of milliseconds'],
     });
-    const inverted = validateStoryForm({ ...EMPTY_FORM, taskCount: '3', estimateMin: '30', estimateMax: '20' });
+    const inverted = validateStoryForm({ ...EMPTY_FORM, taskCount: '3', estimateMin: '30', estimateMax: '20' }, schemas);
     expect(inverted.ok ? null : inverted.errors).toEqual({ estimateMax: ['must be greater than or equal to estimateMin'] });
   });
 
+  it('validates with the limits the schemas were built from', () => {
+    const server = createStoryRequestSchemas({ ...DEFAULT_STORY_LIMITS, maxTasks: 50, maxEstimateMs: 500 });
+    const range = validateStoryForm({ ...EMPTY_FORM, taskCount: '60' }, server);
+    expect(range.ok ? null : range.errors).toEqual({ taskCount: ['must be at most 50'] });
+    expect(validateStoryForm({ ...EMPTY_FORM, taskCount: '60' }, schemas).ok).toBe(true);
+    const list = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '10, 600' }, server);
+    expect(list.ok ? null : list.errors).toEqual({ tasks: ['Task 2: must be at most 500 ms'] });
+  });
+
   it('names the task of a bad estimate', () => {
-    const result = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '10, abc, 0' });
+    const result = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '10, abc, 0' }, schemas);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.tasks).toEqual(['Task 2: must be a number of milliseconds', 'Task 3: must be at least 1 ms']);
   });
 
   it('an empty list needs at least one task', () => {
-    const result = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '' });
+    const result = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '' }, schemas);
     expect(result.ok ? [] : result.errors.tasks).toEqual(['must have at least 1 task(s)']);
   });
 

@@ -1,19 +1,9 @@
-import {
-  DEFAULT_STORY_LIMITS,
-  createStoryRequestSchemas,
-  pickCreateStorySchema,
-  type ApiErrorDetail,
-  type CreateStoryRequest,
-  type CreateStorySchemas,
-} from '@storyflow/contracts';
-import { z } from 'zod';
-
-// No `new Function` probe: the production Content-Security-Policy (nginx.conf) has no 'unsafe-eval'.
-z.config({ jitless: true });
+import { pickCreateStorySchema, type ApiErrorDetail, type CreateStoryRequest, type CreateStorySchemas } from '@storyflow/contracts';
 
 /**
  * Pure logic of the create-story form: turning the raw inputs into a request body, validating it
- * with the shared zod schemas, estimating the work, and mapping error paths to form fields.
+ * with the shared zod schemas (built from the server's limits), estimating the work, and mapping
+ * error paths to form fields.
  */
 export type CreateMode = 'range' | 'list';
 export type FormField = 'title' | 'taskCount' | 'estimateMin' | 'estimateMax' | 'tasks' | 'form';
@@ -37,8 +27,6 @@ export const EMPTY_FORM: StoryFormValue = {
   estimateMax: '20',
   estimates: '',
 };
-
-const schemas: CreateStorySchemas = createStoryRequestSchemas(DEFAULT_STORY_LIMITS);
 
 /** '' → undefined (so the schema says "is required"); anything else → a number (NaN if not one). */
 function toNumber(raw: string): number | undefined {
@@ -69,7 +57,8 @@ export function toRequestBody(value: StoryFormValue): Record<string, unknown> {
 
 export type Validation = { ok: true; body: CreateStoryRequest } | { ok: false; errors: FieldErrors };
 
-export function validateStoryForm(value: StoryFormValue): Validation {
+/** Validates with `schemas`, built by `createStoryRequestSchemas` from the limits the server reports. */
+export function validateStoryForm(value: StoryFormValue, schemas: CreateStorySchemas): Validation {
   const body = toRequestBody(value);
   const result = pickCreateStorySchema(body, schemas).safeParse(body);
   if (result.success) return { ok: true, body: result.data };
