@@ -81,11 +81,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** The driver could not reach MongoDB (or Mongoose gave up buffering): a 503, not our bug. */
+/** The driver could not reach MongoDB (whatever error class wraps it): a 503, not our bug. */
 function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { name?: string; message?: string };
+  const name = e.name ?? '';
+  const message = e.message ?? '';
+  if (/^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(name)) return true;
   return (
-    /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(e.name ?? '') ||
-    /buffering timed out/.test(e.message ?? '')
+    /^Mongo/.test(name) &&
+    /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|connection .*closed|not connected|topology .*closed|buffering timed out/i.test(message)
   );
 }

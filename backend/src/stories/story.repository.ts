@@ -75,11 +75,13 @@ export class StoryRepository {
       await this.models.Story.collection.insertMany(docs, { ordered: false, writeConcern: { w: 1, journal: true } });
       return docs.map(() => null);
     } catch (error) {
-      // Unordered: the documents without a write error were inserted.
-      // The driver Mongoose uses (its own copy), so instanceof holds.
+      // Unordered: when the server reports per-document errors that account for every document not
+      // inserted, the others are stored. Anything else (network, write concern) fails the whole batch:
+      // a story is only accepted when we know it is stored.
       if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const failed = new Map<number, unknown>();
       const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : Object.values(error.writeErrors);
+      if (!writeErrors.length || error.writeConcernError || error.insertedCount + writeErrors.length !== docs.length) throw error;
+      const failed = new Map<number, unknown>();
       for (const e of writeErrors) failed.set(e.index, new Error(e.errmsg ?? 'insert failed'));
       return docs.map((_, i) => failed.get(i) ?? null);
     }
