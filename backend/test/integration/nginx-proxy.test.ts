@@ -22,6 +22,7 @@ import type {
 import { freePort } from '../../src/shared/free-port.js';
 import { request, waitFor } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
+import { CHROMIUM_ARGS, requireChromium } from '../../../frontend/e2e/chromium.js';
 
 /**
  * The production front end for real: Debian's nginx with the repository's nginx.conf (only its
@@ -36,7 +37,6 @@ const SPA_DIR = resolve(process.env.SPA_DIR ?? join(repoRoot, 'frontend/dist/bro
 const HASHED = /^(main|chunk|polyfills|styles|worker)-[A-Z0-9]{8}\.(js|css)$/;
 const LONG_CACHE = 'public, max-age=31536000, immutable';
 /** Debian's chromium (never a downloaded browser), as frontend/e2e/run.ts uses it. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The repository's nginx.conf with only its marked substitution points replaced. */
 function renderNginxConf(source: string, to: { backend: string; listen: string; root: string; tmp: string }): string {
@@ -320,19 +320,9 @@ describe('nginx in front of the backend (nginx.conf)', () => {
   });
 
   it('runs the dashboard in a real browser under the production CSP: live stats, a story, the list', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (this test never downloads a browser)`);
     const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      executablePath: requireChromium(),
+      args: CHROMIUM_ARGS,
     });
     try {
       const context = await browser.newContext();

@@ -8,15 +8,8 @@ import type { StatsSample, StatsSnapshot } from '@storyflow/contracts';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
-export interface StatsFigures {
-  producedPerSec: number;
-  completedPerSec: number;
-  open: number;
-  completed: number;
-  poolSize: number;
-  busyWorkers: number;
-  backlogTasks: number;
-}
+/** The figures of the latest sample (its second is in `StatsView.at`). */
+export type StatsFigures = Omit<StatsSample, 't'>;
 
 export interface StatsChartView {
   /** One label per second of the window, oldest first. */
