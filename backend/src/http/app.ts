@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   // Only the original client's endpoint is cross-origin; the dashboard is same-origin.
-  api.use('/jobs', cors({ origin: deps.legacyCorsOrigins.includes('*') ? '*' : deps.legacyCorsOrigins }));
+  api.use('/jobs', cors({ origin: deps.legacyCorsOrigins.includes('*') ? '*' : deps.legacyCorsOrigins, methods: ['POST'] }));
   // strict: false so a JSON null/string reaches validation, which says what the body must be.
   api.use(express.json({ limit: deps.bodyLimit, strict: false, type: JSON_TYPES }));
   api.use(systemRoutes(deps.system, deps.limits));

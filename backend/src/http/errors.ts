@@ -20,6 +20,13 @@ export class NotFoundError extends ApiError {
   }
 }
 
+/** MongoDB cannot be reached: the request may be retried later. */
+export class DatabaseUnavailableError extends ApiError {
+  constructor(readonly driverError: unknown) {
+    super(503, 'unavailable', 'The database is unavailable; try again shortly');
+  }
+}
+
 export function validationError(error: ZodError, where: 'body' | 'query'): ApiError {
   const details = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
@@ -53,6 +60,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     if (err instanceof ApiError) {
+      if (err instanceof DatabaseUnavailableError)
+        logger.error({ err: err.driverError, method: req.method, url: req.originalUrl }, 'database unavailable');
       res.status(err.status).json(body(err.code, err.message, err.details));
       return;
     }
@@ -82,13 +91,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 /** The driver could not reach MongoDB (whatever error class wraps it): a 503, not our bug. */
-function isDatabaseUnavailable(err: unknown): boolean {
+export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { name?: string; message?: string };
   const name = e.name ?? '';
   const message = e.message ?? '';
   if (/^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed)Error$/.test(name)) return true;
   return (
     /^Mongo/.test(name) &&
-    /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|connection .*closed|not connected|topology .*closed|buffering timed out/i.test(message)
+    /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|timed out|connection .*closed|not connected|must be connected|topology .*closed|server selection/i.test(
+      message,
+    )
   );
 }

@@ -1,4 +1,5 @@
 import { mongo, Types } from 'mongoose';
+import { DatabaseUnavailableError } from '../http/errors.js';
 import { GroupCommit } from '../shared/group-commit.js';
 import type { StoryStatus } from '@storyflow/contracts';
 import { COUNTERS_ID, type RemovalIntent, type StoryDoc, type StoryModels } from './story.model.js';
@@ -42,7 +43,7 @@ export class StoryRepository {
   private readonly inserts: GroupCommit<StoryDoc>;
 
   constructor(private readonly models: StoryModels) {
-    this.inserts = new GroupCommit((docs) => this.insertBatch(docs));
+    this.inserts = new GroupCommit((docs) => this.insertBatch(docs), 100);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -79,8 +80,10 @@ export class StoryRepository {
       // inserted, the others are stored. Anything else (network, write concern) fails the whole batch:
       // a story is only accepted when we know it is stored.
       if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : Object.values(error.writeErrors);
-      if (!writeErrors.length || error.writeConcernError || error.insertedCount + writeErrors.length !== docs.length) throw error;
+      const writeErrors = [error.writeErrors].flat();
+      // No per-document errors: the driver wrapped a connection or server-selection failure.
+      if (!writeErrors.length) throw new DatabaseUnavailableError(error);
+      if (error.result.getWriteConcernError() || error.insertedCount + writeErrors.length !== docs.length) throw error;
       const failed = new Map<number, unknown>();
       for (const e of writeErrors) failed.set(e.index, new Error(e.errmsg ?? 'insert failed'));
       return docs.map((_, i) => failed.get(i) ?? null);

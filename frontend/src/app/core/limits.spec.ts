@@ -33,10 +33,27 @@ describe('ServerLimits', () => {
     http.expectNone('/api/limits');
   });
 
-  it('keeps the defaults when the request fails', () => {
-    service.load();
-    http.expectOne('/api/limits').flush('down', { status: 502, statusText: 'Bad Gateway' });
-    expect(service.limits()).toEqual(DEFAULT_STORY_LIMITS);
+  it('keeps the defaults while the request fails, and tries again with growing pauses', () => {
+    vi.useFakeTimers();
+    try {
+      service.load();
+      http.expectOne('/api/limits').flush('down', { status: 502, statusText: 'Bad Gateway' });
+      expect(service.limits()).toEqual(DEFAULT_STORY_LIMITS);
+      vi.advanceTimersByTime(999);
+      http.expectNone('/api/limits');
+      vi.advanceTimersByTime(1);
+      http.expectOne('/api/limits').flush('down', { status: 503, statusText: 'Service Unavailable' });
+      vi.advanceTimersByTime(1999);
+      http.expectNone('/api/limits');
+      vi.advanceTimersByTime(1);
+      const custom: StoryLimits = { ...DEFAULT_STORY_LIMITS, maxTasks: 50 };
+      http.expectOne('/api/limits').flush(custom);
+      expect(service.limits()).toEqual(custom);
+      vi.advanceTimersByTime(120_000);
+      http.expectNone('/api/limits');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps the defaults when the answer is not a set of limits', () => {

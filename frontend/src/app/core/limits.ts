@@ -12,18 +12,28 @@ export class ServerLimits {
   private readonly api = inject(StoriesApi);
   private readonly state = signal<StoryLimits>(DEFAULT_STORY_LIMITS);
   private requested = false;
+  private retry: ReturnType<typeof setTimeout> | null = null;
   readonly limits = this.state.asReadonly();
 
-  /** Fetches the limits once; on failure (or a malformed answer) the defaults stay. */
-  load(): void {
-    if (this.requested) return;
+  /**
+   * Fetches the limits once. On failure (e.g. the backend restarting) it tries again, with growing
+   * pauses up to a minute; the defaults apply meanwhile. A malformed answer keeps the defaults.
+   */
+  load(attempt = 0): void {
+    if (this.requested && attempt === 0) return;
     this.requested = true;
     this.api.limits().subscribe({
       next: (limits) => {
         if (isStoryLimits(limits)) this.state.set(limits);
       },
-      error: () => undefined,
+      error: () => {
+        this.retry = setTimeout(() => this.load(attempt + 1), Math.min(60_000, 1000 * 2 ** attempt));
+      },
     });
+  }
+
+  ngOnDestroy(): void {
+    if (this.retry !== null) clearTimeout(this.retry);
   }
 }
 

@@ -107,6 +107,17 @@ describe('Generator', () => {
     http.expectNone('/api/stories');
   });
 
+  it('stops, saying why, when the settings become invalid while it runs', () => {
+    generator.start();
+    expect(http.match('/api/stories')).toHaveLength(1);
+    generator.settings.update((s) => ({ ...s, intervalMs: { min: Number.NaN, max: 100 } }));
+    vi.advanceTimersByTime(100);
+    expect(generator.running()).toBe(false);
+    expect(generator.lastError()).toContain('Interval: whole numbers only');
+    vi.advanceTimersByTime(1000);
+    http.expectNone('/api/stories');
+  });
+
   it('validates the settings against the limits the server answers', () => {
     // The defaults (20–80 tasks) fit the default limits…
     expect(generator.errors()).toEqual([]);

@@ -72,6 +72,14 @@ export class Generator {
 
   private tick(): void {
     if (!this.running()) return;
+    // Settings stay editable while running (and the server's limits may arrive late): never post
+    // with invalid ones, e.g. a cleared pause that would make the timer spin.
+    const problems = this.errors();
+    if (problems.length > 0) {
+      this.stop();
+      this.lastError.set(`Stopped: ${problems.join('; ')}`);
+      return;
+    }
     const settings = this.settings();
     if (this.inFlight() < MAX_IN_FLIGHT) this.post(settings);
     else this.skipped.update((n) => n + 1);

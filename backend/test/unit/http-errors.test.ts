@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable } from '../../src/http/errors.js';
+
+const err = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+describe('isDatabaseUnavailable (503, not 500)', () => {
+  it.each([
+    ['MongoServerSelectionError', 'Server selection timed out after 10000 ms'],
+    ['MongoNetworkError', 'connection 3 to 127.0.0.1:27017 closed'],
+    ['MongoBulkWriteError', 'connect ECONNREFUSED 127.0.0.1:27017'],
+    ['MongoBulkWriteError', 'getaddrinfo ENOTFOUND mongo'],
+    ['MongoBulkWriteError', 'getaddrinfo EAI_AGAIN mongo'],
+    ['MongoBulkWriteError', "Socket 'connect' timed out after 30000ms (connectTimeoutMS: 30000)"],
+    ['MongoBulkWriteError', 'connect EHOSTUNREACH 10.0.0.5:27017'],
+    ['MongoNotConnectedError', 'Client must be connected before running operations'],
+  ])('%s: %s', (name, message) => expect(isDatabaseUnavailable(err(name, message))).toBe(true));
+
+  it.each([
+    ['TypeError', 'Cannot read properties of undefined'],
+    ['MongoServerError', 'E11000 duplicate key error'],
+    ['Error', 'connect ECONNREFUSED (not from the driver)'],
+  ])('not %s: %s', (name, message) => expect(isDatabaseUnavailable(err(name, message))).toBe(false));
+});
