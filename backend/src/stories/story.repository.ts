@@ -36,7 +36,10 @@ export interface StoredTotals {
 
 const asId = (id: string) => new Types.ObjectId(id);
 
-/** Every database access for stories. O(1) writes per story: one insert, batched progress, one final update. */
+/**
+ * Every database access for stories. Writes per story are bounded, never per task: one insert (batched
+ * with concurrent creates), progress at most once per progress interval (batched), one final update.
+ */
 export class StoryRepository {
   // Concurrent creates share one insertMany: a burst costs a round trip (and, on the in-memory
   // server, a collection scan) per batch rather than per story.
