@@ -117,18 +117,10 @@ export class StoryRepository {
     return this.models.Story.find({ status: 'Open' }).sort({ createdAt: 1, _id: 1 }).lean<StoryDoc[]>().exec();
   }
 
-  async findDoneBefore(cutoff: Date, limit: number): Promise<string[]> {
-    const docs = await this.models.Story.find({ status: 'Done', completedAt: { $lt: cutoff } })
-      .select({ _id: 1 })
-      .sort({ completedAt: 1 })
-      .limit(limit)
-      .lean<StoryDoc[]>()
-      .exec();
-    return docs.map((d) => d._id.toHexString());
-  }
-
-  async findDoneIds(limit: number): Promise<string[]> {
-    const docs = await this.models.Story.find({ status: 'Done' }).select({ _id: 1 }).limit(limit).lean<StoryDoc[]>().exec();
+  /** Ids of Done stories, oldest completion first; only those completed before `completedBefore` if given. */
+  async findDoneIds(limit: number, completedBefore?: Date): Promise<string[]> {
+    const filter = completedBefore ? { status: 'Done' as const, completedAt: { $lt: completedBefore } } : { status: 'Done' as const };
+    const docs = await this.models.Story.find(filter).select({ _id: 1 }).sort({ completedAt: 1 }).limit(limit).lean<StoryDoc[]>().exec();
     return docs.map((d) => d._id.toHexString());
   }
 

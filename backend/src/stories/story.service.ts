@@ -73,15 +73,7 @@ export class StoryService {
   async deleteDone(): Promise<DeleteResultDto> {
     let deleted = 0;
     for (;;) {
-      const n = await this.lock.run(async () => {
-        const ids = await this.repository.findDoneIds(BULK_BATCH);
-        const removed = await this.repository.remove(
-          ids.map((id) => ({ id, status: 'Done' as const })),
-          'delete',
-        );
-        this.counters.storiesRemoved(removed, 'delete');
-        return removed.done;
-      });
+      const n = await this.removeDoneBatch('delete', BULK_BATCH);
       deleted += n;
       if (n < BULK_BATCH) return { deleted };
     }
@@ -89,13 +81,17 @@ export class StoryService {
 
   /** Retention: removes Done stories completed before the cutoff; counters keep counting them. */
   purgeDoneBefore(cutoff: Date, batch = BULK_BATCH): Promise<number> {
+    return this.removeDoneBatch('purge', batch, cutoff);
+  }
+
+  private removeDoneBatch(reason: 'delete' | 'purge', batch: number, completedBefore?: Date): Promise<number> {
     return this.lock.run(async () => {
-      const ids = await this.repository.findDoneBefore(cutoff, batch);
+      const ids = await this.repository.findDoneIds(batch, completedBefore);
       const removed = await this.repository.remove(
         ids.map((id) => ({ id, status: 'Done' as const })),
-        'purge',
+        reason,
       );
-      this.counters.storiesRemoved(removed, 'purge');
+      this.counters.storiesRemoved(removed, reason);
       return removed.done;
     });
   }
