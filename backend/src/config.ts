@@ -7,6 +7,26 @@ const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
 const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(def);
 const optionalInt = (min: number) => z.coerce.number().int().min(min).optional();
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+    .default(def ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const token = z
+  .string()
+  .min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 24`)')
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+  .optional();
+const list = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    );
 
 /** Every setting, its default and its bounds; README and .env.example list the same. */
 const EnvSchema = z.object({
@@ -26,8 +46,25 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
   STATIC_DIR: z.string().default('frontend/dist/browser'),
   BODY_LIMIT: z.string().default('1mb'),
-  /** Comma-separated origins allowed to POST /api/jobs from a browser (the original client); `*` for any. */
-  LEGACY_CORS_ORIGINS: z.string().default('*'),
+  /** Comma-separated origins allowed to POST /api/jobs from a browser (the original client); `*` for any. Empty: same origin only. */
+  LEGACY_CORS_ORIGINS: list(''),
+  /** Origins besides the server's own that may open Socket.IO and /ws/status connections (browsers send Origin). */
+  ALLOWED_ORIGINS: list(''),
+  /** Operator token: required for every mutation when set. */
+  API_TOKEN: token,
+  /** Viewer token: when set, reads and live feeds need it (or the operator token). */
+  VIEW_TOKEN: token,
+  /** Lets a server reachable from other machines run without API_TOKEN. */
+  ALLOW_ANONYMOUS: bool(false),
+  /** Which proxies may tell the client address (X-Forwarded-For): express `trust proxy` values. */
+  TRUST_PROXY: list('loopback'),
+  /** Mutations per second per client address, and the burst allowed above that rate; 0 turns it off. */
+  RATE_LIMIT_PER_SEC: int(50, 0),
+  RATE_LIMIT_BURST: int(200, 0),
+  /** Open Socket.IO + /ws/status connections per client address. */
+  MAX_SOCKETS_PER_CLIENT: int(32, 1),
+  /** Admission control: Open tasks held at once (queued or running); above it POST answers 503. */
+  MAX_OPEN_TASKS: int(105_000, 1),
   MIN_TASKS: int(DEFAULT_STORY_LIMITS.minTasks, 1),
   MAX_TASKS: int(DEFAULT_STORY_LIMITS.maxTasks, 1, 100_000),
   ESTIMATE_MIN_MS: int(DEFAULT_STORY_LIMITS.minEstimateMs, 1),
@@ -46,6 +83,10 @@ const EnvSchema = z.object({
   /** Done stories older than this are purged; 0 = keep forever. Default: 30 in the in-memory mode, else 0. */
   RETENTION_DONE_SECONDS: optionalInt(0),
   RETENTION_SWEEP_MS: int(5000, 100),
+  /** Done tasks kept stored at most (oldest stories purged first); 0 = no bound. Default: 15,000 in the in-memory mode, else 0. */
+  RETENTION_MAX_DONE_TASKS: optionalInt(0),
+  /** Heap of the in-memory database (jongodb), MB: it holds every story in memory. */
+  EMBEDDED_MEMORY_MB: int(192, 64, 65_536),
   HISTORY_SECONDS: int(60, 20, 3600),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
 });
@@ -67,6 +108,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (e.MIN_TASKS > e.MAX_TASKS) problems.push(`MIN_TASKS (${e.MIN_TASKS}) must not exceed MAX_TASKS (${e.MAX_TASKS})`);
   if (e.ESTIMATE_MIN_MS > e.ESTIMATE_MAX_MS)
     problems.push(`ESTIMATE_MIN_MS (${e.ESTIMATE_MIN_MS}) must not exceed ESTIMATE_MAX_MS (${e.ESTIMATE_MAX_MS})`);
+  if (e.VIEW_TOKEN && !e.API_TOKEN) problems.push('VIEW_TOKEN needs API_TOKEN: mutations must not be more open than reads');
+  if (e.API_TOKEN && e.API_TOKEN === e.VIEW_TOKEN) problems.push('VIEW_TOKEN must differ from API_TOKEN');
+  if (e.MAX_OPEN_TASKS < e.MAX_TASKS) problems.push(`MAX_OPEN_TASKS (${e.MAX_OPEN_TASKS}) must be at least MAX_TASKS (${e.MAX_TASKS})`);
+  if (!e.API_TOKEN && !e.ALLOW_ANONYMOUS && !isLoopback(e.HOST))
+    problems.push(
+      `HOST=${e.HOST} makes the server reachable from other machines: set API_TOKEN (operator token for every mutation), ` +
+        'or ALLOW_ANONYMOUS=true to run it open on purpose',
+    );
   if (problems.length) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
   const limits: StoryLimits = {
@@ -87,12 +136,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       timeoutMs: e.DB_TIMEOUT_MS,
       embedded: e.EMBEDDED_DB,
       dataDir: resolve(repoRoot, e.DATA_DIR),
+      memoryMb: e.EMBEDDED_MEMORY_MB,
     },
     staticDir: resolve(repoRoot, e.STATIC_DIR),
     bodyLimit: e.BODY_LIMIT,
-    legacyCorsOrigins: e.LEGACY_CORS_ORIGINS.split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    legacyCorsOrigins: e.LEGACY_CORS_ORIGINS,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    access: { apiToken: e.API_TOKEN, viewToken: e.VIEW_TOKEN },
+    trustProxy: e.TRUST_PROXY,
+    rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
+    maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
+    maxOpenTasks: e.MAX_OPEN_TASKS,
     limits,
     pool: {
       min: e.POOL_MIN,
@@ -106,10 +160,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     /** undefined: decided by the database mode once it is known. */
     retentionDoneSeconds: e.RETENTION_DONE_SECONDS,
     retentionSweepMs: e.RETENTION_SWEEP_MS,
+    /** undefined: decided by the database mode once it is known. */
+    retentionMaxDoneTasks: e.RETENTION_MAX_DONE_TASKS,
     historySeconds: e.HISTORY_SECONDS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
 
-/** Offline in-memory mode: keep the collection small enough that its full-scan writes stay fast. */
+/** Offline in-memory mode: keep the collection small enough that its full-scan writes stay fast and its memory bounded. */
 export const MEMORY_MODE_RETENTION_SECONDS = 30;
+export const MEMORY_MODE_MAX_DONE_TASKS = 15_000;
+
+/** Whether HOST only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}

@@ -2,37 +2,50 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { startServer } from './server.js';
+import { installProcessGuards } from './process-guards.js';
+import { startServer, type RunningServer } from './server.js';
 
 // The repository's .env, if any, fills in what the environment does not set.
 const envFile = fileURLToPath(new URL('../../.env', import.meta.url));
 if (existsSync(envFile)) process.loadEnvFile(envFile);
 
-const config = loadConfig();
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  // Plain text on stderr: the operator reads it at the terminal (there is no logger config yet).
+  process.stderr.write(`storyflow: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stdout.isTTY });
 
-try {
-  const server = await startServer(config, logger);
-  let signalled = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (signalled) return;
-    signalled = true;
-    logger.info({ signal }, 'signal received');
-    const deadline = setTimeout(() => {
-      logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting');
+let server: RunningServer | null = null;
+let exitCode = 0;
+let stopping = false;
+const shutdown = (reason: string, code = 0) => {
+  exitCode = Math.max(exitCode, code);
+  if (stopping) return;
+  stopping = true;
+  logger.info({ reason }, 'shutting down');
+  const deadline = setTimeout(() => {
+    logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs);
+  deadline.unref();
+  (server?.stop() ?? Promise.resolve()).then(
+    () => process.exit(exitCode),
+    (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
       process.exit(1);
-    }, config.shutdownTimeoutMs);
-    deadline.unref();
-    server.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+    },
+  );
+};
+installProcessGuards(logger, (reason) => shutdown(reason, 1));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+
+try {
+  server = await startServer(config, logger);
 } catch (error) {
   logger.fatal({ err: error }, 'storyflow failed to start');
   process.exit(1);

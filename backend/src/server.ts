@@ -1,8 +1,11 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DbMode, HealthDto } from '@storyflow/contracts';
-import { MEMORY_MODE_RETENTION_SECONDS, type Config } from './config.js';
+import { ConnectionBudget, compileTrust } from './access/client-address.js';
+import { MEMORY_MODE_MAX_DONE_TASKS, MEMORY_MODE_RETENTION_SECONDS, type Config } from './config.js';
 import { connectDatabase, isConnected } from './db/connection.js';
+import { DatabaseHealth } from './db/database-health.js';
+import { DbGate } from './db/db-gate.js';
 import { startEmbeddedDatabase, type DatabaseHandle } from './db/embedded.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './logger.js';
@@ -13,12 +16,14 @@ import { attachLegacyStatusSocket, LEGACY_STATUS_PATH } from './realtime/legacy-
 import { attachSocketServer } from './realtime/socket-server.js';
 import { refuseUnknownUpgrades } from './realtime/upgrade-guard.js';
 import { systemClock, type Clock } from './shared/clock.js';
+import { Periodic } from './shared/periodic.js';
 import { SerialLock } from './shared/serial-lock.js';
 import { CounterCache } from './stats/counter-cache.js';
 import { StatsSampler } from './stats/sampler.js';
+import { RemovalJournal } from './stories/removal-journal.js';
 import { storyModels } from './stories/story.model.js';
 import { StoryRepository } from './stories/story.repository.js';
-import { StoryService } from './stories/story.service.js';
+import { StoryService, toWork } from './stories/story.service.js';
 
 export interface RunningServer {
   url: string;
@@ -27,30 +32,39 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Composition root: config → db → recovery → pool → http → realtime. `stop` is the graceful shutdown. */
 export interface ServerHooks {
   clock?: Clock;
   onDbCommand?: (commandName: string, command: Record<string, unknown>) => void;
 }
 
+/** Composition root: config → db → recovery → pool → http → realtime. `stop` is the graceful shutdown. */
 export async function startServer(config: Config, logger: Logger, hooks: ServerHooks = {}): Promise<RunningServer> {
   const clock = hooks.clock ?? systemClock;
   const startedAt = clock.now();
   const database: DatabaseHandle = config.db.uri
     ? { uri: config.db.uri, mode: 'external', durable: true, stop: async () => {} }
-    : await startEmbeddedDatabase({ preference: config.db.embedded, dataDir: config.db.dataDir, logger });
+    : await startEmbeddedDatabase({ preference: config.db.embedded, dataDir: config.db.dataDir, memoryMb: config.db.memoryMb, logger });
   const connection = await connectDatabase(database.uri, config.db.dbName, config.db.timeoutMs, logger, hooks.onDbCommand);
-  const repository = new StoryRepository(storyModels(connection));
+  // A ping answers in milliseconds: one that takes seconds means a hung database.
+  const dbHealth = new DatabaseHealth(connection, clock, logger, Math.min(config.db.timeoutMs, 2000));
+  const gate = new DbGate(config.db.timeoutMs, () => dbHealth.available);
+  const models = storyModels(connection);
+  const repository = new StoryRepository(models, gate);
+  const journal = new RemovalJournal(models, gate);
   await repository.ensureIndexes();
 
   // Recovery: finish an interrupted removal, seed the counters, re-queue the Open stories' Open tasks.
-  const repaired = await repository.resumePendingRemovals();
+  const repaired = await journal.resumePending();
   if (repaired) logger.warn(repaired, 'completed a removal interrupted by the last shutdown');
   const counters = new CounterCache();
   counters.seed(await repository.totals());
   const lock = new SerialLock();
+  const memoryMode = database.mode === 'embedded-memory';
+  const retentionSeconds = config.retentionDoneSeconds ?? (memoryMode ? MEMORY_MODE_RETENTION_SECONDS : 0);
+  const maxDoneTasks = config.retentionMaxDoneTasks ?? (memoryMode ? MEMORY_MODE_MAX_DONE_TASKS : 0);
+  let retention: RetentionSweeper | null = null;
   const processor = new Processor({
-    repository,
+    store: repository,
     counters,
     lock,
     clock,
@@ -65,26 +79,39 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     autoscaleIntervalMs: config.pool.intervalMs,
     flushIntervalMs: config.flushIntervalMs,
     progressWriteIntervalMs: config.progressWriteIntervalMs,
+    maxOpenTasks: config.maxOpenTasks,
+    // Done tasks over the retention bound wait for the purge: until then they hold back new work, so
+    // what the in-memory database holds stays bounded whatever clients send.
+    backlogElsewhere: () => (maxDoneTasks > 0 ? Math.max(0, counters.current.storedDoneTasks - maxDoneTasks) : 0),
+    onOverloaded: () => retention?.kick(),
   });
   const open = await repository.findOpen();
-  for (const doc of open) processor.add(doc);
+  for (const doc of open) processor.add(toWork(doc));
   processor.start();
+  dbHealth.start();
   logger.info({ dbMode: database.mode, counters: counters.current, resumed: open.length }, 'storyflow state loaded');
 
-  const stories = new StoryService(repository, processor, counters, lock, clock);
+  const stories = new StoryService({ repository, journal, processor, counters, lock, clock, logger });
+  const settler = new Periodic(() => (dbHealth.available ? stories.settleUnknownWrites() : Promise.resolve()), 1000, clock);
+  settler.start();
   const sampler = new StatsSampler(counters, () => processor.figures, clock, config.historySeconds);
   sampler.start();
 
-  const retentionSeconds = config.retentionDoneSeconds ?? (database.mode === 'embedded-memory' ? MEMORY_MODE_RETENTION_SECONDS : 0);
-  const retention =
-    retentionSeconds > 0
-      ? new RetentionSweeper((cutoff) => stories.purgeDoneBefore(cutoff), retentionSeconds * 1000, config.retentionSweepMs, clock, logger)
-      : null;
-  retention?.start();
+  retention = new RetentionSweeper({
+    purge: (cutoff, batch) => stories.purgeDone(cutoff, batch),
+    retentionMs: retentionSeconds * 1000,
+    maxDoneTasks,
+    storedDoneTasks: () => counters.current.storedDoneTasks,
+    // The size bound needs a quick eye in the in-memory mode: a burst completes thousands of tasks a second.
+    sweepMs: maxDoneTasks > 0 ? Math.min(config.retentionSweepMs, 1000) : config.retentionSweepMs,
+    clock,
+    logger,
+  });
+  retention.start();
 
   let accepting = true;
   const health = (): HealthDto => {
-    const connected = isConnected(connection);
+    const connected = isConnected(connection) && dbHealth.available;
     return {
       status: connected && accepting ? 'ok' : 'unavailable',
       accepting,
@@ -92,6 +119,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
       uptimeSec: Math.round((clock.now() - startedAt) / 1000),
     };
   };
+  const trustProxy = compileTrust(config.trustProxy);
   const app = createApp({
     stories,
     system: { health, snapshot: () => sampler.snapshot() },
@@ -101,10 +129,17 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     legacyCorsOrigins: config.legacyCorsOrigins,
     staticDir: config.staticDir,
     accepting: () => accepting,
+    access: config.access,
+    trustProxy,
+    rateLimit: config.rateLimit,
   });
   const httpServer = createServer(app);
-  const sockets = attachSocketServer(httpServer, sampler, logger);
-  const legacy = attachLegacyStatusSocket(httpServer, sampler);
+  // Slow or idle clients must not hold sockets forever (slowloris): bounded header and request times.
+  httpServer.headersTimeout = 20_000;
+  httpServer.requestTimeout = 60_000;
+  const feedGate = { access: config.access, allowedOrigins: config.allowedOrigins, trustProxy, budget: new ConnectionBudget(config.maxSocketsPerClient) };
+  const sockets = attachSocketServer(httpServer, sampler, feedGate, logger);
+  const legacy = attachLegacyStatusSocket(httpServer, sampler, feedGate, logger);
   refuseUnknownUpgrades(httpServer, [sockets.io.path(), LEGACY_STATUS_PATH]);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -112,16 +147,21 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   });
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  logger.info({ url, dbMode: database.mode, retentionSeconds }, 'storyflow listening');
+  logger.info(
+    { url, host: config.host, dbMode: database.mode, retentionSeconds, maxDoneTasks, operatorToken: !!config.access.apiToken, viewerToken: !!config.access.viewToken },
+    'storyflow listening',
+  );
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       accepting = false;
       logger.info('shutting down: refusing new work, committing completions');
-      await retention?.stop();
+      await retention.stop();
+      await settler.stop();
       await processor.stop();
       sampler.stop();
+      dbHealth.stop();
       await Promise.all([sockets.close(), legacy.close()]);
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());

@@ -20,6 +20,10 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'not_found'
   | 'method_not_allowed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'overloaded'
   | 'unavailable'
   | 'internal';
 
@@ -30,4 +34,13 @@ export interface HealthDto {
   accepting: boolean;
   db: { mode: DbMode; state: 'connected' | 'disconnected'; durable: boolean };
   uptimeSec: number;
+}
+
+/** GET /api/access: what the caller's token (or none) allows, so the dashboard can ask for one or hide controls. */
+export interface AccessDto {
+  role: 'operator' | 'viewer';
+  /** Reads and live feeds need a token (VIEW_TOKEN is set). */
+  readsNeedToken: boolean;
+  /** Mutations need the operator token (API_TOKEN is set). */
+  mutationsNeedToken: boolean;
 }

@@ -18,6 +18,11 @@ export async function connectDatabase(
     autoCreate: false,
     autoIndex: false,
     serverSelectionTimeoutMS: timeoutMs,
+    // A server that accepts connections but never answers (hung, stopped) must not hold a request:
+    // each wait of the driver is bounded (DbGate also puts a deadline on every whole call).
+    connectTimeoutMS: timeoutMs,
+    socketTimeoutMS: timeoutMs,
+    waitQueueTimeoutMS: timeoutMs,
     // Notice an outage within a few seconds, so /api/health reports it.
     heartbeatFrequencyMS: Math.min(timeoutMs, 5000),
     // No Mongoose-side queueing: while MongoDB is unreachable the driver's server selection times out

@@ -16,6 +16,8 @@ export interface DatabaseHandle extends RunningDatabase {
 export async function startEmbeddedDatabase(options: {
   preference: 'auto' | 'mongod' | 'memory';
   dataDir: string;
+  /** Heap of the in-memory server, MB. */
+  memoryMb: number;
   logger: Logger;
 }): Promise<DatabaseHandle> {
   const { preference, dataDir, logger } = options;
@@ -27,7 +29,7 @@ export async function startEmbeddedDatabase(options: {
       logger.info({ reason: (error as Error).message.split('\n')[0] }, 'no mongod binary available; using the in-memory database');
     }
   }
-  const db = await startJongodb();
+  const db = await startJongodb({ heapMb: options.memoryMb });
   logger.warn(
     'Embedded in-memory database: data lasts only while the server runs. ' +
       'For durable storage set MONGODB_URI to a MongoDB server, or run `docker compose up -d`.',

@@ -23,11 +23,13 @@ export function jongodbBinary(): string | undefined {
 }
 
 /** Starts jongodb on a free loopback port; callers pick their own database name. */
-export async function startJongodb(options: { port?: number; startTimeoutMs?: number } = {}): Promise<RunningDatabase> {
+export async function startJongodb(options: { port?: number; startTimeoutMs?: number; heapMb?: number } = {}): Promise<RunningDatabase> {
   const bin = jongodbBinary();
   if (!bin) throw new Error(`${PACKAGE} is not installed (it ships for linux-x64 glibc only); set MONGODB_URI instead`);
   const port = options.port ?? (await freePort());
-  const child = spawn(bin, ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A native image: -Xmx caps its heap, else it grows to a quarter of the machine's memory before collecting.
+  const heap = options.heapMb ? [`-Xmx${options.heapMb}m`] : [];
+  const child = spawn(bin, [...heap, '--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Ready once it prints its URI; that URI names a `test` database, so we build our own without one.
   await new Promise<void>((resolve, reject) => {
     let output = '';

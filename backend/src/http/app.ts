@@ -1,14 +1,19 @@
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { StoryLimits } from '@storyflow/contracts';
+import type { AccessConfig } from '../access/access-policy.js';
+import type { TrustProxy } from '../access/client-address.js';
 import type { Logger } from '../logger.js';
 import type { StoryService } from '../stories/story.service.js';
-import { storyRoutes } from '../stories/story.routes.js';
+import { requireOperator, requireRead } from './access.js';
+import { declaredLengthGuard } from './body-guard.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { rateLimiter, type RateLimitConfig } from './rate-limit.js';
+import { securityHeaders } from './security-headers.js';
 import { spaRoutes } from './spa.js';
+import { storyRoutes } from './stories.routes.js';
 import { systemRoutes, type SystemState } from './system.routes.js';
-import { JSON_TYPES } from './validate.js';
 
 export interface AppDeps {
   stories: StoryService;
@@ -21,37 +26,61 @@ export interface AppDeps {
   accepting: () => boolean;
   /** Origins allowed to call POST /api/jobs from a browser (the original client runs on its own origin). */
   legacyCorsOrigins: string[];
+  access: AccessConfig;
+  /** Which hops may report the client address (the project's own nginx). */
+  trustProxy: TrustProxy;
+  rateLimit: RateLimitConfig;
 }
+
+/** Query values named `token` never reach the logs. */
+const redactUrl = (url: string) => url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]');
 
 /** The express app alone (no network server), so tests can drive it in-process. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  // nginx in front (loopback locally, a private address under docker compose) reports the client.
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  app.set('trust proxy', deps.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.logger,
       autoLogging: { ignore: (req) => req.url === '/api/health' },
-      // One short line per request; client mistakes are not server errors.
+      // One short line per request; client mistakes are not server errors. No headers: they carry tokens.
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+        // The error handler logs real faults with their stack; here the status says enough.
+        err: () => undefined,
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+      // 503s come in floods during an outage, which the database health check reports once.
+      customLogLevel: (_req, res, err) =>
+        res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : err || res.statusCode >= 400 ? 'warn' : 'debug',
     }),
   );
+  app.use(securityHeaders());
   app.use((req, _res, next) => {
     next(deps.accepting() || req.path === '/api/health' ? undefined : new ApiError(503, 'unavailable', 'Server is shutting down'));
   });
 
+  const read = requireRead(deps.access);
+  const mutate = requireOperator(deps.access);
+  // Reads that hit the database get a budget too (five times the mutations'): listing is a query.
+  const mutationLimit = rateLimiter(deps.rateLimit, 'changes', deps.logger);
+  const readLimit = rateLimiter({ perSec: deps.rateLimit.perSec * 5, burst: deps.rateLimit.burst * 5 }, 'reads', deps.logger);
+
   const api = express.Router();
-  // Only the original client's endpoint is cross-origin; the dashboard is same-origin.
-  api.use('/jobs', cors({ origin: deps.legacyCorsOrigins.includes('*') ? '*' : deps.legacyCorsOrigins, methods: ['POST'] }));
-  // strict: false so a JSON null/string reaches validation, which says what the body must be.
-  api.use(express.json({ limit: deps.bodyLimit, strict: false, type: JSON_TYPES }));
-  api.use(systemRoutes(deps.system, deps.limits));
-  api.use(storyRoutes(deps.stories, deps.limits));
+  api.use(declaredLengthGuard(deps.bodyLimit));
+  // Only the original client's endpoint may be cross-origin, and only from the configured origins.
+  if (deps.legacyCorsOrigins.length)
+    api.use(
+      '/jobs',
+      cors({
+        origin: deps.legacyCorsOrigins.includes('*') ? '*' : deps.legacyCorsOrigins,
+        methods: ['POST'],
+        allowedHeaders: ['Content-Type', 'Authorization'],
+      }) as RequestHandler,
+    );
+  api.use(systemRoutes(deps.system, deps.limits, deps.access, read));
+  api.use(storyRoutes(deps.stories, deps.limits, deps.bodyLimit, { read, mutate, mutationLimit, readLimit }));
   api.use(notFoundHandler);
   app.use('/api', api);
 

@@ -1,5 +1,8 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { HealthDto, StatsSnapshot, StoryLimits } from '@storyflow/contracts';
+import type { AccessConfig } from '../access/access-policy.js';
+import { accessRoute } from './access.js';
+import { methodNotAllowed } from './errors.js';
 import { openApiDocument } from './openapi.js';
 
 export interface SystemState {
@@ -7,23 +10,26 @@ export interface SystemState {
   snapshot(): StatsSnapshot;
 }
 
-export function systemRoutes(state: SystemState, limits: StoryLimits): Router {
+export function systemRoutes(state: SystemState, limits: StoryLimits, access: AccessConfig, read: RequestHandler): Router {
   const router = Router();
   const openApi = openApiDocument(limits);
-  router.get('/openapi.json', (_req, res) => {
+  const getOnly = methodNotAllowed(['GET']);
+  router.route('/openapi.json').get(read, (_req, res) => {
     res.json(openApi);
-  });
+  }).all(getOnly);
   // The limits this server validates with, so the dashboard's form checks the same ones.
-  router.get('/limits', (_req, res) => {
+  router.route('/limits').get(read, (_req, res) => {
     res.json(limits);
-  });
-  router.get('/health', (_req, res) => {
+  }).all(getOnly);
+  router.route('/access').get(accessRoute(access)).all(getOnly);
+  // Open to everyone (load balancers, compose healthchecks): it tells nothing about the stories.
+  router.route('/health').get((_req, res) => {
     const health = state.health();
-    res.status(health.status === 'ok' ? 200 : 503).json(health);
-  });
+    res.status(health.status === 'ok' ? 200 : 503).set('Cache-Control', 'no-store').json(health);
+  }).all(getOnly);
   // Served from memory (counter cache + history), never from the database.
-  router.get('/stats', (_req, res) => {
+  router.route('/stats').get(read, (_req, res) => {
     res.json(state.snapshot());
-  });
+  }).all(getOnly);
   return router;
 }

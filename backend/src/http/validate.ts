@@ -1,6 +1,7 @@
-import type { Request, RequestHandler } from 'express';
+import express from 'express';
 import type { z } from 'zod';
-import { ApiError, validationError } from './errors.js';
+import { validationError } from './errors.js';
+import { JSON_TYPES } from './body-guard.js';
 
 /** Parses with a schema or throws a 400 whose details name each bad field. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where: 'body' | 'query'): z.infer<S> {
@@ -9,13 +10,11 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where:
   return result.data;
 }
 
-/** JSON bodies only: anything else is a 415 that says so, not a confusing "field missing". */
-export const JSON_TYPES = ['application/json', 'application/*+json'];
-
-export const requireJson: RequestHandler = (req: Request, _res, next) => {
-  if (!req.is(JSON_TYPES)) {
-    next(new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json (got ${req.get('content-type') ?? 'none'})`));
-    return;
-  }
-  next();
-};
+/**
+ * The JSON body parser, run per route after access checks (an unauthorised body is never parsed).
+ * strict: false so a JSON null/string reaches validation, which says what the body must be; inflate:
+ * false so a compressed body is a 415, never a decompression bomb.
+ */
+export function jsonBody(limit: string) {
+  return express.json({ limit, strict: false, inflate: false, type: JSON_TYPES });
+}

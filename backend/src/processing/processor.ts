@@ -1,25 +1,34 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { SerialLock } from '../shared/serial-lock.js';
-import type { CounterCache } from '../stats/counter-cache.js';
-import type { StoryDoc } from '../stories/story.model.js';
-import type { ProgressCommit, StoryRepository } from '../stories/story.repository.js';
+import { Admission } from './admission.js';
 import { decidePoolSize, initialAutoscalerState, type AutoscalerConfig, type AutoscalerState } from './autoscaler.js';
-import { ReadyQueue, type ReadyTask } from './ready-queue.js';
-import { doneInMemory, trackStory, type TrackedStory } from './tracked-story.js';
+import { FairQueue } from './fair-queue.js';
+import type { CompletionCounter, CompletionStore, ProgressWrite } from './ports.js';
+import { isFinished, trackStory, type StoryWork, type TrackedStory } from './tracked-story.js';
 import { WorkerPool } from './worker-pool.js';
 
 export interface ProcessorOptions {
-  repository: StoryRepository;
-  counters: CounterCache;
+  store: CompletionStore;
+  counters: CompletionCounter;
   lock: SerialLock;
   clock: Clock;
   logger: Logger;
   autoscaler: AutoscalerConfig;
   autoscaleIntervalMs: number;
+  /** How often progress of running stories is looked at (finished stories are committed at once). */
   flushIntervalMs: number;
   /** At most one progress write per story per this interval; a story's final update is never delayed. */
   progressWriteIntervalMs: number;
+  /** Admission bound: Open tasks held at once. */
+  maxOpenTasks: number;
+  /** Tasks stored elsewhere that count against that bound (see Admission); told when that refuses work. */
+  backlogElsewhere?: () => number;
+  onOverloaded?: () => void;
+  /** Tasks up to this long may use the pool's reserve (see WorkerPool). */
+  shortTaskMs?: number;
+  reserveFraction?: number;
 }
 
 export interface PoolFigures {
@@ -29,27 +38,45 @@ export interface PoolFigures {
 }
 
 /**
- * Owns the Open stories in memory: queues their tasks, runs them on the adaptive pool, and
- * group-commits completions (completion batcher): each flush interval, one bulkWrite for the stories
- * whose progress is due (at most one write per story per `progressWriteIntervalMs`, so a long story
- * costs writes per second, never per task) and one conditional update per story that finished, so
- * a story turns Done exactly once. A story shorter than that interval costs one insert and one update.
+ * Owns the Open stories in memory: queues their tasks fairly, runs them on the adaptive pool, and
+ * group-commits completions. A story whose last task is done is committed at once: if no commit is in
+ * flight one starts now, else it joins the next, which starts as soon as the current one ends (one
+ * updateMany for every story that finished meanwhile, so a burst costs a write per batch, not per
+ * story). Progress of long stories is written at most once per `progressWriteIntervalMs` (one bulkWrite
+ * for all due). A story shorter than that costs one insert and its share of one update.
  */
 export class Processor {
-  private readonly queue = new ReadyQueue();
+  private readonly queue: FairQueue;
   private readonly pool: WorkerPool;
+  private readonly admission: Admission;
   private readonly tracked = new Map<string, TrackedStory>();
-  private readonly dirty = new Map<string, TrackedStory>();
+  /** Running stories with completions not yet committed. */
+  private readonly dirty = new Set<TrackedStory>();
+  /** Stories whose last task is done, waiting for their final commit. */
+  private readonly finished = new Set<TrackedStory>();
+  private readonly releases = new WeakMap<TrackedStory, () => void>();
   private scaling: AutoscalerState;
   private arrivedWorkMs = 0;
+  private seq = 0;
   private flushTimer: unknown;
   private scaleTimer: unknown;
   private flushing: Promise<void> | null = null;
+  private flushAgain = false;
   private stopped = false;
+  /** The last commit failed: the next failure is not logged again (an outage fails every flush). */
+  private failing = false;
 
   constructor(private readonly o: ProcessorOptions) {
     this.scaling = initialAutoscalerState(o.autoscaler);
-    this.pool = new WorkerPool(this.queue, (item) => this.onTaskDone(item), o.clock, this.scaling.size);
+    this.queue = new FairQueue(o.autoscaler.max);
+    this.admission = new Admission(o.maxOpenTasks, o.backlogElsewhere);
+    this.pool = new WorkerPool(this.queue, {
+      clock: o.clock,
+      initialSize: this.scaling.size,
+      reserveFraction: o.reserveFraction ?? 0.05,
+      onTaskDone: (story, n) => this.onTaskDone(story, n),
+      onSettled: () => this.commitFinishedSoon(),
+    });
   }
 
   get figures(): PoolFigures {
@@ -60,10 +87,15 @@ export class Processor {
     return this.tracked.size;
   }
 
+  /** Open tasks held (admission's count). */
+  get openTasks(): number {
+    return this.admission.openTasks;
+  }
+
   start(): void {
-    const flushLoop = () => {
+    const progressLoop = () => {
       this.flushTimer = this.o.clock.setTimeout(() => {
-        void this.flush().finally(() => !this.stopped && flushLoop());
+        void this.flush().finally(() => !this.stopped && progressLoop());
       }, this.o.flushIntervalMs);
     };
     const scaleLoop = () => {
@@ -73,39 +105,67 @@ export class Processor {
       }, this.o.autoscaleIntervalMs);
     };
     this.autoscale();
-    flushLoop();
+    progressLoop();
     scaleLoop();
   }
 
-  /** Takes an Open story (just persisted, or recovered at start) and queues its Open tasks. */
-  add(doc: StoryDoc): void {
-    if (this.stopped) return;
-    const story = trackStory(doc, this.o.clock.now());
+  /**
+   * Reserves room for a story of `tasks` tasks before it is stored, or throws OverloadedError. Call the
+   * returned function if the story is not stored after all; pass it to `add` otherwise.
+   */
+  reserve(tasks: number): () => void {
+    if (this.stopped) return () => {};
+    try {
+      return this.admission.reserve(tasks, () => this.queue.backlogWorkMs / this.o.autoscaler.max / 1000);
+    } catch (error) {
+      this.o.onOverloaded?.();
+      throw error;
+    }
+  }
+
+  /** Takes an Open story (just persisted, with its reservation; or recovered at start) and queues its Open tasks. */
+  add(work: StoryWork, reservation?: () => void): void {
+    if (this.stopped) return reservation?.();
+    const now = this.o.clock.now();
+    const story = trackStory(work, this.seq++, now, this.o.shortTaskMs ?? 250);
+    const open = story.taskCount - story.committedDone;
+    if (!reservation) this.admission.hold(open);
+    this.releases.set(story, reservation ?? (() => this.admission.release(open)));
     this.tracked.set(story.id, story);
-    for (const t of story.queued) this.arrivedWorkMs += t.estimate;
+    for (const e of story.estimates) this.arrivedWorkMs += e;
     this.queue.push(story);
-    if (doneInMemory(story) === story.taskCount) this.dirty.set(story.id, story);
     // React to a burst now rather than at the next autoscaler tick.
     this.autoscale(false);
     this.pool.pump();
+    if (isFinished(story)) {
+      this.finished.add(story);
+      this.commitFinishedSoon();
+    }
   }
 
-  /** Forgets a story that is being deleted: its waiting tasks leave the queue, nothing more is committed. Call under the lock. */
+  /** Forgets a story that is being deleted: its waiting tasks leave the queue and its running ones stop. Call under the lock. */
   forget(id: string): void {
     const story = this.tracked.get(id);
     if (!story) return;
     this.queue.remove(story);
-    this.tracked.delete(id);
-    this.dirty.delete(id);
+    this.pool.cancel(story);
+    this.leave(story);
   }
 
   /** Commits finished stories and due progress (`all`: every completion, as at shutdown). Concurrent calls share one flush. */
   flush(all = false): Promise<void> {
-    if (this.flushing) return this.flushing;
+    if (this.flushing) {
+      if (all) return this.flushing.then(() => this.flush(true));
+      return this.flushing;
+    }
     this.flushing = this.o.lock
       .run(() => this.commit(all))
       .finally(() => {
         this.flushing = null;
+        if (this.flushAgain && !this.stopped) {
+          this.flushAgain = false;
+          void this.flush();
+        }
       });
     return this.flushing;
   }
@@ -120,10 +180,22 @@ export class Processor {
     await this.flush(true);
   }
 
-  private onTaskDone({ story, task }: ReadyTask): void {
+  private onTaskDone(story: TrackedStory, n: number): void {
     if (story.removed) return;
-    story.pending.push(task.n);
-    this.dirty.set(story.id, story);
+    story.pending.push(n);
+    if (isFinished(story)) {
+      this.dirty.delete(story);
+      this.finished.add(story);
+    } else {
+      this.dirty.add(story);
+    }
+  }
+
+  /** Group commit: finished stories go out now, or right after the commit in flight. */
+  private commitFinishedSoon(): void {
+    if (!this.finished.size || this.stopped) return;
+    if (this.flushing) this.flushAgain = true;
+    else void this.flush();
   }
 
   private autoscale(tick = true): void {
@@ -138,39 +210,96 @@ export class Processor {
     if (next.size !== this.pool.poolSize) this.pool.resize(next.size);
   }
 
+  private leave(story: TrackedStory): void {
+    story.removed = true;
+    this.tracked.delete(story.id);
+    this.dirty.delete(story);
+    this.finished.delete(story);
+    this.releases.get(story)?.();
+  }
+
   private async commit(all: boolean): Promise<void> {
-    if (!this.dirty.size) return;
+    if (!this.dirty.size && !this.finished.size) return;
     const now = this.o.clock.now();
-    const batch: { story: TrackedStory; commit: ProgressCommit }[] = [];
-    for (const story of this.dirty.values()) {
-      const finished = doneInMemory(story) === story.taskCount;
-      // Progress that is not due yet stays pending: after a crash those tasks simply run again.
-      if (!finished && !all && now - story.lastWriteAt < this.o.progressWriteIntervalMs) continue;
-      const taskNumbers = story.pending.splice(0);
-      const doneCount = story.committedDone + taskNumbers.length;
-      batch.push({ story, commit: { id: story.id, taskNumbers, doneCount, finished } });
-      this.dirty.delete(story.id);
+    const finishing = [...this.finished];
+    this.finished.clear();
+    const progress: { story: TrackedStory; write: ProgressWrite }[] = [];
+    for (const story of this.dirty) {
+      if (all || now - story.lastWriteAt >= this.o.progressWriteIntervalMs) {
+        // Progress that is not due yet stays pending: after a crash those tasks simply run again.
+        const taskNumbers = story.pending.splice(0);
+        story.inFlight = taskNumbers.length;
+        progress.push({ story, write: { id: story.id, taskNumbers, doneCount: story.committedDone + taskNumbers.length } });
+        this.dirty.delete(story);
+      }
     }
+    await Promise.all([this.commitProgress(progress, now), this.commitFinished(finishing, now)]);
+  }
+
+  private async commitProgress(batch: { story: TrackedStory; write: ProgressWrite }[], now: number): Promise<void> {
     if (!batch.length) return;
     try {
-      const { completed } = await this.o.repository.commitProgress(
-        batch.map((b) => b.commit),
+      await this.o.store.writeProgress(
+        batch.map((b) => b.write),
         new Date(now),
       );
-      for (const { story, commit } of batch) {
-        story.committedDone = commit.doneCount;
+      for (const { story } of batch) {
+        story.committedDone += story.inFlight;
+        story.inFlight = 0;
         story.lastWriteAt = now;
-        if (commit.finished) this.tracked.delete(story.id);
       }
-      if (completed.length) this.o.counters.storiesCompleted(completed.length);
+      this.commitSucceeded();
     } catch (error) {
-      // Nothing is lost: the completions go back and the next interval retries them.
-      for (const { story, commit } of batch) {
+      // Nothing is lost: the completions go back and a later flush retries them.
+      for (const { story, write } of batch) {
+        story.inFlight = 0;
         if (story.removed) continue;
-        story.pending.unshift(...commit.taskNumbers);
-        this.dirty.set(story.id, story);
+        story.pending.unshift(...write.taskNumbers);
+        // Its last tasks may have finished meanwhile: then it already waits in `finished`.
+        if (!this.finished.has(story)) this.dirty.add(story);
       }
-      this.o.logger.error({ err: error, stories: batch.length }, 'committing task completions failed; will retry');
+      this.commitFailed(error, 'writing task progress failed; will retry');
     }
+  }
+
+  private async commitFinished(stories: TrackedStory[], now: number): Promise<void> {
+    if (!stories.length) return;
+    const attempt = randomUUID();
+    const prior = [...new Set(stories.flatMap((s) => s.commitAttempts))];
+    try {
+      const completed = await this.o.store.completeStories(
+        stories.map((s) => s.id),
+        attempt,
+        prior,
+        new Date(now),
+      );
+      for (const story of stories) {
+        story.committedDone = story.taskCount;
+        story.pending.length = 0;
+        this.leave(story);
+      }
+      if (completed) this.o.counters.storiesCompleted(completed, stories.reduce((n, s) => n + s.taskCount, 0));
+      this.commitSucceeded();
+    } catch (error) {
+      // The write may have landed before it failed: the retry also matches stories marked by this attempt,
+      // so each is counted once, by whichever attempt of ours is acknowledged. Retried by the progress
+      // loop's next flush, not at once: the database needs a moment.
+      for (const story of stories) {
+        if (story.removed) continue;
+        story.commitAttempts.push(attempt);
+        this.finished.add(story);
+      }
+      this.commitFailed(error, 'committing finished stories failed; will retry');
+    }
+  }
+
+  private commitFailed(error: unknown, message: string): void {
+    if (!this.failing) this.o.logger.error({ err: error }, message);
+    this.failing = true;
+  }
+
+  private commitSucceeded(): void {
+    if (this.failing) this.o.logger.info('committing completions works again');
+    this.failing = false;
   }
 }

@@ -1,48 +1,71 @@
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
+import { Periodic } from '../shared/periodic.js';
 
-/** Purges Done stories older than the retention period, a batch per sweep until none are left. */
+export interface RetentionOptions {
+  /** Removes up to `batch` Done stories, completed before `cutoff` if given (else the oldest); returns how many. */
+  purge: (cutoff: Date | undefined, batch: number) => Promise<number>;
+  /** Done stories completed longer ago are purged; 0: no age limit. */
+  retentionMs: number;
+  /** At most this many Done tasks stay stored (the oldest stories go first); 0: no size limit. */
+  maxDoneTasks: number;
+  storedDoneTasks: () => number;
+  sweepMs: number;
+  clock: Clock;
+  logger: Logger;
+  batch?: number;
+}
+
+/**
+ * Purges Done stories by age and, in the in-memory mode, by size (whose database holds everything in
+ * memory and scans the collection on every write), a batch at a time until within both bounds.
+ */
 export class RetentionSweeper {
-  private timer: unknown;
+  private readonly loop: Periodic;
   private stopped = false;
-  private running: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly purge: (cutoff: Date) => Promise<number>,
-    private readonly retentionMs: number,
-    private readonly sweepMs: number,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    private readonly batch = 500,
-  ) {}
+  constructor(private readonly o: RetentionOptions) {
+    this.loop = new Periodic(() => this.sweep(), o.sweepMs, o.clock);
+  }
+
+  get enabled(): boolean {
+    return this.o.retentionMs > 0 || this.o.maxDoneTasks > 0;
+  }
 
   start(): void {
-    const loop = () => {
-      this.timer = this.clock.setTimeout(() => {
-        this.running = this.sweep().finally(() => !this.stopped && loop());
-      }, this.sweepMs);
-    };
-    loop();
+    if (this.enabled) this.loop.start();
+  }
+
+  /** Sweeps now (the stored Done tasks are over their bound and hold back new work). */
+  kick(): void {
+    if (this.enabled) this.loop.runNow();
   }
 
   async sweep(): Promise<number> {
+    const batch = this.o.batch ?? 500;
     let total = 0;
     try {
-      for (;;) {
-        const n = await this.purge(new Date(this.clock.now() - this.retentionMs));
-        total += n;
-        if (n < this.batch || this.stopped) break;
+      if (this.o.retentionMs > 0) {
+        for (;;) {
+          const n = await this.o.purge(new Date(this.o.clock.now() - this.o.retentionMs), batch);
+          total += n;
+          if (n < batch || this.stopped) break;
+        }
       }
-      if (total) this.logger.debug({ purged: total }, 'retention purged Done stories');
+      while (this.o.maxDoneTasks > 0 && this.o.storedDoneTasks() > this.o.maxDoneTasks && !this.stopped) {
+        const n = await this.o.purge(undefined, Math.min(batch, 100));
+        total += n;
+        if (n === 0) break;
+      }
+      if (total) this.o.logger.debug({ purged: total }, 'retention purged Done stories');
     } catch (error) {
-      this.logger.error({ err: error }, 'retention sweep failed; will retry');
+      this.o.logger.error({ err: error }, 'retention sweep failed; will retry');
     }
     return total;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.clock.clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 }

@@ -1,39 +1,69 @@
-import type { StoryDoc } from '../stories/story.model.js';
-
-export interface QueuedTask {
-  n: number;
-  estimate: number;
+/** A story as the processor receives it: just persisted, or recovered at start. */
+export interface StoryWork {
+  id: string;
+  /** Arrival time, epoch ms: the scheduler's FIFO order and aging start from it. */
+  createdAt: number;
+  tasks: { n: number; estimate: number; done: boolean }[];
 }
 
 /** A story the processor owns in memory while it is Open. */
 export interface TrackedStory {
   readonly id: string;
   readonly taskCount: number;
-  /** Tasks not yet handed to a worker, in order; `cursor` is the next one. */
-  readonly queued: QueuedTask[];
+  /** Arrival order, the tie-breaker of equal keys. */
+  readonly seq: number;
+  /** Open tasks to run, in order (task numbers and estimates side by side); `cursor` is the next one. */
+  readonly taskNs: number[];
+  readonly estimates: number[];
   cursor: number;
+  /** Scheduling key (see FairQueue): smaller runs first. */
+  key: number;
+  /** Has a task longer than the short-task bound: such tasks may not take the pool's reserve. */
+  readonly long: boolean;
+  /** Tasks running on workers now. */
+  running: number;
   /** Done tasks as stored in the database. */
   committedDone: number;
   /** Done in memory, not yet committed (task numbers). */
   pending: number[];
-  /** Deleted while Open: in-flight tasks are ignored, nothing more is committed. */
+  /** Done tasks in a progress write now in flight. */
+  inFlight: number;
+  /** Deleted while Open: its waiting and running tasks are dropped, nothing more is committed. */
   removed: boolean;
   /** When progress was last written (or the story was taken on): progress writes are rate-limited. */
   lastWriteAt: number;
+  /** Ids of earlier completion commits that failed: one of them may have reached the database. */
+  commitAttempts: string[];
 }
 
-export function trackStory(doc: StoryDoc, now: number): TrackedStory {
-  const open = doc.tasks.filter((t) => t.status === 'Open').map((t) => ({ n: t.n, estimate: t.estimate }));
+export function trackStory(work: StoryWork, seq: number, now: number, shortTaskMs: number): TrackedStory {
+  const taskNs: number[] = [];
+  const estimates: number[] = [];
+  let long = false;
+  for (const t of work.tasks) {
+    if (t.done) continue;
+    taskNs.push(t.n);
+    estimates.push(t.estimate);
+    if (t.estimate > shortTaskMs) long = true;
+  }
   return {
-    id: doc._id.toHexString(),
-    taskCount: doc.tasks.length,
-    queued: open,
+    id: work.id,
+    taskCount: work.tasks.length,
+    seq,
+    taskNs,
+    estimates,
     cursor: 0,
-    committedDone: doc.tasks.length - open.length,
+    key: work.createdAt,
+    long,
+    running: 0,
+    committedDone: work.tasks.length - taskNs.length,
     pending: [],
+    inFlight: 0,
     removed: false,
     lastWriteAt: now,
+    commitAttempts: [],
   };
 }
 
-export const doneInMemory = (s: TrackedStory) => s.committedDone + s.pending.length;
+export const doneInMemory = (s: TrackedStory) => s.committedDone + s.inFlight + s.pending.length;
+export const isFinished = (s: TrackedStory) => doneInMemory(s) === s.taskCount;

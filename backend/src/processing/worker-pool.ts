@@ -1,24 +1,45 @@
 import type { Clock } from '../shared/clock.js';
-import type { ReadyQueue, ReadyTask } from './ready-queue.js';
+import type { FairQueue } from './fair-queue.js';
+import type { TrackedStory } from './tracked-story.js';
+
+export interface WorkerPoolOptions {
+  clock: Clock;
+  initialSize: number;
+  /** Share of the pool that tasks of long stories may not take, so a short story always finds a worker soon. */
+  reserveFraction: number;
+  /** A task finished: the story and the task's number. */
+  onTaskDone: (story: TrackedStory, n: number) => void;
+  /** After a wake-up's completions were handed over (one call per wake-up, for batching). */
+  onSettled?: () => void;
+}
 
 /**
- * Concurrency slots fed from the ready queue: a task holds a worker for its estimate (the simulated
- * work is a timer, so a thousand workers cost no threads). Shrinking never interrupts a task: busy
- * workers above the new size finish and are not refilled.
+ * Concurrency slots fed from the fair queue: a task holds a worker for its estimate. The simulated work
+ * is a deadline in a heap of busy slots with one timer for the earliest, so a thousand workers cost no
+ * threads, no timer each, and no allocation per task; every wake-up completes all tasks due by then.
+ * Shrinking never interrupts a task: busy workers above the new size finish and are not refilled.
+ * Cancelling a story (deleted) frees its workers at once.
  */
 export class WorkerPool {
   private size: number;
   private busy = 0;
+  private busyLong = 0;
   private running = true;
-  private readonly timers = new Set<unknown>();
+  // Slot i: the story it runs (null: free), the task number, when it is done; heap of busy slots by due time.
+  private readonly story: (TrackedStory | null)[] = [];
+  private readonly taskN: number[] = [];
+  private readonly due: number[] = [];
+  private readonly heap: number[] = [];
+  private readonly pos: number[] = [];
+  private readonly freeSlots: number[] = [];
+  private timer: unknown = null;
+  private timerDue = Infinity;
 
   constructor(
-    private readonly queue: ReadyQueue,
-    private readonly onTaskDone: (item: ReadyTask) => void,
-    private readonly clock: Clock,
-    initialSize: number,
+    private readonly queue: FairQueue,
+    private readonly o: WorkerPoolOptions,
   ) {
-    this.size = initialSize;
+    this.size = o.initialSize;
   }
 
   get poolSize(): number {
@@ -34,28 +55,137 @@ export class WorkerPool {
     this.pump();
   }
 
+  /** Workers that long tasks may not take: at least one, so a short story never waits behind long ones only. */
+  get reserve(): number {
+    return Math.max(1, Math.ceil(this.size * this.o.reserveFraction));
+  }
+
   /** Hands waiting tasks to idle workers; call after tasks were queued. */
   pump(): void {
-    while (this.running && this.busy < this.size) {
-      const item = this.queue.take();
-      if (!item) return;
-      this.busy++;
-      const handle = this.clock.setTimeout(() => {
-        this.timers.delete(handle);
-        this.busy--;
-        if (!this.running) return;
-        this.onTaskDone(item);
-        this.pump();
-      }, item.task.estimate);
-      this.timers.add(handle);
+    if (!this.running) return;
+    const now = this.o.clock.now();
+    const longLimit = this.size - this.reserve;
+    while (this.busy < this.size) {
+      const story = this.queue.take(this.busyLong < longLimit);
+      if (!story) break;
+      const i = story.cursor - 1;
+      this.start(story, story.taskNs[i]!, now + story.estimates[i]!);
     }
+    this.arm(now);
+  }
+
+  /** Frees the workers running a deleted story's tasks; their results are never reported. */
+  cancel(target: TrackedStory): void {
+    if (!target.running) return;
+    for (let slot = 0; slot < this.story.length && target.running > 0; slot++) {
+      if (this.story[slot] === target) this.finish(slot);
+    }
+    this.pump();
   }
 
   /** Stops taking tasks and abandons the ones in flight: uncommitted work runs again after restart. */
   stop(): void {
     this.running = false;
-    for (const handle of this.timers) this.clock.clearTimeout(handle);
-    this.timers.clear();
-    this.busy = 0;
+    this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+    while (this.heap.length) this.finish(this.heap[0]!);
+  }
+
+  private start(story: TrackedStory, n: number, due: number): void {
+    const slot = this.freeSlots.pop() ?? this.story.length;
+    this.story[slot] = story;
+    this.taskN[slot] = n;
+    this.due[slot] = due;
+    story.running++;
+    this.busy++;
+    if (story.long) this.busyLong++;
+    this.heapPush(slot);
+  }
+
+  /** Releases a busy slot; returns its story. */
+  private finish(slot: number): TrackedStory {
+    const story = this.story[slot]!;
+    this.heapRemove(slot);
+    this.story[slot] = null;
+    this.freeSlots.push(slot);
+    story.running--;
+    this.busy--;
+    if (story.long) this.busyLong--;
+    return story;
+  }
+
+  private wake(): void {
+    this.timer = null;
+    this.timerDue = Infinity;
+    if (!this.running) return;
+    const now = this.o.clock.now();
+    while (this.heap.length && this.due[this.heap[0]!]! <= now) {
+      const slot = this.heap[0]!;
+      const n = this.taskN[slot]!;
+      this.o.onTaskDone(this.finish(slot), n);
+    }
+    this.pump();
+    this.o.onSettled?.();
+  }
+
+  /** One timer, for the earliest deadline; re-armed only when that moves earlier. */
+  private arm(now: number): void {
+    if (!this.heap.length) return;
+    const next = this.due[this.heap[0]!]!;
+    if (next >= this.timerDue) return;
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timerDue = next;
+    this.timer = this.o.clock.setTimeout(() => this.wake(), Math.max(0, next - now));
+  }
+
+  // Indexed binary heap of slots by due time (pos[slot] = index in heap, so cancel is O(log n)).
+  private heapPush(slot: number): void {
+    this.heap.push(slot);
+    this.pos[slot] = this.heap.length - 1;
+    this.siftUp(this.heap.length - 1);
+  }
+
+  private heapRemove(slot: number): void {
+    const i = this.pos[slot]!;
+    const last = this.heap.pop()!;
+    if (i < this.heap.length) {
+      this.heap[i] = last;
+      this.pos[last] = i;
+      this.siftDown(i);
+      this.siftUp(i);
+    }
+  }
+
+  private siftUp(i: number): void {
+    const h = this.heap;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.due[h[p]!]! <= this.due[h[i]!]!) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  private siftDown(i: number): void {
+    const h = this.heap;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && this.due[h[l]!]! < this.due[h[m]!]!) m = l;
+      if (r < h.length && this.due[h[r]!]! < this.due[h[m]!]!) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    const h = this.heap;
+    const x = h[a]!;
+    h[a] = h[b]!;
+    h[b] = x;
+    this.pos[h[a]!] = a;
+    this.pos[h[b]!] = b;
   }
 }

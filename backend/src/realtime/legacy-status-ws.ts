@@ -1,21 +1,48 @@
 import type { Server as HttpServer } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import { WebSocketServer } from 'ws';
-import type { StatsSampler } from '../stats/sampler.js';
+import { clientAddress } from '../access/client-address.js';
+import type { Logger } from '../logger.js';
+import type { StatsFeed } from './stats-feed.js';
+import { admitHandshake, admitToken, handshakeToken, type GateConfig } from './connection-gate.js';
 
 export const LEGACY_STATUS_PATH = '/ws/status';
 
 /**
  * The original React client's feed: a plain WebSocket that gets, each second, the number of stories
  * completed in that second as decimal digits in a binary frame (it reads `await evt.data.text()`).
+ * It receives nothing, so any frame above a few bytes is refused (`maxPayload`), and every socket
+ * has an error listener: a malformed frame closes that connection, never the process.
  */
-export function attachLegacyStatusSocket(httpServer: HttpServer, sampler: StatsSampler) {
-  const wss = new WebSocketServer({ noServer: true });
+export function attachLegacyStatusSocket(httpServer: HttpServer, feed: StatsFeed, gate: GateConfig, logger: Logger) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
+  wss.on('error', (error) => logger.warn({ err: error }, '/ws/status server error'));
   httpServer.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== LEGACY_STATUS_PATH) return; // Socket.IO handles its own path.
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    socket.on('error', (error) => logger.debug({ err: error }, '/ws/status handshake socket error'));
+    const admitted = admitHandshake(gate, req);
+    const decision = admitted.ok ? admitToken(gate, handshakeToken(req)) : admitted;
+    if (!decision.ok) {
+      const status = decision.status;
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${decision.message}\n`);
+      socket.destroy();
+      return;
+    }
+    const release = gate.budget.acquire(clientAddress(req, gate.trustProxy));
+    if (!release) return void socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', (error) => {
+        logger.debug({ err: error }, '/ws/status client sent a bad frame; closing it');
+        ws.terminate();
+      });
+      ws.on('close', release);
+      wss.emit('connection', ws, req);
+    });
+    // A handshake that fails inside ws (bad key, version) closes the socket without a connection.
+    socket.once('close', release);
   });
-  const unsubscribe = sampler.onSample((sample) => {
+  const unsubscribe = feed.onSample((sample) => {
     const frame = Buffer.from(String(sample.completedPerSec));
     for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(frame, { binary: true });
   });

@@ -1,7 +1,9 @@
 /**
  * Group commit: callers submit one item each and wait for it to be written; items that arrive while a
  * write is in flight go out together in the next one. No timer: a lone item is written at once, a
- * burst costs one round trip per batch instead of one per item.
+ * burst costs one round trip per batch instead of one per item. When a write fails in a way that
+ * `failsAll` recognises (the database is unreachable), the items queued behind it fail at once too,
+ * rather than each waiting out its own timeout.
  */
 export class GroupCommit<T> {
   private queue: { item: T; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -14,6 +16,7 @@ export class GroupCommit<T> {
   constructor(
     private readonly write: (items: T[]) => Promise<(unknown | null)[]>,
     private readonly maxBatch = 500,
+    private readonly failsAll: (error: unknown) => boolean = () => false,
   ) {}
 
   submit(item: T): Promise<void> {
@@ -33,6 +36,7 @@ export class GroupCommit<T> {
           batch.forEach((b, i) => (errors[i] ? b.reject(errors[i]) : b.resolve()));
         } catch (error) {
           for (const b of batch) b.reject(error);
+          if (this.failsAll(error)) for (const b of this.queue.splice(0)) b.reject(error);
         }
       }
     } finally {

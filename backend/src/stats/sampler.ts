@@ -1,8 +1,14 @@
 import type { StatsSample, StatsSnapshot } from '@storyflow/contracts';
-import type { PoolFigures } from '../processing/processor.js';
 import type { Clock } from '../shared/clock.js';
 import type { CounterCache } from './counter-cache.js';
 import { makeSample, msUntilNextSecond, StatsHistory, type Totals } from './stats-history.js';
+
+/** The pool's figures as the sampler reads them (processing provides them; stats does not import it). */
+export interface PoolFigures {
+  poolSize: number;
+  busyWorkers: number;
+  backlogTasks: number;
+}
 
 /** Takes a sample at every whole second, keeps the recent history, and tells listeners. */
 export class StatsSampler {

@@ -12,7 +12,7 @@ export function toSummary(doc: StoryDoc): StorySummaryDto {
     externalRef: doc.externalRef ?? null,
     status: doc.status,
     taskCount: doc.taskCount,
-    doneCount: doc.doneCount,
+    doneCount: doc.status === 'Done' ? doc.taskCount : doc.doneCount,
     estimateMs: doc.estimateMs,
     criticalPathMs: doc.criticalPathMs,
     createdAt: createdAt.toISOString(),

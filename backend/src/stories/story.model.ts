@@ -9,18 +9,22 @@ export interface StoryDoc {
   status: StoryStatus;
   tasks: TaskDoc[];
   taskCount: number;
+  /** Committed progress while Open (a Done story's tasks are all done: its final update is shared by many stories). */
   doneCount: number;
   estimateMs: number;
   criticalPathMs: number;
   createdAt: Date;
   completedAt: Date | null;
+  /** The completion commit that turned it Done (lets a retried commit recognise its own earlier write). */
+  completionAttempt?: string | null;
 }
 
 export interface TaskDoc {
   n: number;
   estimate: number;
   status: StoryStatus;
-  doneAt: Date | null;
+  /** Set when done (absent while Open). */
+  doneAt?: Date | null;
 }
 
 // Tasks are embedded: bounded (MAX_TASKS) and always read with their story, so a story is one document
@@ -30,7 +34,7 @@ const TaskSchema = new Schema(
     n: { type: Number, required: true },
     estimate: { type: Number, required: true },
     status: { type: String, enum: STORY_STATUSES, required: true, default: 'Open' },
-    doneAt: { type: Date, default: null },
+    doneAt: { type: Date },
   },
   { _id: false },
 );
@@ -47,6 +51,7 @@ const StorySchema = new Schema(
     criticalPathMs: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     completedAt: { type: Date, default: null },
+    completionAttempt: { type: String, default: null },
   },
   { collection: 'stories', versionKey: false, autoCreate: false },
 );

@@ -1,8 +1,11 @@
 import { mongo, Types } from 'mongoose';
-import { DatabaseUnavailableError } from '../http/errors.js';
-import { GroupCommit } from '../shared/group-commit.js';
 import type { StoryStatus } from '@storyflow/contracts';
-import { COUNTERS_ID, type RemovalIntent, type StoryDoc, type StoryModels } from './story.model.js';
+import { isDatabaseUnavailable } from '../db/db-errors.js';
+import type { DbGate } from '../db/db-gate.js';
+import type { CompletionStore, ProgressWrite } from '../processing/ports.js';
+import { DatabaseUnavailableError } from '../shared/errors.js';
+import { GroupCommit } from '../shared/group-commit.js';
+import { COUNTERS_ID, type StoryDoc, type StoryModels } from './story.model.js';
 
 export interface NewStory {
   title: string | null;
@@ -11,56 +14,55 @@ export interface NewStory {
   createdAt: Date;
 }
 
-/** Task completions of one story to commit: the task numbers and the resulting committed count. */
-export interface ProgressCommit {
-  id: string;
-  taskNumbers: number[];
-  doneCount: number;
-  /** Last task: the story turns Done (only if it is still Open: exactly once). */
-  finished: boolean;
-}
-
-export interface RemovedCounts {
-  open: number;
-  done: number;
-}
-
 export interface StoredTotals {
   open: number;
   done: number;
+  /** Tasks of the Done stories still stored (the in-memory mode bounds them). */
+  doneTasks: number;
   removedOpen: number;
   removedDone: number;
   purged: number;
   deleted: number;
 }
 
+export interface StoryRef {
+  id: string;
+  status: StoryStatus;
+  taskCount: number;
+}
+
 const asId = (id: string) => new Types.ObjectId(id);
 
 /**
  * Every database access for stories. Writes per story are bounded, never per task: one insert (batched
- * with concurrent creates), progress at most once per progress interval (batched), one final update.
+ * with concurrent creates), progress at most once per progress interval (batched), and a final update
+ * shared by every story that finished in the same commit.
  */
-export class StoryRepository {
+export class StoryRepository implements CompletionStore {
   // Concurrent creates share one insertMany: a burst costs a round trip (and, on the in-memory
   // server, a collection scan) per batch rather than per story.
   private readonly inserts: GroupCommit<StoryDoc>;
 
-  constructor(private readonly models: StoryModels) {
-    this.inserts = new GroupCommit((docs) => this.insertBatch(docs), 100);
+  constructor(
+    private readonly models: StoryModels,
+    private readonly db: DbGate,
+  ) {
+    this.inserts = new GroupCommit((docs) => this.insertBatch(docs), 100, isDatabaseUnavailable);
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.models.Story.createIndexes();
+    await this.db.run(() => this.models.Story.createIndexes());
   }
 
-  /** Resolves once the story is stored. */
-  async insert(story: NewStory): Promise<StoryDoc> {
-    const tasks = story.estimates.map((estimate, n) => ({ n, estimate, status: 'Open' as const, doneAt: null }));
-    const doc = {
+  /** The document a new story will be stored as (its id is known before the insert). */
+  newDocument(story: NewStory): StoryDoc {
+    // No `doneAt` until done: the in-memory server holds every field of every task as an object.
+    const tasks = story.estimates.map((estimate, n) => ({ n, estimate, status: 'Open' as const }));
+    return {
       _id: new Types.ObjectId(),
       title: story.title,
       externalRef: story.externalRef,
-      status: 'Open' as const,
+      status: 'Open',
       tasks,
       taskCount: tasks.length,
       doneCount: 0,
@@ -68,17 +70,21 @@ export class StoryRepository {
       criticalPathMs: Math.max(...story.estimates),
       createdAt: story.createdAt,
       completedAt: null,
+      completionAttempt: null,
     };
-    await this.inserts.submit(doc);
-    return doc;
   }
 
-  /** Journaled before anyone answers 201: an accepted story survives a crash. */
+  /** Resolves once the story is stored (journaled: an accepted story survives a crash). */
+  async insert(doc: StoryDoc): Promise<void> {
+    await this.inserts.submit(doc);
+  }
+
   private async insertBatch(docs: StoryDoc[]): Promise<(unknown | null)[]> {
     try {
-      await this.models.Story.collection.insertMany(docs, { ordered: false, writeConcern: { w: 1, journal: true } });
+      await this.db.run(() => this.models.Story.collection.insertMany(docs, { ordered: false, writeConcern: { w: 1, journal: true } }));
       return docs.map(() => null);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(error);
       // Unordered: when the server reports per-document errors that account for every document not
       // inserted, the others are stored. Anything else (network, write concern) fails the whole batch:
       // a story is only accepted when we know it is stored.
@@ -94,140 +100,116 @@ export class StoryRepository {
   }
 
   findById(id: string): Promise<StoryDoc | null> {
-    return this.models.Story.findById(id).lean<StoryDoc>().exec();
+    return this.db.run(() => this.models.Story.findById(id).lean<StoryDoc>().exec());
   }
 
   async list(status: StoryStatus | undefined, page: number, limit: number): Promise<{ items: StoryDoc[]; total: number }> {
     const filter = status ? { status } : {};
+    const { Story } = this.models;
     const [items, total] = await Promise.all([
-      this.models.Story.find(filter)
-        .select({ tasks: 0 }) // a listing never shows tasks (the in-memory server ignores projections)
-        .sort({ createdAt: -1, _id: -1 })
-        .skip((page - 1) * limit)
-        .limit(limit)
-        .lean<StoryDoc[]>()
-        .exec(),
-      status ? this.models.Story.countDocuments(filter).exec() : this.models.Story.estimatedDocumentCount().exec(),
+      this.db.run(() =>
+        Story.find(filter)
+          .select({ tasks: 0 }) // a listing never shows tasks (the in-memory server ignores projections)
+          .sort({ createdAt: -1, _id: -1 })
+          .skip((page - 1) * limit)
+          .limit(limit)
+          .lean<StoryDoc[]>()
+          .exec(),
+      ),
+      this.db.run(() => (status ? Story.countDocuments(filter).exec() : Story.estimatedDocumentCount().exec())),
     ]);
     return { items, total };
   }
 
   /** Open stories in arrival order, for recovery after a restart. */
   findOpen(): Promise<StoryDoc[]> {
-    return this.models.Story.find({ status: 'Open' }).sort({ createdAt: 1, _id: 1 }).lean<StoryDoc[]>().exec();
+    return this.db.run(() => this.models.Story.find({ status: 'Open' }).sort({ createdAt: 1, _id: 1 }).lean<StoryDoc[]>().exec());
   }
 
-  /** Ids of Done stories, oldest completion first; only those completed before `completedBefore` if given. */
-  async findDoneIds(limit: number, completedBefore?: Date): Promise<string[]> {
+  /**
+   * Done stories to remove: those completed before `completedBefore` if given, else any. Oldest first by
+   * insertion order (no sort: the in-memory server sorts by copying the whole collection).
+   */
+  async findDone(limit: number, completedBefore?: Date): Promise<StoryRef[]> {
     const filter = completedBefore ? { status: 'Done' as const, completedAt: { $lt: completedBefore } } : { status: 'Done' as const };
-    const docs = await this.models.Story.find(filter).select({ _id: 1 }).sort({ completedAt: 1 }).limit(limit).lean<StoryDoc[]>().exec();
-    return docs.map((d) => d._id.toHexString());
-  }
-
-  /**
-   * Group commit: one bulkWrite for the progress of stories still running, and one conditional update
-   * per story that finished. Returns the stories this call turned Done: the filter (`status: Open`)
-   * makes that happen once per story, whoever else (a retry, another replica) tries too.
-   */
-  async commitProgress(commits: ProgressCommit[], now: Date): Promise<{ completed: string[] }> {
-    const update = (c: ProgressCommit) => {
-      const set: Record<string, unknown> = {
-        doneCount: c.doneCount,
-        'tasks.$[t].status': 'Done',
-        'tasks.$[t].doneAt': now,
-      };
-      if (c.finished) Object.assign(set, { status: 'Done', completedAt: now });
-      return {
-        filter: { _id: asId(c.id), status: 'Open' },
-        update: { $set: set },
-        arrayFilters: [{ 't.n': { $in: c.taskNumbers } }],
-      };
-    };
-    const progress = commits.filter((c) => !c.finished);
-    const finishing = commits.filter((c) => c.finished);
-    if (progress.length) {
-      await this.models.Story.collection.bulkWrite(
-        progress.map((c) => ({ updateOne: update(c) })),
-        { ordered: false },
-      );
-    }
-    const results = await Promise.all(
-      finishing.map(async (c) => {
-        const { filter, update: u, arrayFilters } = update(c);
-        const result = await this.models.Story.collection.updateOne(filter, u, { arrayFilters });
-        return result.modifiedCount === 1 ? c.id : null;
-      }),
+    const docs = await this.db.run(() =>
+      this.models.Story.find(filter)
+        .select({ _id: 1, taskCount: 1 })
+        .limit(limit)
+        .lean<Pick<StoryDoc, '_id' | 'taskCount'>[]>()
+        .exec(),
     );
-    return { completed: results.filter((id): id is string => id !== null) };
+    return docs.map((d) => ({ id: d._id.toHexString(), status: 'Done', taskCount: d.taskCount }));
   }
 
-  /** Status of each id that still exists. */
-  async statuses(ids: string[]): Promise<Map<string, StoryStatus>> {
-    const docs = await this.models.Story.find({ _id: { $in: ids.map(asId) } })
-      .lean<StoryDoc[]>()
-      .exec();
-    return new Map(docs.map((d) => [d._id.toHexString(), d.status]));
+  /** Progress of stories still running: one bulkWrite, one update per story (its tasks by number). */
+  async writeProgress(items: ProgressWrite[], now: Date): Promise<void> {
+    if (!items.length) return;
+    await this.db.run(() =>
+      this.models.Story.collection.bulkWrite(
+        items.map((c) => ({
+          updateOne: {
+            filter: { _id: asId(c.id), status: 'Open' },
+            update: { $set: { doneCount: c.doneCount, 'tasks.$[t].status': 'Done', 'tasks.$[t].doneAt': now } },
+            arrayFilters: [{ 't.n': { $in: c.taskNumbers } }],
+          },
+        })),
+        { ordered: false },
+      ),
+    );
   }
 
   /**
-   * Deletes stories and moves them into the cumulative counters: intent first, then the delete (each
-   * status filtered, so a story whose status changed meanwhile stays), then the increment by what was
-   * actually deleted, which clears the intent. A crash in between is repaired by `resumePendingRemovals`.
+   * One updateMany for every story that finished: Open → Done exactly once (the `status: Open` filter),
+   * its remaining tasks Done. `matchedCount` counts the stories this attempt turned Done plus those an
+   * earlier, failed attempt of ours did (marked with its id), so a retry counts each story once.
    */
-  async remove(stories: { id: string; status: StoryStatus }[], reason: 'delete' | 'purge'): Promise<RemovedCounts> {
-    if (!stories.length) return { open: 0, done: 0 };
-    const intent: RemovalIntent = {
-      openIds: stories.filter((s) => s.status === 'Open').map((s) => asId(s.id)),
-      doneIds: stories.filter((s) => s.status === 'Done').map((s) => asId(s.id)),
-      reason,
+  async completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date): Promise<number> {
+    if (!ids.length) return 0;
+    const filter = {
+      _id: { $in: ids.map(asId) },
+      ...(priorAttempts.length ? { $or: [{ status: 'Open' }, { completionAttempt: { $in: priorAttempts } }] } : { status: 'Open' }),
     };
-    const key = new Types.ObjectId().toHexString();
-    await this.models.Counters.updateOne({ _id: COUNTERS_ID }, { $set: { [`removals.${key}`]: intent } }, { upsert: true }).exec();
-    const deleteWith = async (ids: Types.ObjectId[], status: StoryStatus) =>
-      ids.length ? (await this.models.Story.deleteMany({ _id: { $in: ids }, status }).exec()).deletedCount : 0;
-    const counts = { open: await deleteWith(intent.openIds, 'Open'), done: await deleteWith(intent.doneIds, 'Done') };
-    await this.applyRemoval(key, counts, reason);
-    return counts;
+    const result = await this.db.run(() =>
+      this.models.Story.collection.updateMany(
+        filter,
+        {
+          $set: {
+            status: 'Done',
+            completedAt: now,
+            completionAttempt: attempt,
+            'tasks.$[t].status': 'Done',
+            'tasks.$[t].doneAt': now,
+          },
+        },
+        { arrayFilters: [{ 't.doneAt': null }] },
+      ),
+    );
+    return result.matchedCount;
   }
 
-  private async applyRemoval(key: string, counts: RemovedCounts, reason: 'delete' | 'purge'): Promise<void> {
-    const n = counts.open + counts.done;
-    await this.models.Counters.updateOne(
-      { _id: COUNTERS_ID },
-      {
-        $inc: { removedOpen: counts.open, removedDone: counts.done, [reason === 'purge' ? 'purged' : 'deleted']: n },
-        $unset: { [`removals.${key}`]: '' },
-      },
-      { upsert: true },
-    ).exec();
-  }
-
-  /** Finishes removals interrupted by a crash: what is gone is counted, what is still there stays. */
-  async resumePendingRemovals(): Promise<RemovedCounts | null> {
-    const counters = await this.models.Counters.findById(COUNTERS_ID).lean().exec();
-    const removals = Object.entries((counters?.removals ?? {}) as Record<string, RemovalIntent>);
-    if (!removals.length) return null;
-    const total = { open: 0, done: 0 };
-    for (const [key, intent] of removals) {
-      const remaining = await this.statuses([...intent.openIds, ...intent.doneIds].map((id) => id.toString()));
-      const gone = (ids: Types.ObjectId[]) => ids.filter((id) => !remaining.has(id.toString())).length;
-      const counts = { open: gone(intent.openIds), done: gone(intent.doneIds) };
-      await this.applyRemoval(key, counts, intent.reason);
-      total.open += counts.open;
-      total.done += counts.done;
-    }
-    return total;
+  /** Status and size of each id that still exists. */
+  async refs(ids: string[]): Promise<Map<string, StoryRef>> {
+    const docs = await this.db.run(() =>
+      this.models.Story.find({ _id: { $in: ids.map(asId) } })
+        .select({ _id: 1, status: 1, taskCount: 1 })
+        .lean<Pick<StoryDoc, '_id' | 'status' | 'taskCount'>[]>()
+        .exec(),
+    );
+    return new Map(docs.map((d) => [d._id.toHexString(), { id: d._id.toHexString(), status: d.status, taskCount: d.taskCount }]));
   }
 
   async totals(): Promise<StoredTotals> {
+    const { Story, Counters } = this.models;
     const [open, done, counters] = await Promise.all([
-      this.models.Story.countDocuments({ status: 'Open' }).exec(),
-      this.models.Story.countDocuments({ status: 'Done' }).exec(),
-      this.models.Counters.findById(COUNTERS_ID).lean().exec(),
+      this.db.run(() => Story.countDocuments({ status: 'Open' }).exec()),
+      this.db.run(() => Story.find({ status: 'Done' }).select({ taskCount: 1 }).lean<{ taskCount: number }[]>().exec()),
+      this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec()),
     ]);
     return {
       open,
-      done,
+      done: done.length,
+      doneTasks: done.reduce((n, d) => n + d.taskCount, 0),
       removedOpen: counters?.removedOpen ?? 0,
       removedDone: counters?.removedDone ?? 0,
       purged: counters?.purged ?? 0,

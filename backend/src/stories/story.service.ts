@@ -1,40 +1,68 @@
 import type { CreateStoryRequest, DeleteResultDto, LegacyJobRequest, ListStoriesQuery, StoryDto, StoryListDto } from '@storyflow/contracts';
-import { NotFoundError } from '../http/errors.js';
+import type { Logger } from '../logger.js';
 import type { Processor } from '../processing/processor.js';
+import type { StoryWork } from '../processing/tracked-story.js';
 import { randomInt, type Clock, type Random } from '../shared/clock.js';
+import { ConcurrencyLimit } from '../shared/concurrency-limit.js';
+import { DatabaseUnavailableError, NotFoundError } from '../shared/errors.js';
 import type { SerialLock } from '../shared/serial-lock.js';
 import type { CounterCache } from '../stats/counter-cache.js';
+import type { RemovalJournal } from './removal-journal.js';
 import { toDto, toSummary } from './story.mapper.js';
+import type { StoryDoc } from './story.model.js';
 import type { StoryRepository } from './story.repository.js';
+import { UnsettledInserts } from './unsettled-inserts.js';
 
 const BULK_BATCH = 500;
 // ObjectId.isValid also accepts any 12-character string; ids here are always 24 hex digits.
 const isStoryId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 
-export class StoryService {
-  constructor(
-    private readonly repository: StoryRepository,
-    private readonly processor: Processor,
-    private readonly counters: CounterCache,
-    private readonly lock: SerialLock,
-    private readonly clock: Clock,
-    private readonly random: Random = Math.random,
-  ) {}
+export const toWork = (doc: StoryDoc): StoryWork => ({
+  id: doc._id.toHexString(),
+  createdAt: new Date(doc.createdAt).getTime(),
+  tasks: doc.tasks.map((t) => ({ n: t.n, estimate: t.estimate, done: t.status === 'Done' })),
+});
 
-  /** Persists first, then queues: a 201 means the story survives a crash. */
+export interface StoryServiceDeps {
+  repository: StoryRepository;
+  journal: RemovalJournal;
+  processor: Processor;
+  counters: CounterCache;
+  lock: SerialLock;
+  clock: Clock;
+  logger: Logger;
+  random?: Random;
+}
+
+export class StoryService {
+  private readonly unsettled = new UnsettledInserts();
+  // Listing sorts in the database (on the in-memory server, by copying the collection): a few at a time.
+  private readonly listings = new ConcurrencyLimit(4, 64, 'listings');
+
+  constructor(private readonly d: StoryServiceDeps) {}
+
+  /** Admits, persists, then queues: a 201 means the story survives a crash. */
   async create(request: CreateStoryRequest, externalRef: number | null = null): Promise<StoryDto> {
+    const random = this.d.random ?? Math.random;
     const estimates =
       'tasks' in request
         ? request.tasks.map((t) => t.estimate)
-        : Array.from({ length: request.taskCount }, () => randomInt(this.random, request.estimateMin, request.estimateMax));
-    const doc = await this.repository.insert({
+        : Array.from({ length: request.taskCount }, () => randomInt(random, request.estimateMin, request.estimateMax));
+    const release = this.d.processor.reserve(estimates.length);
+    const doc = this.d.repository.newDocument({
       title: request.title || null,
       externalRef,
       estimates,
-      createdAt: new Date(this.clock.now()),
+      createdAt: new Date(this.d.clock.now()),
     });
-    this.counters.storyCreated();
-    this.processor.add(doc);
+    try {
+      await this.d.repository.insert(doc);
+    } catch (error) {
+      if (error instanceof DatabaseUnavailableError) this.unsettled.add(doc, release);
+      else release();
+      throw error;
+    }
+    this.takeOn(doc, release);
     return toDto(doc);
   }
 
@@ -44,12 +72,12 @@ export class StoryService {
   }
 
   async list(query: ListStoriesQuery): Promise<StoryListDto> {
-    const { items, total } = await this.repository.list(query.status, query.page, query.limit);
+    const { items, total } = await this.listings.run(() => this.d.repository.list(query.status, query.page, query.limit));
     return { items: items.map(toSummary), total, page: query.page, limit: query.limit };
   }
 
   async get(id: string): Promise<StoryDto> {
-    const doc = isStoryId(id) ? await this.repository.findById(id) : null;
+    const doc = isStoryId(id) ? await this.d.repository.findById(id) : null;
     if (!doc) throw notFound(id);
     return toDto(doc);
   }
@@ -57,14 +85,13 @@ export class StoryService {
   deleteOne(id: string): Promise<DeleteResultDto> {
     if (!isStoryId(id)) return Promise.reject(notFound(id));
     // Under the lock no completion commit runs, so the status read here is the one we remove.
-    return this.lock.run(async () => {
-      const statuses = await this.repository.statuses([id]);
-      const status = statuses.get(id);
-      if (!status) throw notFound(id);
-      const removed = await this.repository.remove([{ id, status }], 'delete');
+    return this.d.lock.run(async () => {
+      const ref = (await this.d.repository.refs([id])).get(id);
+      if (!ref) throw notFound(id);
+      const removed = await this.d.journal.remove([ref], 'delete');
       // Only once it is gone: if the delete failed, the story keeps running.
-      this.processor.forget(id);
-      this.counters.storiesRemoved(removed, 'delete');
+      if (removed.open) this.d.processor.forget(id);
+      this.d.counters.storiesRemoved(removed, 'delete');
       return { deleted: removed.open + removed.done };
     });
   }
@@ -79,19 +106,45 @@ export class StoryService {
     }
   }
 
-  /** Retention: removes Done stories completed before the cutoff; counters keep counting them. */
-  purgeDoneBefore(cutoff: Date, batch = BULK_BATCH): Promise<number> {
+  /** Retention: removes up to `batch` Done stories (completed before the cutoff, if given); counters keep counting them. */
+  purgeDone(cutoff: Date | undefined, batch = BULK_BATCH): Promise<number> {
     return this.removeDoneBatch('purge', batch, cutoff);
   }
 
+  /**
+   * Settles writes whose outcome was unknown because the database stopped answering: creates that may
+   * have landed after their 503 are taken on, removals are counted by what is gone. Cheap when there is
+   * nothing to settle; called periodically.
+   */
+  async settleUnknownWrites(): Promise<void> {
+    if (this.unsettled.size) {
+      const ids = this.unsettled.ids();
+      const stored = await this.d.repository.refs(ids);
+      const { adopted, dropped } = this.unsettled.settle(ids, new Set(stored.keys()));
+      for (const { doc, release } of adopted) this.takeOn(doc, release);
+      if (adopted.length || dropped)
+        this.d.logger.warn({ adopted: adopted.length, dropped }, 'settled creates that failed while the database was unreachable');
+    }
+    if (this.d.journal.unsettledCount) {
+      await this.d.lock.run(async () => {
+        for (const removal of await this.d.journal.settle()) {
+          for (const id of removal.goneOpenIds) this.d.processor.forget(id);
+          this.d.counters.storiesRemoved(removal, removal.reason);
+        }
+      });
+    }
+  }
+
+  private takeOn(doc: StoryDoc, release: () => void): void {
+    this.d.counters.storyCreated();
+    this.d.processor.add(toWork(doc), release);
+  }
+
   private removeDoneBatch(reason: 'delete' | 'purge', batch: number, completedBefore?: Date): Promise<number> {
-    return this.lock.run(async () => {
-      const ids = await this.repository.findDoneIds(batch, completedBefore);
-      const removed = await this.repository.remove(
-        ids.map((id) => ({ id, status: 'Done' as const })),
-        reason,
-      );
-      this.counters.storiesRemoved(removed, reason);
+    return this.d.lock.run(async () => {
+      const refs = await this.d.repository.findDone(batch, completedBefore);
+      const removed = await this.d.journal.remove(refs, reason);
+      this.d.counters.storiesRemoved(removed, reason);
       return removed.done;
     });
   }

@@ -1,57 +1,77 @@
-import { Types } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_AUTOSCALER } from '../../src/processing/autoscaler.js';
+import type { CompletionStore, ProgressWrite } from '../../src/processing/ports.js';
 import { Processor } from '../../src/processing/processor.js';
+import type { StoryWork } from '../../src/processing/tracked-story.js';
+import { OverloadedError } from '../../src/shared/errors.js';
 import { SerialLock } from '../../src/shared/serial-lock.js';
 import { CounterCache } from '../../src/stats/counter-cache.js';
-import type { StoryDoc } from '../../src/stories/story.model.js';
-import type { ProgressCommit, StoryRepository } from '../../src/stories/story.repository.js';
 import { FakeClock } from './fake-clock.js';
 
-/** The repository's commit, in memory: stories Open "in the database" turn Done once. */
-class FakeRepository {
-  readonly commits: ProgressCommit[][] = [];
-  readonly openInDb = new Set<string>();
-  failNext = 0;
+interface Commit {
+  id: string;
+  taskNumbers: number[];
+  doneCount: number;
+  finished: boolean;
+}
 
-  async commitProgress(commits: ProgressCommit[]): Promise<{ completed: string[] }> {
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new Error('database unavailable');
-    }
-    this.commits.push(commits.map((c) => ({ ...c, taskNumbers: [...c.taskNumbers] })));
-    const completed = commits.filter((c) => c.finished && this.openInDb.delete(c.id)).map((c) => c.id);
-    return { completed };
+/**
+ * The database's side of the commits, in memory, with MongoDB's semantics: a story Open "in the
+ * database" turns Done once; a completion marks it with its attempt id. `failNext` makes the next
+ * writes throw, before (`lost`) or after (`landed`) they were applied, as a timeout can.
+ */
+class FakeStore implements CompletionStore {
+  readonly commits: Commit[][] = [];
+  readonly completeCalls: string[][] = [];
+  readonly status = new Map<string, { done: boolean; attempt: string | null }>();
+  failNext = 0;
+  failMode: 'lost' | 'landed' = 'lost';
+
+  async writeProgress(items: ProgressWrite[]): Promise<void> {
+    this.maybeFail('before');
+    this.commits.push(items.map((c) => ({ ...c, taskNumbers: [...c.taskNumbers], finished: false })));
+    this.maybeFail('after');
   }
 
-  commitsFor(id: string): ProgressCommit[] {
+  async completeStories(ids: string[], attempt: string, prior: string[]): Promise<number> {
+    this.maybeFail('before');
+    this.completeCalls.push([...ids]);
+    let matched = 0;
+    for (const id of ids) {
+      const row = this.status.get(id);
+      if (!row || (row.done && !(row.attempt && prior.includes(row.attempt)))) continue;
+      row.done = true;
+      row.attempt = attempt;
+      matched++;
+    }
+    this.commits.push(ids.map((id) => ({ id, taskNumbers: [], doneCount: -1, finished: true })));
+    this.maybeFail('after');
+    return matched;
+  }
+
+  commitsFor(id: string): Commit[] {
     return this.commits.flat().filter((c) => c.id === id);
   }
+
+  private maybeFail(when: 'before' | 'after'): void {
+    if (this.failNext <= 0 || (when === 'before') !== (this.failMode === 'lost')) return;
+    this.failNext--;
+    throw new Error('database unavailable');
+  }
 }
 
-function story(estimates: number[]): StoryDoc {
-  return {
-    _id: new Types.ObjectId(),
-    title: null,
-    externalRef: null,
-    status: 'Open',
-    tasks: estimates.map((estimate, n) => ({ n, estimate, status: 'Open', doneAt: null })),
-    taskCount: estimates.length,
-    doneCount: 0,
-    estimateMs: estimates.reduce((a, b) => a + b, 0),
-    criticalPathMs: Math.max(...estimates),
-    createdAt: new Date(0),
-    completedAt: null,
-  };
+let nextId = 0;
+function story(estimates: number[], createdAt = 0): StoryWork {
+  return { id: `s${nextId++}`, createdAt, tasks: estimates.map((estimate, n) => ({ n, estimate, done: false })) };
 }
 
-function setup(pool: { min: number; max: number } = { min: 4, max: 100 }) {
+function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpenTasks = 1_000_000) {
   const clock = new FakeClock(1_000_000);
-  const repository = new FakeRepository();
+  const store = new FakeStore();
   const counters = new CounterCache();
   const processor = new Processor({
-    repository: repository as unknown as StoryRepository,
+    store,
     counters,
     lock: new SerialLock(),
     clock,
@@ -60,52 +80,57 @@ function setup(pool: { min: number; max: number } = { min: 4, max: 100 }) {
     autoscaleIntervalMs: 250,
     flushIntervalMs: 200,
     progressWriteIntervalMs: 1000,
+    maxOpenTasks,
   });
-  const add = (doc: StoryDoc) => {
-    repository.openInDb.add(doc._id.toHexString());
+  const add = (work: StoryWork) => {
+    store.status.set(work.id, { done: false, attempt: null });
     counters.storyCreated();
-    processor.add(doc);
-    return doc._id.toHexString();
+    processor.add(work, processor.reserve(work.tasks.length));
+    return work.id;
   };
   /** Moves the fake time in small steps, letting the async commits settle between them. */
   const run = async (ms: number, step = 10) => {
     for (let t = 0; t < ms; t += step) {
       clock.advanceBy(step);
-      await new Promise((r) => setImmediate(r));
+      await settle();
     }
   };
   processor.start();
-  return { clock, repository, counters, processor, add, run };
+  return { clock, store, counters, processor, add, run };
 }
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
 
 describe('Processor (queue + pool + completion batcher)', () => {
   it('commits a short story with one final update and counts it once', async () => {
-    const { repository, counters, processor, add, run } = setup();
+    const { store: repository, counters, processor, add, run } = setup();
     const id = add(story([10, 20, 15]));
     await run(500);
-    expect(repository.commitsFor(id)).toEqual([{ id, taskNumbers: expect.arrayContaining([0, 1, 2]), doneCount: 3, finished: true }]);
+    expect(repository.commitsFor(id)).toEqual([{ id, taskNumbers: [], doneCount: -1, finished: true }]);
     expect(counters.current).toMatchObject({ produced: 1, completed: 1, open: 0 });
     expect(processor.trackedCount).toBe(0);
     await processor.stop();
   });
 
   it('retries completions after a failed commit, without losing or double-counting them', async () => {
-    const { repository, counters, processor, add, run } = setup();
+    const { store: repository, counters, processor, add, run } = setup();
     repository.failNext = 2;
     const id = add(story([10, 10]));
     await run(1000);
     const commits = repository.commitsFor(id);
     expect(commits).toHaveLength(1);
-    expect(commits[0]).toMatchObject({ doneCount: 2, finished: true });
-    expect([...commits[0]!.taskNumbers].sort()).toEqual([0, 1]);
+    expect(commits[0]).toMatchObject({ finished: true });
+    expect(repository.status.get(id)?.done).toBe(true);
     expect(counters.current.completed).toBe(1);
     await processor.stop();
   });
 
   it('does not count a story another writer already turned Done', async () => {
-    const { repository, counters, processor, add, run } = setup();
+    const { store: repository, counters, processor, add, run } = setup();
     const id = add(story([10]));
-    repository.openInDb.delete(id); // e.g. another replica finished it first
+    repository.status.set(id, { done: true, attempt: 'another-replica' }); // it finished the story first
     await run(400);
     expect(repository.commitsFor(id)).toHaveLength(1);
     expect(counters.current.completed).toBe(0);
@@ -114,23 +139,25 @@ describe('Processor (queue + pool + completion batcher)', () => {
   });
 
   it("writes a long story's progress at most once per progress interval", async () => {
-    const { repository, processor, add, run } = setup({ min: 1, max: 1 });
+    const { store: repository, processor, add, run } = setup({ min: 1, max: 1 });
     const id = add(story(Array.from({ length: 100 }, () => 20))); // 2 s on one worker
     await run(2600);
     const commits = repository.commitsFor(id);
     const progress = commits.filter((c) => !c.finished);
     expect(progress.length).toBeGreaterThanOrEqual(1);
     expect(progress.length).toBeLessThanOrEqual(2);
-    expect(commits.at(-1)).toMatchObject({ finished: true, doneCount: 100 });
-    // Every task committed exactly once across the writes.
-    expect(commits.flatMap((c) => c.taskNumbers).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(commits.at(-1)).toMatchObject({ finished: true });
+    // Progress names each task at most once, with the running committed count.
+    const written = progress.flatMap((c) => c.taskNumbers);
+    expect(new Set(written).size).toBe(written.length);
+    expect(progress.at(-1)?.doneCount).toBe(written.length);
     await processor.stop();
   });
 
   it('forgets a deleted story: its queued tasks leave the backlog and nothing more is committed', async () => {
-    const { repository, processor, add, run } = setup({ min: 1, max: 1 });
-    const first = add(story([100]));
-    const victim = add(story([50, 50, 50]));
+    const { store: repository, processor, add, run } = setup({ min: 1, max: 1 });
+    const first = add(story([100], 0));
+    const victim = add(story([50, 50, 50], 1));
     expect(processor.figures).toMatchObject({ busyWorkers: 1, backlogTasks: 3 });
     processor.forget(victim);
     expect(processor.figures.backlogTasks).toBe(0);
@@ -141,7 +168,7 @@ describe('Processor (queue + pool + completion batcher)', () => {
   });
 
   it('commits every completion at stop, due or not, and runs nothing after', async () => {
-    const { repository, processor, add, run } = setup({ min: 1, max: 1 });
+    const { store: repository, processor, add, run } = setup({ min: 1, max: 1 });
     const id = add(story(Array.from({ length: 50 }, () => 20)));
     await run(300); // ~15 tasks done, progress not due yet
     expect(repository.commitsFor(id)).toHaveLength(0);
@@ -152,5 +179,88 @@ describe('Processor (queue + pool + completion batcher)', () => {
     const before = repository.commits.length;
     await run(2000);
     expect(repository.commits.length).toBe(before);
+  });
+
+  it('commits a finished story at once, not at the next interval', async () => {
+    const { store, processor, add, clock } = setup();
+    const id = add(story([10]));
+    clock.advanceBy(10);
+    await settle();
+    expect(store.commitsFor(id)).toHaveLength(1);
+    await processor.stop();
+  });
+
+  it('completes every story that finished meanwhile in one write (group commit)', async () => {
+    const { store, counters, processor, add, clock } = setup({ min: 100, max: 100 });
+    const ids = Array.from({ length: 50 }, (_, i) => add(story([10 + (i % 3)], i)));
+    await settle();
+    clock.advanceBy(12);
+    await settle();
+    // Fifty stories that finished within the same few ms: at most a few writes, not fifty.
+    expect(store.completeCalls.length).toBeLessThanOrEqual(3);
+    expect(store.completeCalls.flat().sort()).toEqual([...ids].sort());
+    expect(counters.current).toMatchObject({ completed: 50, open: 0 });
+    await processor.stop();
+  });
+
+  it('counts each story once when a failed completion write had landed after all', async () => {
+    const { store, counters, processor, add, run } = setup();
+    store.failNext = 1;
+    store.failMode = 'landed'; // applied, then the answer was lost (a timeout)
+    const a = add(story([10], 0));
+    const b = add(story([10], 0));
+    await run(1000);
+    expect(store.completeCalls.length).toBeGreaterThanOrEqual(2); // the retry
+    expect([store.status.get(a)?.done, store.status.get(b)?.done]).toEqual([true, true]);
+    expect(counters.current).toMatchObject({ completed: 2, open: 0 });
+    expect(processor.trackedCount).toBe(0);
+    await processor.stop();
+  });
+
+  it('a retry does not count a story that someone else turned Done meanwhile', async () => {
+    const { store, counters, processor, add, run } = setup();
+    store.failNext = 1; // lost: nothing applied
+    const a = add(story([10]));
+    await run(20);
+    store.status.set(a, { done: true, attempt: 'another-replica' });
+    await run(1000);
+    expect(counters.current.completed).toBe(0);
+    expect(processor.trackedCount).toBe(0);
+    await processor.stop();
+  });
+
+  it('frees the workers of a deleted story at once', async () => {
+    const { processor, add } = setup({ min: 10, max: 10 });
+    const big = add(story(Array.from({ length: 20 }, () => 60_000)));
+    expect(processor.figures.busyWorkers).toBe(9); // all but the reserve
+    processor.forget(big);
+    expect(processor.figures).toMatchObject({ busyWorkers: 0, backlogTasks: 0 });
+    await processor.stop();
+  });
+
+  it('admits work up to its bound and releases it when stories finish or are deleted', async () => {
+    const { processor, add, run } = setup({ min: 4, max: 100 }, 10);
+    add(story([10, 10, 10, 10, 10, 10]));
+    const second = add(story([60_000, 60_000, 60_000, 60_000]));
+    expect(processor.openTasks).toBe(10);
+    expect(() => processor.reserve(1)).toThrow(OverloadedError);
+    await run(100);
+    expect(processor.openTasks).toBe(4); // the first story is Done
+    processor.forget(second);
+    expect(processor.openTasks).toBe(0);
+    const release = processor.reserve(10);
+    release(); // a create whose insert failed gives its reservation back
+    expect(processor.openTasks).toBe(0);
+    await processor.stop();
+  });
+
+  it('a small story posted behind ten big ones finishes within its estimate plus a commit', async () => {
+    const { store, processor, add, clock } = setup({ min: 4, max: 1000 });
+    for (let i = 0; i < 10; i++) add(story(Array.from({ length: 1000 }, () => 60_000), i));
+    const small = add(story([5], 100));
+    clock.advanceBy(5);
+    await settle();
+    expect(store.status.get(small)?.done).toBe(true);
+    await processor.stop();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ReadyQueue, type ReadyTask } from '../../src/processing/ready-queue.js';
+import { FairQueue } from '../../src/processing/fair-queue.js';
+import type { TrackedStory } from '../../src/processing/tracked-story.js';
 import { WorkerPool } from '../../src/processing/worker-pool.js';
-import type { QueuedTask } from '../../src/processing/tracked-story.js';
 import { FakeClock } from './fake-clock.js';
 import { makeStory } from './stories.js';
 
@@ -12,34 +12,35 @@ interface Run {
 }
 
 /** A queue that records when each task was handed to a worker. */
-class RecordingQueue extends ReadyQueue {
-  readonly starts = new Map<QueuedTask, number>();
+class RecordingQueue extends FairQueue {
+  readonly starts = new Map<string, number>();
   constructor(private readonly clock: FakeClock) {
-    super();
+    super(1000);
   }
-  override take(): ReadyTask | undefined {
-    const item = super.take();
-    if (item) this.starts.set(item.task, this.clock.now());
-    return item;
+  override take(allowLong: boolean): TrackedStory | undefined {
+    const story = super.take(allowLong);
+    if (story) this.starts.set(`${story.id}:${story.taskNs[story.cursor - 1]}`, this.clock.now());
+    return story;
   }
 }
 
-function setup(size: number) {
+function setup(size: number, reserveFraction = 0) {
   const clock = new FakeClock(1_000);
   const queue = new RecordingQueue(clock);
   const runs: Run[] = [];
   let maxBusy = 0;
   let overSize = 0;
-  const pool = new WorkerPool(
-    queue,
-    (item) => {
-      runs.push({ id: `${item.story.id}:${item.task.n}`, start: queue.starts.get(item.task)!, end: clock.now() });
+  const pool = new WorkerPool(queue, {
+    clock,
+    initialSize: size,
+    reserveFraction,
+    onTaskDone: (story, n) => {
+      const id = `${story.id}:${n}`;
+      runs.push({ id, start: queue.starts.get(id)!, end: clock.now() });
       // The worker that finished is already released; busy never exceeds the size.
       if (pool.busyWorkers > pool.poolSize) overSize++;
     },
-    clock,
-    size,
-  );
+  });
   const observe = () => {
     maxBusy = Math.max(maxBusy, pool.busyWorkers);
   };
@@ -102,10 +103,10 @@ describe('WorkerPool', () => {
     expect(s.pool.busyWorkers).toBe(0);
   });
 
-  it('starts tasks in FIFO order', () => {
+  it('starts tasks in arrival order (stories of similar size)', () => {
     const s = setup(1);
-    s.queue.push(makeStory('A', [5, 5]));
-    s.queue.push(makeStory('B', [5]));
+    s.queue.push(makeStory('A', [5, 5], 0));
+    s.queue.push(makeStory('B', [5], 1));
     s.pool.pump();
     s.clock.advanceBy(100);
     expect(s.runs.map((r) => [r.id, r.start - 1_000])).toEqual([
@@ -190,20 +191,75 @@ describe('WorkerPool', () => {
 
   it('stop() from inside onTaskDone leaves other finishing tasks unreported', () => {
     const clock = new FakeClock(0);
-    const queue = new ReadyQueue();
+    const queue = new FairQueue(1000);
     const done: string[] = [];
-    const pool = new WorkerPool(
-      queue,
-      (item) => {
-        done.push(`${item.story.id}:${item.task.n}`);
+    const pool = new WorkerPool(queue, {
+      clock,
+      initialSize: 3,
+      reserveFraction: 0,
+      onTaskDone: (story, n) => {
+        done.push(`${story.id}:${n}`);
         pool.stop();
       },
-      clock,
-      3,
-    );
+    });
     queue.push(makeStory('A', [10, 10, 10]));
     pool.pump();
     clock.advanceBy(50);
     expect(done).toEqual(['A:1']);
+  });
+
+  it('uses one timer for all the tasks in flight, whatever their number', () => {
+    const s = setup(500);
+    s.queue.push(makeStory('A', Array.from({ length: 500 }, (_, i) => 10 + (i % 11))));
+    s.pool.pump();
+    expect(s.pool.busyWorkers).toBe(500);
+    expect(s.clock.pendingTimers).toBe(1);
+    s.clock.advanceBy(15);
+    expect(s.clock.pendingTimers).toBe(1);
+    s.clock.advanceBy(100);
+    expect(s.runs).toHaveLength(500);
+    expect(s.clock.pendingTimers).toBe(0);
+    // Each task still held its worker for exactly its estimate.
+    for (const r of s.runs) expect(r.end! - r.start).toBe(10 + ((Number(r.id.split(':')[1]) - 1) % 11));
+  });
+
+  it('cancel() frees the workers of a deleted story at once and never reports its tasks', () => {
+    const s = setup(4); // reserve: 1 worker
+    const big = makeStory('BIG', [60_000, 60_000, 60_000, 60_000]);
+    s.queue.push(big);
+    s.queue.push(makeStory('S', [5, 5], 1_000_000)); // ranks after BIG
+    s.pool.pump();
+    // BIG holds all but the reserve, S:1 runs in the reserve, S:2 waits.
+    expect([s.pool.busyWorkers, big.running, s.queue.backlogTasks]).toEqual([4, 3, 2]);
+    s.queue.remove(big);
+    s.pool.cancel(big);
+    expect(big.running).toBe(0);
+    // The freed workers take the waiting work at once.
+    expect([s.pool.busyWorkers, s.queue.backlogTasks]).toEqual([2, 0]);
+    s.clock.advanceBy(120_000);
+    expect(s.runs.map((r) => [r.id, r.start - 1_000])).toEqual([
+      ['S:1', 0],
+      ['S:2', 0],
+    ]);
+    expect(s.pool.busyWorkers).toBe(0);
+  });
+
+  it('keeps a reserve that tasks of long stories may not take', () => {
+    const s = setup(20, 0.1); // reserve: 2 workers
+    s.queue.push(makeStory('L', Array.from({ length: 100 }, () => 60_000)));
+    s.pool.pump();
+    expect(s.pool.busyWorkers).toBe(18);
+    s.queue.push(makeStory('short', [5, 5, 5]));
+    s.pool.pump();
+    expect(s.pool.busyWorkers).toBe(20);
+    s.clock.advanceBy(5);
+    expect(s.runs.map((r) => [r.id, r.end! - 1_000])).toEqual([
+      ['short:1', 5],
+      ['short:2', 5],
+    ]);
+    s.clock.advanceBy(5);
+    expect(s.runs.map((r) => r.id)).toContain('short:3');
+    // The reserve is idle again and stays so: the long story cannot take it.
+    expect(s.pool.busyWorkers).toBe(18);
   });
 });

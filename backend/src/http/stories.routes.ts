@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import {
   BulkDeleteQuerySchema,
   createLegacyJobSchema,
@@ -7,25 +7,36 @@ import {
   pickCreateStorySchema,
   type StoryLimits,
 } from '@storyflow/contracts';
-import { methodNotAllowed } from '../http/errors.js';
-import { parseWith, requireJson } from '../http/validate.js';
-import type { StoryService } from './story.service.js';
+import type { StoryService } from '../stories/story.service.js';
+import { requireJson } from './body-guard.js';
+import { methodNotAllowed } from './errors.js';
+import { jsonBody, parseWith } from './validate.js';
 
-export function storyRoutes(service: StoryService, limits: StoryLimits): Router {
+export interface RouteGuards {
+  read: RequestHandler;
+  mutate: RequestHandler;
+  /** Per-address limits: mutations, and database-backed reads. */
+  mutationLimit: RequestHandler;
+  readLimit: RequestHandler;
+}
+
+export function storyRoutes(service: StoryService, limits: StoryLimits, bodyLimit: string, guards: RouteGuards): Router {
   const createSchemas = createStoryRequestSchemas(limits);
   const legacySchema = createLegacyJobSchema(limits);
+  const body = [requireJson, jsonBody(bodyLimit)];
+  const { read, mutate, mutationLimit, readLimit } = guards;
   const router = Router();
 
   router
     .route('/stories')
-    .post(requireJson, async (req, res) => {
+    .post(mutationLimit, mutate, ...body, async (req, res) => {
       const request = parseWith(pickCreateStorySchema(req.body, createSchemas), req.body, 'body');
       res.status(201).json(await service.create(request));
     })
-    .get(async (req, res) => {
+    .get(readLimit, read, async (req, res) => {
       res.json(await service.list(parseWith(ListStoriesQuerySchema, req.query, 'query')));
     })
-    .delete(async (req, res) => {
+    .delete(mutationLimit, mutate, async (req, res) => {
       parseWith(BulkDeleteQuerySchema, req.query, 'query');
       res.json(await service.deleteDone());
     })
@@ -33,10 +44,10 @@ export function storyRoutes(service: StoryService, limits: StoryLimits): Router 
 
   router
     .route('/stories/:id')
-    .get(async (req, res) => {
+    .get(readLimit, read, async (req, res) => {
       res.json(await service.get(req.params.id));
     })
-    .delete(async (req, res) => {
+    .delete(mutationLimit, mutate, async (req, res) => {
       res.json(await service.deleteOne(req.params.id));
     })
     .all(methodNotAllowed(['GET', 'DELETE']));
@@ -44,7 +55,7 @@ export function storyRoutes(service: StoryService, limits: StoryLimits): Router 
   // The original Go/React client posts its jobs here.
   router
     .route('/jobs')
-    .post(requireJson, async (req, res) => {
+    .post(mutationLimit, mutate, ...body, async (req, res) => {
       const job = parseWith(legacySchema, req.body, 'body');
       res.status(201).json(await service.createFromLegacyJob(job));
     })

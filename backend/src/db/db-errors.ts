@@ -1,0 +1,23 @@
+import { DatabaseUnavailableError } from '../shared/errors.js';
+
+const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNABORTED)$/;
+const NETWORK_TEXT =
+  /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|timed out|connection .*closed|not connected|must be connected|topology .*closed|server selection|socket .*(closed|hang up)/i;
+
+/**
+ * The driver could not reach MongoDB or it did not answer within the deadline (whatever error class
+ * wraps it, EPIPE and ECONNRESET included): the request may be retried, it is not a bug of ours.
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (depth > 5) return false;
+  if (err instanceof DatabaseUnavailableError) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+  const name = typeof e.name === 'string' ? e.name : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (/^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|OperationTimeout|PoolClosed|ServerClosed)Error$/.test(name))
+    return true;
+  if (typeof e.code === 'string' && NETWORK_CODES.test(e.code)) return true;
+  if (/^Mongo/.test(name) && NETWORK_TEXT.test(message)) return true;
+  return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause, depth + 1);
+}

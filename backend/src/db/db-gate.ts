@@ -1,0 +1,34 @@
+import { DatabaseUnavailableError } from '../shared/errors.js';
+import { isDatabaseUnavailable } from './db-errors.js';
+
+/**
+ * Every database call goes through here. While the health check says the database is down, a call fails
+ * at once (503) instead of waiting out its own timeout; otherwise it gets `deadlineMs` (DB_TIMEOUT_MS)
+ * in all, whatever the driver is waiting for (server selection, a connection, a hung server's reply),
+ * and driver unavailability errors become the domain's DatabaseUnavailableError. A write cut off by
+ * the deadline may still land: callers treat its outcome as unknown (see the unsettled writes).
+ */
+export class DbGate {
+  constructor(
+    private readonly deadlineMs: number,
+    private readonly available: () => boolean = () => true,
+  ) {}
+
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    if (!this.available()) throw new DatabaseUnavailableError(new Error('the database health check is failing'));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DatabaseUnavailableError(new Error(`no answer within ${this.deadlineMs} ms`))), this.deadlineMs);
+    });
+    const attempt = call();
+    // The call goes on after a deadline: its own error then must not become an unhandled rejection.
+    attempt.catch(() => undefined);
+    try {
+      return await Promise.race([attempt, deadline]);
+    } catch (error) {
+      throw isDatabaseUnavailable(error) ? (error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(error)) : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Logger } from '../logger.js';
+import { errorBody } from './errors.js';
+
+export interface RateLimitConfig {
+  /** Sustained requests per second per client address; 0 turns limiting off. */
+  perSec: number;
+  /** Requests allowed in one go above that rate; 0 turns limiting off. */
+  burst: number;
+}
+
+/**
+ * Per client address (req.ip, so behind nginx the address nginx reports, and only nginx is trusted to
+ * report it). A window of burst ÷ rate seconds holding `burst` requests: the sustained rate is `perSec`,
+ * and a client may spend the window's budget at once. 429 with Retry-After and the standard RateLimit
+ * headers; one in-memory store per process.
+ */
+export function rateLimiter(config: RateLimitConfig, what: string, logger: Logger): RequestHandler {
+  if (config.perSec <= 0 || config.burst <= 0) return (_req, _res, next) => next();
+  const windowMs = Math.max(1000, Math.round((config.burst / config.perSec) * 1000));
+  return rateLimit({
+    windowMs,
+    limit: config.burst,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    identifier: what,
+    logger: { warn: (...args: unknown[]) => logger.warn({ args }, 'rate limiter'), error: (...args: unknown[]) => logger.error({ args }, 'rate limiter') },
+    handler: (_req, res) => {
+      res
+        .status(429)
+        .json(
+          errorBody(
+            'rate_limited',
+            `Too many ${what} from this address: at most ${config.burst} per ${windowMs / 1000} s; retry after the Retry-After seconds`,
+          ),
+        );
+    },
+  });
+}

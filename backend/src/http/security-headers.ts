@@ -1,0 +1,31 @@
+import helmet from 'helmet';
+
+/**
+ * The same policy nginx.conf sends for the dashboard (kept identical; a test compares them), so a
+ * deployment without nginx is as strict: own scripts and Web Worker, Angular's deferred-stylesheet
+ * `onload` handler by hash only, inline styles (component styles, Chart.js), XHR/WebSocket to this
+ * origin only. No upgrade-insecure-requests and no HSTS: plain-HTTP deployments must keep working; TLS
+ * and HSTS belong to the proxy that terminates TLS (README, "TLS").
+ */
+export const CONTENT_SECURITY_POLICY = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'", "'unsafe-hashes'", "'sha256-MhtPZXr7+LpJUY5qtMutB+qWfQtMaPccfe7QXtCcEYc='"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'worker-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+
+export function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    strictTransportSecurity: false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+}

@@ -1,0 +1,24 @@
+/** What the processor needs from storage and statistics; the composition root passes the implementations. */
+
+/** Progress of a story still running: the task numbers now done, and its committed done count after. */
+export interface ProgressWrite {
+  id: string;
+  taskNumbers: number[];
+  doneCount: number;
+}
+
+export interface CompletionStore {
+  /** One write for many stories' progress; throws if it may not have been applied. */
+  writeProgress(items: ProgressWrite[], now: Date): Promise<void>;
+  /**
+   * Turns the stories Done (with their remaining tasks) in one write, only those still Open or marked by
+   * one of `priorAttempts` (an earlier attempt of ours that may have landed before it failed). Marks them
+   * with `attempt` and returns how many this attempt turned (or found turned by one of ours) Done.
+   */
+  completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date): Promise<number>;
+}
+
+export interface CompletionCounter {
+  /** `stories` turned Done by our commit; `tasks`: the tasks of the stories in that commit. */
+  storiesCompleted(stories: number, tasks: number): void;
+}

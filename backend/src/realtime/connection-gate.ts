@@ -1,0 +1,38 @@
+import type { IncomingMessage } from 'node:http';
+import { bearerToken, canRead, resolveAccess, type AccessConfig, type Decision } from '../access/access-policy.js';
+import { clientAddress, type ConnectionBudget, type TrustProxy } from '../access/client-address.js';
+import { isOriginAllowed } from '../access/origin-policy.js';
+
+export interface GateConfig {
+  access: AccessConfig;
+  allowedOrigins: readonly string[];
+  trustProxy: TrustProxy;
+  budget: ConnectionBudget;
+}
+
+export type GateDecision = Decision | { ok: false; status: 429; message: string };
+
+/**
+ * Admission of a live-feed connection (Socket.IO or /ws/status), before any state is kept for it: the
+ * Origin must be ours or a configured one, and the client under its connection cap.
+ */
+export function admitHandshake(config: GateConfig, req: IncomingMessage): GateDecision {
+  if (!isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins))
+    return { ok: false, status: 403, message: `Origin ${req.headers.origin} may not connect` };
+  if (config.budget.count(clientAddress(req, config.trustProxy)) >= config.budget.maxPerClient)
+    return { ok: false, status: 429, message: 'Too many open connections from this address' };
+  return { ok: true };
+}
+
+/** When VIEW_TOKEN is set, a live feed needs the viewer or the operator token. */
+export function admitToken(config: GateConfig, token: string | null): Decision {
+  return canRead(resolveAccess(config.access, token ?? undefined));
+}
+
+/** The token of a WebSocket handshake: `Authorization: Bearer`, or `?token=` (browsers cannot set headers on a WebSocket). */
+export function handshakeToken(req: IncomingMessage): string | null {
+  const header = bearerToken(req.headers.authorization);
+  if (header) return header;
+  const query = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+  return query || null;
+}

@@ -1,0 +1,7 @@
+import type { StatsSample, StatsSnapshot } from '@storyflow/contracts';
+
+/** What the live feeds read: a sample each second and the recent history (the sampler, or the cluster's view). */
+export interface StatsFeed {
+  onSample(listener: (sample: StatsSample) => void): () => void;
+  snapshot(): StatsSnapshot;
+}

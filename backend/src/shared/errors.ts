@@ -1,0 +1,28 @@
+/**
+ * Domain errors: what went wrong, in the domain's words. Only `http/` turns them into statuses, so
+ * the layers below never know about HTTP.
+ */
+export class DomainError extends Error {}
+
+/** The thing asked for does not exist (or the id cannot name one). */
+export class NotFoundError extends DomainError {}
+
+/** MongoDB cannot be reached or did not answer in time: the caller may retry later. */
+export class DatabaseUnavailableError extends DomainError {
+  constructor(cause: unknown) {
+    super('The database is unavailable; try again shortly', { cause });
+  }
+}
+
+/** Admission control: accepting this work would exceed the configured bound; retry after a while. */
+export class OverloadedError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSec: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The server is stopping or processing is paused for writes of this kind. */
+export class UnavailableError extends DomainError {}

@@ -1,0 +1,134 @@
+import { Types } from 'mongoose';
+import type { StoryStatus } from '@storyflow/contracts';
+import type { DbGate } from '../db/db-gate.js';
+import { COUNTERS_ID, type RemovalIntent, type StoryModels } from './story.model.js';
+
+export interface RemovedCounts {
+  open: number;
+  done: number;
+  /** Tasks of the removed Done stories (the retention bound counts stored Done tasks). */
+  doneTasks: number;
+}
+
+export interface SettledRemoval extends RemovedCounts {
+  goneOpenIds: string[];
+  reason: 'delete' | 'purge';
+}
+
+export interface RemovalStory {
+  id: string;
+  status: StoryStatus;
+  taskCount: number;
+}
+
+const asId = (id: string) => new Types.ObjectId(id);
+const doneTasksOf = (stories: RemovalStory[]) => stories.reduce((n, s) => n + (s.status === 'Done' ? s.taskCount : 0), 0);
+
+/**
+ * Removes stories and moves them into the cumulative counters, so deleting or purging never changes the
+ * produced/completed figures: the intent is journaled first, then the delete (each status filtered, so
+ * a story whose status changed meanwhile stays), then the increment by what was actually deleted,
+ * which clears the intent in the same write. A crash in between is repaired by `resumePending`.
+ */
+export class RemovalJournal {
+  /** Removals of ours whose outcome is unknown (the database stopped answering mid-way), by journal key. */
+  private readonly unsettled = new Map<string, { stories: RemovalStory[]; reason: 'delete' | 'purge' }>();
+
+  constructor(
+    private readonly models: StoryModels,
+    private readonly db: DbGate,
+  ) {}
+
+  get unsettledCount(): number {
+    return this.unsettled.size;
+  }
+
+  async remove(stories: RemovalStory[], reason: 'delete' | 'purge'): Promise<RemovedCounts> {
+    if (!stories.length) return { open: 0, done: 0, doneTasks: 0 };
+    const intent: RemovalIntent = {
+      openIds: stories.filter((s) => s.status === 'Open').map((s) => asId(s.id)),
+      doneIds: stories.filter((s) => s.status === 'Done').map((s) => asId(s.id)),
+      reason,
+    };
+    const key = new Types.ObjectId().toHexString();
+    const { Counters, Story } = this.models;
+    const deleteWith = async (ids: Types.ObjectId[], status: StoryStatus) =>
+      ids.length ? (await this.db.run(() => Story.deleteMany({ _id: { $in: ids }, status }).exec())).deletedCount : 0;
+    try {
+      await this.db.run(() => Counters.updateOne({ _id: COUNTERS_ID }, { $set: { [`removals.${key}`]: intent } }, { upsert: true }).exec());
+      const open = await deleteWith(intent.openIds, 'Open');
+      const done = await deleteWith(intent.doneIds, 'Done');
+      await this.apply(key, { open, done }, reason);
+      let removed = stories;
+      if (open + done < stories.length) {
+        // Rare (a status changed meanwhile): count the tasks of those actually gone.
+        const left = await this.existing(stories.map((s) => asId(s.id)));
+        removed = stories.filter((s) => !left.has(s.id));
+      }
+      return { open, done, doneTasks: doneTasksOf(removed) };
+    } catch (error) {
+      // Any step may have landed before the error: `settle` finds out once the database answers.
+      this.unsettled.set(key, { stories, reason });
+      throw error;
+    }
+  }
+
+  /**
+   * Settles our removals whose outcome was unknown: counts (and journals) what is gone, like a restart
+   * would. Returns what was removed, including the ids of the Open stories that are gone.
+   */
+  async settle(): Promise<SettledRemoval[]> {
+    const settled: SettledRemoval[] = [];
+    for (const [key, { stories, reason }] of [...this.unsettled]) {
+      const left = await this.existing(stories.map((s) => asId(s.id)));
+      const gone = stories.filter((s) => !left.has(s.id));
+      const counts = { open: gone.filter((s) => s.status === 'Open').length, done: gone.filter((s) => s.status === 'Done').length };
+      await this.apply(key, counts, reason);
+      this.unsettled.delete(key);
+      settled.push({ ...counts, doneTasks: doneTasksOf(gone), goneOpenIds: gone.filter((s) => s.status === 'Open').map((s) => s.id), reason });
+    }
+    return settled;
+  }
+
+  /** Finishes removals interrupted by a crash: what is gone is counted, what is still there stays. */
+  async resumePending(): Promise<{ open: number; done: number } | null> {
+    const { Counters } = this.models;
+    const counters = await this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec());
+    const removals = Object.entries((counters?.removals ?? {}) as Record<string, RemovalIntent>);
+    if (!removals.length) return null;
+    const total = { open: 0, done: 0 };
+    for (const [key, intent] of removals) {
+      const left = await this.existing([...intent.openIds, ...intent.doneIds]);
+      const gone = (list: Types.ObjectId[]) => list.filter((id) => !left.has(id.toString())).length;
+      const counts = { open: gone(intent.openIds), done: gone(intent.doneIds) };
+      await this.apply(key, counts, intent.reason);
+      total.open += counts.open;
+      total.done += counts.done;
+    }
+    return total;
+  }
+
+  private async existing(ids: Types.ObjectId[]): Promise<Set<string>> {
+    const docs = await this.db.run(() =>
+      this.models.Story.find({ _id: { $in: ids } })
+        .select({ _id: 1 })
+        .lean<{ _id: Types.ObjectId }[]>()
+        .exec(),
+    );
+    return new Set(docs.map((d) => d._id.toHexString()));
+  }
+
+  private async apply(key: string, counts: { open: number; done: number }, reason: 'delete' | 'purge'): Promise<void> {
+    const n = counts.open + counts.done;
+    await this.db.run(() =>
+      this.models.Counters.updateOne(
+        { _id: COUNTERS_ID },
+        {
+          $inc: { removedOpen: counts.open, removedDone: counts.done, [reason === 'purge' ? 'purged' : 'deleted']: n },
+          $unset: { [`removals.${key}`]: '' },
+        },
+        { upsert: true },
+      ).exec(),
+    );
+  }
+}

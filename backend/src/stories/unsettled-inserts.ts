@@ -1,0 +1,49 @@
+import type { StoryDoc } from './story.model.js';
+
+interface Entry {
+  doc: StoryDoc;
+  release: () => void;
+  /** Checks that found the story missing: after two, it was not stored. */
+  misses: number;
+}
+
+/**
+ * Creates whose insert failed with the database unreachable: the client got a 503, yet the write may
+ * still land (a hung server applies it when it wakes). Once the database answers, each is looked up:
+ * a stored one is taken on (processed and counted like any other), one missing twice (a second look,
+ * later, lets a write queued in the woken server land first) is dropped and its admission released.
+ */
+export class UnsettledInserts {
+  private readonly entries = new Map<string, Entry>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  add(doc: StoryDoc, release: () => void): void {
+    this.entries.set(doc._id.toHexString(), { doc, release, misses: 0 });
+  }
+
+  /** @param stored which of the given ids exist now. Returns the docs found stored (to take on). */
+  settle(lookedUp: string[], stored: Set<string>): { adopted: { doc: StoryDoc; release: () => void }[]; dropped: number } {
+    const adopted: { doc: StoryDoc; release: () => void }[] = [];
+    let dropped = 0;
+    for (const id of lookedUp) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      if (stored.has(id)) {
+        this.entries.delete(id);
+        adopted.push({ doc: entry.doc, release: entry.release });
+      } else if (++entry.misses >= 2) {
+        this.entries.delete(id);
+        entry.release();
+        dropped++;
+      }
+    }
+    return { adopted, dropped };
+  }
+
+  ids(): string[] {
+    return [...this.entries.keys()];
+  }
+}
