@@ -1,7 +1,8 @@
 import type { Logger } from './logger.js';
 
 // Errors that belong to one connection (a client went away, sent garbage): the process is fine.
-const CONNECTION_ERROR = /^(ECONNRESET|EPIPE|ECONNABORTED|ETIMEDOUT|ERR_STREAM_(PREMATURE_CLOSE|DESTROYED|WRITE_AFTER_END)|WS_ERR_\w+|HPE_\w+)$/;
+const CONNECTION_ERROR =
+  /^(ECONNRESET|EPIPE|ECONNABORTED|ETIMEDOUT|ERR_STREAM_(PREMATURE_CLOSE|DESTROYED|WRITE_AFTER_END)|WS_ERR_\w+|HPE_\w+)$/;
 
 export function isConnectionScoped(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

@@ -137,7 +137,12 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   // Slow or idle clients must not hold sockets forever (slowloris): bounded header and request times.
   httpServer.headersTimeout = 20_000;
   httpServer.requestTimeout = 60_000;
-  const feedGate = { access: config.access, allowedOrigins: config.allowedOrigins, trustProxy, budget: new ConnectionBudget(config.maxSocketsPerClient) };
+  const feedGate = {
+    access: config.access,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy,
+    budget: new ConnectionBudget(config.maxSocketsPerClient),
+  };
   const sockets = attachSocketServer(httpServer, sampler, feedGate, logger);
   const legacy = attachLegacyStatusSocket(httpServer, sampler, feedGate, logger);
   refuseUnknownUpgrades(httpServer, [sockets.io.path(), LEGACY_STATUS_PATH]);
@@ -148,7 +153,15 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   logger.info(
-    { url, host: config.host, dbMode: database.mode, retentionSeconds, maxDoneTasks, operatorToken: !!config.access.apiToken, viewerToken: !!config.access.viewToken },
+    {
+      url,
+      host: config.host,
+      dbMode: database.mode,
+      retentionSeconds,
+      maxDoneTasks,
+      operatorToken: !!config.access.apiToken,
+      viewerToken: !!config.access.viewToken,
+    },
     'storyflow listening',
   );
 

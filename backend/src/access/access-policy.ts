@@ -40,7 +40,8 @@ export function resolveAccess(config: AccessConfig, presented: string | undefine
 
 export function canRead(access: Access): Decision {
   if (access.invalidToken) return { ok: false, status: 401, message: 'The token is not valid' };
-  if (access.role === 'none') return { ok: false, status: 401, message: 'A viewer or operator token is required (Authorization: Bearer <token>)' };
+  if (access.role === 'none')
+    return { ok: false, status: 401, message: 'A viewer or operator token is required (Authorization: Bearer <token>)' };
   return { ok: true };
 }
 

@@ -15,7 +15,11 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   const e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
   const name = typeof e.name === 'string' ? e.name : '';
   const message = typeof e.message === 'string' ? e.message : '';
-  if (/^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|OperationTimeout|PoolClosed|ServerClosed)Error$/.test(name))
+  if (
+    /^Mongo(ose)?(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|OperationTimeout|PoolClosed|ServerClosed)Error$/.test(
+      name,
+    )
+  )
     return true;
   if (typeof e.code === 'string' && NETWORK_CODES.test(e.code)) return true;
   if (/^Mongo/.test(name) && NETWORK_TEXT.test(message)) return true;

@@ -26,7 +26,11 @@ export class DbGate {
     try {
       return await Promise.race([attempt, deadline]);
     } catch (error) {
-      throw isDatabaseUnavailable(error) ? (error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(error)) : error;
+      throw isDatabaseUnavailable(error)
+        ? error instanceof DatabaseUnavailableError
+          ? error
+          : new DatabaseUnavailableError(error)
+        : error;
     } finally {
       clearTimeout(timer);
     }

@@ -37,7 +37,9 @@ export function methodNotAllowed(allowed: string[]): RequestHandler {
       res.status(204).end();
       return;
     }
-    res.status(405).json(errorBody('method_not_allowed', `${req.method} is not allowed on ${req.baseUrl}${req.path}; use ${allow.join(', ')}`));
+    res
+      .status(405)
+      .json(errorBody('method_not_allowed', `${req.method} is not allowed on ${req.baseUrl}${req.path}; use ${allow.join(', ')}`));
   };
 }
 
@@ -49,8 +51,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 function fromDomain(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
   if (err instanceof NotFoundError) return new ApiError(404, 'not_found', err.message);
-  if (err instanceof OverloadedError)
-    return new ApiError(503, 'overloaded', err.message, [], { 'Retry-After': String(err.retryAfterSec) });
+  if (err instanceof OverloadedError) return new ApiError(503, 'overloaded', err.message, [], { 'Retry-After': String(err.retryAfterSec) });
   if (err instanceof UnavailableError) return new ApiError(503, 'unavailable', err.message, [], { 'Retry-After': '5' });
   if (err instanceof DatabaseUnavailableError || isDatabaseUnavailable(err))
     return new ApiError(503, 'unavailable', 'The database is unavailable; try again shortly', [], { 'Retry-After': '5' });
@@ -74,8 +75,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (known) {
       // Debug only: an outage fails every request, and the health check logs the outage itself.
       if (known.status === 503 && known.code === 'unavailable' && !(err instanceof ApiError))
-        logger.debug({ err: err instanceof DatabaseUnavailableError ? err.cause : err, method: req.method, path: req.path }, 'database unavailable');
-      res.status(known.status).set(known.headers).json(errorBody(known.code, known.message, known.details));
+        logger.debug(
+          { err: err instanceof DatabaseUnavailableError ? err.cause : err, method: req.method, path: req.path },
+          'database unavailable',
+        );
+      res
+        .status(known.status)
+        .set(known.headers)
+        .json(errorBody(known.code, known.message, known.details));
       return;
     }
     logger.error({ err, method: req.method, path: req.path }, 'unhandled error');

@@ -25,7 +25,10 @@ export function rateLimiter(config: RateLimitConfig, what: string, logger: Logge
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     identifier: what,
-    logger: { warn: (...args: unknown[]) => logger.warn({ args }, 'rate limiter'), error: (...args: unknown[]) => logger.error({ args }, 'rate limiter') },
+    logger: {
+      warn: (...args: unknown[]) => logger.warn({ args }, 'rate limiter'),
+      error: (...args: unknown[]) => logger.error({ args }, 'rate limiter'),
+    },
     handler: (_req, res) => {
       res
         .status(429)

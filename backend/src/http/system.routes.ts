@@ -14,22 +14,37 @@ export function systemRoutes(state: SystemState, limits: StoryLimits, access: Ac
   const router = Router();
   const openApi = openApiDocument(limits);
   const getOnly = methodNotAllowed(['GET']);
-  router.route('/openapi.json').get(read, (_req, res) => {
-    res.json(openApi);
-  }).all(getOnly);
+  router
+    .route('/openapi.json')
+    .get(read, (_req, res) => {
+      res.json(openApi);
+    })
+    .all(getOnly);
   // The limits this server validates with, so the dashboard's form checks the same ones.
-  router.route('/limits').get(read, (_req, res) => {
-    res.json(limits);
-  }).all(getOnly);
+  router
+    .route('/limits')
+    .get(read, (_req, res) => {
+      res.json(limits);
+    })
+    .all(getOnly);
   router.route('/access').get(accessRoute(access)).all(getOnly);
   // Open to everyone (load balancers, compose healthchecks): it tells nothing about the stories.
-  router.route('/health').get((_req, res) => {
-    const health = state.health();
-    res.status(health.status === 'ok' ? 200 : 503).set('Cache-Control', 'no-store').json(health);
-  }).all(getOnly);
+  router
+    .route('/health')
+    .get((_req, res) => {
+      const health = state.health();
+      res
+        .status(health.status === 'ok' ? 200 : 503)
+        .set('Cache-Control', 'no-store')
+        .json(health);
+    })
+    .all(getOnly);
   // Served from memory (counter cache + history), never from the database.
-  router.route('/stats').get(read, (_req, res) => {
-    res.json(state.snapshot());
-  }).all(getOnly);
+  router
+    .route('/stats')
+    .get(read, (_req, res) => {
+      res.json(state.snapshot());
+    })
+    .all(getOnly);
   return router;
 }

@@ -278,7 +278,11 @@ export class Processor {
         story.pending.length = 0;
         this.leave(story);
       }
-      if (completed) this.o.counters.storiesCompleted(completed, stories.reduce((n, s) => n + s.taskCount, 0));
+      if (completed)
+        this.o.counters.storiesCompleted(
+          completed,
+          stories.reduce((n, s) => n + s.taskCount, 0),
+        );
       this.commitSucceeded();
     } catch (error) {
       // The write may have landed before it failed: the retry also matches stories marked by this attempt,

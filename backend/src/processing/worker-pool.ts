@@ -55,9 +55,12 @@ export class WorkerPool {
     this.pump();
   }
 
-  /** Workers that long tasks may not take: at least one, so a short story never waits behind long ones only. */
+  /**
+   * Workers that long tasks may not take: at least one, so a short story never waits behind long ones
+   * only; none in a pool of one, which long tasks would otherwise never get.
+   */
   get reserve(): number {
-    return Math.max(1, Math.ceil(this.size * this.o.reserveFraction));
+    return this.size < 2 ? 0 : Math.max(1, Math.ceil(this.size * this.o.reserveFraction));
   }
 
   /** Hands waiting tasks to idle workers; call after tasks were queued. */

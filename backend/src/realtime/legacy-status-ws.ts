@@ -25,7 +25,9 @@ export function attachLegacyStatusSocket(httpServer: HttpServer, feed: StatsFeed
     const decision = admitted.ok ? admitToken(gate, handshakeToken(req)) : admitted;
     if (!decision.ok) {
       const status = decision.status;
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${decision.message}\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${decision.message}\n`,
+      );
       socket.destroy();
       return;
     }

@@ -27,11 +27,14 @@ export function attachSocketServer(httpServer: HttpServer, feed: StatsFeed, gate
       callback(decision.ok ? null : decision.message, decision.ok);
     },
   });
-  io.engine.on('connection', (raw: { request: Parameters<typeof clientAddress>[0]; close(): void; once(e: 'close', f: () => void): void }) => {
-    const release = gate.budget.acquire(clientAddress(raw.request, gate.trustProxy));
-    if (!release) return raw.close();
-    raw.once('close', release);
-  });
+  io.engine.on(
+    'connection',
+    (raw: { request: Parameters<typeof clientAddress>[0]; close(): void; once(e: 'close', f: () => void): void }) => {
+      const release = gate.budget.acquire(clientAddress(raw.request, gate.trustProxy));
+      if (!release) return raw.close();
+      raw.once('close', release);
+    },
+  );
   io.engine.on('connection_error', (err: { code: number; message: string }) =>
     logger.debug({ code: err.code, reason: err.message }, 'socket connection error'),
   );

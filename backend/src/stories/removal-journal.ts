@@ -85,7 +85,12 @@ export class RemovalJournal {
       const counts = { open: gone.filter((s) => s.status === 'Open').length, done: gone.filter((s) => s.status === 'Done').length };
       await this.apply(key, counts, reason);
       this.unsettled.delete(key);
-      settled.push({ ...counts, doneTasks: doneTasksOf(gone), goneOpenIds: gone.filter((s) => s.status === 'Open').map((s) => s.id), reason });
+      settled.push({
+        ...counts,
+        doneTasks: doneTasksOf(gone),
+        goneOpenIds: gone.filter((s) => s.status === 'Open').map((s) => s.id),
+        reason,
+      });
     }
     return settled;
   }

@@ -133,11 +133,7 @@ export class StoryRepository implements CompletionStore {
   async findDone(limit: number, completedBefore?: Date): Promise<StoryRef[]> {
     const filter = completedBefore ? { status: 'Done' as const, completedAt: { $lt: completedBefore } } : { status: 'Done' as const };
     const docs = await this.db.run(() =>
-      this.models.Story.find(filter)
-        .select({ _id: 1, taskCount: 1 })
-        .limit(limit)
-        .lean<Pick<StoryDoc, '_id' | 'taskCount'>[]>()
-        .exec(),
+      this.models.Story.find(filter).select({ _id: 1, taskCount: 1 }).limit(limit).lean<Pick<StoryDoc, '_id' | 'taskCount'>[]>().exec(),
     );
     return docs.map((d) => ({ id: d._id.toHexString(), status: 'Done', taskCount: d.taskCount }));
   }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_STORY_LIMITS, type ApiErrorBody } from '@storyflow/contracts';
+import { compileTrust } from '../../src/access/client-address.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { StoryService } from '../../src/stories/story.service.js';
@@ -30,6 +31,9 @@ const app = createApp({
   staticDir: '/nonexistent',
   accepting: () => accepting,
   legacyCorsOrigins: ['*'],
+  access: { apiToken: undefined, viewToken: undefined },
+  trustProxy: compileTrust(['loopback']),
+  rateLimit: { perSec: 0, burst: 0 },
 });
 const server = createServer(app);
 let base = '';

@@ -56,11 +56,13 @@ describe('restart recovery', () => {
 
 describe('graceful shutdown', () => {
   it('on SIGTERM commits the completions made so far, exits 0 within the bound, and loses nothing', async () => {
-    // Nothing is committed by the timers (an hour): only the shutdown flush can write completions.
-    const env = testEnv({ POOL_MIN: '2', POOL_MAX: '4', LOG_LEVEL: 'info', FLUSH_INTERVAL_MS: '3600000' });
+    // Two workers, stories of 4 s of work each (none finishes in the first 1.5 s), and progress writes due
+    // only after an hour: only the shutdown flush can write the completions made so far.
+    const env = testEnv({ POOL_MIN: '2', POOL_MAX: '2', LOG_LEVEL: 'info', PROGRESS_WRITE_INTERVAL_MS: '3600000' });
     const server = await startChildServer(env);
     children.push(server);
-    for (let i = 0; i < 20; i++) expect((await api(server.url).createStory(referenceStory())).status).toBe(201);
+    for (let i = 0; i < 5; i++)
+      expect((await api(server.url).createStory({ taskCount: 200, estimateMin: 20, estimateMax: 20 })).status).toBe(201);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await last(server.url))?.completed).toBe(0);
 
@@ -75,14 +77,15 @@ describe('graceful shutdown', () => {
     const conn = await mongoose.createConnection(env.MONGODB_URI!, { dbName: env.MONGODB_DB, autoCreate: false }).asPromise();
     try {
       const stored = await storyModels(conn).Story.find({}).lean().exec();
-      expect(stored).toHaveLength(20);
-      expect(stored.reduce((n, s) => n + s.doneCount, 0)).toBeGreaterThan(0);
-      expect(stored.filter((s) => s.status === 'Done').length).toBeGreaterThan(0);
+      expect(stored).toHaveLength(5);
+      const written = stored.reduce((n, s) => n + s.doneCount, 0);
+      expect(written).toBeGreaterThan(50);
+      expect(stored.flatMap((s) => s.tasks).filter((t) => t.status === 'Done')).toHaveLength(written);
     } finally {
       await conn.close();
     }
 
-    const again = await startChildServer({ ...env, FLUSH_INTERVAL_MS: '200' });
+    const again = await startChildServer({ ...env, POOL_MAX: '100', PROGRESS_WRITE_INTERVAL_MS: '1000' });
     children.push(again);
     const settled = await waitFor(
       async () => {
@@ -92,7 +95,7 @@ describe('graceful shutdown', () => {
       60_000,
       200,
     );
-    expect(settled.completed).toBe(20);
+    expect(settled.completed).toBe(5);
     again.process.kill('SIGTERM');
     expect((await again.exited).code).toBe(0);
   });

@@ -143,18 +143,21 @@ describe('stories API', () => {
     }
   });
 
-  it("lets only the original client's endpoint be called cross-origin", async () => {
-    const preflight = (path: string) =>
-      fetch(base + path, {
+  it("is same-origin by default; only the original client's endpoint may be opened to configured origins", async () => {
+    const preflight = (url: string, path: string, origin = 'http://legacy.example') =>
+      fetch(url + path, {
         method: 'OPTIONS',
-        headers: {
-          origin: 'http://legacy.example',
-          'access-control-request-method': 'POST',
-          'access-control-request-headers': 'content-type',
-        },
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
       });
-    expect((await preflight('/api/jobs')).headers.get('access-control-allow-origin')).toBe('*');
-    expect((await preflight('/api/stories')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight(base, '/api/jobs')).headers.get('access-control-allow-origin')).toBeNull();
+    const open = await startTestServer({ LEGACY_CORS_ORIGINS: 'http://legacy.example' });
+    try {
+      expect((await preflight(open.url, '/api/jobs')).headers.get('access-control-allow-origin')).toBe('http://legacy.example');
+      expect((await preflight(open.url, '/api/jobs', 'http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+      expect((await preflight(open.url, '/api/stories')).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await open.stop();
+    }
   });
 
   it('reports health with the database mode, and stats from memory', async () => {
@@ -219,7 +222,7 @@ const badRequests: [string, string, string, unknown, number, string][] = [
   ['page not a number', 'GET', '/api/stories?page=two', undefined, 400, 'page'],
   ['page zero', 'GET', '/api/stories?page=0', undefined, 400, 'page must be at least 1'],
   ['page beyond any listing', 'GET', '/api/stories?page=21474838&limit=100', undefined, 400, 'page must be at most 1000000'],
-  ['unsupported charset', 'POST', '/api/stories', '{}', 415, 'unsupported charset'],
+  ['unsupported charset', 'POST', '/api/stories', '{}', 415, 'UTF-8'],
   ['limit too large', 'GET', '/api/stories?limit=1000', undefined, 400, 'limit must be at most 100'],
   ['unknown query parameter', 'GET', '/api/stories?sort=asc', undefined, 400, 'sort'],
   ['invalid id', 'GET', '/api/stories/not-an-id', undefined, 404, 'not a valid story id'],

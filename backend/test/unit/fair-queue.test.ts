@@ -29,7 +29,14 @@ describe('FairQueue', () => {
 
   it('a small story posted after big ones goes first', () => {
     const q = new FairQueue(1000);
-    for (let i = 0; i < 10; i++) q.push(makeStory(`big${i}`, Array.from({ length: 1000 }, () => 60_000), i));
+    for (let i = 0; i < 10; i++)
+      q.push(
+        makeStory(
+          `big${i}`,
+          Array.from({ length: 1000 }, () => 60_000),
+          i,
+        ),
+      );
     q.take(true); // big0 is running
     q.push(makeStory('small', [5], 1000));
     expect(label(q)).toBe('small:1');
@@ -39,7 +46,13 @@ describe('FairQueue', () => {
   it('does not starve a big story: its deadline is fixed, later arrivals rank behind it once it has passed', () => {
     const q = new FairQueue(10);
     // 10 tasks of 100 ms over 10 workers: deadline = arrival + 100 ms.
-    q.push(makeStory('big', Array.from({ length: 10 }, () => 100), 0));
+    q.push(
+      makeStory(
+        'big',
+        Array.from({ length: 10 }, () => 100),
+        0,
+      ),
+    );
     q.push(makeStory('early', [1], 50)); // before the big story's deadline: goes first
     q.push(makeStory('late', [1], 150)); // after it: waits
     expect(drain(q)).toEqual(['early:1', ...Array.from({ length: 10 }, (_, i) => `big:${i + 1}`), 'late:1']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../../src/http/errors.js';
+import { isDatabaseUnavailable } from '../../src/db/db-errors.js';
 
 const err = (name: string, message: string) => Object.assign(new Error(message), { name });
 
@@ -13,6 +13,9 @@ describe('isDatabaseUnavailable (503, not 500)', () => {
     ['MongoBulkWriteError', "Socket 'connect' timed out after 30000ms (connectTimeoutMS: 30000)"],
     ['MongoBulkWriteError', 'connect EHOSTUNREACH 10.0.0.5:27017'],
     ['MongoNotConnectedError', 'Client must be connected before running operations'],
+    ['MongoNetworkTimeoutError', 'connection 4 to 127.0.0.1:27017 timed out'],
+    ['MongoBulkWriteError', 'write EPIPE'],
+    ['MongoServerError', 'read ECONNRESET'],
   ])('%s: %s', (name, message) => expect(isDatabaseUnavailable(err(name, message))).toBe(true));
 
   it.each([
@@ -20,4 +23,11 @@ describe('isDatabaseUnavailable (503, not 500)', () => {
     ['MongoServerError', 'E11000 duplicate key error'],
     ['Error', 'connect ECONNREFUSED (not from the driver)'],
   ])('not %s: %s', (name, message) => expect(isDatabaseUnavailable(err(name, message))).toBe(false));
+
+  it('recognises socket error codes, and causes wrapped by the driver', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('wrapped', { cause: err('MongoNetworkError', 'closed') }))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('wrapped', { cause: new TypeError('x') }))).toBe(false);
+  });
 });

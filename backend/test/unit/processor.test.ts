@@ -256,7 +256,13 @@ describe('Processor (queue + pool + completion batcher)', () => {
 
   it('a small story posted behind ten big ones finishes within its estimate plus a commit', async () => {
     const { store, processor, add, clock } = setup({ min: 4, max: 1000 });
-    for (let i = 0; i < 10; i++) add(story(Array.from({ length: 1000 }, () => 60_000), i));
+    for (let i = 0; i < 10; i++)
+      add(
+        story(
+          Array.from({ length: 1000 }, () => 60_000),
+          i,
+        ),
+      );
     const small = add(story([5], 100));
     clock.advanceBy(5);
     await settle();

@@ -79,16 +79,16 @@ describe('makeSample', () => {
 });
 
 describe('CounterCache', () => {
-  const totals = { open: 3, done: 10, removedOpen: 2, removedDone: 5, purged: 4, deleted: 3 };
+  const totals = { open: 3, done: 10, doneTasks: 400, removedOpen: 2, removedDone: 5, purged: 4, deleted: 3 };
 
   it('starts at zero', () => {
-    expect(new CounterCache().current).toEqual({ produced: 0, completed: 0, open: 0, deleted: 0, purged: 0 });
+    expect(new CounterCache().current).toEqual({ produced: 0, completed: 0, open: 0, deleted: 0, purged: 0, storedDoneTasks: 0 });
   });
 
   it('seeds from stored totals: produced counts removed stories too, completed counts removed done ones', () => {
     const c = new CounterCache();
     c.seed(totals);
-    expect(c.current).toEqual({ produced: 20, completed: 15, open: 3, deleted: 3, purged: 4 });
+    expect(c.current).toEqual({ produced: 20, completed: 15, open: 3, deleted: 3, purged: 4, storedDoneTasks: 400 });
   });
 
   it('moves with created and completed stories', () => {
@@ -96,28 +96,28 @@ describe('CounterCache', () => {
     c.seed(totals);
     c.storyCreated();
     c.storyCreated();
-    c.storiesCompleted(3);
-    expect(c.current).toEqual({ produced: 22, completed: 18, open: 2, deleted: 3, purged: 4 });
+    c.storiesCompleted(3, 120);
+    expect(c.current).toEqual({ produced: 22, completed: 18, open: 2, deleted: 3, purged: 4, storedDoneTasks: 520 });
   });
 
   it('a delete keeps produced and completed, lowers open by the open ones, counts all as deleted', () => {
     const c = new CounterCache();
     c.seed(totals);
-    c.storiesRemoved({ open: 2, done: 4 }, 'delete');
-    expect(c.current).toEqual({ produced: 20, completed: 15, open: 1, deleted: 9, purged: 4 });
+    c.storiesRemoved({ open: 2, done: 4, doneTasks: 100 }, 'delete');
+    expect(c.current).toEqual({ produced: 20, completed: 15, open: 1, deleted: 9, purged: 4, storedDoneTasks: 300 });
   });
 
   it('a purge counts as purged, not deleted', () => {
     const c = new CounterCache();
     c.seed(totals);
-    c.storiesRemoved({ open: 0, done: 6 }, 'purge');
-    expect(c.current).toEqual({ produced: 20, completed: 15, open: 3, deleted: 3, purged: 10 });
+    c.storiesRemoved({ open: 0, done: 6, doneTasks: 400 }, 'purge');
+    expect(c.current).toEqual({ produced: 20, completed: 15, open: 3, deleted: 3, purged: 10, storedDoneTasks: 0 });
   });
 
   it('re-seeding replaces the values', () => {
     const c = new CounterCache();
     c.storyCreated();
-    c.seed({ open: 0, done: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
+    c.seed({ open: 0, done: 0, doneTasks: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
     expect(c.current.produced).toBe(0);
     expect(c.current.open).toBe(0);
   });
@@ -131,7 +131,7 @@ describe('StatsSampler', () => {
     const clock = new FakeClock(START);
     if (jitter) clock.jitter = jitter;
     const counters = new CounterCache();
-    counters.seed({ open: 5, done: 100, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
+    counters.seed({ open: 5, done: 100, doneTasks: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
     const sampler = new StatsSampler(counters, () => pool, clock, historySeconds);
     const samples: StatsSample[] = [];
     /** counters.produced at the moment of each sample */

@@ -210,7 +210,12 @@ describe('WorkerPool', () => {
 
   it('uses one timer for all the tasks in flight, whatever their number', () => {
     const s = setup(500);
-    s.queue.push(makeStory('A', Array.from({ length: 500 }, (_, i) => 10 + (i % 11))));
+    s.queue.push(
+      makeStory(
+        'A',
+        Array.from({ length: 500 }, (_, i) => 10 + (i % 11)),
+      ),
+    );
     s.pool.pump();
     expect(s.pool.busyWorkers).toBe(500);
     expect(s.clock.pendingTimers).toBe(1);
@@ -246,7 +251,12 @@ describe('WorkerPool', () => {
 
   it('keeps a reserve that tasks of long stories may not take', () => {
     const s = setup(20, 0.1); // reserve: 2 workers
-    s.queue.push(makeStory('L', Array.from({ length: 100 }, () => 60_000)));
+    s.queue.push(
+      makeStory(
+        'L',
+        Array.from({ length: 100 }, () => 60_000),
+      ),
+    );
     s.pool.pump();
     expect(s.pool.busyWorkers).toBe(18);
     s.queue.push(makeStory('short', [5, 5, 5]));
