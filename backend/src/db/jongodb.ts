@@ -6,6 +6,8 @@ import { freePort } from '../shared/free-port.js';
 
 export interface RunningDatabase {
   uri: string;
+  /** The server's process, when we started one. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startJongodb(options: { port?: number; startTimeoutMs?: nu
   process.once('exit', killOnExit);
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
+    pid: child.pid,
     stop: async () => {
       process.removeListener('exit', killOnExit);
       await stopChild(child);

@@ -120,4 +120,33 @@ describe('loadConfig', () => {
     expect(c.staticDir).toBe('/srv/www');
     expect(isAbsolute(loadConfig({}).staticDir)).toBe(true);
   });
+
+  it('secure by default: reachable from other machines only with API_TOKEN, or ALLOW_ANONYMOUS on purpose', () => {
+    const message = errorOf({ HOST: '0.0.0.0' });
+    expect(message).toContain('API_TOKEN');
+    expect(message).toContain('ALLOW_ANONYMOUS');
+    expect(errorOf({ HOST: '0.0.0.0', API_TOKEN: 'x'.repeat(24) })).toBe('');
+    expect(errorOf({ HOST: '0.0.0.0', ALLOW_ANONYMOUS: 'true' })).toBe('');
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) expect(errorOf({ HOST: host }), host).toBe('');
+  });
+
+  it('checks the tokens without ever printing them', () => {
+    const short = errorOf({ API_TOKEN: 'short-secret' });
+    expect(short).toContain('API_TOKEN: must be at least 16 characters');
+    expect(short).not.toContain('short-secret');
+    expect(errorOf({ VIEW_TOKEN: 'v'.repeat(20) })).toContain('VIEW_TOKEN needs API_TOKEN');
+    expect(errorOf({ API_TOKEN: 'a'.repeat(20), VIEW_TOKEN: 'a'.repeat(20) })).toContain('must differ');
+    const c = loadConfig({ API_TOKEN: 'a'.repeat(20), VIEW_TOKEN: 'b'.repeat(20) });
+    expect(c.access).toEqual({ apiToken: 'a'.repeat(20), viewToken: 'b'.repeat(20) });
+  });
+
+  it('has safe defaults for the new limits, and 0 turns rate limiting off', () => {
+    const c = loadConfig({});
+    expect(c.legacyCorsOrigins).toEqual([]);
+    expect(c.trustProxy).toEqual(['loopback']);
+    expect(c.rateLimit).toEqual({ perSec: 50, burst: 200 });
+    expect(c.maxOpenTasks).toBe(105_000);
+    expect(loadConfig({ RATE_LIMIT_PER_SEC: '0' }).rateLimit.perSec).toBe(0);
+    expect(errorOf({ MAX_OPEN_TASKS: '10' })).toContain('MAX_OPEN_TASKS (10) must be at least MAX_TASKS (1000)');
+  });
 });

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { HealthDto, StatsSnapshot, StoryListDto } from '@storyflow/contracts';
+import { startJongodb } from '../../src/db/jongodb.js';
+import { startChildServer } from '../support/child-server.js';
+import { request, waitFor } from '../support/http.js';
+import { testEnv } from '../support/test-server.js';
+
+const DB_TIMEOUT_MS = 2000;
+
+describe('a database that hangs (SIGSTOP) under load', () => {
+  it('answers 503 within DB_TIMEOUT_MS + 1 s, reports it, and recovers after SIGCONT with nothing lost', async () => {
+    const db = await startJongodb();
+    const server = await startChildServer(testEnv({ MONGODB_URI: db.uri, DB_TIMEOUT_MS: String(DB_TIMEOUT_MS), LOG_LEVEL: 'warn' }));
+    const accepted: string[] = [];
+    const slowest503: number[] = [];
+    let other = 0;
+    let running = true;
+    const load = (async () => {
+      while (running) {
+        const started = Date.now();
+        const res = await request<{ id: string }>(server.url, 'POST', '/api/stories', { taskCount: 30, estimateMin: 10, estimateMax: 20 });
+        if (res.status === 201) accepted.push(res.body.id);
+        else if (res.status === 503) slowest503.push(Date.now() - started);
+        else other++;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    try {
+      await waitFor(async () => accepted.length >= 20);
+      process.kill(db.pid!, 'SIGSTOP');
+      const stoppedAt = Date.now();
+      // Health turns 503 about as fast as requests do.
+      await waitFor(async () => (await request<HealthDto>(server.url, 'GET', '/api/health')).status === 503, DB_TIMEOUT_MS + 1500, 50);
+      expect(Date.now() - stoppedAt).toBeLessThan(DB_TIMEOUT_MS + 1500);
+      await new Promise((r) => setTimeout(r, 3000));
+      // Reads too: 503 at once while the database is known to hang.
+      const started = Date.now();
+      expect((await request(server.url, 'GET', '/api/stories')).status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(DB_TIMEOUT_MS + 1000);
+
+      process.kill(db.pid!, 'SIGCONT');
+      await waitFor(async () => (await request(server.url, 'GET', '/api/health')).status === 200, 10_000);
+      const acceptedBefore = accepted.length;
+      await waitFor(async () => accepted.length > acceptedBefore + 10, 10_000);
+      running = false;
+      await load;
+
+      expect(slowest503.length).toBeGreaterThan(0);
+      expect(Math.max(...slowest503)).toBeLessThan(DB_TIMEOUT_MS + 1000);
+      expect(other).toBe(0);
+      // Nothing lost: every accepted story ends Done, and the counters agree with the database.
+      const settled = await waitFor(async () => {
+        const last = (await request<StatsSnapshot>(server.url, 'GET', '/api/stats')).body.history.at(-1);
+        return last && last.open === 0 && last;
+      }, 30_000);
+      const open = await request<StoryListDto>(server.url, 'GET', '/api/stories?status=Open&limit=1');
+      const done = await request<StoryListDto>(server.url, 'GET', '/api/stories?status=Done&limit=100');
+      expect(open.body.total).toBe(0);
+      expect(done.body.total).toBe(settled.completed);
+      expect(done.body.total).toBeGreaterThanOrEqual(accepted.length);
+      const doneIds = new Set<string>();
+      for (let page = 1; page <= Math.ceil(done.body.total / 100); page++) {
+        const list = await request<StoryListDto>(server.url, 'GET', `/api/stories?status=Done&limit=100&page=${page}`);
+        for (const s of list.body.items) doneIds.add(s.id);
+      }
+      expect(accepted.filter((id) => !doneIds.has(id))).toEqual([]);
+    } finally {
+      running = false;
+      await load;
+      try {
+        process.kill(db.pid!, 'SIGCONT');
+      } catch {
+        // already gone
+      }
+      server.process.kill('SIGTERM');
+      await server.exited;
+      await db.stop();
+    }
+  }, 90_000);
+});
