@@ -107,7 +107,7 @@ describe('secure by default', () => {
   });
 
   it('starts so with ALLOW_ANONYMOUS=true, or with a token', async () => {
-    for (const extra of [{ ALLOW_ANONYMOUS: 'true' }, { API_TOKEN: OPERATOR }]) {
+    for (const extra of [{ ALLOW_ANONYMOUS: 'true' }, { API_TOKEN: OPERATOR }] as Record<string, string>[]) {
       const child = await startChildServer(testEnv({ ...extra, LOG_LEVEL: 'warn' }), { host: '0.0.0.0' });
       child.process.kill('SIGTERM');
       expect((await child.exited).code).toBe(0);

@@ -125,7 +125,7 @@ const wrongMethods = fc
   .map(([method, path]): BadRequest => ({ method, path, body: method === 'GET' ? undefined : '{}', headers: json }));
 const badEncodings = fc
   .tuple(
-    fc.constantFrom(
+    fc.constantFrom<Record<string, string>>(
       { 'content-type': 'application/json; charset=utf-16' },
       { 'content-type': 'application/json; charset=iso-8859-1' },
       { 'content-type': 'application/json', 'content-encoding': 'gzip' },
