@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { StatsStream, EMPTY_STATS_VIEW } from '../realtime/stats-stream';
@@ -24,13 +25,13 @@ function liveView(second: number): StatsView {
 
 describe('StatsPage', () => {
   const view = signal<StatsView>(EMPTY_STATS_VIEW);
-  const start = vi.fn();
+  const start = jest.fn();
 
   beforeEach(() => {
     view.set(EMPTY_STATS_VIEW);
     start.mockReset();
     // jsdom has no canvas: the chart directive then simply does not draw.
-    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+    jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
     TestBed.configureTestingModule({
       imports: [StatsPage],
       providers: [{ provide: StatsStream, useValue: { view, start } }],

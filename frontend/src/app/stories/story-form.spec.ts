@@ -38,9 +38,9 @@ describe('StoryForm', () => {
 
   it('has a label for every input', async () => {
     const { el } = await render();
-    for (const input of Array.from(el.querySelectorAll('input[id], textarea[id]'))) {
-      expect(el.querySelector(`label[for="${input.id}"]`), input.id).not.toBeNull();
-    }
+    const inputs = Array.from(el.querySelectorAll('input[id], textarea[id]'));
+    expect(inputs.length).toBeGreaterThan(0);
+    expect(inputs.filter((input) => el.querySelector(`label[for="${input.id}"]`) === null).map((input) => input.id)).toEqual([]);
   });
 
   it('shows the estimated processing time before submit', async () => {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
@@ -27,7 +28,7 @@ describe('StoryList', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    vi.useFakeTimers();
+    jest.useFakeTimers();
     TestBed.configureTestingModule({
       imports: [StoryList],
       providers: [provideHttpClient(), provideHttpClientTesting()],
@@ -35,18 +36,18 @@ describe('StoryList', () => {
     http = TestBed.inject(HttpTestingController);
   });
 
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => jest.useRealTimers());
 
   const listRequests = (): TestRequest[] => http.match((r) => r.method === 'GET' && r.url === '/api/stories');
 
   async function render() {
     const fixture = TestBed.createComponent(StoryList);
     fixture.detectChanges();
-    await vi.advanceTimersByTimeAsync(0);
+    await jest.advanceTimersByTimeAsync(0);
     const el = fixture.nativeElement as HTMLElement;
     const settle = async () => {
       fixture.detectChanges();
-      await vi.advanceTimersByTimeAsync(0);
+      await jest.advanceTimersByTimeAsync(0);
       fixture.detectChanges();
     };
     return { fixture, el, settle };
@@ -67,7 +68,7 @@ describe('StoryList', () => {
     expect(rows[1]!.querySelector('[data-testid="story-status"]')?.textContent).toBe('Done');
     expect(rows[1]!.querySelector('[data-testid="story-processing"]')?.textContent).toBe('1.23 s');
 
-    await vi.advanceTimersByTimeAsync(LIST_POLL_MS);
+    await jest.advanceTimersByTimeAsync(LIST_POLL_MS);
     expect(listRequests()).toHaveLength(1);
   });
 
@@ -81,7 +82,7 @@ describe('StoryList', () => {
     expect(filtered!.request.params.get('status')).toBe('Done');
     filtered!.flush(page([]));
     fixture.destroy();
-    await vi.advanceTimersByTimeAsync(LIST_POLL_MS * 3);
+    await jest.advanceTimersByTimeAsync(LIST_POLL_MS * 3);
     expect(listRequests()).toHaveLength(0);
   });
 
@@ -105,7 +106,7 @@ describe('StoryList', () => {
     expect(pageInfo()).toBe('Page 3 of 3');
 
     // Stories deleted elsewhere: page 3 no longer exists, page 2 is the last one.
-    await vi.advanceTimersByTimeAsync(LIST_POLL_MS);
+    await jest.advanceTimersByTimeAsync(LIST_POLL_MS);
     listRequests()[0]!.flush(page([], 25));
     await settle();
     const [second] = listRequests();
@@ -115,7 +116,7 @@ describe('StoryList', () => {
     expect(pageInfo()).toBe('Page 2 of 2');
 
     // Everything deleted: page 1 of 1 (not "Page 2 of 1").
-    await vi.advanceTimersByTimeAsync(LIST_POLL_MS);
+    await jest.advanceTimersByTimeAsync(LIST_POLL_MS);
     listRequests()[0]!.flush(page([], 0));
     await settle();
     const [first] = listRequests();
