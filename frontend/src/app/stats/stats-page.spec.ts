@@ -20,6 +20,7 @@ function liveView(second: number): StatsView {
       backlogTasks: 250,
     },
     chart: { labels, produced: labels.map(() => 13), completed: labels.map(() => 12) },
+    dropped: 0,
   };
 }
 
@@ -69,6 +70,17 @@ describe('StatsPage', () => {
     expect(text(el, 'connection')).toContain('live');
     expect(el.querySelector('[data-testid="connection"]')?.getAttribute('data-state')).toBe('live');
     expect(text(el, 'chart-summary')).toBe('From 12:00:21 to 12:00:40: 260 produced, 240 completed');
+    expect(el.querySelector('[data-testid="dropped"]')).toBeNull();
+  });
+
+  it('says how many malformed updates the worker ignored, once there are any', async () => {
+    const { fixture, el } = await render();
+    view.set({ ...liveView(40), dropped: 1 });
+    await fixture.whenStable();
+    expect(text(el, 'dropped')).toBe('1 malformed update ignored');
+    view.set({ ...liveView(41), dropped: 3 });
+    await fixture.whenStable();
+    expect(text(el, 'dropped')).toBe('3 malformed updates ignored');
   });
 
   it('hands the chart a new data object each second', async () => {
