@@ -1,6 +1,9 @@
 import { jest } from '@jest/globals';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
+import { InteractivityChecker } from '@angular/cdk/a11y';
+import { Dialog } from '@angular/cdk/dialog';
+import { Injectable } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { StoryListDto, StorySummaryDto } from '@storyflow/contracts';
 import { LIST_POLL_MS, StoryList } from './story-list';
@@ -22,6 +25,14 @@ function story(id: string, over: Partial<StorySummaryDto> = {}): StorySummaryDto
   };
 }
 
+/** jsdom lays nothing out, so CDK would find no element visible, hence none focusable (dialog focus). */
+@Injectable()
+class LaidOutChecker extends InteractivityChecker {
+  override isVisible(): boolean {
+    return true;
+  }
+}
+
 const page = (items: StorySummaryDto[], total = items.length): StoryListDto => ({ items, total, page: 1, limit: 20 });
 
 describe('StoryList', () => {
@@ -31,7 +42,7 @@ describe('StoryList', () => {
     jest.useFakeTimers();
     TestBed.configureTestingModule({
       imports: [StoryList],
-      providers: [provideHttpClient(), provideHttpClientTesting()],
+      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: InteractivityChecker, useClass: LaidOutChecker }],
     });
     http = TestBed.inject(HttpTestingController);
   });
@@ -127,25 +138,89 @@ describe('StoryList', () => {
     expect(el.querySelectorAll('[data-testid="story-row"]')).toHaveLength(0);
   });
 
-  it('deletes one story and asks before deleting all Done', async () => {
+  it('deletes one story', async () => {
     const { el, settle } = await render();
-    listRequests()[0]!.flush(page([story('a')]));
+    listRequests()[0]!.flush(page([story('a'), story('b')]));
     await settle();
     el.querySelector<HTMLButtonElement>('[data-testid="delete-story"]')!.click();
     http.expectOne((r) => r.method === 'DELETE' && r.url === '/api/stories/a').flush({ deleted: 1 });
     await settle();
-    expect(el.querySelectorAll('[data-testid="story-row"]')).toHaveLength(0);
-    listRequests().forEach((r) => r.flush(page([])));
+    const rows = el.querySelectorAll('[data-testid="story-title"]');
+    expect(Array.from(rows).map((r) => r.textContent)).toEqual(['Story b']);
+    expect(el.querySelector('[data-testid="notice"]')?.textContent).toContain('Deleted Story a');
+  });
 
-    el.querySelector<HTMLButtonElement>('[data-testid="delete-done"]')!.click();
-    await settle();
-    expect(el.querySelector('dialog')?.hasAttribute('open')).toBe(true);
-    http.expectNone((r) => r.method === 'DELETE');
-    el.querySelector<HTMLButtonElement>('[data-testid="confirm-delete"]')!.click();
-    const bulk = http.expectOne((r) => r.method === 'DELETE' && r.url === '/api/stories');
-    expect(bulk.request.params.get('status')).toBe('Done');
-    bulk.flush({ deleted: 3 });
-    await settle();
-    expect(el.querySelector('[data-testid="notice"]')?.textContent).toContain('Deleted 3 Done stories');
+  describe('delete all Done', () => {
+    const dialog = () => document.querySelector<HTMLElement>('[data-testid="confirm-dialog"]');
+    const button = (id: string) => document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)!;
+    const deletes = () => http.match((r) => r.method === 'DELETE');
+
+    async function openDialog() {
+      const rendered = await render();
+      listRequests()[0]!.flush(page([story('a')]));
+      await rendered.settle();
+      const trigger = button('delete-done');
+      trigger.focus();
+      trigger.click();
+      await rendered.settle();
+      return { ...rendered, trigger };
+    }
+
+    afterEach(() => TestBed.inject(Dialog).closeAll());
+
+    it('asks in a modal dialog named by its heading, with Cancel focused first', async () => {
+      const { fixture } = await openDialog();
+      const container = dialog()?.closest('[role="dialog"]');
+      expect(container).not.toBeNull();
+      expect(document.getElementById(container!.getAttribute('aria-labelledby')!)?.textContent).toBe('Delete all Done stories?');
+      // Modal: the page behind is hidden from assistive technology while the dialog is open.
+      expect((fixture.nativeElement as HTMLElement).closest('[aria-hidden="true"]')).not.toBeNull();
+      expect(document.activeElement).toBe(button('confirm-cancel'));
+      expect(deletes()).toHaveLength(0);
+    });
+
+    it('keeps Tab inside the dialog', async () => {
+      await openDialog();
+      // The focus trap's anchors on either side of the dialog send the focus back inside, to the far end.
+      const anchors = Array.from(
+        dialog()!.closest('[role="dialog"]')!.parentElement!.querySelectorAll<HTMLElement>('.cdk-focus-trap-anchor'),
+      );
+      expect(anchors).toHaveLength(2);
+      anchors[1]!.focus(); // Tab past the last button
+      expect(document.activeElement).toBe(button('confirm-cancel'));
+      anchors[0]!.focus(); // Shift+Tab before the first one
+      expect(document.activeElement).toBe(button('confirm-delete'));
+    });
+
+    it('closes on Escape, deletes nothing and gives the focus back', async () => {
+      const { fixture, settle, trigger } = await openDialog();
+      button('confirm-cancel').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', keyCode: 27, bubbles: true }));
+      await settle();
+      expect(dialog()).toBeNull();
+      expect((fixture.nativeElement as HTMLElement).closest('[aria-hidden="true"]')).toBeNull();
+      expect(document.activeElement).toBe(trigger);
+      expect(deletes()).toHaveLength(0);
+    });
+
+    it('closes on Cancel and deletes nothing', async () => {
+      const { settle, trigger } = await openDialog();
+      button('confirm-cancel').click();
+      await settle();
+      expect(dialog()).toBeNull();
+      expect(document.activeElement).toBe(trigger);
+      expect(deletes()).toHaveLength(0);
+    });
+
+    it('deletes the Done stories once confirmed', async () => {
+      const { el, settle } = await openDialog();
+      button('confirm-delete').click();
+      await settle();
+      expect(dialog()).toBeNull();
+      const bulk = http.expectOne((r) => r.method === 'DELETE' && r.url === '/api/stories');
+      expect(bulk.request.params.get('status')).toBe('Done');
+      bulk.flush({ deleted: 3 });
+      await settle();
+      expect(el.querySelector('[data-testid="notice"]')?.textContent).toContain('Deleted 3 Done stories');
+    });
   });
 });
