@@ -93,11 +93,6 @@ describe('Generator', () => {
     jest.advanceTimersByTime(50);
     expect(http.match('/api/stories')).toHaveLength(1);
     expect(generator.skipped()).toBe(3);
-
-    generator.resetCounters();
-    expect(generator.skipped()).toBe(0);
-    fixture.detectChanges();
-    expect(el.querySelector('[data-testid="generator-skipped"]')).toBeNull();
   });
 
   it('refuses to start with invalid settings', () => {
