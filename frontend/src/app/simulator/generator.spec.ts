@@ -95,6 +95,29 @@ describe('Generator', () => {
     expect(generator.skipped()).toBe(3);
   });
 
+  it('takes the settings from the panel, and says what is wrong with them', () => {
+    const fixture = TestBed.createComponent(GeneratorPanel);
+    const el = fixture.nativeElement as HTMLElement;
+    fixture.detectChanges();
+    Array.from(el.querySelectorAll<HTMLButtonElement>('button'))
+      .find((b) => b.textContent?.trim() === 'Settings')!
+      .click();
+    fixture.detectChanges();
+    const input = (label: string) => el.querySelector<HTMLInputElement>(`input[aria-label="${label}"]`)!;
+    const change = (label: string, value: string) => {
+      input(label).value = value;
+      input(label).dispatchEvent(new Event('change'));
+      fixture.detectChanges();
+    };
+
+    change('Tasks per story, max', '30');
+    expect(generator.settings().tasks).toEqual({ min: 20, max: 30 });
+    change('Pause between stories (ms), min', '');
+    expect(generator.settings().intervalMs.min).toBeNaN();
+    expect(Array.from(el.querySelectorAll('[role="alert"]')).map((e) => e.textContent?.trim())).toEqual(['Interval: whole numbers only']);
+    expect(el.querySelector<HTMLButtonElement>('[data-testid="generator-toggle"]')!.disabled).toBe(true);
+  });
+
   it('refuses to start with invalid settings', () => {
     generator.settings.set({ intervalMs: { min: 100, max: 50 }, tasks: { min: 20, max: 80 }, estimateMs: { min: 10, max: 20 } });
     generator.start();
