@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
@@ -34,25 +35,25 @@ describe('ServerLimits', () => {
   });
 
   it('keeps the defaults while the request fails, and tries again with growing pauses', () => {
-    vi.useFakeTimers();
+    jest.useFakeTimers();
     try {
       service.load();
       http.expectOne('/api/limits').flush('down', { status: 502, statusText: 'Bad Gateway' });
       expect(service.limits()).toEqual(DEFAULT_STORY_LIMITS);
-      vi.advanceTimersByTime(999);
+      jest.advanceTimersByTime(999);
       http.expectNone('/api/limits');
-      vi.advanceTimersByTime(1);
+      jest.advanceTimersByTime(1);
       http.expectOne('/api/limits').flush('down', { status: 503, statusText: 'Service Unavailable' });
-      vi.advanceTimersByTime(1999);
+      jest.advanceTimersByTime(1999);
       http.expectNone('/api/limits');
-      vi.advanceTimersByTime(1);
+      jest.advanceTimersByTime(1);
       const custom: StoryLimits = { ...DEFAULT_STORY_LIMITS, maxTasks: 50 };
       http.expectOne('/api/limits').flush(custom);
       expect(service.limits()).toEqual(custom);
-      vi.advanceTimersByTime(120_000);
+      jest.advanceTimersByTime(120_000);
       http.expectNone('/api/limits');
     } finally {
-      vi.useRealTimers();
+      jest.useRealTimers();
     }
   });
 

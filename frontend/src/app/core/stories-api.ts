@@ -35,10 +35,6 @@ export class StoriesApi {
     return this.http.get<StoryListDto>('/api/stories', { params });
   }
 
-  get(id: string): Observable<StoryDto> {
-    return this.http.get<StoryDto>(`/api/stories/${encodeURIComponent(id)}`);
-  }
-
   delete(id: string): Observable<DeleteResultDto> {
     return this.http.delete<DeleteResultDto>(`/api/stories/${encodeURIComponent(id)}`);
   }

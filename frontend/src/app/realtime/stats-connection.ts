@@ -3,19 +3,34 @@ import { SOCKET_EVENTS, type ClientToServerEvents, type ServerToClientEvents } f
 import {
   DEFAULT_WINDOW_OPTIONS,
   initialStatsState,
-  parseSample,
-  parseSnapshot,
   reduceStats,
+  sampleEvent,
+  snapshotEvent,
   toStatsView,
   type StatsEvent,
   type StatsView,
   type StatsWindowOptions,
 } from './stats-window';
 
-const SERVER_CLOSE_RETRY_MS = 1000;
+export const SERVER_CLOSE_RETRY_MS = 1000;
 
-/** Messages from the main thread to the stats worker. */
-export type StatsCommand = { type: 'connect'; origin: string } | { type: 'disconnect' };
+/** The one message the main thread sends the stats worker (it is terminated, not told, to stop). */
+export interface StatsCommand {
+  type: 'connect';
+  origin: string;
+}
+
+export type StatsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Opens the Socket.IO connection; a parameter so tests can hand in a fake socket. */
+export type StatsSocketFactory = (origin: string) => StatsSocket;
+
+const connectSocket: StatsSocketFactory = (origin) =>
+  io(origin, {
+    transports: ['websocket', 'polling'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+  });
 
 export interface StatsConnection {
   close(): void;
@@ -29,6 +44,7 @@ export function openStatsConnection(
   origin: string,
   emit: (view: StatsView) => void,
   options: StatsWindowOptions = DEFAULT_WINDOW_OPTIONS,
+  connect: StatsSocketFactory = connectSocket,
 ): StatsConnection {
   let state = initialStatsState();
   const dispatch = (event: StatsEvent) => {
@@ -36,11 +52,7 @@ export function openStatsConnection(
     emit(toStatsView(state, options));
   };
 
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(origin, {
-    transports: ['websocket', 'polling'],
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 3000,
-  });
+  const socket = connect(origin);
   socket.on('connect', () => dispatch({ kind: 'connected' }));
   let retry: ReturnType<typeof setTimeout> | undefined;
   socket.on('disconnect', (reason) => {
@@ -53,14 +65,9 @@ export function openStatsConnection(
     if (state.connection === 'live') dispatch({ kind: 'disconnected' });
   });
   socket.io.on('reconnect_attempt', (attempt) => dispatch({ kind: 'reconnect-attempt', attempt }));
-  socket.on(SOCKET_EVENTS.snapshot, (payload: unknown) => {
-    const snapshot = parseSnapshot(payload);
-    if (snapshot) dispatch({ kind: 'snapshot', snapshot });
-  });
-  socket.on(SOCKET_EVENTS.stats, (payload: unknown) => {
-    const sample = parseSample(payload);
-    if (sample) dispatch({ kind: 'sample', sample });
-  });
+  // Payloads are untrusted until parsed with the contract's schemas: a bad one is counted and ignored.
+  socket.on(SOCKET_EVENTS.snapshot, (payload: unknown) => dispatch(snapshotEvent(payload)));
+  socket.on(SOCKET_EVENTS.stats, (payload: unknown) => dispatch(sampleEvent(payload)));
   emit(toStatsView(state, options));
 
   return {

@@ -39,6 +39,16 @@ class FakeWorker {
   }
 }
 
+/** jsdom has no Worker: each test sets its own, and the original (none) comes back afterwards. */
+const originalWorker = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
+function stubWorker(value: unknown): void {
+  Object.defineProperty(globalThis, 'Worker', { value, configurable: true, writable: true });
+}
+function restoreWorker(): void {
+  if (originalWorker) Object.defineProperty(globalThis, 'Worker', originalWorker);
+  else Reflect.deleteProperty(globalThis, 'Worker');
+}
+
 const view = (connection: StatsView['connection']): StatsView => ({ ...EMPTY_STATS_VIEW, connection });
 
 describe('StatsStream', () => {
@@ -49,7 +59,7 @@ describe('StatsStream', () => {
     FakeWorker.instances = [];
     opened = [];
     loads = 0;
-    vi.stubGlobal('Worker', FakeWorker);
+    stubWorker(FakeWorker);
     const opener: StatsConnectionOpener = (origin, emit) => {
       const connection = {
         closed: false,
@@ -73,7 +83,7 @@ describe('StatsStream', () => {
     });
   });
 
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(restoreWorker);
 
   const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -132,8 +142,7 @@ describe('StatsStream', () => {
   }
 
   it('falls back when the Worker cannot even be constructed', async () => {
-    vi.stubGlobal(
-      'Worker',
+    stubWorker(
       class {
         constructor() {
           throw new DOMException('blocked', 'SecurityError');
@@ -146,7 +155,7 @@ describe('StatsStream', () => {
   });
 
   it('runs on the main thread without Worker support, unless stopped before the module loads', async () => {
-    vi.stubGlobal('Worker', undefined);
+    stubWorker(undefined);
     const stream = TestBed.inject(StatsStream);
     stream.start();
     stream.stop();

@@ -7,6 +7,7 @@ export const EMPTY_STATS_VIEW: StatsView = {
   figures: null,
   at: null,
   chart: { labels: [], produced: [], completed: [] },
+  dropped: 0,
 };
 
 /** Opens the stats connection on the main thread (`openStatsConnection`'s shape). */

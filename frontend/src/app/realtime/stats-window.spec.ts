@@ -3,9 +3,9 @@ import {
   addSample,
   formatClock,
   initialStatsState,
-  parseSample,
-  parseSnapshot,
   reduceStats,
+  sampleEvent,
+  snapshotEvent,
   toStatsView,
   type StatsWindowOptions,
   type StatsWindowState,
@@ -159,11 +159,27 @@ describe('stats window', () => {
     expect(formatClock(t)).toBe('09:05:07');
   });
 
-  it('parses socket payloads defensively', () => {
-    expect(parseSample(sample(1))).toEqual(sample(1));
-    expect(parseSample({ ...sample(1), open: '3' })).toBeNull();
-    expect(parseSample(null)).toBeNull();
-    expect(parseSnapshot({ now: 5, history: [sample(1), { t: 'x' }] })).toEqual({ now: 5, history: [sample(1)] });
-    expect(parseSnapshot({ history: 'nope' })).toBeNull();
+  it('parses socket payloads with the contract schemas', () => {
+    expect(sampleEvent(sample(1))).toEqual({ kind: 'sample', sample: sample(1) });
+    // A field the contract does not know is stripped, so a newer server does not break the screen.
+    expect(sampleEvent({ ...sample(1), extra: 'x' })).toEqual({ kind: 'sample', sample: sample(1) });
+    expect(sampleEvent({ ...sample(1), open: '3' })).toEqual({ kind: 'malformed' });
+    expect(sampleEvent({ ...sample(1), open: Number.POSITIVE_INFINITY })).toEqual({ kind: 'malformed' });
+    expect(sampleEvent(null)).toEqual({ kind: 'malformed' });
+    expect(snapshotEvent({ now: 5, history: [sample(1)] })).toEqual({ kind: 'snapshot', snapshot: { now: 5, history: [sample(1)] } });
+    // One bad sample makes the snapshot malformed: the window keeps what it had rather than a partial history.
+    expect(snapshotEvent({ now: 5, history: [sample(1), { t: 'x' }] })).toEqual({ kind: 'malformed' });
+    expect(snapshotEvent({ history: 'nope' })).toEqual({ kind: 'malformed' });
+  });
+
+  it('counts malformed payloads and leaves the window as it was', () => {
+    const before = seeded([0, 1, 2]);
+    const after = reduceStats(reduceStats(before, sampleEvent('garbage'), opts), snapshotEvent({ now: 1 }), opts);
+    expect(after.samples).toEqual(before.samples);
+    expect(after.connection).toBe('live');
+    const view = toStatsView(after, opts);
+    expect(view.dropped).toBe(2);
+    expect(view.chart).toEqual(toStatsView(before, opts).chart);
+    expect(toStatsView(before, opts).dropped).toBe(0);
   });
 });

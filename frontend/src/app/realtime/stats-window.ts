@@ -1,4 +1,5 @@
-import type { StatsSample, StatsSnapshot } from '@storyflow/contracts';
+// The subpath, not the barrel: the worker needs the stats schemas only, not the request schemas.
+import { StatsSampleSchema, StatsSnapshotSchema, type StatsSample, type StatsSnapshot } from '@storyflow/contracts/stats';
 
 /**
  * Pure state machine behind the live stats screen. It runs inside the Web Worker (or on the main
@@ -26,6 +27,8 @@ export interface StatsView {
   /** Epoch ms of the second the figures describe. */
   at: number | null;
   chart: StatsChartView;
+  /** Socket payloads that did not match the contract and were ignored since the page opened. */
+  dropped: number;
 }
 
 export interface StatsWindowState {
@@ -34,6 +37,8 @@ export interface StatsWindowState {
   attempts: number;
   /** Samples of the window, ascending by `t`, at most one per second. */
   samples: StatsSample[];
+  /** Malformed payloads ignored so far. */
+  dropped: number;
 }
 
 export type StatsEvent =
@@ -41,7 +46,8 @@ export type StatsEvent =
   | { kind: 'disconnected' }
   | { kind: 'reconnect-attempt'; attempt: number }
   | { kind: 'snapshot'; snapshot: StatsSnapshot }
-  | { kind: 'sample'; sample: StatsSample };
+  | { kind: 'sample'; sample: StatsSample }
+  | { kind: 'malformed' };
 
 export interface StatsWindowOptions {
   /** Seconds shown in the chart. */
@@ -61,7 +67,7 @@ export const DEFAULT_WINDOW_OPTIONS: StatsWindowOptions = {
 };
 
 export function initialStatsState(): StatsWindowState {
-  return { connection: 'connecting', attempts: 0, samples: [] };
+  return { connection: 'connecting', attempts: 0, samples: [], dropped: 0 };
 }
 
 export function reduceStats(
@@ -87,6 +93,8 @@ export function reduceStats(
       return { ...state, connection: 'live', attempts: 0, samples: trimWindow(dedupe(event.snapshot.history), options.size) };
     case 'sample':
       return { ...state, samples: addSample(state.samples, event.sample, options.size) };
+    case 'malformed':
+      return { ...state, dropped: state.dropped + 1 };
   }
 }
 
@@ -136,6 +144,7 @@ export function toStatsView(state: StatsWindowState, options: StatsWindowOptions
   }
   return {
     connection: state.connection,
+    dropped: state.dropped,
     at: last?.t ?? null,
     figures: last
       ? {
@@ -159,36 +168,17 @@ export function formatClock(t: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-const SAMPLE_FIELDS = [
-  't',
-  'producedPerSec',
-  'completedPerSec',
-  'open',
-  'completed',
-  'poolSize',
-  'busyWorkers',
-  'backlogTasks',
-] as const satisfies readonly (keyof StatsSample)[];
-
-/** Parses an untrusted socket payload; null when it is not a sample. */
-export function parseSample(value: unknown): StatsSample | null {
-  if (value === null || typeof value !== 'object') return null;
-  const record = value as Record<string, unknown>;
-  const out: Partial<Record<(typeof SAMPLE_FIELDS)[number], number>> = {};
-  for (const key of SAMPLE_FIELDS) {
-    const v = record[key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) return null;
-    out[key] = v;
-  }
-  return out as StatsSample;
+/**
+ * The event for an untrusted `stats` payload: parsed with the contract's schema, or `malformed`
+ * (counted, the window unchanged) when it does not match.
+ */
+export function sampleEvent(payload: unknown): StatsEvent {
+  const parsed = StatsSampleSchema.safeParse(payload);
+  return parsed.success ? { kind: 'sample', sample: parsed.data } : { kind: 'malformed' };
 }
 
-/** Parses an untrusted snapshot; invalid samples in the history are skipped. */
-export function parseSnapshot(value: unknown): StatsSnapshot | null {
-  if (value === null || typeof value !== 'object') return null;
-  const record = value as Record<string, unknown>;
-  if (!Array.isArray(record['history'])) return null;
-  const history = record['history'].map(parseSample).filter((s): s is StatsSample => s !== null);
-  const now = typeof record['now'] === 'number' ? record['now'] : (history.at(-1)?.t ?? 0);
-  return { now, history };
+/** The event for an untrusted `stats:snapshot` payload; one bad sample makes the whole snapshot malformed. */
+export function snapshotEvent(payload: unknown): StatsEvent {
+  const parsed = StatsSnapshotSchema.safeParse(payload);
+  return parsed.success ? { kind: 'snapshot', snapshot: parsed.data } : { kind: 'malformed' };
 }

@@ -3,12 +3,8 @@ import { openStatsConnection, type StatsCommand, type StatsConnection } from './
 
 let connection: StatsConnection | null = null;
 
+// The main thread sends `connect` once and stops the worker with terminate().
 addEventListener('message', ({ data }: MessageEvent<StatsCommand>) => {
-  if (data.type === 'connect') {
-    connection?.close();
-    connection = openStatsConnection(data.origin, (view) => postMessage(view));
-  } else if (data.type === 'disconnect') {
-    connection?.close();
-    connection = null;
-  }
+  connection?.close();
+  connection = openStatsConnection(data.origin, (view) => postMessage(view));
 });

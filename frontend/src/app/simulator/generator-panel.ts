@@ -65,21 +65,23 @@ type RangeKey = keyof GeneratorSettings;
               <label>
                 min
                 <input
+                  #minInput
                   type="number"
                   inputmode="numeric"
                   [attr.aria-label]="field.label + ', min'"
                   [value]="generator.settings()[field.key].min"
-                  (change)="set(field.key, 'min', $any($event.target).value)"
+                  (change)="set(field.key, 'min', minInput.value)"
                 />
               </label>
               <label>
                 max
                 <input
+                  #maxInput
                   type="number"
                   inputmode="numeric"
                   [attr.aria-label]="field.label + ', max'"
                   [value]="generator.settings()[field.key].max"
-                  (change)="set(field.key, 'max', $any($event.target).value)"
+                  (change)="set(field.key, 'max', maxInput.value)"
                 />
               </label>
             </fieldset>

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
@@ -11,7 +12,7 @@ describe('Generator', () => {
   let generator: Generator;
 
   beforeEach(() => {
-    vi.useFakeTimers();
+    jest.useFakeTimers();
     TestBed.configureTestingModule({
       providers: [provideHttpClient(), provideHttpClientTesting(), { provide: GENERATOR_RANDOM, useValue: () => 0 }],
     });
@@ -21,7 +22,7 @@ describe('Generator', () => {
 
   afterEach(() => {
     generator.stop();
-    vi.useRealTimers();
+    jest.useRealTimers();
   });
 
   it('posts a story at once and then after every drawn pause', () => {
@@ -33,9 +34,9 @@ describe('Generator', () => {
     expect(reqs[0]!.request.body).toEqual({ tasks: Array.from({ length: 20 }, () => ({ estimate: 10 })) });
     expect(generator.inFlight()).toBe(1);
 
-    vi.advanceTimersByTime(49);
+    jest.advanceTimersByTime(49);
     expect(http.match('/api/stories')).toHaveLength(0);
-    vi.advanceTimersByTime(1);
+    jest.advanceTimersByTime(1);
     reqs = [...reqs, ...http.match('/api/stories')];
     expect(reqs).toHaveLength(2);
     expect(generator.inFlight()).toBe(2);
@@ -52,7 +53,7 @@ describe('Generator', () => {
     generator.start();
     http.match('/api/stories');
     generator.stop();
-    vi.advanceTimersByTime(1000);
+    jest.advanceTimersByTime(1000);
     http.expectNone('/api/stories');
     expect(generator.running()).toBe(false);
   });
@@ -61,9 +62,9 @@ describe('Generator', () => {
     generator.settings.set({ intervalMs: { min: 200, max: 300 }, tasks: { min: 2, max: 4 }, estimateMs: { min: 5, max: 6 } });
     generator.start();
     expect(http.match('/api/stories')[0]!.request.body).toEqual({ tasks: [{ estimate: 5 }, { estimate: 5 }] });
-    vi.advanceTimersByTime(199);
+    jest.advanceTimersByTime(199);
     http.expectNone('/api/stories');
-    vi.advanceTimersByTime(1);
+    jest.advanceTimersByTime(1);
     expect(http.match('/api/stories')).toHaveLength(1);
   });
 
@@ -75,13 +76,13 @@ describe('Generator', () => {
 
     generator.start();
     // random() = 0 → a pause of 50 ms after each story.
-    vi.advanceTimersByTime(50 * (MAX_IN_FLIGHT - 1));
+    jest.advanceTimersByTime(50 * (MAX_IN_FLIGHT - 1));
     const reqs = http.match('/api/stories');
     expect(reqs).toHaveLength(MAX_IN_FLIGHT);
     expect(generator.inFlight()).toBe(MAX_IN_FLIGHT);
     expect(generator.skipped()).toBe(0);
 
-    vi.advanceTimersByTime(50 * 3);
+    jest.advanceTimersByTime(50 * 3);
     http.expectNone('/api/stories');
     expect(generator.skipped()).toBe(3);
     fixture.detectChanges();
@@ -89,14 +90,32 @@ describe('Generator', () => {
 
     // One answer frees a slot: the next tick posts again.
     reqs[0]!.flush({}, { status: 201, statusText: 'Created' });
-    vi.advanceTimersByTime(50);
+    jest.advanceTimersByTime(50);
     expect(http.match('/api/stories')).toHaveLength(1);
     expect(generator.skipped()).toBe(3);
+  });
 
-    generator.resetCounters();
-    expect(generator.skipped()).toBe(0);
+  it('takes the settings from the panel, and says what is wrong with them', () => {
+    const fixture = TestBed.createComponent(GeneratorPanel);
+    const el = fixture.nativeElement as HTMLElement;
     fixture.detectChanges();
-    expect(el.querySelector('[data-testid="generator-skipped"]')).toBeNull();
+    Array.from(el.querySelectorAll<HTMLButtonElement>('button'))
+      .find((b) => b.textContent?.trim() === 'Settings')!
+      .click();
+    fixture.detectChanges();
+    const input = (label: string) => el.querySelector<HTMLInputElement>(`input[aria-label="${label}"]`)!;
+    const change = (label: string, value: string) => {
+      input(label).value = value;
+      input(label).dispatchEvent(new Event('change'));
+      fixture.detectChanges();
+    };
+
+    change('Tasks per story, max', '30');
+    expect(generator.settings().tasks).toEqual({ min: 20, max: 30 });
+    change('Pause between stories (ms), min', '');
+    expect(generator.settings().intervalMs.min).toBeNaN();
+    expect(Array.from(el.querySelectorAll('[role="alert"]')).map((e) => e.textContent?.trim())).toEqual(['Interval: whole numbers only']);
+    expect(el.querySelector<HTMLButtonElement>('[data-testid="generator-toggle"]')!.disabled).toBe(true);
   });
 
   it('refuses to start with invalid settings', () => {
@@ -111,10 +130,10 @@ describe('Generator', () => {
     generator.start();
     expect(http.match('/api/stories')).toHaveLength(1);
     generator.settings.update((s) => ({ ...s, intervalMs: { min: Number.NaN, max: 100 } }));
-    vi.advanceTimersByTime(100);
+    jest.advanceTimersByTime(100);
     expect(generator.running()).toBe(false);
     expect(generator.lastError()).toContain('Interval: whole numbers only');
-    vi.advanceTimersByTime(1000);
+    jest.advanceTimersByTime(1000);
     http.expectNone('/api/stories');
   });
 

@@ -63,13 +63,6 @@ export class Generator {
     else this.start();
   }
 
-  resetCounters(): void {
-    this.sent.set(0);
-    this.failed.set(0);
-    this.skipped.set(0);
-    this.lastError.set(null);
-  }
-
   private tick(): void {
     if (!this.running()) return;
     // Settings stay editable while running (and the server's limits may arrive late): never post

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { StatsStream, EMPTY_STATS_VIEW } from '../realtime/stats-stream';
@@ -19,18 +20,19 @@ function liveView(second: number): StatsView {
       backlogTasks: 250,
     },
     chart: { labels, produced: labels.map(() => 13), completed: labels.map(() => 12) },
+    dropped: 0,
   };
 }
 
 describe('StatsPage', () => {
   const view = signal<StatsView>(EMPTY_STATS_VIEW);
-  const start = vi.fn();
+  const start = jest.fn();
 
   beforeEach(() => {
     view.set(EMPTY_STATS_VIEW);
     start.mockReset();
     // jsdom has no canvas: the chart directive then simply does not draw.
-    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+    jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
     TestBed.configureTestingModule({
       imports: [StatsPage],
       providers: [{ provide: StatsStream, useValue: { view, start } }],
@@ -68,6 +70,17 @@ describe('StatsPage', () => {
     expect(text(el, 'connection')).toContain('live');
     expect(el.querySelector('[data-testid="connection"]')?.getAttribute('data-state')).toBe('live');
     expect(text(el, 'chart-summary')).toBe('From 12:00:21 to 12:00:40: 260 produced, 240 completed');
+    expect(el.querySelector('[data-testid="dropped"]')).toBeNull();
+  });
+
+  it('says how many malformed updates the worker ignored, once there are any', async () => {
+    const { fixture, el } = await render();
+    view.set({ ...liveView(40), dropped: 1 });
+    await fixture.whenStable();
+    expect(text(el, 'dropped')).toBe('1 malformed update ignored');
+    view.set({ ...liveView(41), dropped: 3 });
+    await fixture.whenStable();
+    expect(text(el, 'dropped')).toBe('3 malformed updates ignored');
   });
 
   it('hands the chart a new data object each second', async () => {

@@ -22,9 +22,17 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
   template: `
     <div class="title-row">
       <h1>Live statistics</h1>
-      <span class="connection" [attr.data-state]="view().connection" data-testid="connection" role="status">
-        <span class="dot" aria-hidden="true"></span>{{ connectionText() }}
-      </span>
+      <div class="status">
+        @if (view().dropped > 0) {
+          <!-- Payloads that did not match the contract: a sign the server and the dashboard disagree. -->
+          <span class="dropped" data-testid="dropped"
+            >{{ view().dropped }} malformed {{ view().dropped === 1 ? 'update' : 'updates' }} ignored</span
+          >
+        }
+        <span class="connection" [attr.data-state]="view().connection" data-testid="connection" role="status">
+          <span class="dot" aria-hidden="true"></span>{{ connectionText() }}
+        </span>
+      </div>
     </div>
 
     <section class="figures" aria-label="Throughput and totals">

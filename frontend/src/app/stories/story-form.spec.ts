@@ -38,9 +38,9 @@ describe('StoryForm', () => {
 
   it('has a label for every input', async () => {
     const { el } = await render();
-    for (const input of Array.from(el.querySelectorAll('input[id], textarea[id]'))) {
-      expect(el.querySelector(`label[for="${input.id}"]`), input.id).not.toBeNull();
-    }
+    const inputs = Array.from(el.querySelectorAll('input[id], textarea[id]'));
+    expect(inputs.length).toBeGreaterThan(0);
+    expect(inputs.filter((input) => el.querySelector(`label[for="${input.id}"]`) === null).map((input) => input.id)).toEqual([]);
   });
 
   it('shows the estimated processing time before submit', async () => {
@@ -59,8 +59,18 @@ describe('StoryForm', () => {
     await submit();
     expect(text('error-taskCount')).toBe('must be at least 1');
     expect(text('error-estimateMin')).toBe('is required');
-    expect(el.querySelector('#story-task-count')?.getAttribute('aria-invalid')).toBe('true');
+    const taskCount = el.querySelector('#story-task-count')!;
+    expect(taskCount.getAttribute('aria-invalid')).toBe('true');
+    // Assistive technology reads the message with the field.
+    expect(el.querySelector(`#${taskCount.getAttribute('aria-describedby')}`)?.textContent?.trim()).toBe('must be at least 1');
     http.expectNone('/api/stories');
+
+    // Once shown, errors follow the edits.
+    await type('#story-task-count', '5');
+    expect(text('error-taskCount')).toBeNull();
+    expect(taskCount.getAttribute('aria-invalid')).toBe('false');
+    expect(taskCount.hasAttribute('aria-describedby')).toBe(false);
+    expect(text('error-estimateMin')).toBe('is required');
   });
 
   it('validates the list of estimates per task', async () => {
@@ -98,8 +108,19 @@ describe('StoryForm', () => {
     expect(text('error-taskCount')).toBeNull();
   });
 
-  it('posts a valid story and emits it', async () => {
+  it('validates again when the limits arrive after the value was entered', async () => {
     const { fixture, type, submit, text } = await render();
+    await type('#story-task-count', '60');
+    TestBed.inject(ServerLimits).load();
+    http.expectOne('/api/limits').flush({ ...DEFAULT_STORY_LIMITS, maxTasks: 50 });
+    await fixture.whenStable();
+    await submit();
+    expect(text('error-taskCount')).toBe('must be at most 50');
+    http.expectNone('/api/stories');
+  });
+
+  it('posts a valid story and emits it', async () => {
+    const { fixture, el, type, submit, text } = await render();
     const emitted: unknown[] = [];
     fixture.componentInstance.storyCreated.subscribe((s) => emitted.push(s));
     await type('#story-title', 'Release');
@@ -112,6 +133,9 @@ describe('StoryForm', () => {
     await fixture.whenStable();
     expect(emitted).toHaveLength(1);
     expect(text('created')).toContain('Release');
+    // Ready for the next story: the title is cleared, the rest is kept.
+    expect(el.querySelector<HTMLInputElement>('#story-title')!.value).toBe('');
+    expect(el.querySelector<HTMLInputElement>('#story-task-count')!.value).toBe('3');
   });
 
   it('shows API validation errors next to the matching fields', async () => {
@@ -133,8 +157,9 @@ describe('StoryForm', () => {
     await fixture.whenStable();
     expect(text('error-taskCount')).toBe('must be at most 500');
     expect(text('error-form')).toBe('server is busy');
-    // Editing the field clears its server error.
+    // Editing the field clears its server error, and the form-level one.
     await type('#story-task-count', '7');
     expect(text('error-taskCount')).toBeNull();
+    expect(text('error-form')).toBeNull();
   });
 });

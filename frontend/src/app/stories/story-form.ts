@@ -1,13 +1,17 @@
-import { ChangeDetectionStrategy, Component, computed, inject, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, output, signal, untracked } from '@angular/core';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { FormControl, NonNullableFormBuilder, ReactiveFormsModule, ValueChangeEvent, type AbstractControl } from '@angular/forms';
 import { createStoryRequestSchemas, type StoryDto } from '@storyflow/contracts';
+import { filter } from 'rxjs';
 import { ServerLimits } from '../core/limits';
 import { StoriesApi, toApiFailure } from '../core/stories-api';
+import { schemaIssues, zodValidator } from '../core/zod-validator';
 import {
   EMPTY_FORM,
   estimateWork,
   formatDuration,
   groupErrors,
-  validateStoryForm,
+  parseStoryForm,
   type FieldErrors,
   type FormField,
   type StoryFormValue,
@@ -16,9 +20,10 @@ import {
 /** Create a story: a count and an estimate range, or an explicit list of estimates. */
 @Component({
   selector: 'sf-story-form',
+  imports: [ReactiveFormsModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <form class="card story-form" novalidate (submit)="submit($event)" aria-labelledby="create-title">
+    <form class="card story-form" [formGroup]="form" (ngSubmit)="submit()" aria-labelledby="create-title">
       <h2 id="create-title">New story</h2>
 
       <div class="field">
@@ -28,85 +33,43 @@ import {
           name="title"
           type="text"
           autocomplete="off"
-          [maxLength]="limits().maxTitleLength + 50"
-          [value]="value().title"
-          (input)="set('title', $event)"
+          formControlName="title"
+          [attr.maxlength]="limits().maxTitleLength + 50"
           [attr.aria-invalid]="has('title')"
           [attr.aria-describedby]="has('title') ? 'title-error' : null"
         />
-        @if (shown()['title']; as errors) {
+        @if (shown().title; as errors) {
           <p class="field-error" id="title-error" data-testid="error-title">{{ errors.join('; ') }}</p>
         }
       </div>
 
       <fieldset class="mode">
         <legend>Tasks</legend>
-        <label
-          ><input type="radio" name="mode" value="range" [checked]="value().mode === 'range'" (change)="setMode('range')" /> Count and
-          estimate range</label
-        >
-        <label
-          ><input type="radio" name="mode" value="list" [checked]="value().mode === 'list'" (change)="setMode('list')" /> List of
-          estimates</label
-        >
+        <label><input type="radio" name="mode" value="range" formControlName="mode" /> Count and estimate range</label>
+        <label><input type="radio" name="mode" value="list" formControlName="mode" /> List of estimates</label>
       </fieldset>
 
       @if (value().mode === 'range') {
         <div class="row">
-          <div class="field">
-            <label for="story-task-count">Number of tasks</label>
-            <input
-              id="story-task-count"
-              name="taskCount"
-              type="number"
-              inputmode="numeric"
-              [min]="limits().minTasks"
-              [max]="limits().maxTasks"
-              [value]="value().taskCount"
-              (input)="set('taskCount', $event)"
-              [attr.aria-invalid]="has('taskCount')"
-              [attr.aria-describedby]="has('taskCount') ? 'taskCount-error' : null"
-            />
-            @if (shown()['taskCount']; as errors) {
-              <p class="field-error" id="taskCount-error" data-testid="error-taskCount">{{ errors.join('; ') }}</p>
-            }
-          </div>
-          <div class="field">
-            <label for="story-estimate-min">Estimate min (ms)</label>
-            <input
-              id="story-estimate-min"
-              name="estimateMin"
-              type="number"
-              inputmode="numeric"
-              [min]="limits().minEstimateMs"
-              [max]="limits().maxEstimateMs"
-              [value]="value().estimateMin"
-              (input)="set('estimateMin', $event)"
-              [attr.aria-invalid]="has('estimateMin')"
-              [attr.aria-describedby]="has('estimateMin') ? 'estimateMin-error' : null"
-            />
-            @if (shown()['estimateMin']; as errors) {
-              <p class="field-error" id="estimateMin-error" data-testid="error-estimateMin">{{ errors.join('; ') }}</p>
-            }
-          </div>
-          <div class="field">
-            <label for="story-estimate-max">Estimate max (ms)</label>
-            <input
-              id="story-estimate-max"
-              name="estimateMax"
-              type="number"
-              inputmode="numeric"
-              [min]="limits().minEstimateMs"
-              [max]="limits().maxEstimateMs"
-              [value]="value().estimateMax"
-              (input)="set('estimateMax', $event)"
-              [attr.aria-invalid]="has('estimateMax')"
-              [attr.aria-describedby]="has('estimateMax') ? 'estimateMax-error' : null"
-            />
-            @if (shown()['estimateMax']; as errors) {
-              <p class="field-error" id="estimateMax-error" data-testid="error-estimateMax">{{ errors.join('; ') }}</p>
-            }
-          </div>
+          @for (field of rangeFields(); track field.key) {
+            <div class="field">
+              <label [for]="field.id">{{ field.label }}</label>
+              <input
+                [id]="field.id"
+                [attr.name]="field.key"
+                type="number"
+                inputmode="numeric"
+                [formControlName]="field.key"
+                [attr.min]="field.min"
+                [attr.max]="field.max"
+                [attr.aria-invalid]="has(field.key)"
+                [attr.aria-describedby]="has(field.key) ? field.key + '-error' : null"
+              />
+              @if (shown()[field.key]; as errors) {
+                <p class="field-error" [id]="field.key + '-error'" [attr.data-testid]="'error-' + field.key">{{ errors.join('; ') }}</p>
+              }
+            </div>
+          }
         </div>
       } @else {
         <div class="field">
@@ -116,12 +79,11 @@ import {
             name="estimates"
             rows="3"
             placeholder="e.g. 120, 80, 300"
-            [value]="value().estimates"
-            (input)="set('estimates', $event)"
+            formControlName="estimates"
             [attr.aria-invalid]="has('tasks')"
             [attr.aria-describedby]="has('tasks') ? 'tasks-error' : null"
           ></textarea>
-          @if (shown()['tasks']; as errors) {
+          @if (shown().tasks; as errors) {
             <p class="field-error" id="tasks-error" data-testid="error-tasks">
               {{ errors.slice(0, 3).join('; ') }}{{ errors.length > 3 ? ' …' : '' }}
             </p>
@@ -138,7 +100,7 @@ import {
         }
       </p>
 
-      @if (shown()['form']; as errors) {
+      @if (shown().form; as errors) {
         <p class="field-error" role="alert" data-testid="error-form">{{ errors.join('; ') }}</p>
       }
       @if (created(); as story) {
@@ -162,58 +124,96 @@ export class StoryForm {
 
   /** The server's limits (the defaults until it has answered). */
   protected readonly limits = inject(ServerLimits).limits;
-  protected readonly value = signal<StoryFormValue>(EMPTY_FORM);
-  protected readonly submitted = signal(false);
+  private readonly schemas = computed(() => createStoryRequestSchemas(this.limits()));
+
+  protected readonly form = inject(NonNullableFormBuilder).group(
+    {
+      mode: EMPTY_FORM.mode,
+      title: EMPTY_FORM.title,
+      taskCount: new FormControl<number | null>(EMPTY_FORM.taskCount),
+      estimateMin: new FormControl<number | null>(EMPTY_FORM.estimateMin),
+      estimateMax: new FormControl<number | null>(EMPTY_FORM.estimateMax),
+      estimates: EMPTY_FORM.estimates,
+    },
+    // One validator for the whole form: the request it describes, parsed with the contract's schema.
+    { validators: zodValidator((value: StoryFormValue) => parseStoryForm(value, this.schemas())) },
+  );
+
+  /** The form's latest event (value, status, …): computeds that read it follow the form. */
+  private readonly formEvent = toSignal(this.form.events, { initialValue: null });
+  protected readonly value = computed<StoryFormValue>(() => {
+    this.formEvent();
+    return this.form.getRawValue();
+  });
+  private readonly clientErrors = computed(() => {
+    this.formEvent();
+    return groupErrors(schemaIssues(this.form));
+  });
+
+  protected readonly rangeFields = computed(() => {
+    const l = this.limits();
+    return [
+      { key: 'taskCount', id: 'story-task-count', label: 'Number of tasks', min: l.minTasks, max: l.maxTasks },
+      { key: 'estimateMin', id: 'story-estimate-min', label: 'Estimate min (ms)', min: l.minEstimateMs, max: l.maxEstimateMs },
+      { key: 'estimateMax', id: 'story-estimate-max', label: 'Estimate max (ms)', min: l.minEstimateMs, max: l.maxEstimateMs },
+    ] as const;
+  });
+
+  private readonly submitted = signal(false);
   protected readonly submitting = signal(false);
-  protected readonly apiErrors = signal<FieldErrors>({});
+  private readonly apiErrors = signal<FieldErrors>({});
   protected readonly created = signal<StoryDto | null>(null);
   protected readonly estimate = computed(() => estimateWork(this.value()));
   protected readonly duration = formatDuration;
 
-  private readonly schemas = computed(() => createStoryRequestSchemas(this.limits()));
-  private readonly validation = computed(() => validateStoryForm(this.value(), this.schemas()));
+  /** Client errors after the first submit attempt; API errors until their field is edited. */
+  protected readonly shown = computed<FieldErrors>(() => ({ ...this.apiErrors(), ...(this.submitted() ? this.clientErrors() : {}) }));
 
-  /** Client errors after the first submit attempt; API errors until the field is edited. */
-  protected readonly shown = computed<FieldErrors>(() => {
-    const v = this.validation();
-    const client = this.submitted() && !v.ok ? v.errors : {};
-    const api = this.apiErrors();
-    const merged: FieldErrors = { ...api };
-    for (const [field, messages] of Object.entries(client) as [FormField, string[]][]) merged[field] = messages;
-    return merged;
-  });
+  constructor() {
+    // The server's limits may arrive after the form is built: validate again with them.
+    effect(() => {
+      this.schemas();
+      untracked(() => this.form.updateValueAndValidity());
+    });
+    this.form.events
+      .pipe(
+        filter((event) => event instanceof ValueChangeEvent),
+        takeUntilDestroyed(),
+      )
+      .subscribe(({ source }) => this.edited(source));
+  }
 
   protected has(field: FormField): boolean {
     return (this.shown()[field]?.length ?? 0) > 0;
   }
 
-  protected set(field: Exclude<keyof StoryFormValue, 'mode'>, event: Event): void {
-    const text = (event.target as HTMLInputElement | HTMLTextAreaElement).value;
-    this.value.update((v) => ({ ...v, [field]: text }));
-    const apiField: FormField = field === 'estimates' ? 'tasks' : field;
-    this.apiErrors.update((e) => ({ ...e, [apiField]: undefined, form: undefined }));
+  /** An edit clears the server's errors of that field (all of them when the mode changes) and the last success. */
+  private edited(source: AbstractControl): void {
+    // The group itself is the source only when revalidated for new limits: nothing was edited.
+    if (source === this.form) return;
     this.created.set(null);
+    const { mode, estimates, ...fields } = this.form.controls;
+    if (source === mode) {
+      this.apiErrors.set({});
+      return;
+    }
+    const field = source === estimates ? 'tasks' : (Object.keys(fields) as (keyof typeof fields)[]).find((key) => fields[key] === source);
+    this.apiErrors.update((errors) => ({ ...errors, form: undefined, ...(field ? { [field]: undefined } : {}) }));
   }
 
-  protected setMode(mode: StoryFormValue['mode']): void {
-    this.value.update((v) => ({ ...v, mode }));
-    this.apiErrors.set({});
-  }
-
-  protected submit(event: Event): void {
-    event.preventDefault();
+  protected submit(): void {
     this.submitted.set(true);
     this.created.set(null);
     this.apiErrors.set({});
-    const v = this.validation();
-    if (!v.ok || this.submitting()) return;
+    const parsed = parseStoryForm(this.form.getRawValue(), this.schemas());
+    if (!parsed.success || this.submitting()) return;
     this.submitting.set(true);
-    this.api.create(v.body).subscribe({
+    this.api.create(parsed.data).subscribe({
       next: (story) => {
         this.submitting.set(false);
         this.submitted.set(false);
+        this.form.controls.title.setValue('');
         this.created.set(story);
-        this.value.update((f) => ({ ...f, title: '' }));
         this.storyCreated.emit(story);
       },
       error: (err: unknown) => {

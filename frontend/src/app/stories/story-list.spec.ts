@@ -1,5 +1,9 @@
+import { jest } from '@jest/globals';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
+import { InteractivityChecker } from '@angular/cdk/a11y';
+import { Dialog } from '@angular/cdk/dialog';
+import { Injectable } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { StoryListDto, StorySummaryDto } from '@storyflow/contracts';
 import { LIST_POLL_MS, StoryList } from './story-list';
@@ -21,32 +25,40 @@ function story(id: string, over: Partial<StorySummaryDto> = {}): StorySummaryDto
   };
 }
 
+/** jsdom lays nothing out, so CDK would find no element visible, hence none focusable (dialog focus). */
+@Injectable()
+class LaidOutChecker extends InteractivityChecker {
+  override isVisible(): boolean {
+    return true;
+  }
+}
+
 const page = (items: StorySummaryDto[], total = items.length): StoryListDto => ({ items, total, page: 1, limit: 20 });
 
 describe('StoryList', () => {
   let http: HttpTestingController;
 
   beforeEach(() => {
-    vi.useFakeTimers();
+    jest.useFakeTimers();
     TestBed.configureTestingModule({
       imports: [StoryList],
-      providers: [provideHttpClient(), provideHttpClientTesting()],
+      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: InteractivityChecker, useClass: LaidOutChecker }],
     });
     http = TestBed.inject(HttpTestingController);
   });
 
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => jest.useRealTimers());
 
   const listRequests = (): TestRequest[] => http.match((r) => r.method === 'GET' && r.url === '/api/stories');
 
   async function render() {
     const fixture = TestBed.createComponent(StoryList);
     fixture.detectChanges();
-    await vi.advanceTimersByTimeAsync(0);
+    await jest.advanceTimersByTimeAsync(0);
     const el = fixture.nativeElement as HTMLElement;
     const settle = async () => {
       fixture.detectChanges();
-      await vi.advanceTimersByTimeAsync(0);
+      await jest.advanceTimersByTimeAsync(0);
       fixture.detectChanges();
     };
     return { fixture, el, settle };
@@ -67,7 +79,7 @@ describe('StoryList', () => {
     expect(rows[1]!.querySelector('[data-testid="story-status"]')?.textContent).toBe('Done');
     expect(rows[1]!.querySelector('[data-testid="story-processing"]')?.textContent).toBe('1.23 s');
 
-    await vi.advanceTimersByTimeAsync(LIST_POLL_MS);
+    await jest.advanceTimersByTimeAsync(LIST_POLL_MS);
     expect(listRequests()).toHaveLength(1);
   });
 
@@ -81,7 +93,7 @@ describe('StoryList', () => {
     expect(filtered!.request.params.get('status')).toBe('Done');
     filtered!.flush(page([]));
     fixture.destroy();
-    await vi.advanceTimersByTimeAsync(LIST_POLL_MS * 3);
+    await jest.advanceTimersByTimeAsync(LIST_POLL_MS * 3);
     expect(listRequests()).toHaveLength(0);
   });
 
@@ -105,7 +117,7 @@ describe('StoryList', () => {
     expect(pageInfo()).toBe('Page 3 of 3');
 
     // Stories deleted elsewhere: page 3 no longer exists, page 2 is the last one.
-    await vi.advanceTimersByTimeAsync(LIST_POLL_MS);
+    await jest.advanceTimersByTimeAsync(LIST_POLL_MS);
     listRequests()[0]!.flush(page([], 25));
     await settle();
     const [second] = listRequests();
@@ -115,7 +127,7 @@ describe('StoryList', () => {
     expect(pageInfo()).toBe('Page 2 of 2');
 
     // Everything deleted: page 1 of 1 (not "Page 2 of 1").
-    await vi.advanceTimersByTimeAsync(LIST_POLL_MS);
+    await jest.advanceTimersByTimeAsync(LIST_POLL_MS);
     listRequests()[0]!.flush(page([], 0));
     await settle();
     const [first] = listRequests();
@@ -126,25 +138,89 @@ describe('StoryList', () => {
     expect(el.querySelectorAll('[data-testid="story-row"]')).toHaveLength(0);
   });
 
-  it('deletes one story and asks before deleting all Done', async () => {
+  it('deletes one story', async () => {
     const { el, settle } = await render();
-    listRequests()[0]!.flush(page([story('a')]));
+    listRequests()[0]!.flush(page([story('a'), story('b')]));
     await settle();
     el.querySelector<HTMLButtonElement>('[data-testid="delete-story"]')!.click();
     http.expectOne((r) => r.method === 'DELETE' && r.url === '/api/stories/a').flush({ deleted: 1 });
     await settle();
-    expect(el.querySelectorAll('[data-testid="story-row"]')).toHaveLength(0);
-    listRequests().forEach((r) => r.flush(page([])));
+    const rows = el.querySelectorAll('[data-testid="story-title"]');
+    expect(Array.from(rows).map((r) => r.textContent)).toEqual(['Story b']);
+    expect(el.querySelector('[data-testid="notice"]')?.textContent).toContain('Deleted Story a');
+  });
 
-    el.querySelector<HTMLButtonElement>('[data-testid="delete-done"]')!.click();
-    await settle();
-    expect(el.querySelector('dialog')?.hasAttribute('open')).toBe(true);
-    http.expectNone((r) => r.method === 'DELETE');
-    el.querySelector<HTMLButtonElement>('[data-testid="confirm-delete"]')!.click();
-    const bulk = http.expectOne((r) => r.method === 'DELETE' && r.url === '/api/stories');
-    expect(bulk.request.params.get('status')).toBe('Done');
-    bulk.flush({ deleted: 3 });
-    await settle();
-    expect(el.querySelector('[data-testid="notice"]')?.textContent).toContain('Deleted 3 Done stories');
+  describe('delete all Done', () => {
+    const dialog = () => document.querySelector<HTMLElement>('[data-testid="confirm-dialog"]');
+    const button = (id: string) => document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)!;
+    const deletes = () => http.match((r) => r.method === 'DELETE');
+
+    async function openDialog() {
+      const rendered = await render();
+      listRequests()[0]!.flush(page([story('a')]));
+      await rendered.settle();
+      const trigger = button('delete-done');
+      trigger.focus();
+      trigger.click();
+      await rendered.settle();
+      return { ...rendered, trigger };
+    }
+
+    afterEach(() => TestBed.inject(Dialog).closeAll());
+
+    it('asks in a modal dialog named by its heading, with Cancel focused first', async () => {
+      const { fixture } = await openDialog();
+      const container = dialog()?.closest('[role="dialog"]');
+      expect(container).not.toBeNull();
+      expect(document.getElementById(container!.getAttribute('aria-labelledby')!)?.textContent).toBe('Delete all Done stories?');
+      // Modal: the page behind is hidden from assistive technology while the dialog is open.
+      expect((fixture.nativeElement as HTMLElement).closest('[aria-hidden="true"]')).not.toBeNull();
+      expect(document.activeElement).toBe(button('confirm-cancel'));
+      expect(deletes()).toHaveLength(0);
+    });
+
+    it('keeps Tab inside the dialog', async () => {
+      await openDialog();
+      // The focus trap's anchors on either side of the dialog send the focus back inside, to the far end.
+      const anchors = Array.from(
+        dialog()!.closest('[role="dialog"]')!.parentElement!.querySelectorAll<HTMLElement>('.cdk-focus-trap-anchor'),
+      );
+      expect(anchors).toHaveLength(2);
+      anchors[1]!.focus(); // Tab past the last button
+      expect(document.activeElement).toBe(button('confirm-cancel'));
+      anchors[0]!.focus(); // Shift+Tab before the first one
+      expect(document.activeElement).toBe(button('confirm-delete'));
+    });
+
+    it('closes on Escape, deletes nothing and gives the focus back', async () => {
+      const { fixture, settle, trigger } = await openDialog();
+      button('confirm-cancel').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', keyCode: 27, bubbles: true }));
+      await settle();
+      expect(dialog()).toBeNull();
+      expect((fixture.nativeElement as HTMLElement).closest('[aria-hidden="true"]')).toBeNull();
+      expect(document.activeElement).toBe(trigger);
+      expect(deletes()).toHaveLength(0);
+    });
+
+    it('closes on Cancel and deletes nothing', async () => {
+      const { settle, trigger } = await openDialog();
+      button('confirm-cancel').click();
+      await settle();
+      expect(dialog()).toBeNull();
+      expect(document.activeElement).toBe(trigger);
+      expect(deletes()).toHaveLength(0);
+    });
+
+    it('deletes the Done stories once confirmed', async () => {
+      const { el, settle } = await openDialog();
+      button('confirm-delete').click();
+      await settle();
+      expect(dialog()).toBeNull();
+      const bulk = http.expectOne((r) => r.method === 'DELETE' && r.url === '/api/stories');
+      expect(bulk.request.params.get('status')).toBe('Done');
+      bulk.flush({ deleted: 3 });
+      await settle();
+      expect(el.querySelector('[data-testid="notice"]')?.textContent).toContain('Deleted 3 Done stories');
+    });
   });
 });

@@ -1,9 +1,11 @@
+import { Dialog } from '@angular/cdk/dialog';
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, input, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { PAGE_LIMIT_DEFAULT, type StoryListDto, type StoryStatus, type StorySummaryDto } from '@storyflow/contracts';
 import { Subject, catchError, exhaustMap, map, merge, of, switchMap, timer } from 'rxjs';
 import { StoriesApi, toApiFailure, type StoryListQuery } from '../core/stories-api';
+import { DELETE_DONE_TITLE_ID, DeleteDoneDialog } from './delete-done-dialog';
 import { formatDuration } from './story-request';
 
 export const LIST_POLL_MS = 1500;
@@ -35,7 +37,9 @@ type Filter = 'All' | StoryStatus;
             </button>
           }
         </div>
-        <button type="button" class="btn btn-small btn-danger" data-testid="delete-done" (click)="openConfirm()">Delete all Done</button>
+        <button type="button" class="btn btn-small btn-danger" data-testid="delete-done" (click)="confirmDeleteDone()">
+          Delete all Done
+        </button>
       </div>
 
       @if (error(); as e) {
@@ -125,21 +129,6 @@ type Filter = 'All' | StoryStatus;
       </nav>
     </section>
 
-    <dialog
-      #confirm
-      class="confirm"
-      aria-labelledby="confirm-title"
-      data-testid="confirm-dialog"
-      (close)="confirmOpen.set(false)"
-      (cancel)="confirmOpen.set(false)"
-    >
-      <h2 id="confirm-title">Delete all Done stories?</h2>
-      <p>Finished stories are removed for good. Open stories and the completed count stay.</p>
-      <div class="dialog-actions">
-        <button type="button" class="btn" data-testid="confirm-cancel" (click)="closeConfirm()">Cancel</button>
-        <button type="button" class="btn btn-danger" data-testid="confirm-delete" (click)="deleteDone()">Delete</button>
-      </div>
-    </dialog>
     @if (notice(); as n) {
       <p class="notice" role="status" data-testid="notice">{{ n }}</p>
     }
@@ -149,10 +138,7 @@ type Filter = 'All' | StoryStatus;
 export class StoryList {
   private readonly api = inject(StoriesApi);
   private readonly refresh$ = new Subject<void>();
-  private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('confirm');
-
-  /** Poll period; an input so tests can slow it down. */
-  readonly pollMs = input(LIST_POLL_MS);
+  private readonly dialog = inject(Dialog);
 
   protected readonly filters: Filter[] = ['All', 'Open', 'Done'];
   protected readonly filter = signal<Filter>('All');
@@ -162,7 +148,6 @@ export class StoryList {
   protected readonly loaded = computed(() => this.result() !== null);
   protected readonly error = signal<string | null>(null);
   protected readonly notice = signal<string | null>(null);
-  protected readonly confirmOpen = signal(false);
   protected readonly duration = formatDuration;
 
   protected readonly items = computed(() => this.result()?.items ?? []);
@@ -180,7 +165,7 @@ export class StoryList {
     merge(queries, this.refresh$.pipe(map(() => this.query())))
       .pipe(
         switchMap((q) =>
-          timer(0, this.pollMs()).pipe(
+          timer(0, LIST_POLL_MS).pipe(
             exhaustMap(() =>
               this.api.list(q).pipe(
                 map((r) => ({ ok: true as const, r })),
@@ -242,22 +227,20 @@ export class StoryList {
     });
   }
 
-  protected openConfirm(): void {
-    const dialog = this.dialog().nativeElement;
-    if (typeof dialog.showModal === 'function') dialog.showModal();
-    else dialog.setAttribute('open', '');
-    this.confirmOpen.set(true);
+  protected confirmDeleteDone(): void {
+    this.dialog
+      .open<boolean>(DeleteDoneDialog, {
+        ariaLabelledBy: DELETE_DONE_TITLE_ID,
+        width: '26rem',
+        maxWidth: 'calc(100vw - 2rem)',
+        backdropClass: 'sf-backdrop',
+      })
+      .closed.subscribe((confirmed) => {
+        if (confirmed) this.deleteDone();
+      });
   }
 
-  protected closeConfirm(): void {
-    const dialog = this.dialog().nativeElement;
-    if (typeof dialog.close === 'function') dialog.close();
-    else dialog.removeAttribute('open');
-    this.confirmOpen.set(false);
-  }
-
-  protected deleteDone(): void {
-    this.closeConfirm();
+  private deleteDone(): void {
     this.api.deleteAllDone().subscribe({
       next: ({ deleted }) => {
         this.notice.set(`Deleted ${deleted} Done ${deleted === 1 ? 'story' : 'stories'}.`);

@@ -1,4 +1,6 @@
-import { DEFAULT_STORY_LIMITS, createStoryRequestSchemas } from '@storyflow/contracts';
+import { FormControl } from '@angular/forms';
+import { DEFAULT_STORY_LIMITS, createStoryRequestSchemas, type CreateStorySchemas } from '@storyflow/contracts';
+import { schemaIssues, zodValidator } from '../core/zod-validator';
 import {
   EMPTY_FORM,
   estimateWork,
@@ -6,19 +8,26 @@ import {
   formatDuration,
   groupErrors,
   parseEstimates,
+  parseStoryForm,
   toRequestBody,
-  validateStoryForm,
+  type FieldErrors,
+  type StoryFormValue,
 } from './story-request';
 
 const schemas = createStoryRequestSchemas(DEFAULT_STORY_LIMITS);
 
+/** The errors the form shows for `value`, through the same validator and grouping; null when valid. */
+function errorsOf(value: StoryFormValue, built: CreateStorySchemas = schemas): FieldErrors | null {
+  const control = new FormControl(value, { validators: zodValidator((v: StoryFormValue) => parseStoryForm(v, built)) });
+  return control.valid ? null : groupErrors(schemaIssues(control));
+}
+
 describe('story request', () => {
   it('builds a range request and validates it with the shared schema', () => {
-    const result = validateStoryForm(
-      { ...EMPTY_FORM, title: '  Nightly  ', taskCount: '5', estimateMin: '10', estimateMax: '20' },
-      schemas,
-    );
-    expect(result).toEqual({ ok: true, body: { title: 'Nightly', taskCount: 5, estimateMin: 10, estimateMax: 20 } });
+    const value: StoryFormValue = { ...EMPTY_FORM, title: '  Nightly  ', taskCount: 5, estimateMin: 10, estimateMax: 20 };
+    const result = parseStoryForm(value, schemas);
+    expect(result.success && result.data).toEqual({ title: 'Nightly', taskCount: 5, estimateMin: 10, estimateMax: 20 });
+    expect(errorsOf(value)).toBeNull();
   });
 
   it('builds an explicit task list from comma- or space-separated estimates', () => {
@@ -28,34 +37,31 @@ describe('story request', () => {
   });
 
   it('reports errors by field', () => {
-    const missing = validateStoryForm({ ...EMPTY_FORM, taskCount: '', estimateMin: '1.5' }, schemas);
-    expect(missing.ok ? null : missing.errors).toEqual({
+    expect(errorsOf({ ...EMPTY_FORM, taskCount: null, estimateMin: 1.5 })).toEqual({
       taskCount: ['is required'],
       estimateMin: ['must be a whole number of milliseconds'],
     });
-    const inverted = validateStoryForm({ ...EMPTY_FORM, taskCount: '3', estimateMin: '30', estimateMax: '20' }, schemas);
-    expect(inverted.ok ? null : inverted.errors).toEqual({ estimateMax: ['must be greater than or equal to estimateMin'] });
+    expect(errorsOf({ ...EMPTY_FORM, taskCount: 3, estimateMin: 30, estimateMax: 20 })).toEqual({
+      estimateMax: ['must be greater than or equal to estimateMin'],
+    });
   });
 
   it('validates with the limits the schemas were built from', () => {
     const server = createStoryRequestSchemas({ ...DEFAULT_STORY_LIMITS, maxTasks: 50, maxEstimateMs: 500 });
-    const range = validateStoryForm({ ...EMPTY_FORM, taskCount: '60' }, server);
-    expect(range.ok ? null : range.errors).toEqual({ taskCount: ['must be at most 50'] });
-    expect(validateStoryForm({ ...EMPTY_FORM, taskCount: '60' }, schemas).ok).toBe(true);
-    const list = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '10, 600' }, server);
-    expect(list.ok ? null : list.errors).toEqual({ tasks: ['Task 2: must be at most 500 ms'] });
+    expect(errorsOf({ ...EMPTY_FORM, taskCount: 60 }, server)).toEqual({ taskCount: ['must be at most 50'] });
+    expect(errorsOf({ ...EMPTY_FORM, taskCount: 60 })).toBeNull();
+    expect(errorsOf({ ...EMPTY_FORM, mode: 'list', estimates: '10, 600' }, server)).toEqual({ tasks: ['Task 2: must be at most 500 ms'] });
   });
 
   it('names the task of a bad estimate', () => {
-    const result = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '10, abc, 0' }, schemas);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.errors.tasks).toEqual(['Task 2: must be a number of milliseconds', 'Task 3: must be at least 1 ms']);
+    expect(errorsOf({ ...EMPTY_FORM, mode: 'list', estimates: '10, abc, 0' })?.tasks).toEqual([
+      'Task 2: must be a number of milliseconds',
+      'Task 3: must be at least 1 ms',
+    ]);
   });
 
   it('an empty list needs at least one task', () => {
-    const result = validateStoryForm({ ...EMPTY_FORM, mode: 'list', estimates: '' }, schemas);
-    expect(result.ok ? [] : result.errors.tasks).toEqual(['must have at least 1 task(s)']);
+    expect(errorsOf({ ...EMPTY_FORM, mode: 'list', estimates: '' })?.tasks).toEqual(['must have at least 1 task(s)']);
   });
 
   it('maps API error paths to form fields', () => {
@@ -83,9 +89,9 @@ describe('story request', () => {
       expected: false,
       taskCount: 3,
     });
-    const range = estimateWork({ ...EMPTY_FORM, taskCount: '4', estimateMin: '10', estimateMax: '20' });
+    const range = estimateWork({ ...EMPTY_FORM, taskCount: 4, estimateMin: 10, estimateMax: 20 });
     expect(range).toEqual({ totalMs: 60, criticalPathMs: 18, expected: true, taskCount: 4 });
-    expect(estimateWork({ ...EMPTY_FORM, taskCount: '' })).toBeNull();
+    expect(estimateWork({ ...EMPTY_FORM, taskCount: null })).toBeNull();
     expect(estimateWork({ ...EMPTY_FORM, mode: 'list', estimates: 'x' })).toBeNull();
   });
 

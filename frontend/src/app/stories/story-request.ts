@@ -1,7 +1,7 @@
-import { pickCreateStorySchema, type ApiErrorDetail, type CreateStoryRequest, type CreateStorySchemas } from '@storyflow/contracts';
+import { pickCreateStorySchema, type ApiErrorDetail, type CreateStorySchemas } from '@storyflow/contracts';
 
 /**
- * Pure logic of the create-story form: turning the raw inputs into a request body, validating it
+ * Pure logic of the create-story form: turning the form's value into a request body, parsing it
  * with the shared zod schemas (built from the server's limits), estimating the work, and mapping
  * error paths to form fields.
  */
@@ -9,12 +9,13 @@ export type CreateMode = 'range' | 'list';
 export type FormField = 'title' | 'taskCount' | 'estimateMin' | 'estimateMax' | 'tasks' | 'form';
 export type FieldErrors = Partial<Record<FormField, string[]>>;
 
+/** The raw value of the form. Number inputs give null while empty (Angular's number value accessor). */
 export interface StoryFormValue {
   mode: CreateMode;
   title: string;
-  taskCount: string;
-  estimateMin: string;
-  estimateMax: string;
+  taskCount: number | null;
+  estimateMin: number | null;
+  estimateMax: number | null;
   /** Estimates in ms separated by commas, spaces or new lines. */
   estimates: string;
 }
@@ -22,17 +23,11 @@ export interface StoryFormValue {
 export const EMPTY_FORM: StoryFormValue = {
   mode: 'range',
   title: '',
-  taskCount: '50',
-  estimateMin: '10',
-  estimateMax: '20',
+  taskCount: 50,
+  estimateMin: 10,
+  estimateMax: 20,
   estimates: '',
 };
-
-/** '' → undefined (so the schema says "is required"); anything else → a number (NaN if not one). */
-function toNumber(raw: string): number | undefined {
-  const trimmed = raw.trim();
-  return trimmed === '' ? undefined : Number(trimmed);
-}
 
 export function parseEstimates(text: string): number[] {
   return text
@@ -41,31 +36,24 @@ export function parseEstimates(text: string): number[] {
     .map((token) => Number(token));
 }
 
-/** The body to POST; not yet validated. */
+/** The body to POST; not yet validated. An empty number is left out, so the schema says "is required". */
 export function toRequestBody(value: StoryFormValue): Record<string, unknown> {
   const title = value.title.trim();
   const body: Record<string, unknown> = title === '' ? {} : { title };
   if (value.mode === 'list') {
     body['tasks'] = parseEstimates(value.estimates).map((estimate) => ({ estimate }));
   } else {
-    body['taskCount'] = toNumber(value.taskCount);
-    body['estimateMin'] = toNumber(value.estimateMin);
-    body['estimateMax'] = toNumber(value.estimateMax);
+    body['taskCount'] = value.taskCount ?? undefined;
+    body['estimateMin'] = value.estimateMin ?? undefined;
+    body['estimateMax'] = value.estimateMax ?? undefined;
   }
   return body;
 }
 
-export type Validation = { ok: true; body: CreateStoryRequest } | { ok: false; errors: FieldErrors };
-
-/** Validates with `schemas`, built by `createStoryRequestSchemas` from the limits the server reports. */
-export function validateStoryForm(value: StoryFormValue, schemas: CreateStorySchemas): Validation {
+/** Parses the form's request with `schemas`, built by `createStoryRequestSchemas` from the server's limits. */
+export function parseStoryForm(value: StoryFormValue, schemas: CreateStorySchemas) {
   const body = toRequestBody(value);
-  const result = pickCreateStorySchema(body, schemas).safeParse(body);
-  if (result.success) return { ok: true, body: result.data };
-  return {
-    ok: false,
-    errors: groupErrors(result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }))),
-  };
+  return pickCreateStorySchema(body, schemas).safeParse(body);
 }
 
 /** Which form field a dotted error path belongs to (`tasks.3.estimate` → the estimates list). */
@@ -122,10 +110,8 @@ export function estimateWork(value: StoryFormValue): WorkEstimate | null {
       taskCount: estimates.length,
     };
   }
-  const n = toNumber(value.taskCount);
-  const min = toNumber(value.estimateMin);
-  const max = toNumber(value.estimateMax);
-  if (n === undefined || min === undefined || max === undefined) return null;
+  const { taskCount: n, estimateMin: min, estimateMax: max } = value;
+  if (n === null || min === null || max === null) return null;
   if (![n, min, max].every(Number.isFinite) || n < 1 || min < 0 || max < min) return null;
   const count = Math.floor(n);
   // Expected maximum of `count` uniform draws in [min, max].
