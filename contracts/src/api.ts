@@ -44,3 +44,19 @@ export interface AccessDto {
   /** Mutations need the operator token (API_TOKEN is set). */
   mutationsNeedToken: boolean;
 }
+
+/** GET /api/info: what this server runs with, for the dashboard's explanations (retention, mode, pause). */
+export interface InfoDto {
+  db: { mode: DbMode; durable: boolean };
+  retention: {
+    /** Done stories are removed this long after completion; 0: kept. */
+    doneSeconds: number;
+    /** At most this many Done tasks stay stored (oldest stories go first); 0: no bound. */
+    maxDoneTasks: number;
+  };
+  historySeconds: number;
+  countersSince: number;
+  paused: boolean;
+  /** Set in cluster mode. */
+  instanceId: string | null;
+}

@@ -3,6 +3,7 @@
 // Worker, loaded with the landing screen, where they cost ≈5 kB gzipped this way. Same setting, same
 // reason: the CSP forbids eval, and zod's JIT probes `new Function` on the first parse unless jitless.
 import * as z from 'zod/mini';
+import type { StoryProgressDto } from './story';
 
 z.config({ jitless: true });
 
@@ -23,25 +24,89 @@ export const StatsSampleSchema = z.object({
   poolSize: z.number(),
   busyWorkers: z.number(),
   backlogTasks: z.number(),
+  /** Processing is paused (operator): running tasks finish, no new ones start. */
+  paused: z.optional(z.boolean()),
+  /** In cluster mode, each instance's share of the figures above. */
+  instances: z.optional(z.array(z.lazy(() => InstanceFiguresSchema))),
 });
 export type StatsSample = z.infer<typeof StatsSampleSchema>;
+
+/** One instance of a cluster, as of its last heartbeat. */
+export const InstanceFiguresSchema = z.object({
+  id: z.string(),
+  poolSize: z.number(),
+  busyWorkers: z.number(),
+  backlogTasks: z.number(),
+  /** Its last heartbeat, epoch ms. */
+  lastSeen: z.number(),
+});
+export type InstanceFigures = z.infer<typeof InstanceFiguresSchema>;
 
 /** Sent once on connect (`stats:snapshot`) and by GET /api/stats. Oldest sample first. */
 export const StatsSnapshotSchema = z.object({
   now: z.number(),
   history: z.array(StatsSampleSchema),
+  /**
+   * Since when the counters count (epoch ms): it changes when the server starts on an empty database
+   * (e.g. a new in-memory one), which is why `completed` may fall; the dashboard says so.
+   */
+  countersSince: z.optional(z.number()),
 });
 export type StatsSnapshot = z.infer<typeof StatsSnapshotSchema>;
+
+/** GET /api/stats/history?range=…: the persisted per-second figures, bucketed. */
+export const HISTORY_RANGES = {
+  '1m': { seconds: 60, stepSec: 1 },
+  '15m': { seconds: 900, stepSec: 5 },
+  '1h': { seconds: 3600, stepSec: 15 },
+} as const;
+export type HistoryRange = keyof typeof HISTORY_RANGES;
+
+/**
+ * Oldest first. Each point covers `stepSec` seconds from `t`: rates are per-second averages over it,
+ * the other figures its last second's. A bucket with no data (the server was down) is absent: a gap.
+ */
+export const StatsHistorySchema = z.object({
+  range: z.enum(['1m', '15m', '1h']),
+  stepSec: z.number(),
+  from: z.number(),
+  to: z.number(),
+  points: z.array(StatsSampleSchema),
+});
+export type StatsHistoryDto = z.infer<typeof StatsHistorySchema>;
+
+/** Live changes of stories, once a second to every dashboard (the list's "N new stories" banner, filter counts). */
+export const StoriesActivitySchema = z.object({
+  t: z.number(),
+  /** Stories created, completed and removed (deleted or purged) in that second. */
+  created: z.number(),
+  completed: z.number(),
+  removed: z.number(),
+  /** Stories stored now, by status. */
+  counts: z.object({ Open: z.number(), Done: z.number() }),
+});
+export type StoriesActivity = z.infer<typeof StoriesActivitySchema>;
 
 export const SOCKET_EVENTS = {
   snapshot: 'stats:snapshot',
   stats: 'stats',
+  activity: 'stories:activity',
+  progress: 'story:progress',
+  watch: 'stories:watch',
 } as const;
+
+/** At most this many stories watched per connection (`stories:watch`). */
+export const MAX_WATCHED_STORIES = 100;
 
 export interface ServerToClientEvents {
   'stats:snapshot': (snapshot: StatsSnapshot) => void;
   stats: (sample: StatsSample) => void;
+  'stories:activity': (activity: StoriesActivity) => void;
+  /** For watched stories only: on change (at most a few times a second each), and at once when watched. */
+  'story:progress': (progress: StoryProgressDto) => void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ClientToServerEvents {}
+export interface ClientToServerEvents {
+  /** Replaces the stories this connection watches (≤ MAX_WATCHED_STORIES ids; extra or malformed ids are ignored). */
+  'stories:watch': (ids: string[]) => void;
+}

@@ -1,5 +1,5 @@
 import './zod-setup';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_STORY_LIMITS, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type StoryLimits } from './limits';
 
 /** Error text for a wrong-typed field that says "is required" when it is missing. */
@@ -112,6 +112,13 @@ const positiveIntFromQuery = (name: string, max?: number) => {
 /** GET /api/stories query. */
 export const ListStoriesQuerySchema = z.strictObject({
   status: z.enum(STORY_STATUSES, { error: 'status must be "Open" or "Done"' }).optional(),
+  /** A story id (24 hex digits), or text found in titles (case-insensitive). */
+  q: z
+    .string({ error: 'q must be a single text' })
+    .trim()
+    .max(200, 'q must be at most 200 characters')
+    .optional()
+    .transform((v) => v || undefined),
   // Bounded so the skip stays a 32-bit integer (limit ≤ 100).
   page: positiveIntFromQuery('page', 1_000_000).default(1),
   limit: positiveIntFromQuery('limit', PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT),
@@ -130,6 +137,35 @@ export interface TaskDto {
   doneAt: string | null;
 }
 
+/** POST /api/stories/bulk: one action on up to 100 stories. */
+export const BULK_MAX = 100;
+export const BulkActionRequestSchema = z.strictObject({
+  action: z.enum(['delete', 'rerun'], { error: 'action must be "delete" or "rerun"' }),
+  ids: z
+    .array(z.string({ error: 'must be a story id' }).regex(/^[0-9a-f]{24}$/i, 'must be a story id (24 hex characters)'), {
+      error: 'ids must be an array of story ids',
+    })
+    .min(1, 'ids must name at least one story')
+    .max(BULK_MAX, `ids must name at most ${BULK_MAX} stories`)
+    .refine((ids) => new Set(ids).size === ids.length, 'ids must not repeat'),
+});
+export type BulkActionRequest = z.infer<typeof BulkActionRequestSchema>;
+
+export interface BulkActionResultDto {
+  /** One per id, in the order asked; `newId` is the story a rerun created. */
+  results: { id: string; ok: boolean; newId?: string; error?: string }[];
+}
+
+/** PUT /api/processing: pause (running tasks finish, no new ones start) or resume the whole server. */
+export const ProcessingRequestSchema = z.strictObject({
+  paused: z.boolean({ error: 'paused must be true or false' }),
+});
+export interface ProcessingDto {
+  paused: boolean;
+  /** When the current state began, epoch ms. */
+  since: number;
+}
+
 export interface StorySummaryDto {
   id: string;
   title: string | null;
@@ -143,20 +179,49 @@ export interface StorySummaryDto {
   /** Longest single task: the least time the story can take with enough workers. */
   criticalPathMs: number;
   createdAt: string;
+  /** When its first task started (from the tasks' done times once stored; exact while it runs). */
+  startedAt: string | null;
   completedAt: string | null;
   /** completedAt - createdAt, once Done. */
   processingMs: number | null;
+  /** Tasks running on workers right now (0 when none, or when not known to this server). */
+  runningTasks: number;
 }
 
 export interface StoryDto extends StorySummaryDto {
   tasks: TaskDto[];
+  /** Numbers of the tasks running right now. */
+  running: number[];
+}
+
+export interface StoryCountsDto {
+  all: number;
+  Open: number;
+  Done: number;
 }
 
 export interface StoryListDto {
   items: StorySummaryDto[];
+  /** Stories matching the query (status and q). */
   total: number;
   page: number;
   limit: number;
+  /** Stories matching `q` by status, for the filter buttons. */
+  counts: StoryCountsDto;
+}
+
+/** Live per-story figures, on the `story:progress` event for watched stories. */
+export interface StoryProgressDto {
+  id: string;
+  /** `Deleted`: it is gone (deleted or purged). */
+  status: StoryStatus | 'Deleted';
+  taskCount: number;
+  doneCount: number;
+  runningTasks: number;
+  /** Numbers of the tasks running now (the detail page's timeline). */
+  running: number[];
+  startedAt: string | null;
+  completedAt: string | null;
 }
 
 export interface DeleteResultDto {
