@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): Express {
         allowedHeaders: ['Content-Type', 'Authorization'],
       }) as RequestHandler,
     );
-  api.use(systemRoutes(deps.system, deps.limits, deps.access, read));
+  api.use(systemRoutes(deps.system, deps.limits, deps.access, read, readLimit));
   api.use(storyRoutes(deps.stories, deps.limits, deps.bodyLimit, { read, mutate, mutationLimit, readLimit }));
   api.use(notFoundHandler);
   app.use('/api', api);

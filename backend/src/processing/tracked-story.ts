@@ -22,6 +22,8 @@ export interface TrackedStory {
   readonly long: boolean;
   /** Tasks running on workers now. */
   running: number;
+  /** When its first task started here (epoch ms), null before. */
+  startedAt: number | null;
   /** Done tasks as stored in the database. */
   committedDone: number;
   /** Done in memory, not yet committed (task numbers). */
@@ -56,6 +58,7 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
     key: work.createdAt,
     long,
     running: 0,
+    startedAt: null,
     committedDone: work.tasks.length - taskNs.length,
     pending: [],
     inFlight: 0,

@@ -78,7 +78,8 @@ describe('docker-compose.yml', () => {
     expect(message).toContain('set API_TOKEN in .env');
     const backend = config.services['backend']!;
     expect(backend.environment?.['API_TOKEN']).toBe(TOKEN);
-    const webIp = (config.services['web'] as Service & { networks?: Record<string, { ipv4_address?: string }> }).networks?.['default']?.ipv4_address;
+    const webIp = (config.services['web'] as Service & { networks?: Record<string, { ipv4_address?: string }> }).networks?.['default']
+      ?.ipv4_address;
     expect(webIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(backend.environment?.['TRUST_PROXY']).toBe(webIp);
   });

@@ -24,6 +24,10 @@ const app = createApp({
       uptimeSec: 1,
     }),
     snapshot: () => ({ now: 0, history: [] }),
+    info: () => {
+      throw new Error('not reached');
+    },
+    history: () => Promise.reject(new Error('not reached')),
   },
   logger: createLogger({ level: 'silent', pretty: false }),
   limits: DEFAULT_STORY_LIMITS,
