@@ -129,7 +129,10 @@ export class HistoryStore {
       b.n++;
       b.produced += v[0]!;
       b.completed += v[1]!;
-      if (t > b.lastT) ((b.last = v), (b.lastT = t));
+      if (t > b.lastT) {
+        b.last = v;
+        b.lastT = t;
+      }
       buckets.set(start, b);
     }
     const points: StatsSample[] = [...buckets.values()]
