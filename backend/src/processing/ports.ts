@@ -5,7 +5,7 @@ export interface ProgressWrite {
   id: string;
   taskNumbers: number[];
   doneCount: number;
-  /** When its first task started (kept if an earlier one is stored). */
+  /** When its first task started, on the story's first progress write only (null after). */
   startedAt: number | null;
 }
 

@@ -89,6 +89,8 @@ export class Processor {
   setPaused(paused: boolean): void {
     if (paused === (this.pausedSince !== null)) return;
     this.pausedSince = paused ? this.o.clock.now() : null;
+    // Resuming: size the pool for the backlog that built up first, so it starts all at once.
+    if (!paused) this.autoscale(false);
     this.pool.setPaused(paused);
   }
 
@@ -239,6 +241,7 @@ export class Processor {
     const next = decidePoolSize(this.o.autoscaler, this.scaling, {
       now: this.o.clock.now(),
       backlogWorkMs: this.queue.backlogWorkMs,
+      backlogTasks: this.queue.backlogTasks,
       arrivedWorkMs: this.arrivedWorkMs,
     });
     if (!tick && next.size <= this.scaling.size) return; // between ticks only grow
@@ -283,10 +286,11 @@ export class Processor {
         batch.map((b) => b.write),
         new Date(now),
       );
-      for (const { story } of batch) {
+      for (const { story, write } of batch) {
         story.committedDone += story.inFlight;
         story.inFlight = 0;
         story.lastWriteAt = now;
+        if (write.startedAt !== null) story.startedAtStored = true;
       }
       this.commitSucceeded();
     } catch (error) {

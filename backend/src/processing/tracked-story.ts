@@ -24,6 +24,8 @@ export interface TrackedStory {
   running: number;
   /** When its first task started here (epoch ms), null before. */
   startedAt: number | null;
+  /** A progress write stored `startedAt` (the in-memory server has no $min: write it once). */
+  startedAtStored: boolean;
   /** Done tasks as stored in the database. */
   committedDone: number;
   /** Done in memory, not yet committed (task numbers). */
@@ -59,6 +61,7 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
     long,
     running: 0,
     startedAt: null,
+    startedAtStored: false,
     committedDone: work.tasks.length - taskNs.length,
     pending: [],
     inFlight: 0,

@@ -180,8 +180,12 @@ export class StoryRepository implements CompletionStore {
           updateOne: {
             filter: { _id: asId(c.id), status: 'Open' },
             update: {
-              $set: { doneCount: c.doneCount, 'tasks.$[t].status': 'Done', 'tasks.$[t].doneAt': now },
-              ...(c.startedAt !== null ? { $min: { startedAt: new Date(c.startedAt) } } : {}),
+              $set: {
+                doneCount: c.doneCount,
+                'tasks.$[t].status': 'Done',
+                'tasks.$[t].doneAt': now,
+                ...(c.startedAt !== null ? { startedAt: new Date(c.startedAt) } : {}),
+              },
             },
             arrayFilters: [{ 't.n': { $in: c.taskNumbers } }],
           },
