@@ -8,6 +8,7 @@ import { DatabaseHealth } from './db/database-health.js';
 import { DbGate } from './db/db-gate.js';
 import { startEmbeddedDatabase, type DatabaseHandle } from './db/embedded.js';
 import { createApp } from './http/app.js';
+import { createMetrics } from './metrics/metrics.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_AUTOSCALER } from './processing/autoscaler.js';
 import { Processor } from './processing/processor.js';
@@ -47,7 +48,16 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   const database: DatabaseHandle = config.db.uri
     ? { uri: config.db.uri, mode: 'external', durable: true, stop: async () => {} }
     : await startEmbeddedDatabase({ preference: config.db.embedded, dataDir: config.db.dataDir, memoryMb: config.db.memoryMb, logger });
-  const connection = await connectDatabase(database.uri, config.db.dbName, config.db.timeoutMs, logger, hooks.onDbCommand);
+  // Created first, its sources read late: the processor and counters below exist by the first scrape.
+  const metrics = createMetrics({
+    pool: () => processor.figures,
+    counters: () => counters.current,
+    openTasks: () => processor.openTasks,
+  });
+  const connection = await connectDatabase(database.uri, config.db.dbName, config.db.timeoutMs, logger, (name, command) => {
+    metrics.dbCommand(name, typeof command[name] === 'string' ? command[name] : '');
+    hooks.onDbCommand?.(name, command);
+  });
   // A ping answers in milliseconds: one that takes seconds means a hung database.
   const dbHealth = new DatabaseHealth(connection, clock, logger, Math.min(config.db.timeoutMs, 2000));
   const gate = new DbGate(config.db.timeoutMs, () => dbHealth.available);
@@ -91,7 +101,10 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     // what the in-memory database holds stays bounded whatever clients send.
     backlogElsewhere: () => (maxDoneTasks > 0 ? Math.max(0, counters.current.storedDoneTasks - maxDoneTasks) : 0),
     onOverloaded: () => retention?.kick(),
-    onChange: (story, change) => progressChanges.note(story, change),
+    onChange: (story, change) => {
+      if (change === 'done') metrics.storyCompleted((clock.now() - story.createdAt) / 1000);
+      progressChanges.note(story, change);
+    },
   });
   const open = await repository.findOpen();
   for (const doc of open) processor.add(toWork(doc));
@@ -160,6 +173,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     staticDir: config.staticDir,
     accepting: () => accepting,
     access: config.access,
+    metrics,
     trustProxy,
     rateLimit: config.rateLimit,
   });

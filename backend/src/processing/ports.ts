@@ -31,6 +31,7 @@ export type StoryChange = 'progress' | 'done' | 'removed';
 /** The story a change is about, as the listener may read it at that moment (it is not kept: no copy per task). */
 export interface ChangedStory {
   readonly id: string;
+  readonly createdAt: number;
   readonly taskCount: number;
   readonly startedAt: number | null;
 }

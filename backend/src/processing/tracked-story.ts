@@ -9,6 +9,8 @@ export interface StoryWork {
 /** A story the processor owns in memory while it is Open. */
 export interface TrackedStory {
   readonly id: string;
+  /** Arrival, epoch ms. */
+  readonly createdAt: number;
   readonly taskCount: number;
   /** Arrival order, the tie-breaker of equal keys. */
   readonly seq: number;
@@ -52,6 +54,7 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
   }
   return {
     id: work.id,
+    createdAt: work.createdAt,
     taskCount: work.tasks.length,
     seq,
     taskNs,
