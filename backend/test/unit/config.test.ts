@@ -1,5 +1,5 @@
 import { isAbsolute } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_STORY_LIMITS } from '@storyflow/contracts';
 import { loadConfig } from '../../src/config.js';
 
@@ -69,7 +69,7 @@ describe('loadConfig', () => {
     const message = errorOf({ PORT: 'abc', POOL_MIN: '0', LOG_LEVEL: 'loud', HISTORY_SECONDS: '5', NODE_ENV: 'staging' });
     expect(message).toMatch(/^Invalid configuration:/);
     for (const name of ['PORT', 'POOL_MIN', 'LOG_LEVEL', 'HISTORY_SECONDS', 'NODE_ENV']) {
-      expect(message, name).toMatch(new RegExp(`^  ${name}: `, 'm'));
+      expect(message).toMatch(new RegExp(`^  ${name}: `, 'm'));
     }
     expect(message).not.toMatch(/POOL_MAX|MIN_TASKS/);
   });

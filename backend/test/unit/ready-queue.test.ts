@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ReadyQueue } from '../../src/processing/ready-queue.js';
-import { makeStory } from './stories.js';
+import { makeStory } from '../support/stories.js';
 
 const drain = (q: ReadyQueue) => {
   const out: string[] = [];

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ReadyQueue, type ReadyTask } from '../../src/processing/ready-queue.js';
 import { WorkerPool } from '../../src/processing/worker-pool.js';
 import type { QueuedTask } from '../../src/processing/tracked-story.js';
-import { FakeClock } from './fake-clock.js';
-import { makeStory } from './stories.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { makeStory } from '../support/stories.js';
 
 interface Run {
   id: string;
