@@ -19,7 +19,7 @@ export interface ManagedProcess {
 }
 
 const live = new Set<ManagedProcess>();
-// Whatever way the test process ends, no server it started outlives it.
+// When the test process exits (normally or through process.exit), no server it started outlives it.
 process.once('exit', () => {
   for (const p of live) p.signal('SIGKILL');
 });
