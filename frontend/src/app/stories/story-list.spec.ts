@@ -19,8 +19,10 @@ function story(id: string, over: Partial<StorySummaryDto> = {}): StorySummaryDto
     estimateMs: 60,
     criticalPathMs: 20,
     createdAt: '2026-01-01T12:00:00.000Z',
+    startedAt: null,
     completedAt: null,
     processingMs: null,
+    runningTasks: 0,
     ...over,
   };
 }
@@ -33,7 +35,13 @@ class LaidOutChecker extends InteractivityChecker {
   }
 }
 
-const page = (items: StorySummaryDto[], total = items.length): StoryListDto => ({ items, total, page: 1, limit: 20 });
+const page = (items: StorySummaryDto[], total = items.length): StoryListDto => ({
+  items,
+  total,
+  page: 1,
+  limit: 20,
+  counts: { all: total, Open: total, Done: 0 },
+});
 
 describe('StoryList', () => {
   let http: HttpTestingController;
