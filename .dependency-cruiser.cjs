@@ -46,6 +46,12 @@ module.exports = {
       '^backend/src/(http|stories|processing|db)/',
       'realtime/ declares the feeds it reads.',
     ),
+    forbid(
+      'cluster-coordinates-through-interfaces',
+      backend('cluster'),
+      '^backend/src/(http|realtime|stories|processing|stats|db)/',
+      'cluster/ (Redis coordination) declares what it works on; server.ts adapts the rest.',
+    ),
     forbid('http-is-not-realtime', backend('http'), '^backend/src/realtime/', 'The two edges do not know each other.'),
     forbid(
       'only-the-root-composes',

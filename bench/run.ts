@@ -1,166 +1,409 @@
 /**
  * Storyflow benchmark: starts the real server as a child process (default: the offline in-memory
- * database, as `npm start` on a machine without mongod), drives it over HTTP and prints JSON figures.
+ * database, as `npm start` on a machine without mongod) for each scenario, drives it over HTTP and
+ * prints the figures as JSON, then as a Markdown table.
  *
- *   npm run bench                          # burst + 60 s of reference load
- *   npm run bench -- --duration=600        # the 10-minute offline soak
- *   npm run bench -- --burst=1000 --tasks=50 --duration=0
- *   MONGODB_URI=mongodb://... npm run bench   # against a real MongoDB
+ *   npm run bench                                    # every scenario (engine, reference, bursts, drain)
+ *   npm run bench -- --scenarios=reference,burst     # some of them
+ *   npm run bench -- --reference-sec=600             # a 10-minute reference soak
+ *   npm run bench -- --bursts=1000 --drain=0
+ *   npm run bench -- --backend=/path/to/other/backend/src/main.ts   # the same figures for another version
+ *   MONGODB_URI=mongodb://... npm run bench          # against a real MongoDB
+ *
+ * Scenarios:
+ * - reference: the original client's load (a story every 50–100 ms, 20–80 tasks of 10–20 ms, seeded).
+ *   Story latency is the server's own: createdAt (accepted) → completedAt (its Done commit), per story.
+ * - burst N: N reference stories posted at once (64 clients); tasks/s from the first POST to the last
+ *   story committed Done (watched on the completion counter, /metrics).
+ * - drain N: like a burst, but more than admission control takes at once: the clients retry 503
+ *   (Retry-After) as they should; reports errors (anything but 201 after retries) and peak memory.
+ * - engine: the processing engine alone (no database, no HTTP), a million tasks (backend's bench:engine).
  */
+import { execFileSync, execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
-import type { HealthDto, StatsSnapshot, StatsSample, StoryListDto } from '@storyflow/contracts';
-import { percentile, referenceIntervalMs, referenceStory, sleep, startBackend } from '@storyflow/test-support';
+import type { HealthDto, StatsSample, StoryDto, StoryListDto } from '@storyflow/contracts';
+import {
+  percentile,
+  referenceIntervalMs,
+  referenceStory,
+  seededRandom,
+  sleep,
+  startBackend,
+  type BackendProcess,
+} from '@storyflow/test-support';
 
 const { values: args } = parseArgs({
   options: {
-    burst: { type: 'string', default: '1000' },
-    tasks: { type: 'string', default: '50' },
-    duration: { type: 'string', default: '60' },
-    concurrency: { type: 'string', default: '16' },
+    scenarios: { type: 'string', default: 'engine,reference,burst,drain' },
+    'reference-sec': { type: 'string', default: '20' },
+    bursts: { type: 'string', default: '200,1000,2000' },
+    drain: { type: 'string', default: '5000' },
+    concurrency: { type: 'string', default: '64' },
+    seed: { type: 'string', default: '20261127' },
+    backend: { type: 'string' },
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
-const burstStories = Number(args.burst);
-const burstTasks = Number(args.tasks);
-const durationSec = Number(args.duration);
+const scenarios = new Set(args.scenarios.split(','));
 const concurrency = Number(args.concurrency);
+const seed = Number(args.seed);
+/** Extra server settings, e.g. --env=POOL_TARGET_WAIT_MS=200 (to compare a setting). */
+const extraEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
-const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
-const getJson = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
+const round = (x: number | null, digits = 1) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
-async function main() {
-  // The server's warnings and errors show on this terminal, the JSON figures on stdout.
-  const server = await startBackend({
-    env: { LOG_LEVEL: 'warn', NODE_ENV: 'production', EMBEDDED_DB: process.env.EMBEDDED_DB ?? 'memory' },
-    echo: true,
-  });
-  const base = server.url;
+/** CPU seconds and RSS (MB) of a process and, separately, of its children (the embedded database). */
+function usage(pid: number): { cpuSec: number; rssMb: number; dbCpuSec: number; dbRssMb: number } {
+  const one = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cpuSec = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];
+      return { cpuSec, rssMb: Number(rss ?? 0) / 1024 };
+    } catch {
+      return { cpuSec: 0, rssMb: 0 };
+    }
+  };
+  let children: number[] = [];
   try {
-    const health = await getJson<HealthDto>(`${base}/api/health`);
-    const samples: StatsSample[] = [];
-    const socket = io(base, { transports: ['websocket'] });
-    socket.on('stats', (s: StatsSample) => samples.push(s));
+    children = execFileSync('pgrep', ['-P', String(pid)])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // none
+  }
+  const self = one(pid);
+  const db = children.map(one).reduce((a, b) => ({ cpuSec: a.cpuSec + b.cpuSec, rssMb: a.rssMb + b.rssMb }), { cpuSec: 0, rssMb: 0 });
+  return { cpuSec: self.cpuSec, rssMb: self.rssMb, dbCpuSec: db.cpuSec, dbRssMb: db.rssMb };
+}
 
-    const post = async (body: unknown) => {
-      const t0 = performance.now();
-      const res = await fetch(`${base}/api/stories`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      await res.arrayBuffer();
-      if (res.status !== 201) throw new Error(`POST returned ${res.status}`);
-      return performance.now() - t0;
-    };
-    const lastSample = async () => (await getJson<StatsSnapshot>(`${base}/api/stats`)).history.at(-1);
-    const waitIdle = async (completed: number, timeoutMs: number) => {
-      const t0 = performance.now();
-      for (;;) {
-        const s = await lastSample();
-        if (s && s.completed >= completed && s.open === 0) return performance.now() - t0;
-        if (performance.now() - t0 > timeoutMs) throw new Error(`not idle after ${timeoutMs} ms: ${JSON.stringify(s)}`);
-        await sleep(50);
-      }
-    };
+/** Samples the server's and database's memory every 100 ms; `stop` gives the peak of their sum. */
+function watchMemory(pid: number) {
+  let peak = 0;
+  let peakServer = 0;
+  let peakDb = 0;
+  const timer = setInterval(() => {
+    const u = usage(pid);
+    peak = Math.max(peak, u.rssMb + u.dbRssMb);
+    peakServer = Math.max(peakServer, u.rssMb);
+    peakDb = Math.max(peakDb, u.dbRssMb);
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    return { peakMb: Math.round(peak), serverMb: Math.round(peakServer), databaseMb: Math.round(peakDb) };
+  };
+}
 
-    const result: Record<string, unknown> = { dbMode: health.db.mode, node: process.version };
+/** Prometheus series by name (the server's own counters); null when it has no /metrics (an older version). */
+async function metrics(base: string, names: string[]): Promise<Map<string, number> | null> {
+  const res = await fetch(`${base}/metrics?${names.map((n) => `name=${n}`).join('&')}`);
+  if (res.status === 404) return null;
+  const out = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    out.set(line.slice(0, space), (out.get(line.slice(0, space)) ?? 0) + Number(line.slice(space + 1)));
+  }
+  return out;
+}
+const sumWhere = (m: Map<string, number> | null, test: (key: string) => boolean) => {
+  let n = 0;
+  for (const [k, v] of m ?? []) if (test(k)) n += v;
+  return n;
+};
 
-    if (burstStories > 0) {
-      // Burst: N stories of T tasks (10–20 ms), posted by `concurrency` clients; time until all are Done.
-      const t0 = performance.now();
-      const latencies: number[] = [];
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: concurrency }, async () => {
-          while (next < burstStories) {
-            next++;
-            latencies.push(await post({ taskCount: burstTasks, estimateMin: 10, estimateMax: 20 }));
-          }
-        }),
-      );
-      const postedMs = performance.now() - t0;
-      const maxPool = () => Math.max(...samples.map((s) => s.poolSize));
-      await waitIdle(burstStories, 600_000);
-      const totalMs = performance.now() - t0;
-      result.burst = {
-        stories: burstStories,
-        tasksPerStory: burstTasks,
-        postAllMs: Math.round(postedMs),
-        allDoneMs: Math.round(totalMs),
-        storiesPerSec: round(burstStories / (totalMs / 1000)),
-        tasksPerSec: Math.round((burstStories * burstTasks) / (totalMs / 1000)),
-        postLatencyMs: {
-          p50: round(percentile(latencies, 50)),
-          p95: round(percentile(latencies, 95)),
-          p99: round(percentile(latencies, 99)),
-        },
-        maxPoolSize: maxPool(),
-      };
-      await sleep(1500);
-    }
+/** Writes to stories per story: inserts and updates of the `stories` collection (commands, not statements). */
+const storyWrites = (m: Map<string, number> | null) =>
+  sumWhere(
+    m,
+    (k) => k.startsWith('storyflow_db_operations_total') && k.includes('collection="stories"') && /command="(insert|update)"/.test(k),
+  );
 
-    if (durationSec > 0) {
-      // Reference load: a story every 50–100 ms, 20–80 tasks of 10–20 ms, like the original client.
-      const before = (await lastSample())?.completed ?? 0;
-      samples.length = 0;
-      const latencies: number[] = [];
-      let posted = 0;
-      let failed = 0;
-      const end = performance.now() + durationSec * 1000;
-      while (performance.now() < end) {
-        post(referenceStory()).then(
-          (ms) => latencies.push(ms),
-          () => failed++,
-        );
-        posted++;
-        await sleep(referenceIntervalMs());
-      }
-      const drainMs = await waitIdle(before + posted - failed, 120_000);
-      const steady = samples.slice(Math.min(10, Math.floor(samples.length / 3))); // skip the warm-up
-      const pool = steady.map((s) => s.poolSize);
-      const done = await getJson<StoryListDto>(`${base}/api/stories?status=Done&limit=100`);
-      const storyMs = done.items.map((s) => s.processingMs ?? 0);
-      const perMinute = [];
-      for (let i = 0; i < samples.length; i += 60) {
-        const w = samples.slice(i, i + 60);
-        perMinute.push({
-          minute: i / 60 + 1,
-          produced: w.reduce((a, s) => a + s.producedPerSec, 0),
-          completed: w.reduce((a, s) => a + s.completedPerSec, 0),
-          maxOpen: Math.max(...w.map((s) => s.open)),
-          maxBacklogTasks: Math.max(...w.map((s) => s.backlogTasks)),
-          meanPool: round(w.reduce((a, s) => a + s.poolSize, 0) / w.length),
-        });
-      }
-      result.referenceLoad = {
-        durationSec,
-        posted,
-        failed,
-        producedPerSec: round(posted / durationSec),
-        drainAfterStopMs: Math.round(drainMs),
-        poolSize: {
-          mean: round(pool.reduce((a, b) => a + b, 0) / pool.length),
-          p50: percentile(pool, 50),
-          p95: percentile(pool, 95),
-          max: Math.max(...pool),
-        },
-        maxOpenStories: Math.max(...steady.map((s) => s.open)),
-        maxBacklogTasks: Math.max(...steady.map((s) => s.backlogTasks)),
-        postLatencyMs: {
-          p50: round(percentile(latencies, 50)),
-          p95: round(percentile(latencies, 95)),
-          p99: round(percentile(latencies, 99)),
-        },
-        storyProcessingMsLast100: { p50: percentile(storyMs, 50), p95: percentile(storyMs, 95), max: Math.max(...storyMs) },
-        storedStoriesAtEnd: (await getJson<StoryListDto>(`${base}/api/stories?limit=1`)).total,
-        perMinute,
-      };
-    }
-    socket.close();
-    console.log(JSON.stringify(result, null, 2));
+/** Percentiles from a Prometheus histogram's bucket deltas: the bucket bound each percentile falls in. */
+function histogramPercentiles(before: Map<string, number> | null, after: Map<string, number> | null, name: string) {
+  if (!after) return null;
+  const buckets = [...after]
+    .filter(([k]) => k.startsWith(`${name}_bucket`))
+    .map(([k, v]) => ({
+      le: Number(/le="([^"]+)"/.exec(k)?.[1] === '+Inf' ? Infinity : /le="([^"]+)"/.exec(k)?.[1]),
+      n: v - (before?.get(k) ?? 0),
+    }))
+    .sort((a, b) => a.le - b.le);
+  const total = buckets.at(-1)?.n ?? 0;
+  const at = (p: number) => buckets.find((b) => b.n >= (p / 100) * total)?.le ?? null;
+  const ms = (s: number | null) => (s === null || !Number.isFinite(s) ? null : Math.round(s * 1000));
+  return { p50: ms(at(50)), p95: ms(at(95)), p99: ms(at(99)), note: 'upper bound of the histogram bucket' };
+}
+
+interface PostOutcome {
+  status: number;
+  ms: number;
+  retries: number;
+  id?: string;
+  tasks: number;
+}
+
+/** POSTs a story; retries 429/503 after their Retry-After (a well-behaved client), up to a bound. */
+async function post(base: string, body: { tasks: { estimate: number }[] }, retry: boolean): Promise<PostOutcome> {
+  const t0 = performance.now();
+  for (let retries = 0; ; retries++) {
+    const res = await fetch(`${base}/api/stories`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status === 201)
+      return { status: 201, ms: performance.now() - t0, retries, id: (JSON.parse(text) as StoryDto).id, tasks: body.tasks.length };
+    if (!retry || (res.status !== 503 && res.status !== 429) || retries >= 600)
+      return { status: res.status, ms: performance.now() - t0, retries, tasks: body.tasks.length };
+    await sleep(Math.max(100, Number(res.headers.get('retry-after') ?? '1') * 1000 * (0.5 + Math.random() / 2)));
+  }
+}
+
+/** Resolves when the server has completed `target` stories (polling its completion counter), with the time. */
+async function completedReached(base: string, target: number, timeoutMs: number): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const m = await metrics(base, ['storyflow_stories_completed']);
+    const done = m
+      ? (m.get('storyflow_stories_completed') ?? 0)
+      : // An older server without /metrics: nothing Open left (a database count).
+        ((await (await fetch(`${base}/api/stories?status=Open&limit=1`)).json()) as StoryListDto).total === 0
+        ? target
+        : 0;
+    if (done >= target) return performance.now();
+    if (performance.now() - t0 > timeoutMs) throw new Error(`only ${done} of ${target} stories completed after ${timeoutMs} ms`);
+    await sleep(m ? 5 : 25);
+  }
+}
+
+async function withServer<T>(run: (server: BackendProcess, base: string) => Promise<T>): Promise<T> {
+  const server = await startBackend({
+    env: {
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      EMBEDDED_DB: process.env.EMBEDDED_DB ?? 'memory',
+      RATE_LIMIT_PER_SEC: '0',
+      ...extraEnv,
+    },
+    echo: true,
+    ...(args.backend ? { main: args.backend } : {}),
+  });
+  try {
+    return await run(server, server.url);
   } finally {
     await server.stop();
   }
+}
+
+async function reference(seconds: number) {
+  return withServer(async (server, base) => {
+    const pid = server.child.pid!;
+    const random = seededRandom(seed);
+    const samples: StatsSample[] = [];
+    const socket = io(base, { transports: ['websocket'] });
+    socket.on('stats', (s: StatsSample) => samples.push(s));
+    await sleep(2000);
+    const startCompleted = (await metrics(base, ['storyflow_stories_completed']))?.get('storyflow_stories_completed') ?? 0;
+    const m0 = await metrics(base, ['storyflow_db_operations_total']);
+    const u0 = usage(pid);
+    const memory = watchMemory(pid);
+    const t0 = performance.now();
+    const outcomes: Promise<PostOutcome>[] = [];
+    while (performance.now() - t0 < seconds * 1000) {
+      outcomes.push(post(base, referenceStory(random), false));
+      await sleep(referenceIntervalMs(random));
+    }
+    const posted = await Promise.all(outcomes);
+    const accepted = posted.filter((o) => o.status === 201);
+    await completedReached(base, startCompleted + accepted.length, 60_000);
+    const wallSec = (performance.now() - t0) / 1000;
+    const u1 = usage(pid);
+    const m1 = await metrics(base, ['storyflow_db_operations_total']);
+    const peak = memory();
+    // Exact latencies, from the stored timestamps (read before retention may purge them).
+    const wanted = new Set(accepted.map((o) => o.id!));
+    const latencies: number[] = [];
+    for (let page = 1; wanted.size && page <= 200; page++) {
+      const list = (await (await fetch(`${base}/api/stories?status=Done&limit=100&page=${page}`)).json()) as StoryListDto;
+      if (!list.items.length) break;
+      for (const s of list.items) if (wanted.delete(s.id) && s.processingMs !== null) latencies.push(s.processingMs);
+    }
+    const duringLoad = samples.filter((s) => s.t >= Date.now() - wallSec * 1000);
+    // Idle: the pool goes back to its minimum after the cool-down.
+    const idleFrom = performance.now();
+    let shrunkAfterSec: number | null = null;
+    while (performance.now() - idleFrom < 30_000) {
+      const last = samples.at(-1);
+      if (last && last.poolSize <= 4 && last.t > Date.now() - 2000) {
+        shrunkAfterSec = round((performance.now() - idleFrom) / 1000);
+        break;
+      }
+      await sleep(250);
+    }
+    socket.close();
+    const pool = duringLoad.map((s) => s.poolSize);
+    return {
+      seconds,
+      posted: posted.length,
+      accepted: accepted.length,
+      storiesPerSec: round(accepted.length / seconds),
+      storyLatencyMs: {
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+        p99: percentile(latencies, 99),
+        of: latencies.length,
+      },
+      postLatencyMs: {
+        p50: round(
+          percentile(
+            posted.map((o) => o.ms),
+            50,
+          ),
+        ),
+        p99: round(
+          percentile(
+            posted.map((o) => o.ms),
+            99,
+          ),
+        ),
+      },
+      serverCpuCores: round((u1.cpuSec - u0.cpuSec) / wallSec, 3),
+      databaseCpuCores: round((u1.dbCpuSec - u0.dbCpuSec) / wallSec, 3),
+      poolSize: pool.length ? { mean: round(pool.reduce((a, b) => a + b, 0) / pool.length), max: Math.max(...pool) } : null,
+      poolBackAtMinAfterIdleSec: shrunkAfterSec,
+      storyWritesPerStory: m0 ? round((storyWrites(m1) - storyWrites(m0)) / accepted.length, 2) : null,
+      memoryMb: peak,
+    };
+  });
+}
+
+async function burst(stories: number, retry: boolean) {
+  return withServer(async (server, base) => {
+    const pid = server.child.pid!;
+    const random = seededRandom(seed + stories);
+    const bodies = Array.from({ length: stories }, () => referenceStory(random));
+    const tasks = bodies.reduce((n, b) => n + b.tasks.length, 0);
+    let maxPool = 0;
+    const socket = io(base, { transports: ['websocket'] });
+    socket.on('stats', (s: StatsSample) => (maxPool = Math.max(maxPool, s.poolSize)));
+    await sleep(1500);
+    const names = ['storyflow_stories_completed', 'storyflow_db_operations_total', 'storyflow_story_latency_seconds'];
+    const m0 = await metrics(base, names);
+    const startCompleted = m0?.get('storyflow_stories_completed') ?? 0;
+    const u0 = usage(pid);
+    const memory = watchMemory(pid);
+    const t0 = performance.now();
+    let next = 0;
+    const outcomes: PostOutcome[] = [];
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < bodies.length) outcomes.push(await post(base, bodies[next++]!, retry));
+      }),
+    );
+    const postedAt = performance.now();
+    const accepted = outcomes.filter((o) => o.status === 201);
+    const end = await completedReached(base, startCompleted + accepted.length, 600_000);
+    const u1 = usage(pid);
+    const m1 = await metrics(base, names);
+    const peak = memory();
+    socket.close();
+    const acceptedTasks = accepted.reduce((n, o) => n + o.tasks, 0);
+    const seconds = (end - t0) / 1000;
+    return {
+      stories,
+      tasks,
+      accepted: accepted.length,
+      errors: outcomes.length - accepted.length,
+      retried503or429: outcomes.reduce((n, o) => n + o.retries, 0),
+      postAllMs: Math.round(postedAt - t0),
+      allDoneMs: Math.round(end - t0),
+      tasksPerSec: Math.round(acceptedTasks / seconds),
+      storyLatencyMs: histogramPercentiles(m0, m1, 'storyflow_story_latency_seconds'),
+      postLatencyMs: {
+        p50: round(
+          percentile(
+            outcomes.map((o) => o.ms),
+            50,
+          ),
+        ),
+        p99: round(
+          percentile(
+            outcomes.map((o) => o.ms),
+            99,
+          ),
+        ),
+      },
+      serverCpuCores: round((u1.cpuSec - u0.cpuSec) / seconds, 2),
+      databaseCpuCores: round((u1.dbCpuSec - u0.dbCpuSec) / seconds, 2),
+      maxPoolSize: maxPool,
+      storyWritesPerStory: m0 ? round((storyWrites(m1) - storyWrites(m0)) / accepted.length, 3) : null,
+      memoryMb: peak,
+    };
+  });
+}
+
+function engine() {
+  const out = execFileSync('npm', ['run', '--silent', 'bench:engine', '-w', 'backend'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return (JSON.parse(out) as { engine: unknown }).engine;
+}
+
+async function main() {
+  const result: Record<string, unknown> = { node: process.version, concurrency, seed };
+  if (scenarios.has('engine')) result.engine = engine();
+  const health = await withServer(async (_s, base) => (await (await fetch(`${base}/api/health`)).json()) as HealthDto);
+  result.dbMode = health.db.mode;
+  if (scenarios.has('reference')) result.reference = await reference(Number(args['reference-sec']));
+  if (scenarios.has('burst')) {
+    const bursts: Record<string, unknown> = {};
+    for (const n of args.bursts.split(',').map(Number).filter(Boolean)) bursts[n] = await burst(n, false);
+    result.bursts = bursts;
+  }
+  const drain = Number(args.drain);
+  if (scenarios.has('drain') && drain > 0) result.drain = await burst(drain, true);
+  console.log(JSON.stringify(result, null, 2));
+  console.log(markdown(result));
+}
+
+/** The figures side by side, for the README. */
+function markdown(r: Record<string, unknown>): string {
+  type Row = Record<string, unknown> & {
+    storyLatencyMs?: { p50: number | null; p95: number | null; p99: number | null } | null;
+    postLatencyMs?: { p50: number | null; p99: number | null };
+    memoryMb?: { peakMb: number };
+  };
+  const lat = (row: Row) =>
+    row.storyLatencyMs ? `${row.storyLatencyMs.p50} / ${row.storyLatencyMs.p95} / ${row.storyLatencyMs.p99}` : 'n/a';
+  const lines = [
+    '| run | stories | tasks/s | story latency p50 / p95 / p99 (ms) | server CPU (cores) | peak RSS server + DB (MB) | story writes / story | POST p50 / p99 (ms) | errors |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  const add = (name: string, row: Row, stories: unknown, tasksPerSec: unknown) =>
+    lines.push(
+      `| ${name} | ${String(stories)} | ${String(tasksPerSec ?? '')} | ${lat(row)} | ${String(row.serverCpuCores)} | ${row.memoryMb?.peakMb ?? ''} | ${String(row.storyWritesPerStory ?? 'n/a')} | ${row.postLatencyMs?.p50} / ${row.postLatencyMs?.p99} | ${String(row.errors ?? 0)} |`,
+    );
+  const ref = r.reference as Row | undefined;
+  if (ref) add(`reference load, ${String(ref.seconds)} s`, ref, ref.accepted, '');
+  for (const [n, row] of Object.entries((r.bursts ?? {}) as Record<string, Row>)) add(`burst of ${n}`, row, row.accepted, row.tasksPerSec);
+  const drain = r.drain as Row | undefined;
+  if (drain) add(`drain of ${String(drain.stories)} (retries 503)`, drain, drain.accepted, drain.tasksPerSec);
+  const e = r.engine as { tasks: number; tasksPerSec: number; ofCeiling: number } | undefined;
+  if (e)
+    lines.push(
+      `| engine only, ${e.tasks} tasks | | ${e.tasksPerSec} (${Math.round(e.ofCeiling * 100)} % of POOL_MAX ÷ mean task) | | | | | | |`,
+    );
+  return lines.join('\n');
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -69,6 +70,18 @@ const EnvSchema = z.object({
   RATE_LIMIT_BURST: int(200, 0),
   /** Open Socket.IO + /ws/status connections per client address. */
   MAX_SOCKETS_PER_CLIENT: int(32, 1),
+  /** Cluster mode: several instances act as one, coordinated through this Redis (unset: one instance). */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Cluster mode: how long a story's ownership lasts without renewal; a dead instance's stories are resumed after it. */
+  LEASE_MS: int(5000, 1000, 600_000),
+  /** Cluster mode: this instance's name in leases and the per-instance figures (default: host name and pid). */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1–64 letters, digits, dots, dashes or underscores')
+    .optional(),
   /** Admission control: Open tasks held at once (queued or running); above it POST answers 503. */
   MAX_OPEN_TASKS: int(105_000, 1),
   MIN_TASKS: int(DEFAULT_STORY_LIMITS.minTasks, 1),
@@ -114,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (e.MIN_TASKS > e.MAX_TASKS) problems.push(`MIN_TASKS (${e.MIN_TASKS}) must not exceed MAX_TASKS (${e.MAX_TASKS})`);
   if (e.ESTIMATE_MIN_MS > e.ESTIMATE_MAX_MS)
     problems.push(`ESTIMATE_MIN_MS (${e.ESTIMATE_MIN_MS}) must not exceed ESTIMATE_MAX_MS (${e.ESTIMATE_MAX_MS})`);
+  if (e.REDIS_URL && !e.MONGODB_URI) problems.push('REDIS_URL needs MONGODB_URI: the instances of a cluster share one database');
   if (e.VIEW_TOKEN && !e.API_TOKEN) problems.push('VIEW_TOKEN needs API_TOKEN: mutations must not be more open than reads');
   if (e.API_TOKEN && e.API_TOKEN === e.VIEW_TOKEN) problems.push('VIEW_TOKEN must differ from API_TOKEN');
   if (e.MAX_OPEN_TASKS < e.MAX_TASKS) problems.push(`MAX_OPEN_TASKS (${e.MAX_OPEN_TASKS}) must be at least MAX_TASKS (${e.MAX_TASKS})`);
@@ -153,6 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
     maxOpenTasks: e.MAX_OPEN_TASKS,
+    cluster: e.REDIS_URL
+      ? { redisUrl: e.REDIS_URL, leaseMs: e.LEASE_MS, instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}` }
+      : null,
     limits,
     pool: {
       min: e.POOL_MIN,

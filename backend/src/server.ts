@@ -1,12 +1,14 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DbMode, HealthDto, InfoDto } from '@storyflow/contracts';
-import { ConnectionBudget, compileTrust } from './access/client-address.js';
+import { LocalConnectionBudget, compileTrust } from './access/client-address.js';
 import { MEMORY_MODE_MAX_DONE_TASKS, MEMORY_MODE_RETENTION_SECONDS, type Config } from './config.js';
 import { connectDatabase, isConnected } from './db/connection.js';
 import { DatabaseHealth } from './db/database-health.js';
 import { DbGate } from './db/db-gate.js';
 import { startEmbeddedDatabase, type DatabaseHandle } from './db/embedded.js';
+import { joinCluster, type ClusterNode } from './cluster/cluster-node.js';
+import { Ownership } from './cluster/ownership.js';
 import { createApp } from './http/app.js';
 import { createMetrics } from './metrics/metrics.js';
 import type { Logger } from './logger.js';
@@ -53,6 +55,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     pool: () => processor.figures,
     counters: () => counters.current,
     openTasks: () => processor.openTasks,
+    tasksRun: () => processor.tasksRun,
   });
   const connection = await connectDatabase(database.uri, config.db.dbName, config.db.timeoutMs, logger, (name, command) => {
     metrics.dbCommand(name, typeof command[name] === 'string' ? command[name] : '');
@@ -68,12 +71,30 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   await repository.ensureIndexes();
   await history.ensureIndexes();
 
+  // Cluster mode (REDIS_URL): the shared pieces, over Redis.
+  const cluster: ClusterNode | null = config.cluster
+    ? await joinCluster({
+        settings: config.cluster,
+        maxOpenTasks: config.maxOpenTasks,
+        maxSocketsPerClient: config.maxSocketsPerClient,
+        historySeconds: config.historySeconds,
+        countersSince: (): number => counters.since,
+        totals: () => repository.currentTotals(),
+        clock,
+        logger,
+        // The leader persists the cluster's seconds; the others only relay them.
+        onPublished: (second, leader) => leader && history.record(second.sample),
+      })
+    : null;
+
   // Recovery: finish an interrupted removal, seed the counters, re-queue the Open stories' Open tasks.
   const repaired = await journal.resumePending();
   if (repaired) logger.warn(repaired, 'completed a removal interrupted by the last shutdown');
-  const counters = new CounterCache();
+  const counters: CounterCache = new CounterCache();
   const since = await repository.countingSince(new Date(clock.now()));
   counters.seed({ ...(await repository.totals()), since });
+  /** Cluster mode: leases to give back (stories Done or deleted here), sent in batches. */
+  const finishedLeases = new Set<string>();
   const lock = new SerialLock();
   const progressChanges = new ProgressChanges(clock);
   const memoryMode = database.mode === 'embedded-memory';
@@ -103,21 +124,106 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     onOverloaded: () => retention?.kick(),
     onChange: (story, change) => {
       if (change === 'done') metrics.storyCompleted((clock.now() - story.createdAt) / 1000);
+      if (cluster && change !== 'progress') finishedLeases.add(story.id);
       progressChanges.note(story, change);
     },
   });
-  const open = await repository.findOpen();
-  for (const doc of open) processor.add(toWork(doc));
+  const stories = new StoryService({
+    repository,
+    journal,
+    processor,
+    counters,
+    lock,
+    clock,
+    logger,
+    ...(cluster
+      ? {
+          cluster: {
+            admit: (tasks) => cluster.admission.reserve(tasks),
+            own: async (id) => (await cluster.leases.acquire([id])).length === 1,
+            disclaim: (ids) => cluster.leases.release(ids),
+            announceDeleted: (ids) => cluster.announceDeleted(ids),
+            setPaused: (state) => cluster.setPaused(state),
+          },
+        }
+      : {}),
+  });
+  // Ownership (cluster mode): the Open stories whose lease this instance gets, now and as owners die.
+  const ownership = cluster
+    ? new Ownership(
+        cluster.leases,
+        {
+          trackedIds: () => [...processor.trackedIds(), ...stories.heldIds()],
+          disown: (ids) => ids.forEach((id) => processor.disown(id)),
+          openStoryIds: () => repository.openIds(),
+          takeOn: async (ids) => {
+            const docs = await repository.findOpenByIds(ids);
+            for (const doc of docs) processor.add(toWork(doc));
+            return docs.map((d) => d._id.toHexString());
+          },
+        },
+        config.cluster!.leaseMs,
+        clock,
+        logger,
+      )
+    : null;
+  let resumed: number;
+  if (ownership) {
+    resumed = await ownership.claim();
+    ownership.start();
+  } else {
+    const open = await repository.findOpen();
+    for (const doc of open) processor.add(toWork(doc));
+    resumed = open.length;
+  }
   processor.start();
   dbHealth.start();
-  logger.info({ dbMode: database.mode, counters: counters.current, resumed: open.length }, 'storyflow state loaded');
-
-  const stories = new StoryService({ repository, journal, processor, counters, lock, clock, logger });
+  logger.info({ dbMode: database.mode, counters: counters.current, resumed, instance: cluster?.instanceId }, 'storyflow state loaded');
   const settler = new Periodic(() => (dbHealth.available ? stories.settleUnknownWrites() : Promise.resolve()), 1000, clock);
   settler.start();
   const sampler = new StatsSampler(counters, () => ({ ...processor.figures, paused: processor.paused }), clock, config.historySeconds);
   sampler.start();
-  sampler.onSample((sample) => history.record(sample));
+  // Alone, this instance's figures are the figures; in a cluster it reports its share each second and
+  // relays the cluster's, which the leader aggregates (and persists).
+  const feed = cluster ? cluster.stats : sampler;
+  if (cluster) {
+    sampler.onActivity((activity) => {
+      const figures = processor.figures;
+      void cluster.stats
+        .report({
+          ...figures,
+          t: activity.t,
+          producedPerSec: activity.created,
+          completedPerSec: activity.completed,
+          removedPerSec: activity.removed,
+          paused: processor.paused,
+        })
+        .catch((error: unknown) => logger.debug({ err: error }, 'could not report this second to the cluster'));
+    });
+    await cluster.stats.start();
+    await cluster.control.follow((state) => stories.applyProcessing(state));
+    cluster.onDeleted((ids) => void lock.run(async () => ids.forEach((id) => processor.forget(id))));
+  } else {
+    sampler.onSample((sample) => history.record(sample));
+  }
+  // Cluster upkeep: lease releases sent in batches, this instance's admission share, watched stories.
+  let upkeepAt = 0;
+  const clusterUpkeep = cluster
+    ? new Periodic(
+        async () => {
+          const release = [...finishedLeases];
+          finishedLeases.clear();
+          if (release.length) await cluster.leases.release(release).catch(() => release.forEach((id) => finishedLeases.add(id)));
+          if (clock.now() - upkeepAt < 1000) return;
+          upkeepAt = clock.now();
+          await cluster.admission.sync(processor.openTasks);
+          await cluster.watched.refresh();
+        },
+        200,
+        clock,
+      )
+    : null;
+  clusterUpkeep?.start();
   // Every few seconds, the seconds since the last write; trimmed to the retention every ten minutes.
   let trimmedAt = 0;
   const historyWriter = new Periodic(
@@ -161,11 +267,11 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     historySeconds: config.historySeconds,
     countersSince: counters.since,
     paused: processor.paused,
-    instanceId: null,
+    instanceId: cluster?.instanceId ?? null,
   });
   const app = createApp({
     stories,
-    system: { health, snapshot: () => sampler.snapshot(), info, history: (range) => history.range(range, clock.now()) },
+    system: { health, snapshot: () => feed.snapshot(), info, history: (range) => history.range(range, clock.now()) },
     logger,
     limits: config.limits,
     bodyLimit: config.bodyLimit,
@@ -176,6 +282,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     metrics,
     trustProxy,
     rateLimit: config.rateLimit,
+    ...(cluster ? { rateLimitStore: cluster.rateLimitStore } : {}),
   });
   const httpServer = createServer(app);
   // Slow or idle clients must not hold sockets forever (slowloris): bounded header and request times.
@@ -185,11 +292,11 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     access: config.access,
     allowedOrigins: config.allowedOrigins,
     trustProxy,
-    budget: new ConnectionBudget(config.maxSocketsPerClient),
+    budget: cluster ? cluster.socketBudget : new LocalConnectionBudget(config.maxSocketsPerClient),
   };
-  const sockets = attachSocketServer(httpServer, sampler, feedGate, logger);
-  const legacy = attachLegacyStatusSocket(httpServer, sampler, feedGate, logger);
-  const watch = attachStoryWatch(sockets.io, progressChanges.source(stories), clock);
+  const sockets = attachSocketServer(httpServer, feed, feedGate, logger, cluster ? { adapter: cluster.adapter, websocketOnly: true } : {});
+  const legacy = attachLegacyStatusSocket(httpServer, feed, feedGate, logger);
+  const watch = attachStoryWatch(sockets.io, progressChanges.source(stories), clock, cluster?.watched);
   refuseUnknownUpgrades(httpServer, [sockets.io.path(), LEGACY_STATUS_PATH]);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -217,7 +324,14 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
       logger.info('shutting down: refusing new work, committing completions');
       await retention.stop();
       await settler.stop();
+      await ownership?.stop();
+      const held = processor.trackedIds();
       await processor.stop();
+      // Give back what is left, so the other instances take it on now rather than after LEASE_MS.
+      if (cluster) {
+        await clusterUpkeep?.stop();
+        await cluster.leases.release([...held, ...finishedLeases]).catch(() => undefined);
+      }
       sampler.stop();
       watch.close();
       await historyWriter.stop();
@@ -233,6 +347,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
       connection.removeAllListeners('disconnected');
       await connection.close();
       await database.stop();
+      await cluster?.leave();
       logger.info('shutdown complete');
     })());
 

@@ -15,6 +15,8 @@ export interface BackendOptions {
   startTimeoutMs?: number;
   /** The address it binds (default 127.0.0.1); it is still reached on 127.0.0.1. */
   host?: string;
+  /** Another checkout's backend entry (`…/backend/src/main.ts`), e.g. to benchmark an older version. */
+  main?: string;
 }
 
 export interface BackendProcess extends ManagedProcess {
@@ -31,13 +33,16 @@ const mainPath = createRequire(import.meta.url).resolve('@storyflow/backend/main
  */
 export async function startBackend(options: BackendOptions = {}): Promise<BackendProcess> {
   const port = options.port ?? (await freePort());
-  const proc = startProcess(process.execPath, ['--import', 'tsx', mainPath], {
+  const main = options.main ?? mainPath;
+  const proc = startProcess(process.execPath, ['--import', 'tsx', main], {
     // tsx resolves from here (the backend's dependencies).
-    cwd: dirname(mainPath),
+    cwd: dirname(main),
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port), HOST: options.host ?? '127.0.0.1' },
     echo: options.echo ?? false,
   });
-  const url = `http://127.0.0.1:${port}`;
+  // Reached where it listens (a loopback address of its own, e.g. one replica of several), else on 127.0.0.1.
+  const reachable = options.host && /^127\./.test(options.host) ? options.host : '127.0.0.1';
+  const url = `http://${reachable}:${port}`;
   try {
     await waitForHealth(url, { process: proc, timeoutMs: options.startTimeoutMs ?? 30_000 });
   } catch (error) {

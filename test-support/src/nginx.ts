@@ -16,11 +16,16 @@ export interface NginxProcess extends ManagedProcess {
 }
 
 /** The repository's nginx.conf with only its marked substitution points replaced. */
-export function renderNginxConf(source: string, to: { backend: string; listen: string; root: string; tmp: string }): string {
+export function renderNginxConf(
+  source: string,
+  to: { backend: string; listen: string; root: string; tmp: string; resolver?: string },
+): string {
   const replacements: [string, string][] = [
     // First, so that paths inserted below (which may themselves lie under /tmp) are left alone.
     ['/tmp/', `${to.tmp}/`],
-    ['server backend:3000;', `server ${to.backend};`],
+    ['http://backend:3000;', `http://${to.backend};`],
+    // Docker's DNS has no meaning here: a test's own (several replicas under one name), or none needed.
+    ['resolver 127.0.0.11 ', `resolver ${to.resolver ?? '127.0.0.1:53'} `],
     ['listen 8080;', `listen ${to.listen};`],
     ['/usr/share/nginx/html', to.root],
   ];
@@ -36,7 +41,7 @@ export function renderNginxConf(source: string, to: { backend: string; listen: s
  * Debian's nginx with the project's nginx.conf (only its addresses and paths rendered for local ports),
  * proxying to `backend` (host:port) and serving `root`; resolved once its /healthz answers.
  */
-export async function startNginx(options: { backend: string; root: string }): Promise<NginxProcess> {
+export async function startNginx(options: { backend: string; root: string; resolver?: string }): Promise<NginxProcess> {
   if (!existsSync(NGINX_PATH))
     throw new Error(`nginx not found at ${NGINX_PATH}: install Debian's nginx (\`apt-get install nginx\`; .ci/run does)`);
   const port = await freePort();
@@ -46,6 +51,7 @@ export async function startNginx(options: { backend: string; root: string }): Pr
     conf,
     renderNginxConf(readFileSync(nginxConfPath, 'utf8'), {
       backend: options.backend,
+      ...(options.resolver ? { resolver: options.resolver } : {}),
       listen: `127.0.0.1:${port}`,
       root: options.root,
       tmp,

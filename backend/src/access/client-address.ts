@@ -13,14 +13,20 @@ export function clientAddress(req: IncomingMessage, trust: TrustProxy): string {
   return proxyAddr(req, trust);
 }
 
-/** Counts open connections per client address against a cap. */
-export class ConnectionBudget {
+/** Caps the open connections per client address (live feeds): one instance's count, or the cluster's. */
+export interface ConnectionBudget {
+  readonly maxPerClient: number;
+  /** Takes a slot; resolves to the release function, or null when the client is at its cap. */
+  acquire(client: string): Promise<(() => void) | null>;
+}
+
+/** The budget of one instance, in memory. */
+export class LocalConnectionBudget implements ConnectionBudget {
   private readonly open = new Map<string, number>();
 
   constructor(readonly maxPerClient: number) {}
 
-  /** Takes a slot; returns the release function, or null when the client is at its cap. */
-  acquire(client: string): (() => void) | null {
+  async acquire(client: string): Promise<(() => void) | null> {
     const n = this.open.get(client) ?? 0;
     if (n >= this.maxPerClient) return null;
     this.open.set(client, n + 1);

@@ -1,5 +1,6 @@
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
+import type { Store } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import type { StoryLimits } from '@storyflow/contracts';
 import type { AccessConfig } from '../access/access-policy.js';
@@ -32,6 +33,8 @@ export interface AppDeps {
   /** Which hops may report the client address (the project's own nginx). */
   trustProxy: TrustProxy;
   rateLimit: RateLimitConfig;
+  /** Cluster mode: a store shared by the instances, so the limits hold cluster-wide. */
+  rateLimitStore?: (prefix: string) => Store;
 }
 
 /** Query values named `token` never reach the logs. */
@@ -76,8 +79,14 @@ export function createApp(deps: AppDeps): Express {
   const mutate = requireOperator(deps.access);
   // Reads that hit the database get a budget too (five times the mutations'): listing is a query.
   const refused = (code: string) => deps.metrics.refused(code);
-  const mutationLimit = rateLimiter(deps.rateLimit, 'changes', deps.logger, refused);
-  const readLimit = rateLimiter({ perSec: deps.rateLimit.perSec * 5, burst: deps.rateLimit.burst * 5 }, 'reads', deps.logger, refused);
+  const mutationLimit = rateLimiter(deps.rateLimit, 'changes', deps.logger, refused, deps.rateLimitStore?.('changes'));
+  const readLimit = rateLimiter(
+    { perSec: deps.rateLimit.perSec * 5, burst: deps.rateLimit.burst * 5 },
+    'reads',
+    deps.logger,
+    refused,
+    deps.rateLimitStore?.('reads'),
+  );
 
   const api = express.Router();
   api.use(declaredLengthGuard(deps.bodyLimit));
@@ -98,8 +107,15 @@ export function createApp(deps: AppDeps): Express {
   // Prometheus scrapes the backend directly (nginx does not expose it); a viewer token when reads need one.
   app
     .route('/metrics')
-    .get(read, async (_req, res) => {
-      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    .get(read, async (req, res) => {
+      // `?name=` (repeatable): just those series, for a cheap poll (the benchmark watches completions so).
+      const names = [req.query.name].flat().filter((n): n is string => typeof n === 'string');
+      const { registry } = deps.metrics;
+      const known = names.filter((n) => registry.getSingleMetric(n));
+      const text = names.length
+        ? (await Promise.all(known.map((n) => registry.getSingleMetricAsString(n)))).join('\n')
+        : await registry.metrics();
+      res.type(registry.contentType).send(text);
     })
     .all(methodNotAllowed(['GET']));
 

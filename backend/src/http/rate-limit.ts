@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import type { Logger } from '../logger.js';
 import { errorBody } from './errors.js';
 
@@ -14,13 +14,15 @@ export interface RateLimitConfig {
  * Per client address (req.ip, so behind nginx the address nginx reports, and only nginx is trusted to
  * report it). A window of burst ÷ rate seconds holding `burst` requests: the sustained rate is `perSec`,
  * and a client may spend the window's budget at once. 429 with Retry-After and the standard RateLimit
- * headers; one in-memory store per process.
+ * headers; one in-memory store per process, or the cluster's shared one.
  */
 export function rateLimiter(
   config: RateLimitConfig,
   what: string,
   logger: Logger,
   refused: (code: string) => void = () => {},
+  /** Shared by the instances of a cluster (Redis); default: this process's memory. */
+  store?: Store,
 ): RequestHandler {
   if (config.perSec <= 0 || config.burst <= 0) return (_req, _res, next) => next();
   const windowMs = Math.max(1000, Math.round((config.burst / config.perSec) * 1000));
@@ -30,6 +32,7 @@ export function rateLimiter(
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     identifier: what,
+    ...(store ? { store } : {}),
     logger: {
       warn: (...args: unknown[]) => logger.warn({ args }, 'rate limiter'),
       error: (...args: unknown[]) => logger.error({ args }, 'rate limiter'),

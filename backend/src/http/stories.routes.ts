@@ -83,8 +83,8 @@ export function storyRoutes(service: StoryService, limits: StoryLimits, bodyLimi
     .get(read, (_req, res) => {
       res.json(service.processing());
     })
-    .put(mutationLimit, mutate, ...body, (req, res) => {
-      res.json(service.setPaused(parseWith(ProcessingRequestSchema, req.body, 'body').paused));
+    .put(mutationLimit, mutate, ...body, async (req, res) => {
+      res.json(await service.setPaused(parseWith(ProcessingRequestSchema, req.body, 'body').paused));
     })
     .all(methodNotAllowed(['GET', 'PUT']));
 

@@ -5,6 +5,8 @@ export interface MetricSources {
   pool: () => { poolSize: number; busyWorkers: number; backlogTasks: number };
   counters: () => { produced: number; completed: number; open: number };
   openTasks: () => number;
+  /** Tasks this instance ran to the end since it started. */
+  tasksRun: () => number;
 }
 
 /**
@@ -25,7 +27,7 @@ export function createMetrics(sources: MetricSources) {
   const storyLatency = new Histogram({
     name: 'storyflow_story_latency_seconds',
     help: 'From a story being accepted to it being stored Done',
-    buckets: [0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 5, 30, 120],
+    buckets: [0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 120],
     registers: [registry],
   });
   const dbOperations = new Counter({
@@ -53,6 +55,7 @@ export function createMetrics(sources: MetricSources) {
   gauge('storyflow_busy_workers', 'Workers running a task', () => sources.pool().busyWorkers);
   gauge('storyflow_backlog_tasks', 'Tasks waiting for a worker', () => sources.pool().backlogTasks);
   gauge('storyflow_open_tasks', 'Open tasks held (admission control counts these)', () => sources.openTasks());
+  gauge('storyflow_tasks_run', 'Tasks this instance ran to the end since it started', () => sources.tasksRun());
   gauge('storyflow_stories_open', 'Open stories', () => sources.counters().open);
   // Counters kept by the counter cache: exposed as gauges of cumulative totals (they survive restarts).
   gauge('storyflow_stories_produced', 'Stories accepted, cumulative', () => sources.counters().produced);

@@ -68,6 +68,7 @@ export class Processor {
   /** The last commit failed: the next failure is not logged again (an outage fails every flush). */
   private failing = false;
   private pausedSince: number | null = null;
+  private tasksDone = 0;
   private readonly onChange: ((story: ChangedStory, change: StoryChange) => void) | undefined;
 
   constructor(private readonly o: ProcessorOptions) {
@@ -129,6 +130,16 @@ export class Processor {
     return this.admission.openTasks;
   }
 
+  /** Tasks this processor ran to the end (counted once each, for the metrics). */
+  get tasksRun(): number {
+    return this.tasksDone;
+  }
+
+  /** Ids of the stories held here. */
+  trackedIds(): string[] {
+    return [...this.tracked.keys()];
+  }
+
   start(): void {
     const progressLoop = () => {
       this.flushTimer = this.o.clock.setTimeout(() => {
@@ -184,10 +195,23 @@ export class Processor {
   forget(id: string): void {
     const story = this.tracked.get(id);
     if (!story) return;
+    this.drop(story);
+    this.changed(story, 'removed');
+  }
+
+  /**
+   * Lets go of a story another instance now owns (cluster mode: its lease was lost): it stops running
+   * here; completions not yet committed are left to the new owner, who runs those tasks again.
+   */
+  disown(id: string): void {
+    const story = this.tracked.get(id);
+    if (story) this.drop(story);
+  }
+
+  private drop(story: TrackedStory): void {
     this.queue.remove(story);
     this.pool.cancel(story);
     this.leave(story);
-    this.changed(story, 'removed');
   }
 
   /** Commits finished stories and due progress (`all`: every completion, as at shutdown). Concurrent calls share one flush. */
@@ -219,6 +243,7 @@ export class Processor {
   }
 
   private onTaskDone(story: TrackedStory, n: number): void {
+    this.tasksDone++;
     if (story.removed) return;
     story.pending.push(n);
     this.changed(story, 'progress');

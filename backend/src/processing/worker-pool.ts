@@ -19,6 +19,9 @@ export interface WorkerPoolOptions {
  * Concurrency slots fed from the fair queue: a task holds a worker for its estimate. The simulated work
  * is a deadline in a heap of busy slots with one timer for the earliest, so a thousand workers cost no
  * threads, no timer each, and no allocation per task; every wake-up completes all tasks due by then.
+ * A freed worker takes its next task at the moment it was freed (its last task's deadline), not when
+ * the timer happened to fire: timer lateness never idles a worker, and each task still holds its worker
+ * for exactly its estimate.
  * Shrinking never interrupts a task: busy workers above the new size finish and are not refilled.
  * Cancelling a story (deleted) frees its workers at once.
  */
@@ -37,6 +40,9 @@ export class WorkerPool {
   private timer: unknown = null;
   private timerDue = Infinity;
   private paused = false;
+  /** Deadlines of the workers freed in the current wake-up, in order: when each became free. */
+  private readonly freedAt: number[] = [];
+  private freedNext = 0;
 
   constructor(
     private readonly queue: FairQueue,
@@ -84,15 +90,20 @@ export class WorkerPool {
   pump(): void {
     if (!this.running) return;
     const now = this.o.clock.now();
-    if (this.paused) return this.arm(now);
+    this.fill(now);
+    this.arm(now);
+  }
+
+  private fill(now: number): void {
+    if (this.paused) return;
     const longLimit = this.size - this.reserve;
     while (this.busy < this.size) {
       const story = this.queue.take(this.busyLong < longLimit);
       if (!story) break;
       const i = story.cursor - 1;
-      this.start(story, story.taskNs[i]!, now, now + story.estimates[i]!);
+      const start = this.freedNext < this.freedAt.length ? this.freedAt[this.freedNext++]! : now;
+      this.start(story, story.taskNs[i]!, start, start + story.estimates[i]!);
     }
-    this.arm(now);
   }
 
   /** Frees the workers running a deleted story's tasks; their results are never reported. */
@@ -142,12 +153,20 @@ export class WorkerPool {
     this.timerDue = Infinity;
     if (!this.running) return;
     const now = this.o.clock.now();
+    // Tasks started at a freed worker's deadline may be due already: complete and refill until none is.
     while (this.heap.length && this.due[this.heap[0]!]! <= now) {
-      const slot = this.heap[0]!;
-      const n = this.taskN[slot]!;
-      this.o.onTaskDone(this.finish(slot), n);
+      while (this.heap.length && this.due[this.heap[0]!]! <= now) {
+        const slot = this.heap[0]!;
+        const n = this.taskN[slot]!;
+        this.freedAt.push(this.due[slot]!);
+        this.o.onTaskDone(this.finish(slot), n);
+      }
+      if (!this.running) return;
+      this.fill(now);
     }
-    this.pump();
+    this.freedAt.length = 0;
+    this.freedNext = 0;
+    this.arm(now);
     this.o.onSettled?.();
   }
 

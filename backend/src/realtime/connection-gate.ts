@@ -10,18 +10,21 @@ export interface GateConfig {
   budget: ConnectionBudget;
 }
 
-export type GateDecision = Decision | { ok: false; status: 429; message: string };
+export type GateDecision = Decision | { ok: false; status: 429 | 503; message: string };
+export type Refusal = Extract<GateDecision, { ok: false }>;
 
-/**
- * Admission of a live-feed connection (Socket.IO or /ws/status), before any state is kept for it: the
- * Origin must be ours or a configured one, and the client under its connection cap.
- */
-export function admitHandshake(config: GateConfig, req: IncomingMessage): GateDecision {
+/** Admission of a live-feed connection (Socket.IO or /ws/status), before any state is kept for it: the Origin must be ours or configured. */
+export function admitOrigin(config: GateConfig, req: IncomingMessage): GateDecision {
   if (!isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins))
     return { ok: false, status: 403, message: `Origin ${req.headers.origin} may not connect` };
-  if (config.budget.count(clientAddress(req, config.trustProxy)) >= config.budget.maxPerClient)
-    return { ok: false, status: 429, message: 'Too many open connections from this address' };
   return { ok: true };
+}
+
+export const TOO_MANY_CONNECTIONS: Refusal = { ok: false, status: 429, message: 'Too many open connections from this address' };
+
+/** A connection slot for the client of `req`, or null at its cap. */
+export function acquireSlot(config: GateConfig, req: IncomingMessage): Promise<(() => void) | null> {
+  return config.budget.acquire(clientAddress(req, config.trustProxy));
 }
 
 /** When VIEW_TOKEN is set, a live feed needs the viewer or the operator token. */

@@ -1,10 +1,17 @@
 import type { Server as HttpServer } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { clientAddress } from '../access/client-address.js';
 import type { Logger } from '../logger.js';
 import type { StatsFeed } from './stats-feed.js';
-import { admitHandshake, admitToken, handshakeToken, type GateConfig } from './connection-gate.js';
+import {
+  acquireSlot,
+  admitOrigin,
+  admitToken,
+  handshakeToken,
+  TOO_MANY_CONNECTIONS,
+  type GateConfig,
+  type Refusal,
+} from './connection-gate.js';
 
 export const LEGACY_STATUS_PATH = '/ws/status';
 
@@ -21,28 +28,35 @@ export function attachLegacyStatusSocket(httpServer: HttpServer, feed: StatsFeed
     const path = (req.url ?? '').split('?')[0];
     if (path !== LEGACY_STATUS_PATH) return; // Socket.IO handles its own path.
     socket.on('error', (error) => logger.debug({ err: error }, '/ws/status handshake socket error'));
-    const admitted = admitHandshake(gate, req);
-    const decision = admitted.ok ? admitToken(gate, handshakeToken(req)) : admitted;
-    if (!decision.ok) {
-      const status = decision.status;
+    const refuse = (decision: Refusal) => {
       socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${decision.message}\n`,
+        `HTTP/1.1 ${decision.status} ${STATUS_CODES[decision.status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${decision.message}\n`,
       );
       socket.destroy();
-      return;
-    }
-    const release = gate.budget.acquire(clientAddress(req, gate.trustProxy));
-    if (!release) return void socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('error', (error) => {
-        logger.debug({ err: error }, '/ws/status client sent a bad frame; closing it');
-        ws.terminate();
-      });
-      ws.on('close', release);
-      wss.emit('connection', ws, req);
-    });
-    // A handshake that fails inside ws (bad key, version) closes the socket without a connection.
-    socket.once('close', release);
+    };
+    const admitted = admitOrigin(gate, req);
+    const decision = admitted.ok ? admitToken(gate, handshakeToken(req)) : admitted;
+    if (!decision.ok) return refuse(decision);
+    acquireSlot(gate, req).then(
+      (release) => {
+        if (!release) return refuse(TOO_MANY_CONNECTIONS);
+        if (socket.destroyed) return release();
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.on('error', (error) => {
+            logger.debug({ err: error }, '/ws/status client sent a bad frame; closing it');
+            ws.terminate();
+          });
+          ws.on('close', release);
+          wss.emit('connection', ws, req);
+        });
+        // A handshake that fails inside ws (bad key, version) closes the socket without a connection.
+        socket.once('close', release);
+      },
+      (error: unknown) => {
+        logger.warn({ err: error }, 'could not count the connection; refusing it');
+        refuse({ ok: false, status: 503, message: 'Try again shortly' });
+      },
+    );
   });
   const unsubscribe = feed.onSample((sample) => {
     const frame = Buffer.from(String(sample.completedPerSec));

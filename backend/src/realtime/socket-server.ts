@@ -1,18 +1,28 @@
-import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { Server, type ServerOptions } from 'socket.io';
 import { SOCKET_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from '@storyflow/contracts';
-import { clientAddress } from '../access/client-address.js';
 import type { Logger } from '../logger.js';
-import { admitHandshake, admitToken, type GateConfig } from './connection-gate.js';
+import { acquireSlot, admitOrigin, admitToken, TOO_MANY_CONNECTIONS, type GateConfig } from './connection-gate.js';
 import type { StatsFeed } from './stats-feed.js';
 
 /** Clients send nothing but their handshake: a small buffer bounds what a hostile one can make us hold. */
 const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 
 /** Socket.IO: the recent history on connect, then one `stats` per second to everyone. */
-export function attachSocketServer(httpServer: HttpServer, feed: StatsFeed, gate: GateConfig, logger: Logger) {
+export function attachSocketServer(
+  httpServer: HttpServer,
+  feed: StatsFeed,
+  gate: GateConfig,
+  logger: Logger,
+  options: { adapter?: ServerOptions['adapter']; websocketOnly?: boolean } = {},
+) {
+  // A slot taken at the handshake, handed to the engine connection it becomes (or given back).
+  const slots = new WeakMap<IncomingMessage, () => void>();
   // No CORS: the dashboard is served from the same origin (and the websocket transport needs none).
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    ...(options.adapter ? { adapter: options.adapter } : {}),
+    // Behind a load balancer without sticky sessions (cluster mode), long-polling cannot work.
+    ...(options.websocketOnly ? { transports: ['websocket'] as const } : {}),
     // /ws/status is a plain WebSocket on the same server: leave upgrades Socket.IO does not own alone.
     destroyUpgrade: false,
     maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES,
@@ -22,19 +32,32 @@ export function attachSocketServer(httpServer: HttpServer, feed: StatsFeed, gate
     connectTimeout: 10_000,
     // Origin and connection cap before any engine state exists; the token is checked at connect.
     allowRequest: (req, callback) => {
-      const decision = admitHandshake(gate, req);
-      if (!decision.ok) logger.debug({ status: decision.status, reason: decision.message }, 'socket handshake refused');
-      callback(decision.ok ? null : decision.message, decision.ok);
+      const decision = admitOrigin(gate, req);
+      if (!decision.ok) {
+        logger.debug({ status: decision.status, reason: decision.message }, 'socket handshake refused');
+        return callback(decision.message, false);
+      }
+      acquireSlot(gate, req).then(
+        (release) => {
+          if (!release) return callback(TOO_MANY_CONNECTIONS.message, false);
+          slots.set(req, release);
+          // A handshake that never becomes a connection gives its slot back.
+          setTimeout(() => slots.get(req)?.(), 10_000).unref();
+          callback(null, true);
+        },
+        (error: unknown) => {
+          logger.warn({ err: error }, 'could not count the connection; refusing it');
+          callback('Try again shortly', false);
+        },
+      );
     },
   });
-  io.engine.on(
-    'connection',
-    (raw: { request: Parameters<typeof clientAddress>[0]; close(): void; once(e: 'close', f: () => void): void }) => {
-      const release = gate.budget.acquire(clientAddress(raw.request, gate.trustProxy));
-      if (!release) return raw.close();
-      raw.once('close', release);
-    },
-  );
+  io.engine.on('connection', (raw: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
+    const release = slots.get(raw.request);
+    if (!release) return;
+    slots.delete(raw.request);
+    raw.once('close', release);
+  });
   io.engine.on('connection_error', (err: { code: number; message: string }) =>
     logger.debug({ code: err.code, reason: err.message }, 'socket connection error'),
   );

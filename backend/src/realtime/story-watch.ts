@@ -28,10 +28,17 @@ export function watchedIds(input: unknown): string[] {
  * watched story; changes are collected and sent at most every `intervalMs` per story, only to rooms
  * someone is in. A final state (Done, Deleted) goes out with the next batch too.
  */
+/** Cluster mode: which stories are watched on any instance (a watcher may be connected elsewhere). */
+export interface WatchRegistry {
+  note(ids: string[]): Promise<void>;
+  isWatched(id: string): boolean;
+}
+
 export function attachStoryWatch(
   io: Server<ClientToServerEvents, ServerToClientEvents>,
   source: ProgressSource,
   clock: Clock,
+  registry?: WatchRegistry,
   intervalMs = 250,
 ) {
   const dirty = new Map<string, StoryProgressDto | null>();
@@ -42,6 +49,7 @@ export function attachStoryWatch(
   io.on('connection', (socket) => {
     socket.on(SOCKET_EVENTS.watch, (input: unknown) => {
       const ids = watchedIds(input);
+      void registry?.note(ids);
       for (const r of socket.rooms) if (r.startsWith('story:') && !ids.includes(r.slice(6))) void socket.leave(r);
       for (const id of ids) {
         if (socket.rooms.has(room(id))) continue;
@@ -55,7 +63,7 @@ export function attachStoryWatch(
   const flush = () => {
     const rooms = io.of('/').adapter.rooms;
     for (const [id, final] of dirty) {
-      if (!rooms.get(room(id))?.size) continue;
+      if (!rooms.get(room(id))?.size && !registry?.isWatched(id)) continue;
       const progress = final ?? source.progress(id);
       if (progress) io.to(room(id)).emit(SOCKET_EVENTS.progress, progress);
     }

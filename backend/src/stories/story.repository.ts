@@ -159,6 +159,24 @@ export class StoryRepository implements CompletionStore {
     return this.db.run(() => this.models.Story.find({ status: 'Open' }).sort({ createdAt: 1, _id: 1 }).lean<StoryDoc[]>().exec());
   }
 
+  /** Ids of the Open stories (cluster mode: candidates to claim when their owner is gone). */
+  async openIds(): Promise<string[]> {
+    const docs = await this.db.run(() =>
+      this.models.Story.find({ status: 'Open' }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }[]>().exec(),
+    );
+    return docs.map((d) => d._id.toHexString());
+  }
+
+  /** These stories if still Open, in arrival order (a claimed story runs only its Open tasks). */
+  findOpenByIds(ids: string[]): Promise<StoryDoc[]> {
+    return this.db.run(() =>
+      this.models.Story.find({ _id: { $in: ids.map(asId) }, status: 'Open' })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<StoryDoc[]>()
+        .exec(),
+    );
+  }
+
   /**
    * Done stories to remove: those completed before `completedBefore` if given, else any. Oldest first by
    * insertion order (no sort: the in-memory server sorts by copying the whole collection).
@@ -233,6 +251,21 @@ export class StoryRepository implements CompletionStore {
         .exec(),
     );
     return new Map(docs.map((d) => [d._id.toHexString(), { id: d._id.toHexString(), status: d.status, taskCount: d.taskCount }]));
+  }
+
+  /**
+   * The cumulative figures as the database holds them, cheaply (counts by status and the counters
+   * document): in cluster mode the leader reads them each second, so the cluster's totals are exact
+   * whatever instance wrote what, or died before saying so.
+   */
+  async currentTotals(): Promise<{ open: number; completed: number; storedDone: number }> {
+    const { Story, Counters } = this.models;
+    const [open, done, counters] = await Promise.all([
+      this.db.run(() => Story.countDocuments({ status: 'Open' }).exec()),
+      this.db.run(() => Story.countDocuments({ status: 'Done' }).exec()),
+      this.db.run(() => Counters.findById(COUNTERS_ID).select({ removedDone: 1 }).lean().exec()),
+    ]);
+    return { open, completed: done + (counters?.removedDone ?? 0), storedDone: done };
   }
 
   /** Marks when counting began, the first time this database is used; returns it. */

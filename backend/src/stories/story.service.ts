@@ -15,7 +15,7 @@ import type { Processor } from '../processing/processor.js';
 import type { StoryWork } from '../processing/tracked-story.js';
 import { randomInt, type Clock, type Random } from '../shared/clock.js';
 import { ConcurrencyLimit } from '../shared/concurrency-limit.js';
-import { DatabaseUnavailableError, NotFoundError } from '../shared/errors.js';
+import { DatabaseUnavailableError, NotFoundError, UnavailableError } from '../shared/errors.js';
 import type { SerialLock } from '../shared/serial-lock.js';
 import type { CounterCache } from '../stats/counter-cache.js';
 import type { RemovalJournal } from './removal-journal.js';
@@ -34,6 +34,20 @@ export const toWork = (doc: StoryDoc): StoryWork => ({
   tasks: doc.tasks.map((t) => ({ n: t.n, estimate: t.estimate, done: t.status === 'Done' })),
 });
 
+/** Cluster mode: what the service needs from the other instances (implemented over Redis). */
+export interface ClusterPeers {
+  /** Admission across the cluster; throws OverloadedError. */
+  admit(tasks: number): Promise<void>;
+  /** Takes the lease of a story about to be stored (false: someone holds it). */
+  own(id: string): Promise<boolean>;
+  /** Lets go of leases (a create that failed). */
+  disclaim(ids: string[]): Promise<void>;
+  /** Tells every instance these stories are gone (the one running them frees its workers). */
+  announceDeleted(ids: string[]): Promise<void>;
+  /** Pauses or resumes every instance. */
+  setPaused(state: ProcessingDto): Promise<void>;
+}
+
 export interface StoryServiceDeps {
   repository: StoryRepository;
   journal: RemovalJournal;
@@ -43,10 +57,13 @@ export interface StoryServiceDeps {
   clock: Clock;
   logger: Logger;
   random?: Random;
+  cluster?: ClusterPeers;
 }
 
 export class StoryService {
   private readonly unsettled = new UnsettledInserts();
+  /** Creates between taking their lease and being taken on (cluster mode renews those leases too). */
+  private readonly creating = new Set<string>();
   // Listing sorts in the database (on the in-memory server, by copying the collection): a few at a time.
   private readonly listings = new ConcurrencyLimit(4, 64, 'listings');
   /** Since when processing runs (it was last resumed, or the service started). */
@@ -70,12 +87,29 @@ export class StoryService {
       estimates,
       createdAt: new Date(this.d.clock.now()),
     });
+    const id = doc._id.toHexString();
+    const { cluster } = this.d;
+    try {
+      // In a cluster: within the cluster's bound, and ours before it is stored (no other instance may claim it).
+      await cluster?.admit(estimates.length);
+      if (cluster && !(await cluster.own(id))) throw new UnavailableError('Could not take ownership of the new story; try again');
+    } catch (error) {
+      release();
+      throw error;
+    }
+    this.creating.add(id);
     try {
       await this.d.repository.insert(doc);
     } catch (error) {
+      // The lease stays with an unsettled create (renewed with our stories) until it is settled.
       if (error instanceof DatabaseUnavailableError) this.unsettled.add(doc, release);
-      else release();
+      else {
+        release();
+        await cluster?.disclaim([id]).catch(() => undefined);
+      }
       throw error;
+    } finally {
+      this.creating.delete(id);
     }
     this.takeOn(doc, release);
     return toDto(doc);
@@ -140,10 +174,23 @@ export class StoryService {
     return { paused: this.d.processor.paused, since: this.d.processor.pausedAt ?? this.startedAt };
   }
 
-  setPaused(paused: boolean): ProcessingDto {
-    this.d.processor.setPaused(paused);
-    if (!paused) this.startedAt = this.d.clock.now();
+  async setPaused(paused: boolean): Promise<ProcessingDto> {
+    const state = { paused, since: this.d.clock.now() };
+    // In a cluster every instance applies it when told (this one too, through the same channel).
+    if (this.d.cluster) await this.d.cluster.setPaused(state);
+    this.applyProcessing(state);
     return this.processing();
+  }
+
+  /** Applies a pause or resume (from here, or announced by another instance). */
+  applyProcessing(state: ProcessingDto): void {
+    this.d.processor.setPaused(state.paused);
+    if (!state.paused) this.startedAt = state.since;
+  }
+
+  /** Creates in flight or whose outcome is unknown: their leases are held (and renewed) until they are taken on or settled. */
+  heldIds(): string[] {
+    return [...this.creating, ...this.unsettled.ids()];
   }
 
   deleteOne(id: string): Promise<DeleteResultDto> {
@@ -154,7 +201,13 @@ export class StoryService {
       if (!ref) throw notFound(id);
       const removed = await this.d.journal.remove([ref], 'delete');
       // Only once it is gone: if the delete failed, the story keeps running.
-      if (removed.open) this.d.processor.forget(id);
+      if (removed.open) {
+        this.d.processor.forget(id);
+        // Another instance may be running it: it frees its workers when told.
+        await this.d.cluster
+          ?.announceDeleted([id])
+          .catch((error: unknown) => this.d.logger.warn({ err: error }, 'could not announce a deletion'));
+      }
       this.d.counters.storiesRemoved(removed, 'delete');
       return { deleted: removed.open + removed.done };
     });
@@ -184,8 +237,9 @@ export class StoryService {
     if (this.unsettled.size) {
       const ids = this.unsettled.ids();
       const stored = await this.d.repository.refs(ids);
-      const { adopted, dropped } = this.unsettled.settle(ids, new Set(stored.keys()));
+      const { adopted, dropped, droppedIds } = this.unsettled.settle(ids, new Set(stored.keys()));
       for (const { doc, release } of adopted) this.takeOn(doc, release);
+      if (droppedIds.length) await this.d.cluster?.disclaim(droppedIds);
       if (adopted.length || dropped)
         this.d.logger.warn({ adopted: adopted.length, dropped }, 'settled creates that failed while the database was unreachable');
     }

@@ -25,9 +25,12 @@ export class UnsettledInserts {
   }
 
   /** @param stored which of the given ids exist now. Returns the docs found stored (to take on). */
-  settle(lookedUp: string[], stored: Set<string>): { adopted: { doc: StoryDoc; release: () => void }[]; dropped: number } {
+  settle(
+    lookedUp: string[],
+    stored: Set<string>,
+  ): { adopted: { doc: StoryDoc; release: () => void }[]; dropped: number; droppedIds: string[] } {
     const adopted: { doc: StoryDoc; release: () => void }[] = [];
-    let dropped = 0;
+    const droppedIds: string[] = [];
     for (const id of lookedUp) {
       const entry = this.entries.get(id);
       if (!entry) continue;
@@ -37,10 +40,10 @@ export class UnsettledInserts {
       } else if (++entry.misses >= 2) {
         this.entries.delete(id);
         entry.release();
-        dropped++;
+        droppedIds.push(id);
       }
     }
-    return { adopted, dropped };
+    return { adopted, dropped: droppedIds.length, droppedIds };
   }
 
   ids(): string[] {

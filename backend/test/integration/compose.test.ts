@@ -118,8 +118,11 @@ describe('docker-compose.yml', () => {
     expect(web.ports).toEqual([{ published: 8080, target: 8080 }]);
     const nginx = readFileSync(join(repoRoot, 'nginx.conf'), 'utf8');
     expect(nginx).toMatch(/^\s*listen 8080;/m);
-    // nginx's upstream is the `backend` service on the port compose gives it.
-    expect(nginx).toMatch(/^\s*server backend:3000;/m);
+    // nginx proxies to the `backend` service on the port compose gives it, re-resolved through Docker's DNS
+    // (so `--scale backend=N` needs no restart of web).
+    expect(nginx).toMatch(/^\s*set \$storyflow_backend http:\/\/backend:3000;/m);
+    expect(nginx).toMatch(/^\s*resolver 127\.0\.0\.11 valid=\d+s/m);
+    expect(nginx).not.toMatch(/^\s*upstream /m);
     expect(config.services['backend']!.environment?.['PORT']).toBe('3000');
   });
 });

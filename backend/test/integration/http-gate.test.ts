@@ -39,6 +39,7 @@ const app = createApp({
     pool: () => ({ poolSize: 0, busyWorkers: 0, backlogTasks: 0 }),
     counters: () => ({ produced: 0, completed: 0, open: 0 }),
     openTasks: () => 0,
+    tasksRun: () => 0,
   }),
   trustProxy: compileTrust(['loopback']),
   rateLimit: { perSec: 0, burst: 0 },

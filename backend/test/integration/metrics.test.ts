@@ -44,4 +44,10 @@ describe('Prometheus metrics', () => {
     // Routes are labelled by template, never by id.
     expect(text).not.toContain(story.id);
   });
+
+  it('serves just the named series on ?name=, for cheap polling', async () => {
+    const res = await request<string>(server.url, 'GET', '/metrics?name=storyflow_stories_completed&name=storyflow_pool_size&name=nope');
+    const series = res.body.split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(series.map((l) => l.split(' ')[0])).toEqual(['storyflow_stories_completed', 'storyflow_pool_size']);
+  });
 });

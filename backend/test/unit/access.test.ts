@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { bearerToken, canMutate, canRead, resolveAccess } from '../../src/access/access-policy.js';
-import { ConnectionBudget } from '../../src/access/client-address.js';
+import { LocalConnectionBudget } from '../../src/access/client-address.js';
 import { isOriginAllowed } from '../../src/access/origin-policy.js';
 
 const OPERATOR = 'operator-token-0123456789';
@@ -59,16 +59,16 @@ describe('origin policy', () => {
 });
 
 describe('connection budget', () => {
-  it('caps open connections per client and gives a slot back once, on release', () => {
-    const budget = new ConnectionBudget(2);
-    const a = budget.acquire('1.2.3.4')!;
-    const b = budget.acquire('1.2.3.4')!;
-    expect(budget.acquire('1.2.3.4')).toBeNull();
-    expect(budget.acquire('5.6.7.8')).not.toBeNull();
+  it('caps open connections per client and gives a slot back once, on release', async () => {
+    const budget = new LocalConnectionBudget(2);
+    const a = (await budget.acquire('1.2.3.4'))!;
+    const b = (await budget.acquire('1.2.3.4'))!;
+    expect(await budget.acquire('1.2.3.4')).toBeNull();
+    expect(await budget.acquire('5.6.7.8')).not.toBeNull();
     a();
     a(); // twice: no double release
     expect(budget.count('1.2.3.4')).toBe(1);
-    expect(budget.acquire('1.2.3.4')).not.toBeNull();
+    expect(await budget.acquire('1.2.3.4')).not.toBeNull();
     b();
   });
 });

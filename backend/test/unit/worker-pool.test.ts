@@ -272,4 +272,16 @@ describe('WorkerPool', () => {
     // The reserve is idle again and stays so: the long story cannot take it.
     expect(s.pool.busyWorkers).toBe(18);
   });
+
+  it('a late timer does not idle the worker: its next task starts when the last one was due', () => {
+    const s = setup(1);
+    s.clock.jitter = () => 5; // every timer fires 5 ms late
+    s.queue.push(makeStory('A', [10, 10, 10]));
+    s.pool.pump();
+    // Due at 10, 20, 30 in simulated time; noticed at 15, 25, 35. Without the catch-up the third task
+    // would only be noticed at 45.
+    s.clock.advanceTo(1_035);
+    expect(s.runs.map((r) => r.id)).toEqual(['A:1', 'A:2', 'A:3']);
+    expect(s.pool.busyWorkers).toBe(0);
+  });
 });

@@ -1,0 +1,198 @@
+import type { Redis } from 'ioredis';
+import type { InstanceFigures, StatsSample, StatsSnapshot, StoriesActivity } from '@storyflow/contracts';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../shared/clock.js';
+import { KEYS } from './keys.js';
+
+/** One instance's own second, as it reports it. */
+export interface InstanceSecond {
+  t: number;
+  producedPerSec: number;
+  completedPerSec: number;
+  removedPerSec: number;
+  poolSize: number;
+  busyWorkers: number;
+  backlogTasks: number;
+  paused: boolean;
+}
+
+export interface ClusterSecond {
+  sample: StatsSample;
+  activity: StoriesActivity;
+}
+
+// Become the leader if there is none, or stay it: the leader aggregates and publishes each second.
+const LEAD = `
+local current = redis.call('GET', KEYS[1])
+if current == false then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if current == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+/**
+ * The cluster's live figures. Every instance writes its own second to Redis (`sf:sec:<t>`, a field
+ * each) with its heartbeat; one instance, the leader (a Redis key with expiry, taken over when it
+ * dies), reads each complete second, sums the instances' figures, adds the totals (counted in the
+ * database: exact, whoever wrote what or died before saying so), and publishes the result; every instance relays the published seconds to its dashboards and its
+ * /ws/status clients. All dashboards therefore show the very same figures, whichever instance they
+ * are connected to.
+ */
+export class ClusterStats {
+  private readonly history: StatsSample[] = [];
+  private readonly sampleListeners = new Set<(sample: StatsSample) => void>();
+  private readonly activityListeners = new Set<(activity: StoriesActivity) => void>();
+  private timer: unknown;
+  private stopped = false;
+  private leader = false;
+
+  constructor(
+    private readonly o: {
+      redis: Redis;
+      subscriber: Redis;
+      instance: string;
+      leaseMs: number;
+      /** The cluster's totals now, exact (the database's counts). */
+      totals: () => Promise<{ open: number; completed: number; storedDone: number }>;
+      clock: Clock;
+      logger: Logger;
+      historySeconds: number;
+      countersSince: () => number;
+      /** Told each published second (the leader persists it). */
+      onPublished?: (second: ClusterSecond, leader: boolean) => void;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    // Alive from the start: the shares of live instances (admission, sockets) count only with a heartbeat.
+    await this.o.redis.set(KEYS.heartbeat(this.o.instance), '1', 'PX', this.o.leaseMs);
+    await this.o.subscriber.subscribe(KEYS.samples);
+    this.o.subscriber.on('message', (channel: string, message: string) => {
+      if (channel !== KEYS.samples) return;
+      try {
+        this.receive(JSON.parse(message) as ClusterSecond);
+      } catch (error) {
+        this.o.logger.warn({ err: error }, 'malformed cluster sample ignored');
+      }
+    });
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.o.clock.clearTimeout(this.timer);
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  /** This instance's second (from its own sampler): written with its heartbeat. */
+  async report(second: InstanceSecond): Promise<void> {
+    const now = this.o.clock.now();
+    const figures: InstanceFigures = {
+      id: this.o.instance,
+      poolSize: second.poolSize,
+      busyWorkers: second.busyWorkers,
+      backlogTasks: second.backlogTasks,
+      lastSeen: now,
+    };
+    await this.o.redis
+      .multi()
+      .hset(KEYS.second(second.t), this.o.instance, JSON.stringify(second))
+      .pexpire(KEYS.second(second.t), 120_000)
+      .set(KEYS.heartbeat(this.o.instance), '1', 'PX', this.o.leaseMs)
+      .hset(KEYS.instances, this.o.instance, JSON.stringify(figures))
+      .exec();
+  }
+
+  onSample(listener: (sample: StatsSample) => void): () => void {
+    this.sampleListeners.add(listener);
+    return () => this.sampleListeners.delete(listener);
+  }
+
+  onActivity(listener: (activity: StoriesActivity) => void): () => void {
+    this.activityListeners.add(listener);
+    return () => this.activityListeners.delete(listener);
+  }
+
+  snapshot(): StatsSnapshot {
+    return { now: this.o.clock.now(), history: [...this.history], countersSince: this.o.countersSince() };
+  }
+
+  /** Each second, a little after the boundary (the instances' reports are in): lead or follow. */
+  private schedule(): void {
+    const now = this.o.clock.now();
+    const next = now - (now % 1000) + 1000 + 400;
+    this.timer = this.o.clock.setTimeout(() => {
+      void this.tick(next - 400 - 1000).finally(() => !this.stopped && this.schedule());
+    }, next - now);
+  }
+
+  /** Aggregates and publishes second `t` if this instance leads. */
+  async tick(t: number): Promise<void> {
+    try {
+      this.leader = (await this.o.redis.eval(LEAD, 1, KEYS.leader, this.o.instance, 3000)) === 1;
+      if (!this.leader) return;
+      const second = await this.aggregate(t);
+      await this.o.redis.publish(KEYS.samples, JSON.stringify(second));
+    } catch (error) {
+      this.o.logger.warn({ err: error }, 'cluster statistics unavailable this second');
+    }
+  }
+
+  private async aggregate(t: number): Promise<ClusterSecond> {
+    const [reports, totals, instances] = await Promise.all([
+      this.o.redis.hgetall(KEYS.second(t)),
+      this.o.totals(),
+      this.o.redis.hgetall(KEYS.instances),
+    ]);
+    const seconds = Object.values(reports).map((r) => JSON.parse(r) as InstanceSecond);
+    const sum = (f: (s: InstanceSecond) => number) => seconds.reduce((n, s) => n + f(s), 0);
+    // Instances alive: a heartbeat within LEASE_MS; the dead are dropped from the breakdown.
+    const now = this.o.clock.now();
+    const alive: InstanceFigures[] = [];
+    const dead: string[] = [];
+    for (const [id, json] of Object.entries(instances)) {
+      const figures = JSON.parse(json) as InstanceFigures;
+      if (now - figures.lastSeen <= this.o.leaseMs) alive.push(figures);
+      else dead.push(id);
+    }
+    if (dead.length) await this.o.redis.hdel(KEYS.instances, ...dead);
+    const { open } = totals;
+    const sample: StatsSample = {
+      t,
+      producedPerSec: sum((s) => s.producedPerSec),
+      completedPerSec: sum((s) => s.completedPerSec),
+      open,
+      completed: totals.completed,
+      poolSize: sum((s) => s.poolSize),
+      busyWorkers: sum((s) => s.busyWorkers),
+      backlogTasks: sum((s) => s.backlogTasks),
+      paused: seconds.some((s) => s.paused),
+      instances: alive.sort((a, b) => a.id.localeCompare(b.id)),
+    };
+    const activity: StoriesActivity = {
+      t,
+      created: sample.producedPerSec,
+      completed: sample.completedPerSec,
+      removed: sum((s) => s.removedPerSec),
+      counts: { Open: open, Done: totals.storedDone },
+    };
+    return { sample, activity };
+  }
+
+  private receive(second: ClusterSecond): void {
+    const last = this.history.at(-1);
+    if (last && second.sample.t <= last.t) return; // a second published twice (leader change): once
+    this.history.push(second.sample);
+    if (this.history.length > this.o.historySeconds) this.history.shift();
+    this.o.onPublished?.(second, this.leader);
+    for (const listener of this.sampleListeners) listener(second.sample);
+    for (const listener of this.activityListeners) listener(second.activity);
+  }
+}

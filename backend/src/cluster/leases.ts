@@ -1,0 +1,85 @@
+import type { Redis } from 'ioredis';
+import { KEYS } from './keys.js';
+
+const CHUNK = 500;
+
+// Extend the leases that are still ours; returns, for each key, 1 (extended) or 0 (lost).
+const RENEW = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2])
+    out[i] = 1
+  else
+    out[i] = 0
+  end
+end
+return out`;
+
+// Drop the leases that are still ours.
+const RELEASE = `
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+end
+return 0`;
+
+/**
+ * Work ownership: a story is run only by the instance holding its lease (`SET NX PX`: atomic,
+ * expiring). The owner renews its leases while it works; a dead owner's leases expire and another
+ * instance may then claim the story. Leases are held per story, renewed and released in batches.
+ */
+export class Leases {
+  constructor(
+    private readonly redis: Redis,
+    private readonly instance: string,
+    private readonly leaseMs: number,
+  ) {}
+
+  /** Takes the leases that are free; returns the ids now ours. */
+  async acquire(ids: string[]): Promise<string[]> {
+    const ours: string[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const pipeline = this.redis.pipeline();
+      for (const id of chunk) pipeline.set(KEYS.lease(id), this.instance, 'PX', this.leaseMs, 'NX');
+      const results = (await pipeline.exec()) ?? [];
+      results.forEach(([error, reply], k) => {
+        if (!error && reply === 'OK') ours.push(chunk[k]!);
+      });
+    }
+    return ours;
+  }
+
+  /** Extends our leases; returns the ids whose lease is no longer ours (expired and claimed, or gone). */
+  async renew(ids: string[]): Promise<string[]> {
+    const lost: string[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const results = (await this.redis.eval(RENEW, chunk.length, ...chunk.map(KEYS.lease), this.instance, this.leaseMs)) as number[];
+      results.forEach((ok, k) => {
+        if (ok !== 1) lost.push(chunk[k]!);
+      });
+    }
+    return lost;
+  }
+
+  async release(ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      await this.redis.eval(RELEASE, chunk.length, ...chunk.map(KEYS.lease), this.instance);
+    }
+  }
+
+  /** Of these ids, those whose lease nobody holds (candidates to claim). */
+  async unowned(ids: string[]): Promise<string[]> {
+    const free: string[] = [];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const owners = await this.redis.mget(...chunk.map(KEYS.lease));
+      owners.forEach((owner, k) => {
+        if (owner === null) free.push(chunk[k]!);
+      });
+    }
+    return free;
+  }
+}

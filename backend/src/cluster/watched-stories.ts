@@ -1,0 +1,43 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import { KEYS } from './keys.js';
+
+const TTL_MS = 30_000;
+
+/**
+ * Which stories some dashboard watches, anywhere in the cluster: the instance running a story emits its
+ * progress to the story's room (through the Socket.IO Redis adapter) only if someone watches it, which
+ * its own rooms cannot tell when the watcher is connected elsewhere. Each instance notes its watched
+ * stories in a Redis sorted set (score: until when) and reads the whole set back once a second.
+ */
+export class WatchedStories {
+  private watched = new Set<string>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly logger: Logger,
+  ) {}
+
+  isWatched(id: string): boolean {
+    return this.watched.has(id);
+  }
+
+  /** Notes stories watched here (on `stories:watch`, and again while they stay watched). */
+  async note(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const until = Date.now() + TTL_MS;
+    try {
+      await this.redis.zadd(KEYS.watched, ...ids.flatMap((id) => [until, id]));
+      for (const id of ids) this.watched.add(id);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'could not note watched stories');
+    }
+  }
+
+  /** Reads the cluster's watched stories (and drops the expired ones). */
+  async refresh(): Promise<void> {
+    const now = Date.now();
+    await this.redis.zremrangebyscore(KEYS.watched, '-inf', now);
+    this.watched = new Set(await this.redis.zrangebyscore(KEYS.watched, now, '+inf'));
+  }
+}
