@@ -1,16 +1,25 @@
-import { ChangeDetectionStrategy, Component, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, viewChild } from '@angular/core';
+import { AccessService } from '../core/access/access';
+import { OperatorNote } from '../core/access/operator-note';
+import { StoryList } from './list/story-list';
+import { RetentionNote } from './retention-note';
 import { StoryForm } from './story-form';
-import { StoryList } from './story-list';
 
 /** Create stories and follow them through to Done. */
 @Component({
   selector: 'sf-stories-page',
-  imports: [StoryForm, StoryList],
+  imports: [StoryForm, StoryList, RetentionNote, OperatorNote],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h1>Stories</h1>
+    <sf-retention-note />
     <div class="layout">
-      <sf-story-form (storyCreated)="list().refresh()" />
+      @if (canMutate()) {
+        <!-- Your own new story is what you expect to see: load the newest page. -->
+        <sf-story-form (storyCreated)="list().showNew()" />
+      } @else {
+        <sf-operator-note class="card" text="Creating and deleting stories needs the operator token." />
+      }
       <sf-story-list />
     </div>
   `,
@@ -29,5 +38,6 @@ import { StoryList } from './story-list';
   `,
 })
 export class StoriesPage {
+  protected readonly canMutate = inject(AccessService).canMutate;
   protected readonly list = viewChild.required(StoryList);
 }
