@@ -28,6 +28,12 @@ const list = (def: string) =>
         .filter(Boolean),
     );
 
+/**
+ * Latency first: the pool is sized to start the waiting work within this many ms, so a story's tasks run
+ * side by side (a reference story finishes in about its longest task); it still shrinks when idle.
+ */
+export const DEFAULT_POOL_TARGET_WAIT_MS = 10;
+
 /** Every setting, its default and its bounds; README and .env.example list the same. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -72,7 +78,7 @@ const EnvSchema = z.object({
   POOL_MIN: int(4, 1),
   POOL_MAX: int(1000, 1),
   /** Queueing delay the autoscaler aims for when sizing the pool. */
-  POOL_TARGET_WAIT_MS: int(200, 10),
+  POOL_TARGET_WAIT_MS: int(DEFAULT_POOL_TARGET_WAIT_MS, 1),
   /** How long demand must stay low before the pool shrinks. */
   POOL_SHRINK_COOLDOWN_MS: int(5000, 0),
   AUTOSCALE_INTERVAL_MS: int(250, 10),

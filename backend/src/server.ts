@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DbMode, HealthDto } from '@storyflow/contracts';
+import type { DbMode, HealthDto, InfoDto } from '@storyflow/contracts';
 import { ConnectionBudget, compileTrust } from './access/client-address.js';
 import { MEMORY_MODE_MAX_DONE_TASKS, MEMORY_MODE_RETENTION_SECONDS, type Config } from './config.js';
 import { connectDatabase, isConnected } from './db/connection.js';
@@ -8,18 +8,22 @@ import { DatabaseHealth } from './db/database-health.js';
 import { DbGate } from './db/db-gate.js';
 import { startEmbeddedDatabase, type DatabaseHandle } from './db/embedded.js';
 import { createApp } from './http/app.js';
+import { createMetrics } from './metrics/metrics.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_AUTOSCALER } from './processing/autoscaler.js';
 import { Processor } from './processing/processor.js';
 import { RetentionSweeper } from './processing/retention.js';
 import { attachLegacyStatusSocket, LEGACY_STATUS_PATH } from './realtime/legacy-status-ws.js';
 import { attachSocketServer } from './realtime/socket-server.js';
+import { attachStoryWatch } from './realtime/story-watch.js';
 import { refuseUnknownUpgrades } from './realtime/upgrade-guard.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { Periodic } from './shared/periodic.js';
 import { SerialLock } from './shared/serial-lock.js';
 import { CounterCache } from './stats/counter-cache.js';
+import { HistoryStore } from './stats/history-store.js';
 import { StatsSampler } from './stats/sampler.js';
+import { ProgressChanges } from './stories/progress-changes.js';
 import { RemovalJournal } from './stories/removal-journal.js';
 import { storyModels } from './stories/story.model.js';
 import { StoryRepository } from './stories/story.repository.js';
@@ -44,21 +48,34 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   const database: DatabaseHandle = config.db.uri
     ? { uri: config.db.uri, mode: 'external', durable: true, stop: async () => {} }
     : await startEmbeddedDatabase({ preference: config.db.embedded, dataDir: config.db.dataDir, memoryMb: config.db.memoryMb, logger });
-  const connection = await connectDatabase(database.uri, config.db.dbName, config.db.timeoutMs, logger, hooks.onDbCommand);
+  // Created first, its sources read late: the processor and counters below exist by the first scrape.
+  const metrics = createMetrics({
+    pool: () => processor.figures,
+    counters: () => counters.current,
+    openTasks: () => processor.openTasks,
+  });
+  const connection = await connectDatabase(database.uri, config.db.dbName, config.db.timeoutMs, logger, (name, command) => {
+    metrics.dbCommand(name, typeof command[name] === 'string' ? command[name] : '');
+    hooks.onDbCommand?.(name, command);
+  });
   // A ping answers in milliseconds: one that takes seconds means a hung database.
   const dbHealth = new DatabaseHealth(connection, clock, logger, Math.min(config.db.timeoutMs, 2000));
   const gate = new DbGate(config.db.timeoutMs, () => dbHealth.available);
   const models = storyModels(connection);
   const repository = new StoryRepository(models, gate);
   const journal = new RemovalJournal(models, gate);
+  const history = new HistoryStore(connection, gate);
   await repository.ensureIndexes();
+  await history.ensureIndexes();
 
   // Recovery: finish an interrupted removal, seed the counters, re-queue the Open stories' Open tasks.
   const repaired = await journal.resumePending();
   if (repaired) logger.warn(repaired, 'completed a removal interrupted by the last shutdown');
   const counters = new CounterCache();
-  counters.seed(await repository.totals());
+  const since = await repository.countingSince(new Date(clock.now()));
+  counters.seed({ ...(await repository.totals()), since });
   const lock = new SerialLock();
+  const progressChanges = new ProgressChanges(clock);
   const memoryMode = database.mode === 'embedded-memory';
   const retentionSeconds = config.retentionDoneSeconds ?? (memoryMode ? MEMORY_MODE_RETENTION_SECONDS : 0);
   const maxDoneTasks = config.retentionMaxDoneTasks ?? (memoryMode ? MEMORY_MODE_MAX_DONE_TASKS : 0);
@@ -84,6 +101,10 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     // what the in-memory database holds stays bounded whatever clients send.
     backlogElsewhere: () => (maxDoneTasks > 0 ? Math.max(0, counters.current.storedDoneTasks - maxDoneTasks) : 0),
     onOverloaded: () => retention?.kick(),
+    onChange: (story, change) => {
+      if (change === 'done') metrics.storyCompleted((clock.now() - story.createdAt) / 1000);
+      progressChanges.note(story, change);
+    },
   });
   const open = await repository.findOpen();
   for (const doc of open) processor.add(toWork(doc));
@@ -94,8 +115,22 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   const stories = new StoryService({ repository, journal, processor, counters, lock, clock, logger });
   const settler = new Periodic(() => (dbHealth.available ? stories.settleUnknownWrites() : Promise.resolve()), 1000, clock);
   settler.start();
-  const sampler = new StatsSampler(counters, () => processor.figures, clock, config.historySeconds);
+  const sampler = new StatsSampler(counters, () => ({ ...processor.figures, paused: processor.paused }), clock, config.historySeconds);
   sampler.start();
+  sampler.onSample((sample) => history.record(sample));
+  // Every few seconds, the seconds since the last write; trimmed to the retention every ten minutes.
+  let trimmedAt = 0;
+  const historyWriter = new Periodic(
+    async () => {
+      await history.flush();
+      if (clock.now() - trimmedAt < 600_000) return;
+      trimmedAt = clock.now();
+      await history.trim(trimmedAt);
+    },
+    5_000,
+    clock,
+  );
+  historyWriter.start();
 
   retention = new RetentionSweeper({
     purge: (cutoff, batch) => stories.purgeDone(cutoff, batch),
@@ -120,9 +155,17 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     };
   };
   const trustProxy = compileTrust(config.trustProxy);
+  const info = (): InfoDto => ({
+    db: { mode: database.mode, durable: database.durable },
+    retention: { doneSeconds: retentionSeconds, maxDoneTasks },
+    historySeconds: config.historySeconds,
+    countersSince: counters.since,
+    paused: processor.paused,
+    instanceId: null,
+  });
   const app = createApp({
     stories,
-    system: { health, snapshot: () => sampler.snapshot() },
+    system: { health, snapshot: () => sampler.snapshot(), info, history: (range) => history.range(range, clock.now()) },
     logger,
     limits: config.limits,
     bodyLimit: config.bodyLimit,
@@ -130,6 +173,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     staticDir: config.staticDir,
     accepting: () => accepting,
     access: config.access,
+    metrics,
     trustProxy,
     rateLimit: config.rateLimit,
   });
@@ -145,6 +189,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   };
   const sockets = attachSocketServer(httpServer, sampler, feedGate, logger);
   const legacy = attachLegacyStatusSocket(httpServer, sampler, feedGate, logger);
+  const watch = attachStoryWatch(sockets.io, progressChanges.source(stories), clock);
   refuseUnknownUpgrades(httpServer, [sockets.io.path(), LEGACY_STATUS_PATH]);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -174,6 +219,9 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
       await settler.stop();
       await processor.stop();
       sampler.stop();
+      watch.close();
+      await historyWriter.stop();
+      await history.flush().catch(() => undefined);
       dbHealth.stop();
       await Promise.all([sockets.close(), legacy.close()]);
       await new Promise<void>((resolve) => {

@@ -29,6 +29,7 @@ export async function connectDatabase(
     // after timeoutMs and the request gets a 503.
     bufferCommands: false,
     monitorCommands: onCommand !== undefined,
+    // Metrics count commands; the event costs little next to the command itself.
   });
   if (onCommand) connection.getClient().on('commandStarted', (e) => onCommand(e.commandName, e.command as Record<string, unknown>));
   // Unexpected drops only: a deliberate close() removes this listener first.

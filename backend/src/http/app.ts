@@ -8,7 +8,8 @@ import type { Logger } from '../logger.js';
 import type { StoryService } from '../stories/story.service.js';
 import { requireOperator, requireRead } from './access.js';
 import { declaredLengthGuard } from './body-guard.js';
-import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { ApiError, errorHandler, methodNotAllowed, notFoundHandler } from './errors.js';
 import { rateLimiter, type RateLimitConfig } from './rate-limit.js';
 import { securityHeaders } from './security-headers.js';
 import { spaRoutes } from './spa.js';
@@ -27,6 +28,7 @@ export interface AppDeps {
   /** Origins allowed to call POST /api/jobs from a browser (the original client runs on its own origin). */
   legacyCorsOrigins: string[];
   access: AccessConfig;
+  metrics: Metrics;
   /** Which hops may report the client address (the project's own nginx). */
   trustProxy: TrustProxy;
   rateLimit: RateLimitConfig;
@@ -57,6 +59,15 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(securityHeaders());
+  // Latency by route template (never by raw path: ids would make a series each).
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'other';
+      deps.metrics.request(req.method, route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  });
   app.use((req, _res, next) => {
     next(deps.accepting() || req.path === '/api/health' ? undefined : new ApiError(503, 'unavailable', 'Server is shutting down'));
   });
@@ -64,8 +75,9 @@ export function createApp(deps: AppDeps): Express {
   const read = requireRead(deps.access);
   const mutate = requireOperator(deps.access);
   // Reads that hit the database get a budget too (five times the mutations'): listing is a query.
-  const mutationLimit = rateLimiter(deps.rateLimit, 'changes', deps.logger);
-  const readLimit = rateLimiter({ perSec: deps.rateLimit.perSec * 5, burst: deps.rateLimit.burst * 5 }, 'reads', deps.logger);
+  const refused = (code: string) => deps.metrics.refused(code);
+  const mutationLimit = rateLimiter(deps.rateLimit, 'changes', deps.logger, refused);
+  const readLimit = rateLimiter({ perSec: deps.rateLimit.perSec * 5, burst: deps.rateLimit.burst * 5 }, 'reads', deps.logger, refused);
 
   const api = express.Router();
   api.use(declaredLengthGuard(deps.bodyLimit));
@@ -79,13 +91,20 @@ export function createApp(deps: AppDeps): Express {
         allowedHeaders: ['Content-Type', 'Authorization'],
       }) as RequestHandler,
     );
-  api.use(systemRoutes(deps.system, deps.limits, deps.access, read));
+  api.use(systemRoutes(deps.system, deps.limits, deps.access, read, readLimit));
   api.use(storyRoutes(deps.stories, deps.limits, deps.bodyLimit, { read, mutate, mutationLimit, readLimit }));
   api.use(notFoundHandler);
   app.use('/api', api);
+  // Prometheus scrapes the backend directly (nginx does not expose it); a viewer token when reads need one.
+  app
+    .route('/metrics')
+    .get(read, async (_req, res) => {
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    })
+    .all(methodNotAllowed(['GET']));
 
   app.use(spaRoutes(deps.staticDir));
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, refused));
   return app;
 }

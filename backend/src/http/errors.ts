@@ -68,11 +68,12 @@ function fromDomain(err: unknown): ApiError | null {
 }
 
 /** One place maps every failure to `{ error }`: client mistakes are 4xx, only our own faults 500. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, refused: (code: string) => void = () => {}): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     const known = fromDomain(err);
     if (known) {
+      refused(known.code);
       // Debug only: an outage fails every request, and the health check logs the outage itself.
       if (known.status === 503 && known.code === 'unavailable' && !(err instanceof ApiError))
         logger.debug(

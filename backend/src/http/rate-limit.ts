@@ -16,7 +16,7 @@ export interface RateLimitConfig {
  * and a client may spend the window's budget at once. 429 with Retry-After and the standard RateLimit
  * headers; one in-memory store per process.
  */
-export function rateLimiter(config: RateLimitConfig, what: string, logger: Logger): RequestHandler {
+export function rateLimiter(config: RateLimitConfig, what: string, logger: Logger, refused: (code: string) => void = () => {}): RequestHandler {
   if (config.perSec <= 0 || config.burst <= 0) return (_req, _res, next) => next();
   const windowMs = Math.max(1000, Math.round((config.burst / config.perSec) * 1000));
   return rateLimit({
@@ -30,6 +30,7 @@ export function rateLimiter(config: RateLimitConfig, what: string, logger: Logge
       error: (...args: unknown[]) => logger.error({ args }, 'rate limiter'),
     },
     handler: (_req, res) => {
+      refused('rate_limited');
       res
         .status(429)
         .json(

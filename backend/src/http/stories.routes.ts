@@ -1,6 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 import {
+  BulkActionRequestSchema,
   BulkDeleteQuerySchema,
+  ProcessingRequestSchema,
   createLegacyJobSchema,
   createStoryRequestSchemas,
   ListStoriesQuerySchema,
@@ -43,6 +45,20 @@ export function storyRoutes(service: StoryService, limits: StoryLimits, bodyLimi
     .all(methodNotAllowed(['GET', 'POST', 'DELETE']));
 
   router
+    .route('/stories/bulk')
+    .post(mutationLimit, mutate, ...body, async (req, res) => {
+      res.json(await service.bulk(parseWith(BulkActionRequestSchema, req.body, 'body')));
+    })
+    .all(methodNotAllowed(['POST']));
+
+  router
+    .route('/stories/:id/rerun')
+    .post(mutationLimit, mutate, async (req, res) => {
+      res.status(201).json(await service.rerun(req.params.id));
+    })
+    .all(methodNotAllowed(['POST']));
+
+  router
     .route('/stories/:id')
     .get(readLimit, read, async (req, res) => {
       res.json(await service.get(req.params.id));
@@ -60,6 +76,17 @@ export function storyRoutes(service: StoryService, limits: StoryLimits, bodyLimi
       res.status(201).json(await service.createFromLegacyJob(job));
     })
     .all(methodNotAllowed(['POST']));
+
+  // Pause/resume for the whole server: running tasks finish, no new ones start.
+  router
+    .route('/processing')
+    .get(read, (_req, res) => {
+      res.json(service.processing());
+    })
+    .put(mutationLimit, mutate, ...body, (req, res) => {
+      res.json(service.setPaused(parseWith(ProcessingRequestSchema, req.body, 'body').paused));
+    })
+    .all(methodNotAllowed(['GET', 'PUT']));
 
   return router;
 }

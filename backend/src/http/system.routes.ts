@@ -1,16 +1,30 @@
 import { Router, type RequestHandler } from 'express';
-import type { HealthDto, StatsSnapshot, StoryLimits } from '@storyflow/contracts';
+import { z } from 'zod';
+import type { HealthDto, HistoryRange, InfoDto, StatsHistoryDto, StatsSnapshot, StoryLimits } from '@storyflow/contracts';
 import type { AccessConfig } from '../access/access-policy.js';
 import { accessRoute } from './access.js';
 import { methodNotAllowed } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { parseWith } from './validate.js';
 
 export interface SystemState {
   health(): HealthDto;
   snapshot(): StatsSnapshot;
+  info(): InfoDto;
+  history(range: HistoryRange): Promise<StatsHistoryDto>;
 }
 
-export function systemRoutes(state: SystemState, limits: StoryLimits, access: AccessConfig, read: RequestHandler): Router {
+const HistoryQuerySchema = z.strictObject({
+  range: z.enum(['1m', '15m', '1h'], { error: 'range must be "1m", "15m" or "1h"' }).default('1m'),
+});
+
+export function systemRoutes(
+  state: SystemState,
+  limits: StoryLimits,
+  access: AccessConfig,
+  read: RequestHandler,
+  readLimit: RequestHandler,
+): Router {
   const router = Router();
   const openApi = openApiDocument(limits);
   const getOnly = methodNotAllowed(['GET']);
@@ -37,6 +51,19 @@ export function systemRoutes(state: SystemState, limits: StoryLimits, access: Ac
         .status(health.status === 'ok' ? 200 : 503)
         .set('Cache-Control', 'no-store')
         .json(health);
+    })
+    .all(getOnly);
+  router
+    .route('/info')
+    .get(read, (_req, res) => {
+      res.json(state.info());
+    })
+    .all(getOnly);
+  // The persisted per-second figures, by range (from the database, so rate-limited like other reads).
+  router
+    .route('/stats/history')
+    .get(readLimit, read, async (req, res) => {
+      res.json(await state.history(parseWith(HistoryQuerySchema, req.query, 'query').range));
     })
     .all(getOnly);
   // Served from memory (counter cache + history), never from the database.

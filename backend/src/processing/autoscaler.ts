@@ -2,8 +2,9 @@
  * Pool sizing, pure: the caller passes the time and the observed load, and keeps the state.
  *
  * Needed workers = offered load (arriving work per unit time, smoothed: Little's law for a pool
- * whose tasks hold a worker for their estimate) × headroom, plus what it takes to drain the current
- * backlog within the target wait. Grow at once; shrink only after demand has stayed lower for
+ * whose tasks hold a worker for their estimate) × headroom, plus what it takes to start the current
+ * backlog within the target wait (never more than one worker per waiting task: with a target wait
+ * shorter than the tasks, a story's tasks then run side by side). Grow at once; shrink only after demand has stayed lower for
  * the cool-down, and then gradually, so bursty arrivals do not make the pool flap.
  */
 export interface AutoscalerConfig {
@@ -40,6 +41,8 @@ export interface LoadObservation {
   backlogWorkMs: number;
   /** Work (sum of estimates) that arrived since the previous decision. */
   arrivedWorkMs: number;
+  /** Tasks waiting (caps the backlog's share: one worker each at most). Unknown: no cap. */
+  backlogTasks?: number;
 }
 
 export function initialAutoscalerState(config: AutoscalerConfig): AutoscalerState {
@@ -51,8 +54,8 @@ export function clampSize(config: Pick<AutoscalerConfig, 'min' | 'max'>, n: numb
 }
 
 /** The size the load calls for right now, before cool-down rules. */
-export function targetSize(config: AutoscalerConfig, offeredLoad: number, backlogWorkMs: number): number {
-  return clampSize(config, offeredLoad * config.headroom + backlogWorkMs / config.targetWaitMs);
+export function targetSize(config: AutoscalerConfig, offeredLoad: number, backlogWorkMs: number, backlogTasks = Infinity): number {
+  return clampSize(config, offeredLoad * config.headroom + Math.min(backlogTasks, backlogWorkMs / config.targetWaitMs));
 }
 
 export function decidePoolSize(config: AutoscalerConfig, state: AutoscalerState, load: LoadObservation): AutoscalerState {
@@ -63,7 +66,7 @@ export function decidePoolSize(config: AutoscalerConfig, state: AutoscalerState,
     const alpha = 1 - Math.exp(-elapsed / config.smoothingMs);
     offeredLoad += alpha * (load.arrivedWorkMs / elapsed - offeredLoad);
   }
-  const target = targetSize(config, offeredLoad, load.backlogWorkMs);
+  const target = targetSize(config, offeredLoad, load.backlogWorkMs, load.backlogTasks);
   const next: AutoscalerState = { size: state.size, lastAt: load.now, offeredLoad, lowSince: state.lowSince };
 
   if (target >= state.size) {

@@ -5,6 +5,8 @@ export interface ProgressWrite {
   id: string;
   taskNumbers: number[];
   doneCount: number;
+  /** When its first task started, on the story's first progress write only (null after). */
+  startedAt: number | null;
 }
 
 export interface CompletionStore {
@@ -21,4 +23,24 @@ export interface CompletionStore {
 export interface CompletionCounter {
   /** `stories` turned Done by our commit; `tasks`: the tasks of the stories in that commit. */
   storiesCompleted(stories: number, tasks: number): void;
+}
+
+/** What changed about a story the processor holds: it progressed, it was committed Done, or it left (deleted). */
+export type StoryChange = 'progress' | 'done' | 'removed';
+
+/** The story a change is about, as the listener may read it at that moment (it is not kept: no copy per task). */
+export interface ChangedStory {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly taskCount: number;
+  readonly startedAt: number | null;
+}
+
+/** A story's live figures, from memory. */
+export interface LiveProgress {
+  taskCount: number;
+  doneCount: number;
+  runningTasks: number;
+  running: number[];
+  startedAt: number | null;
 }

@@ -5,8 +5,8 @@ import type { SerialLock } from '../shared/serial-lock.js';
 import { Admission } from './admission.js';
 import { decidePoolSize, initialAutoscalerState, type AutoscalerConfig, type AutoscalerState } from './autoscaler.js';
 import { FairQueue } from './fair-queue.js';
-import type { CompletionCounter, CompletionStore, ProgressWrite } from './ports.js';
-import { isFinished, trackStory, type StoryWork, type TrackedStory } from './tracked-story.js';
+import type { ChangedStory, CompletionCounter, CompletionStore, LiveProgress, ProgressWrite, StoryChange } from './ports.js';
+import { doneInMemory, isFinished, trackStory, type StoryWork, type TrackedStory } from './tracked-story.js';
 import { WorkerPool } from './worker-pool.js';
 
 export interface ProcessorOptions {
@@ -29,6 +29,8 @@ export interface ProcessorOptions {
   /** Tasks up to this long may use the pool's reserve (see WorkerPool). */
   shortTaskMs?: number;
   reserveFraction?: number;
+  /** Told what changed about a story (called per task: the listener only notes it and batches). */
+  onChange?: (story: ChangedStory, change: StoryChange) => void;
 }
 
 export interface PoolFigures {
@@ -65,18 +67,53 @@ export class Processor {
   private stopped = false;
   /** The last commit failed: the next failure is not logged again (an outage fails every flush). */
   private failing = false;
+  private pausedSince: number | null = null;
+  private readonly onChange: ((story: ChangedStory, change: StoryChange) => void) | undefined;
 
   constructor(private readonly o: ProcessorOptions) {
     this.scaling = initialAutoscalerState(o.autoscaler);
     this.queue = new FairQueue(o.autoscaler.max);
     this.admission = new Admission(o.maxOpenTasks, o.backlogElsewhere);
+    this.onChange = o.onChange;
     this.pool = new WorkerPool(this.queue, {
       clock: o.clock,
       initialSize: this.scaling.size,
       reserveFraction: o.reserveFraction ?? 0.05,
       onTaskDone: (story, n) => this.onTaskDone(story, n),
       onSettled: () => this.commitFinishedSoon(),
+      onTaskStart: (story) => this.changed(story, 'progress'),
     });
+  }
+
+  /** Paused: running tasks finish, no new ones start (until resumed). */
+  setPaused(paused: boolean): void {
+    if (paused === (this.pausedSince !== null)) return;
+    this.pausedSince = paused ? this.o.clock.now() : null;
+    // Resuming: size the pool for the backlog that built up first, so it starts all at once.
+    if (!paused) this.autoscale(false);
+    this.pool.setPaused(paused);
+  }
+
+  get paused(): boolean {
+    return this.pausedSince !== null;
+  }
+
+  /** Since when processing is paused (epoch ms), or null. */
+  get pausedAt(): number | null {
+    return this.pausedSince;
+  }
+
+  /** Live figures of a story held here, or null (not Open here). */
+  progressOf(id: string): LiveProgress | null {
+    const story = this.tracked.get(id);
+    if (!story) return null;
+    return {
+      taskCount: story.taskCount,
+      doneCount: doneInMemory(story),
+      runningTasks: story.running,
+      running: this.pool.runningTasksOf(story),
+      startedAt: story.startedAt,
+    };
   }
 
   get figures(): PoolFigures {
@@ -150,6 +187,7 @@ export class Processor {
     this.queue.remove(story);
     this.pool.cancel(story);
     this.leave(story);
+    this.changed(story, 'removed');
   }
 
   /** Commits finished stories and due progress (`all`: every completion, as at shutdown). Concurrent calls share one flush. */
@@ -183,6 +221,7 @@ export class Processor {
   private onTaskDone(story: TrackedStory, n: number): void {
     if (story.removed) return;
     story.pending.push(n);
+    this.changed(story, 'progress');
     if (isFinished(story)) {
       this.dirty.delete(story);
       this.finished.add(story);
@@ -202,6 +241,7 @@ export class Processor {
     const next = decidePoolSize(this.o.autoscaler, this.scaling, {
       now: this.o.clock.now(),
       backlogWorkMs: this.queue.backlogWorkMs,
+      backlogTasks: this.queue.backlogTasks,
       arrivedWorkMs: this.arrivedWorkMs,
     });
     if (!tick && next.size <= this.scaling.size) return; // between ticks only grow
@@ -229,7 +269,10 @@ export class Processor {
         // Progress that is not due yet stays pending: after a crash those tasks simply run again.
         const taskNumbers = story.pending.splice(0);
         story.inFlight = taskNumbers.length;
-        progress.push({ story, write: { id: story.id, taskNumbers, doneCount: story.committedDone + taskNumbers.length } });
+        progress.push({
+          story,
+          write: { id: story.id, taskNumbers, doneCount: story.committedDone + taskNumbers.length, startedAt: story.startedAt },
+        });
         this.dirty.delete(story);
       }
     }
@@ -243,10 +286,11 @@ export class Processor {
         batch.map((b) => b.write),
         new Date(now),
       );
-      for (const { story } of batch) {
+      for (const { story, write } of batch) {
         story.committedDone += story.inFlight;
         story.inFlight = 0;
         story.lastWriteAt = now;
+        if (write.startedAt !== null) story.startedAtStored = true;
       }
       this.commitSucceeded();
     } catch (error) {
@@ -277,6 +321,7 @@ export class Processor {
         story.committedDone = story.taskCount;
         story.pending.length = 0;
         this.leave(story);
+        this.changed(story, 'done');
       }
       if (completed)
         this.o.counters.storiesCompleted(
@@ -295,6 +340,10 @@ export class Processor {
       }
       this.commitFailed(error, 'committing finished stories failed; will retry');
     }
+  }
+
+  private changed(story: TrackedStory, change: StoryChange): void {
+    this.onChange?.(story, change);
   }
 
   private commitFailed(error: unknown, message: string): void {

@@ -9,6 +9,8 @@ export interface StoryWork {
 /** A story the processor owns in memory while it is Open. */
 export interface TrackedStory {
   readonly id: string;
+  /** Arrival, epoch ms. */
+  readonly createdAt: number;
   readonly taskCount: number;
   /** Arrival order, the tie-breaker of equal keys. */
   readonly seq: number;
@@ -22,6 +24,10 @@ export interface TrackedStory {
   readonly long: boolean;
   /** Tasks running on workers now. */
   running: number;
+  /** When its first task started here (epoch ms), null before. */
+  startedAt: number | null;
+  /** A progress write stored `startedAt` (the in-memory server has no $min: write it once). */
+  startedAtStored: boolean;
   /** Done tasks as stored in the database. */
   committedDone: number;
   /** Done in memory, not yet committed (task numbers). */
@@ -48,6 +54,7 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
   }
   return {
     id: work.id,
+    createdAt: work.createdAt,
     taskCount: work.tasks.length,
     seq,
     taskNs,
@@ -56,6 +63,8 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
     key: work.createdAt,
     long,
     running: 0,
+    startedAt: null,
+    startedAtStored: false,
     committedDone: work.tasks.length - taskNs.length,
     pending: [],
     inFlight: 0,

@@ -11,6 +11,8 @@ export interface WorkerPoolOptions {
   onTaskDone: (story: TrackedStory, n: number) => void;
   /** After a wake-up's completions were handed over (one call per wake-up, for batching). */
   onSettled?: () => void;
+  /** A task started (the story's running count changed). */
+  onTaskStart?: (story: TrackedStory) => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export class WorkerPool {
   private readonly freeSlots: number[] = [];
   private timer: unknown = null;
   private timerDue = Infinity;
+  private paused = false;
 
   constructor(
     private readonly queue: FairQueue,
@@ -63,16 +66,31 @@ export class WorkerPool {
     return this.size < 2 ? 0 : Math.max(1, Math.ceil(this.size * this.o.reserveFraction));
   }
 
+  /** Paused: running tasks finish, no new ones start. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.pump();
+  }
+
+  /** Numbers of the tasks of `story` running now. */
+  runningTasksOf(story: TrackedStory): number[] {
+    const out: number[] = [];
+    for (let slot = 0; slot < this.story.length && out.length < story.running; slot++)
+      if (this.story[slot] === story) out.push(this.taskN[slot]!);
+    return out;
+  }
+
   /** Hands waiting tasks to idle workers; call after tasks were queued. */
   pump(): void {
     if (!this.running) return;
     const now = this.o.clock.now();
+    if (this.paused) return this.arm(now);
     const longLimit = this.size - this.reserve;
     while (this.busy < this.size) {
       const story = this.queue.take(this.busyLong < longLimit);
       if (!story) break;
       const i = story.cursor - 1;
-      this.start(story, story.taskNs[i]!, now + story.estimates[i]!);
+      this.start(story, story.taskNs[i]!, now, now + story.estimates[i]!);
     }
     this.arm(now);
   }
@@ -94,15 +112,17 @@ export class WorkerPool {
     while (this.heap.length) this.finish(this.heap[0]!);
   }
 
-  private start(story: TrackedStory, n: number, due: number): void {
+  private start(story: TrackedStory, n: number, now: number, due: number): void {
     const slot = this.freeSlots.pop() ?? this.story.length;
     this.story[slot] = story;
     this.taskN[slot] = n;
     this.due[slot] = due;
     story.running++;
+    story.startedAt ??= now;
     this.busy++;
     if (story.long) this.busyLong++;
     this.heapPush(slot);
+    this.o.onTaskStart?.(story);
   }
 
   /** Releases a busy slot; returns its story. */

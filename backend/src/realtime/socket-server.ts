@@ -53,11 +53,13 @@ export function attachSocketServer(httpServer: HttpServer, feed: StatsFeed, gate
     socket.emit(SOCKET_EVENTS.snapshot, feed.snapshot());
   });
   const unsubscribe = feed.onSample((sample) => io.emit(SOCKET_EVENTS.stats, sample));
+  const unsubscribeActivity = feed.onActivity((activity) => io.emit(SOCKET_EVENTS.activity, activity));
   return {
     io,
     close: () =>
       new Promise<void>((resolve) => {
         unsubscribe();
+        unsubscribeActivity();
         io.disconnectSockets(true);
         // io.close() would also close the HTTP server; main closes that itself.
         io.engine.close();

@@ -1,4 +1,4 @@
-import type { StatsSample, StatsSnapshot } from '@storyflow/contracts';
+import type { StatsSample, StatsSnapshot, StoriesActivity } from '@storyflow/contracts';
 import type { Clock } from '../shared/clock.js';
 import type { CounterCache } from './counter-cache.js';
 import { makeSample, msUntilNextSecond, StatsHistory, type Totals } from './stats-history.js';
@@ -8,13 +8,16 @@ export interface PoolFigures {
   poolSize: number;
   busyWorkers: number;
   backlogTasks: number;
+  paused?: boolean;
 }
 
 /** Takes a sample at every whole second, keeps the recent history, and tells listeners. */
 export class StatsSampler {
   private readonly history: StatsHistory;
   private readonly listeners = new Set<(sample: StatsSample) => void>();
+  private readonly activityListeners = new Set<(activity: StoriesActivity) => void>();
   private previous: Totals;
+  private previousRemoved = 0;
   private timer: unknown;
 
   constructor(
@@ -32,12 +35,19 @@ export class StatsSampler {
     return () => this.listeners.delete(listener);
   }
 
+  /** The stories' side of each second: created, completed, removed, and stored counts by status. */
+  onActivity(listener: (activity: StoriesActivity) => void): () => void {
+    this.activityListeners.add(listener);
+    return () => this.activityListeners.delete(listener);
+  }
+
   snapshot(): StatsSnapshot {
-    return { now: this.clock.now(), history: this.history.toArray() };
+    return { now: this.clock.now(), history: this.history.toArray(), countersSince: this.counters.since };
   }
 
   start(): void {
     this.previous = { ...this.counters.current };
+    this.previousRemoved = this.counters.current.deleted + this.counters.current.purged;
     this.schedule();
   }
 
@@ -52,6 +62,16 @@ export class StatsSampler {
     this.previous = { produced: current.produced, completed: current.completed };
     this.history.push(sample);
     for (const listener of this.listeners) listener(sample);
+    const removed = current.deleted + current.purged;
+    const activity: StoriesActivity = {
+      t: sample.t,
+      created: sample.producedPerSec,
+      completed: sample.completedPerSec,
+      removed: removed - this.previousRemoved,
+      counts: { Open: current.open, Done: current.storedDone },
+    };
+    this.previousRemoved = removed;
+    for (const listener of this.activityListeners) listener(activity);
     return sample;
   }
 

@@ -40,7 +40,7 @@ export function makeSample(
   t: number,
   previous: Totals,
   current: Totals & { open: number },
-  pool: { poolSize: number; busyWorkers: number; backlogTasks: number },
+  pool: { poolSize: number; busyWorkers: number; backlogTasks: number; paused?: boolean },
 ): StatsSample {
   return {
     t,
@@ -51,5 +51,6 @@ export function makeSample(
     poolSize: pool.poolSize,
     busyWorkers: pool.busyWorkers,
     backlogTasks: pool.backlogTasks,
+    paused: pool.paused ?? false,
   };
 }

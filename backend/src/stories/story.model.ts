@@ -14,7 +14,11 @@ export interface StoryDoc {
   estimateMs: number;
   criticalPathMs: number;
   createdAt: Date;
+  /** When its first task started, as far as stored (progress writes keep the earliest). */
+  startedAt?: Date | null;
   completedAt: Date | null;
+  /** Lower-case words of the title: title search matches word prefixes on this (multikey) index. */
+  titleWords?: string[];
   /** The completion commit that turned it Done (lets a retried commit recognise its own earlier write). */
   completionAttempt?: string | null;
 }
@@ -50,7 +54,9 @@ const StorySchema = new Schema(
     estimateMs: { type: Number, required: true },
     criticalPathMs: { type: Number, required: true },
     createdAt: { type: Date, required: true },
+    startedAt: { type: Date },
     completedAt: { type: Date, default: null },
+    titleWords: { type: [String], default: undefined },
     completionAttempt: { type: String, default: null },
   },
   { collection: 'stories', versionKey: false, autoCreate: false },
@@ -59,6 +65,8 @@ const StorySchema = new Schema(
 StorySchema.index({ status: 1, createdAt: 1 });
 // Unfiltered listing, newest first.
 StorySchema.index({ createdAt: 1 });
+// Title search (word prefixes).
+StorySchema.index({ titleWords: 1 });
 
 /** A removal in progress: written before the delete, cleared together with the increment. */
 export interface RemovalIntent {
@@ -76,6 +84,8 @@ export interface RemovalIntent {
 const CountersSchema = new Schema(
   {
     _id: { type: String, required: true },
+    /** When counting began: a new, empty database starts it again. */
+    since: { type: Date },
     removedOpen: { type: Number, default: 0 },
     removedDone: { type: Number, default: 0 },
     purged: { type: Number, default: 0 },

@@ -15,6 +15,8 @@ export interface NewStory {
 }
 
 export interface StoredTotals {
+  /** When counting began (epoch ms). */
+  since: number;
   open: number;
   done: number;
   /** Tasks of the Done stories still stored (the in-memory mode bounds them). */
@@ -32,6 +34,27 @@ export interface StoryRef {
 }
 
 const asId = (id: string) => new Types.ObjectId(id);
+
+/** Lower-case words of a title, for the search index (letters and digits of any script). */
+export function titleWords(title: string | null): string[] | undefined {
+  const words = (title ?? '').toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  return words ? [...new Set(words)] : undefined;
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The filter for a search: a story id (24 hex) matches that story; a number also the original client's
+ * job id; text matches stories whose title has words starting with each word of it (index ranges on
+ * `titleWords`, case-insensitive).
+ */
+export function searchFilter(q: string | undefined): Record<string, unknown> {
+  if (!q) return {};
+  if (/^[0-9a-f]{24}$/i.test(q)) return { _id: asId(q) };
+  const words = titleWords(q) ?? [];
+  const byWords = words.length ? { $and: words.map((w) => ({ titleWords: { $regex: `^${escapeRegex(w)}` } })) } : { _id: null };
+  return /^\d{1,15}$/.test(q) ? { $or: [byWords, { externalRef: Number(q) }] } : byWords;
+}
 
 /**
  * Every database access for stories. Writes per story are bounded, never per task: one insert (batched
@@ -58,9 +81,11 @@ export class StoryRepository implements CompletionStore {
   newDocument(story: NewStory): StoryDoc {
     // No `doneAt` until done: the in-memory server holds every field of every task as an object.
     const tasks = story.estimates.map((estimate, n) => ({ n, estimate, status: 'Open' as const }));
+    const words = titleWords(story.title);
     return {
       _id: new Types.ObjectId(),
       title: story.title,
+      ...(words ? { titleWords: words } : {}),
       externalRef: story.externalRef,
       status: 'Open',
       tasks,
@@ -103,22 +128,30 @@ export class StoryRepository implements CompletionStore {
     return this.db.run(() => this.models.Story.findById(id).lean<StoryDoc>().exec());
   }
 
-  async list(status: StoryStatus | undefined, page: number, limit: number): Promise<{ items: StoryDoc[]; total: number }> {
-    const filter = status ? { status } : {};
+  /** A page of stories, newest first, and how many match the search by status (for the filter buttons). */
+  async list(
+    query: { status?: StoryStatus; q?: string },
+    page: number,
+    limit: number,
+  ): Promise<{ items: StoryDoc[]; total: number; counts: { Open: number; Done: number } }> {
+    const search = searchFilter(query.q);
+    const filter = query.status ? { ...search, status: query.status } : search;
     const { Story } = this.models;
-    const [items, total] = await Promise.all([
+    const [items, open, done] = await Promise.all([
       this.db.run(() =>
         Story.find(filter)
-          .select({ tasks: 0 }) // a listing never shows tasks (the in-memory server ignores projections)
+          .select({ tasks: 0, titleWords: 0 }) // a listing never shows tasks (the in-memory server ignores projections)
           .sort({ createdAt: -1, _id: -1 })
           .skip((page - 1) * limit)
           .limit(limit)
           .lean<StoryDoc[]>()
           .exec(),
       ),
-      this.db.run(() => (status ? Story.countDocuments(filter).exec() : Story.estimatedDocumentCount().exec())),
+      this.db.run(() => Story.countDocuments({ ...search, status: 'Open' }).exec()),
+      this.db.run(() => Story.countDocuments({ ...search, status: 'Done' }).exec()),
     ]);
-    return { items, total };
+    const total = query.status === 'Open' ? open : query.status === 'Done' ? done : open + done;
+    return { items, total, counts: { Open: open, Done: done } };
   }
 
   /** Open stories in arrival order, for recovery after a restart. */
@@ -146,7 +179,14 @@ export class StoryRepository implements CompletionStore {
         items.map((c) => ({
           updateOne: {
             filter: { _id: asId(c.id), status: 'Open' },
-            update: { $set: { doneCount: c.doneCount, 'tasks.$[t].status': 'Done', 'tasks.$[t].doneAt': now } },
+            update: {
+              $set: {
+                doneCount: c.doneCount,
+                'tasks.$[t].status': 'Done',
+                'tasks.$[t].doneAt': now,
+                ...(c.startedAt !== null ? { startedAt: new Date(c.startedAt) } : {}),
+              },
+            },
             arrayFilters: [{ 't.n': { $in: c.taskNumbers } }],
           },
         })),
@@ -195,6 +235,16 @@ export class StoryRepository implements CompletionStore {
     return new Map(docs.map((d) => [d._id.toHexString(), { id: d._id.toHexString(), status: d.status, taskCount: d.taskCount }]));
   }
 
+  /** Marks when counting began, the first time this database is used; returns it. */
+  async countingSince(now: Date): Promise<number> {
+    const { Counters } = this.models;
+    await this.db.run(() => Counters.updateOne({ _id: COUNTERS_ID }, { $setOnInsert: { since: now } }, { upsert: true }).exec());
+    const doc = await this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec());
+    // A database from before this field: counting began no later than now.
+    if (!doc?.since) await this.db.run(() => Counters.updateOne({ _id: COUNTERS_ID }, { $set: { since: now } }).exec());
+    return new Date(doc?.since ?? now).getTime();
+  }
+
   async totals(): Promise<StoredTotals> {
     const { Story, Counters } = this.models;
     const [open, done, counters] = await Promise.all([
@@ -203,6 +253,7 @@ export class StoryRepository implements CompletionStore {
       this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec()),
     ]);
     return {
+      since: counters?.since ? new Date(counters.since).getTime() : Date.now(),
       open,
       done: done.length,
       doneTasks: done.reduce((n, d) => n + d.taskCount, 0),

@@ -1,4 +1,15 @@
-import type { CreateStoryRequest, DeleteResultDto, LegacyJobRequest, ListStoriesQuery, StoryDto, StoryListDto } from '@storyflow/contracts';
+import type {
+  BulkActionRequest,
+  BulkActionResultDto,
+  CreateStoryRequest,
+  DeleteResultDto,
+  LegacyJobRequest,
+  ListStoriesQuery,
+  ProcessingDto,
+  StoryDto,
+  StoryListDto,
+  StoryProgressDto,
+} from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import type { Processor } from '../processing/processor.js';
 import type { StoryWork } from '../processing/tracked-story.js';
@@ -38,8 +49,12 @@ export class StoryService {
   private readonly unsettled = new UnsettledInserts();
   // Listing sorts in the database (on the in-memory server, by copying the collection): a few at a time.
   private readonly listings = new ConcurrencyLimit(4, 64, 'listings');
+  /** Since when processing runs (it was last resumed, or the service started). */
+  private startedAt: number;
 
-  constructor(private readonly d: StoryServiceDeps) {}
+  constructor(private readonly d: StoryServiceDeps) {
+    this.startedAt = d.clock.now();
+  }
 
   /** Admits, persists, then queues: a 201 means the story survives a crash. */
   async create(request: CreateStoryRequest, externalRef: number | null = null): Promise<StoryDto> {
@@ -72,14 +87,63 @@ export class StoryService {
   }
 
   async list(query: ListStoriesQuery): Promise<StoryListDto> {
-    const { items, total } = await this.listings.run(() => this.d.repository.list(query.status, query.page, query.limit));
-    return { items: items.map(toSummary), total, page: query.page, limit: query.limit };
+    const { items, total, counts } = await this.listings.run(() =>
+      this.d.repository.list({ status: query.status, q: query.q }, query.page, query.limit),
+    );
+    return {
+      items: items.map((doc) => toSummary(doc, this.live(doc))),
+      total,
+      page: query.page,
+      limit: query.limit,
+      counts: { all: counts.Open + counts.Done, ...counts },
+    };
   }
 
   async get(id: string): Promise<StoryDto> {
     const doc = isStoryId(id) ? await this.d.repository.findById(id) : null;
     if (!doc) throw notFound(id);
-    return toDto(doc);
+    return toDto(doc, this.live(doc));
+  }
+
+  /** A new story with the same task estimates (a finished one again, or a copy of a running one). */
+  async rerun(id: string): Promise<StoryDto> {
+    const doc = isStoryId(id) ? await this.d.repository.findById(id) : null;
+    if (!doc) throw notFound(id);
+    const title = `${doc.title ?? `Story ${id.slice(-6)}`} (again)`;
+    return this.create({
+      title: title.length > 200 ? `${title.slice(0, 199)}…` : title,
+      tasks: doc.tasks.map((t) => ({ estimate: t.estimate })),
+    });
+  }
+
+  /** One action on each of the ids; a failure of one (gone, refused) does not stop the others. */
+  async bulk(request: BulkActionRequest): Promise<BulkActionResultDto> {
+    const results: BulkActionResultDto['results'] = [];
+    for (const id of request.ids) {
+      try {
+        if (request.action === 'delete') {
+          await this.deleteOne(id);
+          results.push({ id, ok: true });
+        } else {
+          results.push({ id, ok: true, newId: (await this.rerun(id)).id });
+        }
+      } catch (error) {
+        // Unavailability stops the batch (the rest would fail the same way); anything else is per story.
+        if (error instanceof DatabaseUnavailableError) throw error;
+        results.push({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return { results };
+  }
+
+  processing(): ProcessingDto {
+    return { paused: this.d.processor.paused, since: this.d.processor.pausedAt ?? this.startedAt };
+  }
+
+  setPaused(paused: boolean): ProcessingDto {
+    this.d.processor.setPaused(paused);
+    if (!paused) this.startedAt = this.d.clock.now();
+    return this.processing();
   }
 
   deleteOne(id: string): Promise<DeleteResultDto> {
@@ -133,6 +197,26 @@ export class StoryService {
         }
       });
     }
+  }
+
+  /** A story's live figures, if it is Open in this server's memory. */
+  liveProgress(id: string): StoryProgressDto | null {
+    const live = this.d.processor.progressOf(id);
+    if (!live) return null;
+    return {
+      id,
+      status: 'Open',
+      taskCount: live.taskCount,
+      doneCount: live.doneCount,
+      runningTasks: live.runningTasks,
+      running: live.running,
+      startedAt: live.startedAt === null ? null : new Date(live.startedAt).toISOString(),
+      completedAt: null,
+    };
+  }
+
+  private live(doc: StoryDoc) {
+    return doc.status === 'Open' ? this.d.processor.progressOf(doc._id.toHexString()) : null;
   }
 
   private takeOn(doc: StoryDoc, release: () => void): void {

@@ -27,8 +27,15 @@ interface ComposeConfig {
   volumes?: Record<string, unknown>;
 }
 
+// As an operator would: .env.example as the .env, plus the one value it cannot ship (the operator token).
+const TOKEN = 'compose-test-token-0123456789';
 const compose = (...args: string[]) =>
-  execFileSync(COMPOSE, ['--env-file', '.env.example', ...args], { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(COMPOSE, ['--env-file', '.env.example', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, API_TOKEN: TOKEN },
+  });
 
 let config: ComposeConfig;
 
@@ -54,6 +61,27 @@ const healthcheck = (s: Service) => [s.healthcheck?.test ?? []].flat().join(' ')
 describe('docker-compose.yml', () => {
   it('is valid for docker-compose (config -q)', () => {
     expect(() => compose('config', '-q')).not.toThrow();
+  });
+
+  it('refuses to run without API_TOKEN, naming it, and trusts only nginx as the proxy', () => {
+    let message = '';
+    try {
+      execFileSync(COMPOSE, ['--env-file', '.env.example', 'config', '-q'], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, API_TOKEN: '' },
+      });
+    } catch (error) {
+      message = String((error as { stderr?: string }).stderr);
+    }
+    expect(message).toContain('set API_TOKEN in .env');
+    const backend = config.services['backend']!;
+    expect(backend.environment?.['API_TOKEN']).toBe(TOKEN);
+    const webIp = (config.services['web'] as Service & { networks?: Record<string, { ipv4_address?: string }> }).networks?.['default']
+      ?.ipv4_address;
+    expect(webIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(backend.environment?.['TRUST_PROXY']).toBe(webIp);
   });
 
   it('runs mongo with a healthcheck and its data in a named volume', () => {

@@ -5,6 +5,7 @@ import { DEFAULT_STORY_LIMITS, type ApiErrorBody } from '@storyflow/contracts';
 import { compileTrust } from '../../src/access/client-address.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics/metrics.js';
 import type { StoryService } from '../../src/stories/story.service.js';
 import { request } from '../support/http.js';
 
@@ -24,6 +25,10 @@ const app = createApp({
       uptimeSec: 1,
     }),
     snapshot: () => ({ now: 0, history: [] }),
+    info: () => {
+      throw new Error('not reached');
+    },
+    history: () => Promise.reject(new Error('not reached')),
   },
   logger: createLogger({ level: 'silent', pretty: false }),
   limits: DEFAULT_STORY_LIMITS,
@@ -32,6 +37,11 @@ const app = createApp({
   accepting: () => accepting,
   legacyCorsOrigins: ['*'],
   access: { apiToken: undefined, viewToken: undefined },
+  metrics: createMetrics({
+    pool: () => ({ poolSize: 0, busyWorkers: 0, backlogTasks: 0 }),
+    counters: () => ({ produced: 0, completed: 0, open: 0 }),
+    openTasks: () => 0,
+  }),
   trustProxy: compileTrust(['loopback']),
   rateLimit: { perSec: 0, burst: 0 },
 });

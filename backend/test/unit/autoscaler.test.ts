@@ -46,6 +46,9 @@ describe('clampSize / targetSize', () => {
     expect(targetSize(config, 8, 4000)).toBe(30);
     expect(targetSize(config, 0, 0)).toBe(config.min);
     expect(targetSize(config, 0, 10_000_000)).toBe(config.max);
+    // Never more than one worker per waiting task for the backlog's share.
+    expect(targetSize(config, 0, 10_000_000, 50)).toBe(50);
+    expect(targetSize(config, 8, 4000, 5)).toBe(15);
   });
 });
 

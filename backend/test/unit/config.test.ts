@@ -26,7 +26,7 @@ describe('loadConfig', () => {
     expect(c.db.dataDir).toMatch(/[/\\]data$/);
     expect(c.bodyLimit).toBe('1mb');
     expect(c.limits).toEqual(DEFAULT_STORY_LIMITS);
-    expect(c.pool).toEqual({ min: 4, max: 1000, targetWaitMs: 200, shrinkCooldownMs: 5000, intervalMs: 250 });
+    expect(c.pool).toEqual({ min: 4, max: 1000, targetWaitMs: 10, shrinkCooldownMs: 5000, intervalMs: 250 });
     expect(c.flushIntervalMs).toBe(200);
     expect(c.retentionDoneSeconds).toBeUndefined();
     expect(c.retentionSweepMs).toBe(5000);

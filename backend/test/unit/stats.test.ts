@@ -63,7 +63,7 @@ describe('makeSample', () => {
       5000,
       { produced: 10, completed: 4 },
       { produced: 25, completed: 11, open: 14 },
-      { poolSize: 8, busyWorkers: 6, backlogTasks: 120 },
+      { poolSize: 8, busyWorkers: 6, backlogTasks: 120, paused: true },
     );
     expect(s).toEqual({
       t: 5000,
@@ -74,21 +74,30 @@ describe('makeSample', () => {
       poolSize: 8,
       busyWorkers: 6,
       backlogTasks: 120,
+      paused: true,
     });
   });
 });
 
 describe('CounterCache', () => {
-  const totals = { open: 3, done: 10, doneTasks: 400, removedOpen: 2, removedDone: 5, purged: 4, deleted: 3 };
+  const totals = { since: 5, open: 3, done: 10, doneTasks: 400, removedOpen: 2, removedDone: 5, purged: 4, deleted: 3 };
 
   it('starts at zero', () => {
-    expect(new CounterCache().current).toEqual({ produced: 0, completed: 0, open: 0, deleted: 0, purged: 0, storedDoneTasks: 0 });
+    expect(new CounterCache().current).toEqual({
+      produced: 0,
+      completed: 0,
+      open: 0,
+      deleted: 0,
+      purged: 0,
+      storedDone: 0,
+      storedDoneTasks: 0,
+    });
   });
 
   it('seeds from stored totals: produced counts removed stories too, completed counts removed done ones', () => {
     const c = new CounterCache();
     c.seed(totals);
-    expect(c.current).toEqual({ produced: 20, completed: 15, open: 3, deleted: 3, purged: 4, storedDoneTasks: 400 });
+    expect(c.current).toEqual({ produced: 20, completed: 15, open: 3, deleted: 3, purged: 4, storedDone: 10, storedDoneTasks: 400 });
   });
 
   it('moves with created and completed stories', () => {
@@ -97,27 +106,27 @@ describe('CounterCache', () => {
     c.storyCreated();
     c.storyCreated();
     c.storiesCompleted(3, 120);
-    expect(c.current).toEqual({ produced: 22, completed: 18, open: 2, deleted: 3, purged: 4, storedDoneTasks: 520 });
+    expect(c.current).toEqual({ produced: 22, completed: 18, open: 2, deleted: 3, purged: 4, storedDone: 13, storedDoneTasks: 520 });
   });
 
   it('a delete keeps produced and completed, lowers open by the open ones, counts all as deleted', () => {
     const c = new CounterCache();
     c.seed(totals);
     c.storiesRemoved({ open: 2, done: 4, doneTasks: 100 }, 'delete');
-    expect(c.current).toEqual({ produced: 20, completed: 15, open: 1, deleted: 9, purged: 4, storedDoneTasks: 300 });
+    expect(c.current).toEqual({ produced: 20, completed: 15, open: 1, deleted: 9, purged: 4, storedDone: 6, storedDoneTasks: 300 });
   });
 
   it('a purge counts as purged, not deleted', () => {
     const c = new CounterCache();
     c.seed(totals);
     c.storiesRemoved({ open: 0, done: 6, doneTasks: 400 }, 'purge');
-    expect(c.current).toEqual({ produced: 20, completed: 15, open: 3, deleted: 3, purged: 10, storedDoneTasks: 0 });
+    expect(c.current).toEqual({ produced: 20, completed: 15, open: 3, deleted: 3, purged: 10, storedDone: 4, storedDoneTasks: 0 });
   });
 
   it('re-seeding replaces the values', () => {
     const c = new CounterCache();
     c.storyCreated();
-    c.seed({ open: 0, done: 0, doneTasks: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
+    c.seed({ since: 0, open: 0, done: 0, doneTasks: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
     expect(c.current.produced).toBe(0);
     expect(c.current.open).toBe(0);
   });
@@ -131,7 +140,7 @@ describe('StatsSampler', () => {
     const clock = new FakeClock(START);
     if (jitter) clock.jitter = jitter;
     const counters = new CounterCache();
-    counters.seed({ open: 5, done: 100, doneTasks: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
+    counters.seed({ since: 0, open: 5, done: 100, doneTasks: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
     const sampler = new StatsSampler(counters, () => pool, clock, historySeconds);
     const samples: StatsSample[] = [];
     /** counters.produced at the moment of each sample */
@@ -214,7 +223,7 @@ describe('StatsSampler', () => {
 
   it('the snapshot history is capped at historySeconds, oldest first, and `now` is the clock', () => {
     const { clock, sampler, samples } = setup(20);
-    expect(sampler.snapshot()).toEqual({ now: START, history: [] });
+    expect(sampler.snapshot()).toEqual({ now: START, history: [], countersSince: 0 });
     sampler.start();
     clock.advanceTo(START + 50_000);
     const snap = sampler.snapshot();

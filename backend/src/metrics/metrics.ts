@@ -1,0 +1,79 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the gauges read when Prometheus scrapes. */
+export interface MetricSources {
+  pool: () => { poolSize: number; busyWorkers: number; backlogTasks: number };
+  counters: () => { produced: number; completed: number; open: number };
+  openTasks: () => number;
+}
+
+/**
+ * Prometheus metrics (prom-client), one registry per server: HTTP latency, story latency, the pool,
+ * database operations and refusals. Instruments are updated by hooks the composition root installs;
+ * gauges are read at scrape time, so they cost nothing between scrapes.
+ */
+export function createMetrics(sources: MetricSources) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'storyflow_' });
+  const httpDuration = new Histogram({
+    name: 'storyflow_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const storyLatency = new Histogram({
+    name: 'storyflow_story_latency_seconds',
+    help: 'From a story being accepted to it being stored Done',
+    buckets: [0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 5, 30, 120],
+    registers: [registry],
+  });
+  const dbOperations = new Counter({
+    name: 'storyflow_db_operations_total',
+    help: 'Database commands sent, by command and collection',
+    labelNames: ['command', 'collection'] as const,
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'storyflow_refusals_total',
+    help: 'Requests refused, by error code (rate_limited, overloaded, unauthorized, validation_failed, …)',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  gauge('storyflow_pool_size', 'Workers in the pool', () => sources.pool().poolSize);
+  gauge('storyflow_busy_workers', 'Workers running a task', () => sources.pool().busyWorkers);
+  gauge('storyflow_backlog_tasks', 'Tasks waiting for a worker', () => sources.pool().backlogTasks);
+  gauge('storyflow_open_tasks', 'Open tasks held (admission control counts these)', () => sources.openTasks());
+  gauge('storyflow_stories_open', 'Open stories', () => sources.counters().open);
+  // Counters kept by the counter cache: exposed as gauges of cumulative totals (they survive restarts).
+  gauge('storyflow_stories_produced', 'Stories accepted, cumulative', () => sources.counters().produced);
+  gauge('storyflow_stories_completed', 'Stories completed, cumulative', () => sources.counters().completed);
+
+  return {
+    registry,
+    /** An HTTP request finished. */
+    request(method: string, route: string, status: number, seconds: number): void {
+      httpDuration.observe({ method, route, status: String(status) }, seconds);
+    },
+    storyCompleted(latencySeconds: number): void {
+      storyLatency.observe(latencySeconds);
+    },
+    dbCommand(command: string, collection: string): void {
+      dbOperations.inc({ command, collection });
+    },
+    refused(code: string): void {
+      refusals.inc({ code });
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

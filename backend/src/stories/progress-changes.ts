@@ -1,0 +1,47 @@
+import type { StoryProgressDto } from '@storyflow/contracts';
+import type { ChangedStory, StoryChange } from '../processing/ports.js';
+import type { Clock } from '../shared/clock.js';
+import type { StoryService } from './story.service.js';
+
+type Listener = (id: string, final: StoryProgressDto | null) => void;
+
+/**
+ * Turns the processor's change notes into what the live views need: an id to read back for progress,
+ * or the final state (Done, Deleted) captured at the moment the story leaves memory.
+ */
+export class ProgressChanges {
+  private readonly listeners = new Set<Listener>();
+
+  constructor(private readonly clock: Clock) {}
+
+  note(story: ChangedStory, change: StoryChange): void {
+    if (!this.listeners.size) return;
+    const final = change === 'progress' ? null : finalState(story, change, this.clock.now());
+    for (const listener of this.listeners) listener(story.id, final);
+  }
+
+  /** The realtime side's view: live progress read from the service, and these changes. */
+  source(stories: Pick<StoryService, 'liveProgress'>) {
+    return {
+      progress: (id: string) => stories.liveProgress(id),
+      onChange: (listener: Listener) => {
+        this.listeners.add(listener);
+        return () => void this.listeners.delete(listener);
+      },
+    };
+  }
+}
+
+function finalState(story: ChangedStory, change: 'done' | 'removed', now: number): StoryProgressDto {
+  const done = change === 'done';
+  return {
+    id: story.id,
+    status: done ? 'Done' : 'Deleted',
+    taskCount: story.taskCount,
+    doneCount: done ? story.taskCount : 0,
+    runningTasks: 0,
+    running: [],
+    startedAt: story.startedAt === null ? null : new Date(story.startedAt).toISOString(),
+    completedAt: done ? new Date(now).toISOString() : null,
+  };
+}
