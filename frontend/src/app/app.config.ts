@@ -6,7 +6,7 @@ import {
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
-import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
+import { PreloadAllModules, provideRouter, withComponentInputBinding, withInMemoryScrolling, withPreloading } from '@angular/router';
 import { routes } from './app.routes';
 import { authInterceptor } from './core/access/auth-interceptor';
 import { TokenStore } from './core/access/token-store';
@@ -17,7 +17,14 @@ export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
-    provideRouter(routes, withComponentInputBinding(), withInMemoryScrolling({ scrollPositionRestoration: 'enabled' })),
+    provideRouter(
+      routes,
+      withComponentInputBinding(),
+      withInMemoryScrolling({ scrollPositionRestoration: 'enabled' }),
+      // Every screen loads in the background after the first: moving to another one still works while
+      // the server is down (the outage is when operators switch screens to see what happened).
+      withPreloading(PreloadAllModules),
+    ),
     provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
     // The socket handshake carries the same token as REST requests.
     { provide: LIVE_TOKEN, useFactory: () => inject(TokenStore).token },

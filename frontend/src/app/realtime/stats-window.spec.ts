@@ -197,10 +197,19 @@ describe('stats window', () => {
     expect(view.countersReset).toEqual({ previousSince: T0 - 3_600_000, since: T0 + 8000 });
   });
 
-  it('an empty snapshot (a server just started) clears the window: no old figures shown as live', () => {
-    const state = reduceStats(seeded([0, 1]), { kind: 'snapshot', snapshot: { now: T0, history: [] } }, opts);
-    expect(toStatsView(state, opts).figures).toBeNull();
-    expect(toStatsView(state, opts).chart.labels).toEqual([]);
+  it('a server that just started (empty history): the old seconds stay in the chart, but no figures until its first sample', () => {
+    let state = reduceStats(seeded([0, 1]), { kind: 'disconnected', at: T0 + 2000 }, opts);
+    state = reduceStats(state, { kind: 'snapshot', snapshot: { now: T0 + 30_000, history: [] } }, opts);
+    let view = toStatsView(state, opts);
+    expect(view.connection).toBe('live');
+    expect(view.figures).toBeNull();
+    expect(view.chart.produced.slice(-2)).toEqual([0, 1]);
+    state = reduceStats(state, { kind: 'sample', sample: sample(30, 4, 4) }, opts);
+    view = toStatsView(state, opts);
+    expect(view.figures?.producedPerSec).toBe(4);
+    // The outage between second 1 and 30 is a gap.
+    expect(view.chart.produced.slice(-3)).toEqual([null, null, 4]);
+    expect(state.samples.map((s) => (s.t - T0) / 1000)).toEqual([30]);
   });
 
   it('formats labels as local HH:MM:SS', () => {

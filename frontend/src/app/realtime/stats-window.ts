@@ -55,6 +55,11 @@ export interface StatsWindowState {
   samples: StatsSample[];
   countersSince: number | null;
   countersReset: { previousSince: number; since: number } | null;
+  /**
+   * Reconnected to a server that had no history yet (it just started): its first sample is due within
+   * a second. Until then there are no figures: the ones from before the outage are not the server's now.
+   */
+  awaitingSample: boolean;
   /** Malformed payloads ignored so far. */
   dropped: number;
 }
@@ -94,6 +99,7 @@ export function initialStatsState(): StatsWindowState {
     samples: [],
     countersSince: null,
     countersReset: null,
+    awaitingSample: false,
     dropped: 0,
   };
 }
@@ -138,11 +144,12 @@ export function reduceStats(
         refusal: null,
         countersSince: since ?? state.countersSince,
         countersReset: reset,
-        samples: fresh.length === 0 ? [] : trimWindow([...kept, ...fresh], options.size),
+        awaitingSample: fresh.length === 0,
+        samples: trimWindow([...kept, ...fresh], options.size),
       };
     }
     case 'sample':
-      return { ...state, samples: addSample(state.samples, event.sample, options.size) };
+      return { ...state, awaitingSample: false, samples: addSample(state.samples, event.sample, options.size) };
     case 'malformed':
       return { ...state, dropped: state.dropped + 1 };
   }
@@ -194,7 +201,7 @@ export function toStatsView(state: StatsWindowState, options: StatsWindowOptions
     }
   }
   let figures: StatsFigures | null = null;
-  if (last) {
+  if (last && !state.awaitingSample) {
     const { t: _t, ...rest } = last;
     figures = rest;
   }

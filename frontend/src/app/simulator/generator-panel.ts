@@ -68,7 +68,6 @@ function fromDraft(draft: Draft): GeneratorSettings {
         >
           {{ generator.running() ? 'Stop' : 'Start' }}<span class="sr-only"> generator</span>
         </button>
-        <span class="generator-state" data-testid="generator-state" [attr.data-hold]="generator.hold()?.reason ?? null">{{ state() }}</span>
         <dl class="generator-counters">
           <div>
             <dt>sent</dt>
@@ -90,6 +89,17 @@ function fromDraft(draft: Draft): GeneratorSettings {
           }
         </dl>
         <span class="generator-rate muted wide-only" data-testid="generator-rate">{{ rateText() }}</span>
+        <!-- One line whatever it says (a long one is cut visually, read in full): the bar never changes height. -->
+        <span class="generator-status">
+          <span class="generator-state" data-testid="generator-state" [attr.data-hold]="generator.hold()?.reason ?? null">{{
+            state()
+          }}</span>
+          @if (generator.lastError(); as error) {
+            <span class="generator-error" data-testid="generator-error" [title]="error.message">
+              · last error at {{ error.at | date: 'HH:mm:ss' }}: {{ error.message }}
+            </span>
+          }
+        </span>
         <button
           #settingsToggle
           type="button"
@@ -101,9 +111,6 @@ function fromDraft(draft: Draft): GeneratorSettings {
           Settings
         </button>
       </div>
-      @if (generator.lastError(); as error) {
-        <p class="generator-error" data-testid="generator-error">Last error at {{ error.at | date: 'HH:mm:ss' }}: {{ error.message }}</p>
-      }
       @if (open()) {
         <form id="generator-settings" class="generator-settings" (submit)="$event.preventDefault()" aria-label="Generator settings">
           @for (key of keys; track key) {

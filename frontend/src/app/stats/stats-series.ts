@@ -35,9 +35,9 @@ export function historySeries(history: StatsHistoryDto, formatLabel: (t: number)
 }
 
 export const RANGE_TITLES: Record<HistoryRange, string> = {
-  '1m': 'last minute, per second',
-  '15m': `last 15 minutes, ${HISTORY_RANGES['15m'].stepSec}-second averages`,
-  '1h': `last hour, ${HISTORY_RANGES['1h'].stepSec}-second averages`,
+  '1m': 'last minute',
+  '15m': `last 15 minutes (${HISTORY_RANGES['15m'].stepSec}-second averages)`,
+  '1h': `last hour (${HISTORY_RANGES['1h'].stepSec}-second averages)`,
 };
 
 export const RANGE_LABELS: Record<HistoryRange, string> = { '1m': '1 min', '15m': '15 min', '1h': '1 h' };

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { ServerInfo } from '../core/server-info';
-import { formatDuration, plural } from './story-format';
+import { formatElapsed, plural } from './story-format';
 
 /**
  * Says, where stories are listed, that this server removes finished stories (the in-memory mode keeps
@@ -12,7 +12,7 @@ import { formatDuration, plural } from './story-format';
   template: `
     @if (text(); as t) {
       <p class="note" data-testid="retention-note">
-        {{ t }} <span class="muted">Set with RETENTION_DONE_SECONDS and RETENTION_MAX_DONE_TASKS on the server.</span>
+        {{ t }} <span class="muted hint">Set with RETENTION_DONE_SECONDS and RETENTION_MAX_DONE_TASKS on the server.</span>
       </p>
     }
   `,
@@ -24,6 +24,11 @@ import { formatDuration, plural } from './story-format';
       background: var(--info-bg);
       font-size: 0.9rem;
     }
+    @media (max-width: 720px) {
+      .hint {
+        display: none;
+      }
+    }
   `,
 })
 export class RetentionNote {
@@ -33,7 +38,7 @@ export class RetentionNote {
     if (!info) return null;
     const { doneSeconds, maxDoneTasks } = info.retention;
     const parts: string[] = [];
-    if (doneSeconds > 0) parts.push(`Done stories are removed ${formatDuration(doneSeconds * 1000)} after they finish`);
+    if (doneSeconds > 0) parts.push(`Done stories are removed ${formatElapsed(doneSeconds * 1000)} after they finish`);
     if (maxDoneTasks > 0) parts.push(`the oldest go first beyond ${plural(maxDoneTasks, 'stored Done task')}`);
     if (parts.length === 0) return null;
     const mode = info.db.mode === 'embedded-memory' ? ' in this mode (in-memory database)' : '';

@@ -2,7 +2,9 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import type { StoryDto, StoryProgressDto } from '@storyflow/contracts';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { AccessService } from '../../core/access/access';
+import { TokenStore } from '../../core/access/token-store';
 import { toApiFailure, type ApiFailure } from '../../core/api-failure';
 import { ServerInfo } from '../../core/server-info';
 import { StoriesApi } from '../../core/stories-api';
@@ -89,6 +91,10 @@ export class StoryDetailPage {
       this.stream.unwatch(this);
       if (this.refetchTimer !== null) clearTimeout(this.refetchTimer);
     });
+    // A new token (e.g. after a 401): load again with it.
+    inject(TokenStore)
+      .changed$.pipe(takeUntilDestroyed())
+      .subscribe(() => this.fetch(this.id()));
     effect(() => {
       const progress = this.stream.progress().get(this.id());
       if (progress) untracked(() => this.apply(progress));
@@ -102,6 +108,7 @@ export class StoryDetailPage {
     this.api.get(id).subscribe({
       next: (story) => {
         if (story.id !== this.id()) return;
+        this.failure.set(null);
         this.story.set(story);
         this.noteRunning(story.running);
       },

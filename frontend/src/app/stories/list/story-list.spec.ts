@@ -243,6 +243,28 @@ describe('StoryList', () => {
     expect($('list-not-live')!.textContent).toContain('Not live since');
   });
 
+  it('after an outage, loads a list that could not load, and offers to reload one that did', async () => {
+    await open('/stories');
+    listRequests()[0]!.error(new ProgressEvent('error'));
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'offline', disconnectedAt: Date.now() });
+    await settle();
+    expect($('list-state')!.textContent).toContain('Could not load the stories: The server cannot be reached.');
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
+    await settle();
+    listRequests()[0]!.flush(list([story(1)]));
+    await settle();
+    expect($$('story-row')).toHaveLength(1);
+
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'reconnecting', disconnectedAt: Date.now() });
+    await settle();
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
+    await settle();
+    expect(listRequests()).toHaveLength(0);
+    $<HTMLButtonElement>('show-new')!.click();
+    await settle();
+    expect(listRequests()).toHaveLength(1);
+  });
+
   it('deletes one story: the row stays, marked, and the focus moves to the next story', async () => {
     await open('/stories', list([story(1), story(2)]));
     const first = $$('delete-story')[0]! as HTMLButtonElement;

@@ -16,6 +16,7 @@ import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { PAGE_LIMIT_DEFAULT, type StoryCountsDto, type StoryListDto } from '@storyflow/contracts';
 import { catchError, map, of, switchMap, tap } from 'rxjs';
 import { AccessService } from '../../core/access/access';
+import { TokenStore } from '../../core/access/token-store';
 import { toApiFailure, type ApiFailure } from '../../core/api-failure';
 import { StoriesApi } from '../../core/stories-api';
 import { StatsStream } from '../../realtime/stats-stream';
@@ -62,6 +63,8 @@ export class StoryList {
   private loadedFrom = 0;
   private readonly totals = signal<ActivityTotals>(NO_TOTALS);
   private readonly deletedHere = signal<ReadonlySet<string>>(new Set());
+  /** The live feed came back after an outage: what happened meanwhile is unknown until a reload. */
+  protected readonly missedWhileOffline = signal(false);
   protected readonly selected = signal<ReadonlySet<string>>(new Set());
   /** Ticks every second, for elapsed times and ETAs. */
   protected readonly now = signal(Date.now());
@@ -96,6 +99,7 @@ export class StoryList {
     const t = this.totals();
     return t.created + t.completed + t.removed > 0;
   });
+  protected readonly caption = computed(() => `Stories, newest first: page ${this.query().page} of ${this.pages()}`);
   protected readonly selectable = computed(() => this.rows().filter((r) => r.removed === null));
   protected readonly allSelected = computed(() => {
     const rows = this.selectable();
@@ -127,11 +131,17 @@ export class StoryList {
         const lastPage = Math.max(1, Math.ceil(res.list.total / this.limit));
         if (res.query.page > lastPage) return this.navigate({ ...res.query, page: lastPage }, true);
         this.result.set(res.list);
+        this.missedWhileOffline.set(false);
         this.totals.set(NO_TOTALS);
         this.deletedHere.set(new Set());
         const ids = new Set(res.list.items.map((s) => s.id));
         this.selected.update((sel) => new Set([...sel].filter((id) => ids.has(id))));
       });
+
+    // A new token (e.g. after a 401, or a viewer becoming operator): load again with it.
+    inject(TokenStore)
+      .changed$.pipe(takeUntilDestroyed())
+      .subscribe(() => this.reload());
 
     // Live progress for the rows on screen.
     effect(() => {
@@ -150,6 +160,19 @@ export class StoryList {
           removed: t.removed + activity.removed,
         })),
       );
+    });
+
+    // Back after an outage: a list that could not load loads now (no rows to move); a shown one offers
+    // a reload, since the changes made meanwhile were not pushed to it.
+    let wasLive = true;
+    effect(() => {
+      const live = this.connection() === 'live';
+      if (live && !wasLive)
+        untracked(() => {
+          if (this.error() || !this.result()) this.reload();
+          else this.missedWhileOffline.set(true);
+        });
+      if (this.connection() !== 'connecting') wasLive = live;
     });
 
     const clock = setInterval(() => this.now.set(Date.now()), 1000);
