@@ -3,7 +3,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'frontend/.angular/**', 'data/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'frontend/.angular/**',
+      'data/**',
+      'bench/results/**',
+      'frontend/e2e/test-results/**',
+      'frontend/e2e/report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,6 +21,28 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Packages (contracts, backend, frontend, test-support, bench) talk only through their public entry points
+    // (`exports` in package.json): no relative path into another package, no deep import of its src/.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(contracts|backend|frontend|test-support|bench)/',
+              message: "Import another package by its name and public entry point (see its package.json 'exports').",
+            },
+            {
+              regex: '^@storyflow/[^/]+/(src|test|e2e)/',
+              message: "Import the package's public entry point, not its internals.",
+            },
+          ],
+        },
+      ],
     },
   },
   {

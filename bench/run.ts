@@ -7,12 +7,10 @@
  *   npm run bench -- --burst=1000 --tasks=50 --duration=0
  *   MONGODB_URI=mongodb://... npm run bench   # against a real MongoDB
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import type { HealthDto, StatsSnapshot, StatsSample, StoryListDto } from '@storyflow/contracts';
-import { freePort } from '../backend/src/shared/free-port.js';
+import { percentile, referenceIntervalMs, referenceStory, sleep, startBackend } from '@storyflow/test-support';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,44 +25,17 @@ const burstTasks = Number(args.tasks);
 const durationSec = Number(args.duration);
 const concurrency = Number(args.concurrency);
 
-const backendDir = fileURLToPath(new URL('../backend', import.meta.url));
-const percentile = (xs: number[], p: number) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 const getJson = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    NODE_ENV: 'production',
-    EMBEDDED_DB: process.env.EMBEDDED_DB ?? 'memory',
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: backendDir,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+  // The server's warnings and errors show on this terminal, the JSON figures on stdout.
+  const server = await startBackend({
+    env: { LOG_LEVEL: 'warn', NODE_ENV: 'production', EMBEDDED_DB: process.env.EMBEDDED_DB ?? 'memory' },
+    echo: true,
   });
-  const base = `http://127.0.0.1:${port}`;
+  const base = server.url;
   try {
-    for (let i = 0; ; i++) {
-      if (
-        await fetch(`${base}/api/health`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      if (i > 300 || child.exitCode !== null) throw new Error('server did not start');
-      await sleep(100);
-    }
     const health = await getJson<HealthDto>(`${base}/api/health`);
     const samples: StatsSample[] = [];
     const socket = io(base, { transports: ['websocket'] });
@@ -137,14 +108,12 @@ async function main() {
       let failed = 0;
       const end = performance.now() + durationSec * 1000;
       while (performance.now() < end) {
-        const n = 20 + Math.floor(Math.random() * 61);
-        const body = { tasks: Array.from({ length: n }, () => ({ estimate: 10 + Math.floor(Math.random() * 11) })) };
-        post(body).then(
+        post(referenceStory()).then(
           (ms) => latencies.push(ms),
           () => failed++,
         );
         posted++;
-        await sleep(50 + Math.random() * 50);
+        await sleep(referenceIntervalMs());
       }
       const drainMs = await waitIdle(before + posted - failed, 120_000);
       const steady = samples.slice(Math.min(10, Math.floor(samples.length / 3))); // skip the warm-up
@@ -190,8 +159,7 @@ async function main() {
     socket.close();
     console.log(JSON.stringify(result, null, 2));
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await server.stop();
   }
 }
 

@@ -16,7 +16,12 @@ export interface RateLimitConfig {
  * and a client may spend the window's budget at once. 429 with Retry-After and the standard RateLimit
  * headers; one in-memory store per process.
  */
-export function rateLimiter(config: RateLimitConfig, what: string, logger: Logger, refused: (code: string) => void = () => {}): RequestHandler {
+export function rateLimiter(
+  config: RateLimitConfig,
+  what: string,
+  logger: Logger,
+  refused: (code: string) => void = () => {},
+): RequestHandler {
   if (config.perSec <= 0 || config.burst <= 0) return (_req, _res, next) => next();
   const windowMs = Math.max(1000, Math.round((config.burst / config.perSec) * 1000));
   return rateLimit({

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { AccessDto, ApiErrorBody, StoryDto } from '@storyflow/contracts';
-import { startChildServer } from '../support/child-server.js';
+import { startBackend } from '@storyflow/test-support';
+import { because } from '../support/because.js';
 import { request } from '../support/http.js';
 import { startTestServer, testEnv } from '../support/test-server.js';
 
@@ -36,9 +37,9 @@ describe('access control over HTTP', () => {
       [VIEWER, 403, 'forbidden'],
     ] as const) {
       const res = await request<ApiErrorBody>(server.url, method, path, body, auth(token));
-      expect(res.status, String(token)).toBe(status);
+      because(`token ${String(token)}`, () => expect(res.status).toBe(status));
       expect(res.body.error.code).toBe(code);
-      if (status === 401) expect(res.headers.get('www-authenticate')).toContain('Bearer');
+      if (status === 401) expect(res.header['www-authenticate']).toContain('Bearer');
     }
   });
 
@@ -54,10 +55,13 @@ describe('access control over HTTP', () => {
 
   it('reads need the viewer or operator token; health stays open', async () => {
     for (const path of ['/api/stories', '/api/stats', '/api/limits', '/api/openapi.json', '/api/access']) {
-      expect((await request(server.url, 'GET', path)).status, path).toBe(401);
-      expect((await request(server.url, 'GET', path, undefined, auth('wrong-token-0000000000'))).status, path).toBe(401);
-      expect((await request(server.url, 'GET', path, undefined, auth(VIEWER))).status, path).toBe(200);
-      expect((await request(server.url, 'GET', path, undefined, auth(OPERATOR))).status, path).toBe(200);
+      const statuses = [
+        (await request(server.url, 'GET', path)).status,
+        (await request(server.url, 'GET', path, undefined, auth('wrong-token-0000000000'))).status,
+        (await request(server.url, 'GET', path, undefined, auth(VIEWER))).status,
+        (await request(server.url, 'GET', path, undefined, auth(OPERATOR))).status,
+      ];
+      because(path, () => expect(statuses).toEqual([401, 401, 200, 200]));
     }
     expect((await request(server.url, 'GET', '/api/health')).status).toBe(200);
   });
@@ -103,13 +107,13 @@ describe('access control on the live feeds', () => {
 
 describe('secure by default', () => {
   it('refuses to start reachable from other machines without API_TOKEN, naming it', async () => {
-    await expect(startChildServer(testEnv({ HOST: '0.0.0.0' }), { host: '0.0.0.0' })).rejects.toThrow(/API_TOKEN/);
+    await expect(startBackend({ env: testEnv({ HOST: '0.0.0.0' }), host: '0.0.0.0' })).rejects.toThrow(/API_TOKEN/);
   });
 
   it('starts so with ALLOW_ANONYMOUS=true, or with a token', async () => {
     for (const extra of [{ ALLOW_ANONYMOUS: 'true' }, { API_TOKEN: OPERATOR }] as Record<string, string>[]) {
-      const child = await startChildServer(testEnv({ ...extra, LOG_LEVEL: 'warn' }), { host: '0.0.0.0' });
-      child.process.kill('SIGTERM');
+      const child = await startBackend({ env: testEnv({ ...extra, LOG_LEVEL: 'warn' }), host: '0.0.0.0' });
+      child.signal('SIGTERM');
       expect((await child.exited).code).toBe(0);
     }
   });

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { because } from '../support/because.js';
 
 /**
  * The deployment files checked without a Docker engine: Debian's docker-compose validates and resolves
@@ -90,7 +91,7 @@ describe('docker-compose.yml', () => {
     expect(healthcheck(mongo)).toMatch(/mongosh.*ping/);
     const data = (mongo.volumes ?? []).map((v) => (typeof v === 'string' ? { source: v.split(':')[0]!, target: v.split(':')[1] } : v));
     const volume = data.find((v) => v.target === '/data/db');
-    expect(volume, 'a volume at /data/db').toBeDefined();
+    because('a volume at /data/db', () => expect(volume).toBeDefined());
     expect(Object.keys(config.volumes ?? {})).toContain(volume!.source);
   });
 
@@ -107,7 +108,7 @@ describe('docker-compose.yml', () => {
     // Every setting passed through is one the project documents.
     const documented = readFileSync(join(repoRoot, '.env.example'), 'utf8');
     for (const key of Object.keys(backend.environment ?? {}))
-      expect(documented, `.env.example lists ${key}`).toMatch(new RegExp(`^${key}=`, 'm'));
+      because(`.env.example lists ${key}`, () => expect(documented).toMatch(new RegExp(`^${key}=`, 'm')));
   });
 
   it('publishes nginx (web) on WEB_PORT, after the backend is healthy, as nginx.conf expects', () => {
@@ -136,15 +137,15 @@ describe('Dockerfiles', () => {
       const copies = [...text.matchAll(/^COPY\s+(?!--from)(.+)$/gm)].map((m) => m[1]!.trim().split(/\s+/).slice(0, -1));
       expect(copies.length).toBeGreaterThan(0);
       for (const source of copies.flat().filter((s) => !s.startsWith('--'))) {
-        expect(existsSync(join(repoRoot, source)), `${path}: COPY ${source}`).toBe(true);
+        because(`${path}: COPY ${source}`, () => expect(existsSync(join(repoRoot, source))).toBe(true));
         const excluded = ignored.some((pattern) => {
           const bare = pattern.replace(/^\*\*\//, '');
           return source === bare || source.startsWith(`${bare}/`) || source.split('/').includes(bare);
         });
-        expect(excluded, `${path}: COPY ${source} is excluded by .dockerignore`).toBe(false);
+        because(`${path}: COPY ${source} is excluded by .dockerignore`, () => expect(excluded).toBe(false));
       }
       const users = [...text.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
-      expect(users.at(-1), `${path}: the last USER`).not.toMatch(/^(root|0)$/);
+      because(`${path}: the last USER`, () => expect(users.at(-1)).not.toMatch(/^(root|0)$/));
       expect(text).toMatch(/^HEALTHCHECK /m);
       expect(text).toMatch(/^EXPOSE /m);
     });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { io, type Socket } from 'socket.io-client';
 import type {
   ApiErrorBody,
@@ -13,7 +13,9 @@ import type {
   StoryListDto,
   StoryProgressDto,
 } from '@storyflow/contracts';
-import { api, request, waitFor } from '../support/http.js';
+import { waitFor } from '@storyflow/test-support';
+import { because } from '../support/because.js';
+import { api, request } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -105,8 +107,10 @@ describe('live progress, rerun, bulk actions', () => {
       { action: 'delete', ids: [a.id, a.id] },
       { action: 'explode', ids: [a.id] },
       { action: 'delete', ids: ['x'] },
-    ])
-      expect((await request(server.url, 'POST', '/api/stories/bulk', bad)).status, JSON.stringify(bad)).toBe(400);
+    ]) {
+      const status = (await request(server.url, 'POST', '/api/stories/bulk', bad)).status;
+      because(JSON.stringify(bad), () => expect(status).toBe(400));
+    }
     expect(
       (await request(server.url, 'POST', '/api/stories/bulk', { action: 'delete', ids: Array.from({ length: 101 }, () => a.id) })).status,
     ).toBe(400);

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { HealthDto, StatsSnapshot, StoryListDto } from '@storyflow/contracts';
 import { startJongodb } from '../../src/db/jongodb.js';
-import { startChildServer } from '../support/child-server.js';
-import { request, waitFor } from '../support/http.js';
+import { waitFor } from '@storyflow/test-support';
+import { startBackend } from '@storyflow/test-support';
+import { request } from '../support/http.js';
 import { testEnv } from '../support/test-server.js';
 
 const DB_TIMEOUT_MS = 2000;
@@ -10,7 +11,7 @@ const DB_TIMEOUT_MS = 2000;
 describe('a database that hangs (SIGSTOP) under load', () => {
   it('answers 503 within DB_TIMEOUT_MS + 1 s, reports it, and recovers after SIGCONT with nothing lost', async () => {
     const db = await startJongodb();
-    const server = await startChildServer(testEnv({ MONGODB_URI: db.uri, DB_TIMEOUT_MS: String(DB_TIMEOUT_MS), LOG_LEVEL: 'warn' }));
+    const server = await startBackend({ env: testEnv({ MONGODB_URI: db.uri, DB_TIMEOUT_MS: String(DB_TIMEOUT_MS), LOG_LEVEL: 'warn' }) });
     const accepted: string[] = [];
     const slowest503: number[] = [];
     let other = 0;
@@ -30,7 +31,10 @@ describe('a database that hangs (SIGSTOP) under load', () => {
       process.kill(db.pid!, 'SIGSTOP');
       const stoppedAt = Date.now();
       // Health turns 503 about as fast as requests do.
-      await waitFor(async () => (await request<HealthDto>(server.url, 'GET', '/api/health')).status === 503, DB_TIMEOUT_MS + 1500, 50);
+      await waitFor(async () => (await request<HealthDto>(server.url, 'GET', '/api/health')).status === 503, {
+        timeoutMs: DB_TIMEOUT_MS + 1500,
+        intervalMs: 50,
+      });
       expect(Date.now() - stoppedAt).toBeLessThan(DB_TIMEOUT_MS + 1500);
       await new Promise((r) => setTimeout(r, 3000));
       // Reads too: 503 at once while the database is known to hang.
@@ -39,9 +43,9 @@ describe('a database that hangs (SIGSTOP) under load', () => {
       expect(Date.now() - started).toBeLessThan(DB_TIMEOUT_MS + 1000);
 
       process.kill(db.pid!, 'SIGCONT');
-      await waitFor(async () => (await request(server.url, 'GET', '/api/health')).status === 200, 10_000);
+      await waitFor(async () => (await request(server.url, 'GET', '/api/health')).status === 200, { timeoutMs: 10_000 });
       const acceptedBefore = accepted.length;
-      await waitFor(async () => accepted.length > acceptedBefore + 10, 10_000);
+      await waitFor(async () => accepted.length > acceptedBefore + 10, { timeoutMs: 10_000 });
       running = false;
       await load;
 
@@ -49,10 +53,13 @@ describe('a database that hangs (SIGSTOP) under load', () => {
       expect(Math.max(...slowest503)).toBeLessThan(DB_TIMEOUT_MS + 1000);
       expect(other).toBe(0);
       // Nothing lost: every accepted story ends Done, and the counters agree with the database.
-      const settled = await waitFor(async () => {
-        const last = (await request<StatsSnapshot>(server.url, 'GET', '/api/stats')).body.history.at(-1);
-        return last && last.open === 0 && last;
-      }, 30_000);
+      const settled = await waitFor(
+        async () => {
+          const last = (await request<StatsSnapshot>(server.url, 'GET', '/api/stats')).body.history.at(-1);
+          return last && last.open === 0 && last;
+        },
+        { timeoutMs: 30_000 },
+      );
       const open = await request<StoryListDto>(server.url, 'GET', '/api/stories?status=Open&limit=1');
       const done = await request<StoryListDto>(server.url, 'GET', '/api/stories?status=Done&limit=100');
       expect(open.body.total).toBe(0);
@@ -72,7 +79,7 @@ describe('a database that hangs (SIGSTOP) under load', () => {
       } catch {
         // already gone
       }
-      server.process.kill('SIGTERM');
+      server.signal('SIGTERM');
       await server.exited;
       await db.stop();
     }

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { ApiErrorBody, HealthDto } from '@storyflow/contracts';
 import { startJongodb } from '../../src/db/jongodb.js';
-import { api, request, waitFor } from '../support/http.js';
+import { waitFor } from '@storyflow/test-support';
+import { api, request } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
 describe('when the database goes away', () => {
@@ -16,10 +17,13 @@ describe('when the database goes away', () => {
       expect(refused.status).toBe(503);
       expect(refused.body.error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('database is unavailable') });
       expect((await api(server.url).list()).status).toBe(503);
-      const health = await waitFor(async () => {
-        const h = await request<HealthDto>(server.url, 'GET', '/api/health');
-        return h.status === 503 && h;
-      }, 15_000);
+      const health = await waitFor(
+        async () => {
+          const h = await request<HealthDto>(server.url, 'GET', '/api/health');
+          return h.status === 503 && h;
+        },
+        { timeoutMs: 15_000, what: 'health 503' },
+      );
       expect(health.body.db.state).toBe('disconnected');
       // Bad input is still a 400: validation happens before any database access.
       expect((await api(server.url).createStory({ tasks: [] })).status).toBe(400);

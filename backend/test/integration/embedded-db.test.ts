@@ -1,31 +1,30 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import type { HealthDto } from '@storyflow/contracts';
-import { startChildServer, type ChildServer } from '../support/child-server.js';
-import { api, request, waitFor } from '../support/http.js';
+import { startBackend, waitFor, type BackendProcess } from '@storyflow/test-support';
+import { api, request } from '../support/http.js';
 
-const children: ChildServer[] = [];
+const children: BackendProcess[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) {
-    c.process.kill('SIGTERM');
-    await c.exited;
-  }
+  for (const c of children.splice(0)) await c.stop();
 });
 
 describe('npm start without MONGODB_URI', () => {
   it('starts an embedded database by itself, says which in /api/health, and warns when it is not durable', async () => {
     // The default (`auto`): a mongod when one can be had, otherwise the in-memory server. The test makes
     // "no mongod" certain, online or not: an empty binary cache and a download mirror that refuses at once.
-    const server = await startChildServer({
-      MONGODB_URI: '',
-      EMBEDDED_DB: 'auto',
-      MONGOMS_DOWNLOAD_DIR: mkdtempSync(join(tmpdir(), 'sf-mongod-bin-')),
-      MONGOMS_DOWNLOAD_MIRROR: 'http://127.0.0.1:9',
-      MONGOMS_MAX_RETRIES: '0',
-      LOG_LEVEL: 'info',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'sf-data-')),
+    const server = await startBackend({
+      env: {
+        MONGODB_URI: '',
+        EMBEDDED_DB: 'auto',
+        MONGOMS_DOWNLOAD_DIR: mkdtempSync(join(tmpdir(), 'sf-mongod-bin-')),
+        MONGOMS_DOWNLOAD_MIRROR: 'http://127.0.0.1:9',
+        MONGOMS_MAX_RETRIES: '0',
+        LOG_LEVEL: 'info',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'sf-data-')),
+      },
     });
     children.push(server);
     const health = await request<HealthDto>(server.url, 'GET', '/api/health');
@@ -36,6 +35,6 @@ describe('npm start without MONGODB_URI', () => {
     expect(server.output()).toContain('MONGODB_URI');
     const created = await api(server.url).createStory({ tasks: [{ estimate: 10 }] });
     expect(created.status).toBe(201);
-    await waitFor(async () => (await api(server.url).getStory(created.body.id)).body.status === 'Done');
+    await waitFor(async () => (await api(server.url).getStory(created.body.id)).body.status === 'Done', { what: 'story Done' });
   });
 });

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { ApiErrorBody } from '@storyflow/contracts';
 import { HOSTILE_FRAMES, rawWebSocket } from '../support/raw-websocket.js';
-import { request, waitFor } from '../support/http.js';
+import { waitFor } from '@storyflow/test-support';
+import { because } from '../support/because.js';
+import { request, type Method } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -60,7 +62,7 @@ describe('malformed WebSocket frames', () => {
   it('refuses a browser page of another origin before any frame, on both endpoints', async () => {
     for (const path of ['/ws/status', '/socket.io/?EIO=4&transport=websocket']) {
       const exchange = await rawWebSocket(port, path, HOSTILE_FRAMES['declared length 2^63-1']!, { origin: 'http://evil.example' });
-      expect(exchange.status, path).toMatch(/^HTTP\/1\.1 (400|403)/);
+      because(path, () => expect(exchange.status).toMatch(/^HTTP\/1\.1 (400|403)/));
     }
     const polling = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'http://evil.example' } });
     expect(polling.status).toBe(403);
@@ -134,17 +136,17 @@ describe('hostile HTTP', () => {
     ['POST', '/api/access', 'GET'],
     ['GET', '/api/jobs', 'POST'],
   ])('%s %s → 405 with Allow', async (method, path, allowed) => {
-    const res = await request<ApiErrorBody>(server.url, method, path);
+    const res = await request<ApiErrorBody>(server.url, method as Method, path);
     expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toContain(allowed);
+    expect(res.header['allow']).toContain(allowed);
     expect(res.body.error.code).toBe('method_not_allowed');
   });
 
   it('sends security headers from Node itself (deployments without nginx)', async () => {
-    const res = await fetch(server.url + '/api/health');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-frame-options')).toBe('DENY');
-    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(res.headers.get('x-powered-by')).toBeNull();
+    const res = await request(server.url, 'GET', '/api/health');
+    expect(res.header['x-content-type-options']).toBe('nosniff');
+    expect(res.header['x-frame-options']).toBe('DENY');
+    expect(res.header['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.header['x-powered-by']).toBeUndefined();
   });
 });

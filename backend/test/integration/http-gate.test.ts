@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_STORY_LIMITS, type ApiErrorBody } from '@storyflow/contracts';
 import { compileTrust } from '../../src/access/client-address.js';
 import { createApp } from '../../src/http/app.js';
@@ -9,7 +7,7 @@ import { createMetrics } from '../../src/metrics/metrics.js';
 import type { StoryService } from '../../src/stories/story.service.js';
 import { request } from '../support/http.js';
 
-// The express app alone, in-process: a service that must never be reached while stopping.
+// The express app alone, in-process through supertest: a service that must never be reached while stopping.
 let accepting = true;
 let reached = 0;
 const stories = new Proxy({} as StoryService, {
@@ -45,31 +43,22 @@ const app = createApp({
   trustProxy: compileTrust(['loopback']),
   rateLimit: { perSec: 0, burst: 0 },
 });
-const server = createServer(app);
-let base = '';
-beforeAll(
-  () =>
-    new Promise<void>((resolve) =>
-      server.listen(0, '127.0.0.1', () => ((base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`), resolve())),
-    ),
-);
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('while shutting down', () => {
   it('refuses new work with 503 and reports unavailable health', async () => {
-    expect((await request(base, 'GET', '/api/stories')).status).toBe(200);
+    expect((await request(app, 'GET', '/api/stories')).status).toBe(200);
     expect(reached).toBe(1);
     accepting = false;
-    const refused = await request<ApiErrorBody>(base, 'POST', '/api/stories', { tasks: [{ estimate: 10 }] });
+    const refused = await request<ApiErrorBody>(app, 'POST', '/api/stories', { tasks: [{ estimate: 10 }] });
     expect(refused.status).toBe(503);
     expect(refused.body.error).toMatchObject({ code: 'unavailable', message: 'Server is shutting down' });
-    expect((await request(base, 'GET', '/api/health')).status).toBe(503);
+    expect((await request(app, 'GET', '/api/health')).status).toBe(503);
     expect(reached).toBe(1);
   });
 
   it('explains that the dashboard is not built when its files are missing', async () => {
     accepting = true;
-    const res = await request<string>(base, 'GET', '/');
+    const res = await request<string>(app, 'GET', '/');
     expect(res.status).toBe(503);
     expect(res.body).toContain('npm run build');
   });

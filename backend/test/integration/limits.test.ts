@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { ApiErrorBody, StoryDto } from '@storyflow/contracts';
-import { api, request, waitFor } from '../support/http.js';
+import { waitFor } from '@storyflow/test-support';
+import { api, request } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
 const bigStory = { taskCount: 1000, estimateMin: 60_000, estimateMax: 60_000 };
@@ -13,14 +14,14 @@ describe('rate limits per client address', () => {
         request<ApiErrorBody>(server.url, 'POST', '/api/stories', { tasks: [{ estimate: 1 }] }, headers);
       const first = await post();
       expect(first.status).toBe(201);
-      expect(first.headers.get('ratelimit-policy')).toMatch(/q=10; w=2/);
+      expect(first.header['ratelimit-policy']).toMatch(/q=10; w=2/);
       for (let i = 1; i < 10; i++) expect((await post()).status).toBe(201);
       const limited = await post();
       expect(limited.status).toBe(429);
       expect(limited.body.error.code).toBe('rate_limited');
-      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(2);
-      expect(limited.headers.get('ratelimit')).toMatch(/r=0/);
+      expect(Number(limited.header['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(limited.header['retry-after'])).toBeLessThanOrEqual(2);
+      expect(limited.header['ratelimit']).toMatch(/r=0/);
       // Behind the project's nginx (a trusted loopback proxy) the address it reports is the client.
       expect((await post({ 'x-forwarded-for': '203.0.113.9' })).status).toBe(201);
       // Reads have their own, larger budget.
@@ -84,7 +85,7 @@ describe('bounded work (admission control)', () => {
       expect(refused.status).toBe(503);
       expect(refused.body.error.code).toBe('overloaded');
       expect(refused.body.error.message).toContain('limit of 2000');
-      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.header['retry-after'])).toBeGreaterThanOrEqual(1);
       expect((await api(server.url).list()).body.total).toBe(2);
       // Even a one-task story is refused while the bound is reached…
       expect((await api(server.url).createStory({ tasks: [{ estimate: 1 }] })).status).toBe(503);
@@ -122,8 +123,7 @@ describe('fair share', () => {
           const s = (await api(server.url).getStory(small.id)).body;
           return s.status === 'Done' && s;
         },
-        1000,
-        20,
+        { timeoutMs: 1000, intervalMs: 20 },
       );
       expect(done.processingMs).toBeLessThan(1000);
     } finally {
@@ -137,10 +137,13 @@ describe('fair share', () => {
       const big = (await api(server.url).createStory({ taskCount: 50, estimateMin: 60_000, estimateMax: 60_000 })).body as StoryDto;
       await waitFor(async () => (await api(server.url).stats()).body.history.at(-1)?.busyWorkers === 9);
       expect((await api(server.url).deleteStory(big.id)).status).toBe(200);
-      const after = await waitFor(async () => {
-        const s = (await api(server.url).stats()).body.history.at(-1);
-        return s && s.busyWorkers === 0 && s.backlogTasks === 0 && s;
-      }, 3000);
+      const after = await waitFor(
+        async () => {
+          const s = (await api(server.url).stats()).body.history.at(-1);
+          return s && s.busyWorkers === 0 && s.backlogTasks === 0 && s;
+        },
+        { timeoutMs: 3000 },
+      );
       expect(after.open).toBe(0);
     } finally {
       await server.stop();

@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, waitFor } from '../support/http.js';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitFor } from '@storyflow/test-support';
+import { because } from '../support/because.js';
+import { api, request } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -9,10 +11,10 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const scrape = async () => {
-  const res = await fetch(`${server.url}/metrics`);
+  const res = await request<string>(server.url, 'GET', '/metrics');
   expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toContain('text/plain');
-  return res.text();
+  expect(res.header['content-type']).toContain('text/plain');
+  return res.body;
 };
 const value = (text: string, series: string) => {
   const line = text.split('\n').find((l) => l.startsWith(series + ' ') || l.startsWith(series + '{'));
@@ -30,8 +32,14 @@ describe('Prometheus metrics', () => {
     expect(text).toMatch(/storyflow_db_operations_total\{command="insert",collection="stories"\} [1-9]/);
     expect(text).toMatch(/storyflow_db_operations_total\{command="update",collection="stories"\} [1-9]/);
     expect(text).toMatch(/storyflow_refusals_total\{code="validation_failed"\} [1-9]/);
-    for (const gauge of ['storyflow_pool_size', 'storyflow_busy_workers', 'storyflow_backlog_tasks', 'storyflow_open_tasks', 'storyflow_stories_completed'])
-      expect(value(text, gauge), gauge).toBeGreaterThanOrEqual(0);
+    for (const gauge of [
+      'storyflow_pool_size',
+      'storyflow_busy_workers',
+      'storyflow_backlog_tasks',
+      'storyflow_open_tasks',
+      'storyflow_stories_completed',
+    ])
+      because(gauge, () => expect(value(text, gauge)).toBeGreaterThanOrEqual(0));
     expect(value(text, 'storyflow_stories_completed')).toBeGreaterThanOrEqual(1);
     // Routes are labelled by template, never by id.
     expect(text).not.toContain(story.id);

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, referenceStory, request, waitFor } from '../support/http.js';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { referenceIntervalMs, referenceStory, sleep, waitFor } from '@storyflow/test-support';
+import { api, request } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
 interface Recorded {
@@ -47,7 +48,7 @@ describe('database writes are O(1) per story, never per task', () => {
       const res = await api(server.url).createStory(body);
       expect(res.status).toBe(201);
       ids.push(res.body.id);
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 50)); // the reference arrival rate
+      await sleep(referenceIntervalMs()); // the reference arrival rate, not a wait for a result
     }
     await waitFor(
       async () =>

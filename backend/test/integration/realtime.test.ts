@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import type { ClientToServerEvents, ServerToClientEvents, StatsSample, StatsSnapshot } from '@storyflow/contracts';
-import { api, referenceStory, waitFor } from '../support/http.js';
+import { referenceStory, waitFor } from '@storyflow/test-support';
+import { api } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -79,7 +80,7 @@ describe('/ws/status (the original client feed)', () => {
       await waitFor(async () => frames.length >= 1);
       const N = 5;
       for (let i = 0; i < N; i++) await api(server.url).createStory({ tasks: [{ estimate: 10 }] });
-      await waitFor(async () => frames.reduce((sum, f) => sum + Number(f.text), 0) >= N, 15_000);
+      await waitFor(async () => frames.reduce((sum, f) => sum + Number(f.text), 0) >= N, { timeoutMs: 15_000 });
       expect(frames.every((f) => f.binary && /^\d+$/.test(f.text))).toBe(true);
       expect(frames.reduce((sum, f) => sum + Number(f.text), 0)).toBe(N);
     } finally {

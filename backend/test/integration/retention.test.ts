@@ -1,9 +1,10 @@
 import mongoose from 'mongoose';
-import { afterEach, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { sleep, uniqueDbName, waitFor } from '@storyflow/test-support';
 import { COUNTERS_ID, storyModels } from '../../src/stories/story.model.js';
-import { api, waitFor } from '../support/http.js';
-import { startTestServer, uniqueDbName } from '../support/test-server.js';
+import { api } from '../support/http.js';
+import { testDbUri } from '../support/test-db.js';
+import { startTestServer } from '../support/test-server.js';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -11,6 +12,27 @@ afterEach(async () => {
 });
 
 const last = async (url: string) => (await api(url).stats()).body.history.at(-1);
+
+/** Stores one Done story in `db` and backdates its completion by a year: any retention period would purge it. */
+async function storeOldDoneStory(db: string): Promise<string> {
+  const server = await startTestServer({ MONGODB_DB: db });
+  let id: string;
+  try {
+    id = (await api(server.url).createStory({ tasks: [{ estimate: 5 }] })).body.id;
+    await waitFor(async () => (await api(server.url).getStory(id)).body.status === 'Done', { what: 'story Done' });
+  } finally {
+    await server.stop();
+  }
+  const conn = await mongoose.createConnection(testDbUri(), { dbName: db, autoCreate: false }).asPromise();
+  try {
+    const yearAgo = new Date(Date.now() - 365 * 24 * 3600 * 1000);
+    const { modifiedCount } = await storyModels(conn).Story.updateOne({ _id: id }, { $set: { completedAt: yearAgo } });
+    expect(modifiedCount).toBe(1);
+  } finally {
+    await conn.close();
+  }
+  return id;
+}
 
 describe('retention of Done stories', () => {
   it('purges old Done stories in batches without changing the counters, also across a restart', async () => {
@@ -22,10 +44,14 @@ describe('retention of Done stories', () => {
     for (let i = 0; i < N; i++) expect((await api(server.url).createStory({ tasks: [{ estimate: 5 }, { estimate: 8 }] })).status).toBe(201);
     await waitFor(async () => (await last(server.url))?.completed === N);
     // Gone from the collection after the retention period...
-    await waitFor(async () => (await api(server.url).list()).body.total === 0, 10_000);
-    // ...but still counted.
-    await new Promise((r) => setTimeout(r, 1100));
-    expect(await last(server.url)).toMatchObject({ completed: N, open: 0 });
+    await waitFor(async () => (await api(server.url).list()).body.total === 0, { timeoutMs: 10_000, what: 'purge' });
+    // ...but still counted, in the first sample taken after the purge.
+    const purgedAt = Date.now();
+    const sample = await waitFor(async () => {
+      const s = await last(server.url);
+      return s && s.t > purgedAt && s;
+    });
+    expect(sample).toMatchObject({ completed: N, open: 0 });
     await server.stop();
     stops.pop();
 
@@ -36,12 +62,29 @@ describe('retention of Done stories', () => {
   });
 
   it('is off by default against an external database', async () => {
-    const server = await startTestServer();
-    stops.push(server.stop);
-    const id = (await api(server.url).createStory({ tasks: [{ estimate: 5 }] })).body.id;
-    await waitFor(async () => (await api(server.url).getStory(id)).body.status === 'Done');
-    await new Promise((r) => setTimeout(r, 1500));
-    expect((await api(server.url).getStory(id)).status).toBe(200);
+    const SWEEP_MS = 100;
+    const [offDb, onDb] = [uniqueDbName('retention_off'), uniqueDbName('retention_on')];
+    const offId = await storeOldDoneStory(offDb);
+    const onId = await storeOldDoneStory(onDb);
+    let deletes = 0;
+    const off = await startTestServer(
+      { MONGODB_DB: offDb, RETENTION_SWEEP_MS: String(SWEEP_MS) },
+      {
+        onDbCommand: (name, command) => {
+          if (name === 'delete' && command.delete === 'stories') deletes++;
+        },
+      },
+    );
+    stops.push(off.stop);
+    const startedAt = Date.now();
+    // Control: with retention on, the same kind of story is gone after the first sweeps...
+    const on = await startTestServer({ MONGODB_DB: onDb, RETENTION_DONE_SECONDS: '3600', RETENTION_SWEEP_MS: String(SWEEP_MS) });
+    stops.push(on.stop);
+    await waitFor(async () => (await api(on.url).getStory(onId)).status === 404, { timeoutMs: 10_000, what: 'control purge' });
+    // ...while without the setting, ten sweep intervals pass and nothing is removed. (A negative needs a window.)
+    await sleep(Math.max(0, startedAt + 10 * SWEEP_MS - Date.now()));
+    expect((await api(off.url).getStory(offId)).status).toBe(200);
+    expect(deletes).toBe(0);
   });
 });
 
@@ -57,7 +100,7 @@ describe('an interrupted removal', () => {
     stops.pop();
 
     // Simulate a crash between the delete and the counter update: intent written, one story deleted.
-    const conn = await mongoose.createConnection(inject('mongoUri'), { dbName: db, autoCreate: false }).asPromise();
+    const conn = await mongoose.createConnection(testDbUri(), { dbName: db, autoCreate: false }).asPromise();
     const { Story, Counters } = storyModels(conn);
     const toIds = (xs: string[]) => xs.map((x) => new mongoose.Types.ObjectId(x));
     await Counters.updateOne(

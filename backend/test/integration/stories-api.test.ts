@@ -1,14 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_STORY_LIMITS, type ApiErrorBody, type HealthDto, type StoryDto, type StoryLimits } from '@storyflow/contracts';
-import { api, request, waitFor } from '../support/http.js';
+import { waitFor } from '@storyflow/test-support';
+import { api, request, type Method, type Target } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
-let base: string;
+/** The composed server (express app, real database) driven in-process by supertest. */
+let base: Target;
 
 beforeAll(async () => {
   server = await startTestServer({ MAX_TASKS: '1000', BODY_LIMIT: '64kb' });
-  base = server.url;
+  base = server.httpServer;
 });
 afterAll(() => server?.stop());
 
@@ -102,27 +104,29 @@ describe('stories API', () => {
     expect(bulk.body.deleted).toBeGreaterThan(0);
     expect((await api(base).list('?status=Done')).body.total).toBe(0);
 
-    // Cumulative figures never drop when stories are removed.
-    await new Promise((r) => setTimeout(r, 1100));
-    const after = (await api(base).stats()).body;
-    const last = (s: typeof after) => s.history.at(-1)!;
-    expect(last(after).completed).toBeGreaterThanOrEqual(last(before).completed);
+    // Cumulative figures never drop when stories are removed: the first sample taken after the removal says so.
+    const removedAt = Date.now();
+    const after = await waitFor(async () => {
+      const s = await api(base).lastSample();
+      return s && s.t > removedAt && s;
+    });
+    expect(after.completed).toBeGreaterThanOrEqual(before.history.at(-1)!.completed);
   });
 
   it('deleting an Open story drops its queued tasks and keeps the counters exact', async () => {
     // One worker: the victim's tasks wait in the queue behind the blocker's.
     const solo = await startTestServer({ POOL_MIN: '1', POOL_MAX: '1' });
-    const last = async () => (await api(solo.url).stats()).body.history.at(-1);
+    const last = async () => (await api(solo.httpServer).stats()).body.history.at(-1);
     try {
-      const blocker = (await api(solo.url).createStory({ tasks: [{ estimate: 2500 }] })).body;
-      const victim = (await api(solo.url).createStory({ taskCount: 6, estimateMin: 1000, estimateMax: 1000 })).body;
+      const blocker = (await api(solo.httpServer).createStory({ tasks: [{ estimate: 2500 }] })).body;
+      const victim = (await api(solo.httpServer).createStory({ taskCount: 6, estimateMin: 1000, estimateMax: 1000 })).body;
       const queued = await waitFor(async () => {
         const s = await last();
         return s && s.backlogTasks === 6 && s;
       });
       expect(queued).toMatchObject({ open: 2, busyWorkers: 1, poolSize: 1 });
 
-      expect((await api(solo.url).deleteStory(victim.id)).body).toEqual({ deleted: 1 });
+      expect((await api(solo.httpServer).deleteStory(victim.id)).body).toEqual({ deleted: 1 });
       const after = await waitFor(async () => {
         const s = await last();
         return s && s.t > queued.t && s.backlogTasks === 0 && s;
@@ -135,26 +139,27 @@ describe('stories API', () => {
       // Produced 2, completed 1 (the blocker), the victim neither open nor completed.
       expect(settled.completed).toBe(1);
       expect(settled.backlogTasks).toBe(0);
-      expect((await api(solo.url).getStory(victim.id)).status).toBe(404);
-      expect((await api(solo.url).getStory(blocker.id)).body.status).toBe('Done');
-      expect((await api(solo.url).list()).body.total).toBe(1);
+      expect((await api(solo.httpServer).getStory(victim.id)).status).toBe(404);
+      expect((await api(solo.httpServer).getStory(blocker.id)).body.status).toBe('Done');
+      expect((await api(solo.httpServer).list()).body.total).toBe(1);
     } finally {
       await solo.stop();
     }
   });
 
   it("is same-origin by default; only the original client's endpoint may be opened to configured origins", async () => {
-    const preflight = (url: string, path: string, origin = 'http://legacy.example') =>
-      fetch(url + path, {
-        method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    const preflight = (url: Target, path: string, origin = 'http://legacy.example') =>
+      request(url, 'OPTIONS', path, undefined, {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
       });
-    expect((await preflight(base, '/api/jobs')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight(base, '/api/jobs')).header['access-control-allow-origin']).toBeUndefined();
     const open = await startTestServer({ LEGACY_CORS_ORIGINS: 'http://legacy.example' });
     try {
-      expect((await preflight(open.url, '/api/jobs')).headers.get('access-control-allow-origin')).toBe('http://legacy.example');
-      expect((await preflight(open.url, '/api/jobs', 'http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
-      expect((await preflight(open.url, '/api/stories')).headers.get('access-control-allow-origin')).toBeNull();
+      expect((await preflight(open.url, '/api/jobs')).header['access-control-allow-origin']).toBe('http://legacy.example');
+      expect((await preflight(open.url, '/api/jobs', 'http://evil.example')).header['access-control-allow-origin']).toBeUndefined();
+      expect((await preflight(open.url, '/api/stories')).header['access-control-allow-origin']).toBeUndefined();
     } finally {
       await open.stop();
     }
@@ -190,7 +195,7 @@ const huge = JSON.stringify({ title: 'x'.repeat(70_000), tasks: [{ estimate: 10 
 const VALID_ID = '64b7f0c2a1b2c3d4e5f60718';
 
 /** [name, method, path, body, expected status, text the message must contain] */
-const badRequests: [string, string, string, unknown, number, string][] = [
+const badRequests: [string, Method, string, unknown, number, string][] = [
   ['malformed JSON', 'POST', '/api/stories', '{"tasks": [', 400, 'Malformed JSON'],
   ['JSON null body', 'POST', '/api/stories', 'null', 400, 'JSON object'],
   ['JSON array body', 'POST', '/api/stories', '[]', 400, 'JSON object'],

@@ -1,57 +1,44 @@
+import supertest from 'supertest';
 import type { StatsSnapshot, StoryDto, StoryListDto } from '@storyflow/contracts';
+
+/** What supertest can drive: an express app or HTTP server in this process, or a base URL (a child process, nginx). */
+export type Target = Parameters<typeof supertest>[0];
 
 export interface JsonResponse<T = unknown> {
   status: number;
+  /** Parsed JSON, or the text for other bodies. */
   body: T;
-  headers: Headers;
+  header: Record<string, string | undefined>;
 }
 
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/**
+ * One request through supertest. An object body is sent as JSON; a string body is sent as it is, as
+ * `application/json` unless `headers` names another content type (to test malformed or mislabelled bodies).
+ */
 export async function request<T = unknown>(
-  base: string,
-  method: string,
+  target: Target,
+  method: Method,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<JsonResponse<T>> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-  }
-  const res = await fetch(base + path, init);
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status: res.status, body: parsed as T, headers: res.headers };
+  let req = supertest(target)[method.toLowerCase() as Lowercase<Method>](path);
+  if (body !== undefined) req = req.set('content-type', 'application/json');
+  for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
+  const res = await (body === undefined ? req : req.send(typeof body === 'string' ? body : JSON.stringify(body)));
+  const json = /json/.test(res.header['content-type'] ?? '');
+  return { status: res.status, body: (json ? res.body : res.text) as T, header: res.header as Record<string, string | undefined> };
 }
 
-export const api = (base: string) => ({
-  createStory: (body: unknown) => request<StoryDto>(base, 'POST', '/api/stories', body),
-  getStory: (id: string) => request<StoryDto>(base, 'GET', `/api/stories/${id}`),
-  list: (query = '') => request<StoryListDto>(base, 'GET', `/api/stories${query}`),
-  stats: () => request<StatsSnapshot>(base, 'GET', '/api/stats'),
-  deleteStory: (id: string) => request<{ deleted: number }>(base, 'DELETE', `/api/stories/${id}`),
+/** The API calls the tests make most. */
+export const api = (target: Target) => ({
+  createStory: (body: unknown) => request<StoryDto>(target, 'POST', '/api/stories', body),
+  getStory: (id: string) => request<StoryDto>(target, 'GET', `/api/stories/${id}`),
+  list: (query = '') => request<StoryListDto>(target, 'GET', `/api/stories${query}`),
+  stats: () => request<StatsSnapshot>(target, 'GET', '/api/stats'),
+  deleteStory: (id: string) => request<{ deleted: number }>(target, 'DELETE', `/api/stories/${id}`),
+  /** The newest per-second sample. */
+  lastSample: async () => (await request<StatsSnapshot>(target, 'GET', '/api/stats')).body.history.at(-1),
 });
-
-/** Polls until `check` returns a truthy value, or fails with the last value seen. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    last = value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-/** Reference-workload story body: 20–80 tasks of 10–20 ms. */
-export function referenceStory(random: () => number = Math.random) {
-  const n = 20 + Math.floor(random() * 61);
-  return { tasks: Array.from({ length: n }, () => ({ estimate: 10 + Math.floor(random() * 11) })) };
-}

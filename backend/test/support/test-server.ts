@@ -1,25 +1,20 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { uniqueDbName } from '@storyflow/test-support';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer, type ServerHooks } from '../../src/server.js';
+import { testDbUri } from './test-db.js';
 
-let counter = 0;
-
-/** A database name no other test file or run uses (tests clean with deleteMany, never dropDatabase). */
-export function uniqueDbName(prefix: string): string {
-  return `${prefix}_${process.pid}_${Date.now()}_${counter++}`;
-}
-
+/** Server settings for a test: the shared database server, a database of its own, no dashboard. */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    MONGODB_URI: inject('mongoUri'),
+    MONGODB_URI: testDbUri(),
     MONGODB_DB: uniqueDbName('t'),
     STATIC_DIR: mkdtempSync(join(tmpdir(), 'storyflow-static-')),
     ...overrides,

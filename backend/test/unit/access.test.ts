@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { bearerToken, canMutate, canRead, resolveAccess } from '../../src/access/access-policy.js';
 import { ConnectionBudget } from '../../src/access/client-address.js';
 import { isOriginAllowed } from '../../src/access/origin-policy.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { Admission } from '../../src/processing/admission.js';
 import { OverloadedError } from '../../src/shared/errors.js';
 

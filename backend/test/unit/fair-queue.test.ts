@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { FairQueue } from '../../src/processing/fair-queue.js';
-import { makeStory } from './stories.js';
+import { makeStory } from '../support/stories.js';
 
 const label = (q: FairQueue, allowLong = true) => {
   const s = q.take(allowLong);

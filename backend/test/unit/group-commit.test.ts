@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { GroupCommit } from '../../src/shared/group-commit.js';
 
 /** A write whose completion the test controls. */

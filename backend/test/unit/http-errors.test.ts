@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { isDatabaseUnavailable } from '../../src/db/db-errors.js';
 
 const err = (name: string, message: string) => Object.assign(new Error(message), { name });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_POOL_TARGET_WAIT_MS } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_AUTOSCALER, type AutoscalerConfig } from '../../src/processing/autoscaler.js';
@@ -7,7 +7,8 @@ import { Processor } from '../../src/processing/processor.js';
 import { randomInt, type Random } from '../../src/shared/clock.js';
 import { SerialLock } from '../../src/shared/serial-lock.js';
 import { CounterCache } from '../../src/stats/counter-cache.js';
-import { FakeClock, seededRandom } from './fake-clock.js';
+import { seededRandom } from '@storyflow/test-support';
+import { FakeClock } from '../support/fake-clock.js';
 
 /**
  * The real Processor (fair queue, worker pool, autoscaler, group commit) on a fake clock with an

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_AUTOSCALER } from '../../src/processing/autoscaler.js';
 import type { CompletionStore, ProgressWrite } from '../../src/processing/ports.js';
@@ -7,7 +7,7 @@ import type { StoryWork } from '../../src/processing/tracked-story.js';
 import { OverloadedError } from '../../src/shared/errors.js';
 import { SerialLock } from '../../src/shared/serial-lock.js';
 import { CounterCache } from '../../src/stats/counter-cache.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../support/fake-clock.js';
 
 interface Commit {
   id: string;

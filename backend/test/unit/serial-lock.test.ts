@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { SerialLock } from '../../src/shared/serial-lock.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));

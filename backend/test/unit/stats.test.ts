@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { StatsSample } from '@storyflow/contracts';
 import { CounterCache } from '../../src/stats/counter-cache.js';
 import { StatsSampler } from '../../src/stats/sampler.js';
 import { makeSample, msUntilNextSecond, StatsHistory } from '../../src/stats/stats-history.js';
-import { FakeClock, seededRandom } from './fake-clock.js';
+import { seededRandom } from '@storyflow/test-support';
+import { FakeClock } from '../support/fake-clock.js';
 
 const sample = (t: number): StatsSample => ({
   t,

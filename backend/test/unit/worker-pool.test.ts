@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { FairQueue } from '../../src/processing/fair-queue.js';
 import type { TrackedStory } from '../../src/processing/tracked-story.js';
 import { WorkerPool } from '../../src/processing/worker-pool.js';
-import { FakeClock } from './fake-clock.js';
-import { makeStory } from './stories.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { makeStory } from '../support/stories.js';
 
 interface Run {
   id: string;

@@ -1,4 +1,4 @@
-import type { Clock, Random } from '../../src/shared/clock.js';
+import type { Clock } from '../../src/shared/clock.js';
 
 interface Timer {
   id: number;
@@ -94,16 +94,4 @@ export class FakeClock implements Clock {
       i = m;
     }
   }
-}
-
-/** mulberry32: a small seeded PRNG with uniform output in [0, 1). */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,0 +1,187 @@
+import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import type { StoryDto } from '@storyflow/contracts';
+import {
+  dashboardDir,
+  startBackend,
+  startDatabase,
+  startNginx,
+  uniqueDbName,
+  type BackendProcess,
+  type NginxProcess,
+  type TestDatabase,
+} from '@storyflow/test-support';
+
+/** Body of POST /api/stories. */
+export type CreateStoryBody = { title?: string; tasks: { estimate: number }[] };
+
+/** The backend under test: a child process with a database of its own; `stop`/`restart` (same address and data) need `ownBackend`. */
+export interface Backend {
+  readonly url: string;
+  output(): string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+interface TestFixtures {
+  /** Start a backend for this test alone (e.g. to stop and restart it) instead of the worker's. */
+  ownBackend: boolean;
+  backend: Backend;
+  /** Debian's nginx with the project's nginx.conf in front of `backend`, serving the built dashboard. */
+  nginx: NginxProcess;
+  /** Browser console errors a test provokes on purpose (e.g. refused connections while the server is down). */
+  allowedBrowserErrors: RegExp | null;
+  /** Fails a test whose page logged an error or threw, unless allowed. */
+  browserErrors: void;
+}
+
+interface WorkerFixtures {
+  /** One database server per worker. */
+  database: TestDatabase;
+  /**
+   * One backend per worker, shared by the tests that do not stop it: starting one costs more than most tests.
+   * Those tests stay independent of each other and of their order: each makes the stories it looks at (unique titles).
+   */
+  workerBackend: Backend;
+}
+
+async function launchBackend(database: TestDatabase): Promise<Backend> {
+  const env = {
+    MONGODB_URI: database.uri,
+    MONGODB_DB: uniqueDbName('e2e'),
+    STATIC_DIR: dashboardDir,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+  };
+  let current: BackendProcess = await startBackend({ env, startTimeoutMs: 45_000 });
+  let earlier = '';
+  return {
+    get url() {
+      return current.url;
+    },
+    output: () => earlier + current.output(),
+    stop: async () => {
+      await current.stop();
+    },
+    restart: async () => {
+      earlier += `${current.output()}\n--- restart ---\n`;
+      current = await startBackend({ env, port: current.port, startTimeoutMs: 45_000 });
+    },
+  };
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  database: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a function needs from this pattern
+    async ({}, use) => {
+      const db = await startDatabase();
+      await use(db);
+      await db.stop();
+    },
+    { scope: 'worker' },
+  ],
+
+  workerBackend: [
+    async ({ database }, use) => {
+      const backend = await launchBackend(database);
+      await use(backend);
+      await backend.stop();
+    },
+    { scope: 'worker' },
+  ],
+
+  ownBackend: [false, { option: true }],
+
+  backend: async ({ database, workerBackend, ownBackend }, use, testInfo) => {
+    const backend = ownBackend ? await launchBackend(database) : workerBackend;
+    const outputBefore = backend.output().length;
+    const refuse = () => Promise.reject(new Error('a shared backend must keep running: test.use({ ownBackend: true })'));
+    await use(ownBackend ? backend : { ...backend, url: backend.url, stop: refuse, restart: refuse });
+    if (ownBackend) await backend.stop();
+    if (testInfo.status !== testInfo.expectedStatus)
+      await testInfo.attach('backend output', { body: backend.output().slice(ownBackend ? 0 : outputBefore) });
+  },
+
+  // Pages and the `request` fixture address the backend by relative paths.
+  baseURL: async ({ backend }, use) => use(backend.url),
+
+  nginx: async ({ backend }, use, testInfo) => {
+    const nginx = await startNginx({ backend: new URL(backend.url).host, root: dashboardDir });
+    await use(nginx);
+    await nginx.stop();
+    if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('nginx output', { body: nginx.output() });
+  },
+
+  allowedBrowserErrors: [null, { option: true }],
+
+  browserErrors: [
+    async ({ page, allowedBrowserErrors }, use) => {
+      const errors: string[] = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+      });
+      page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+      await use();
+      expect(
+        errors.filter((e) => !allowedBrowserErrors?.test(e)),
+        'browser errors',
+      ).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** The connection indicator (role status) while it says live. */
+export const liveIndicator = (page: Page): Locator => page.getByRole('status').filter({ hasText: /^\s*live\s*$/ });
+
+/** The bar chart: an image whose accessible name sums up the bars ("From hh:mm:ss to hh:mm:ss: N produced, M completed"). */
+export const chart = (page: Page): Locator => page.getByRole('img', { name: /^From \d\d:\d\d:\d\d to \d\d:\d\d:\d\d: / });
+
+export interface ChartSums {
+  text: string;
+  from: number;
+  to: number;
+  produced: number;
+  completed: number;
+}
+
+/** Reads the chart's accessible summary. */
+export async function chartSums(page: Page): Promise<ChartSums> {
+  const text = (await chart(page).getAttribute('aria-label')) ?? '';
+  const seconds = [...text.matchAll(/(\d\d):(\d\d):(\d\d)/g)].map((m) => Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]));
+  const sums = /: (\d+) produced, (\d+) completed/.exec(text);
+  return { text, from: seconds[0] ?? NaN, to: seconds[1] ?? NaN, produced: Number(sums?.[1] ?? NaN), completed: Number(sums?.[2] ?? NaN) };
+}
+
+/**
+ * A figure of the stats screen or the generator panel. They have no accessible name of their own (a label
+ * span beside a value span), so they are found by test id.
+ */
+export async function figure(page: Page, id: string): Promise<number> {
+  const text = (await page.getByTestId(id).textContent()) ?? '';
+  return Number(text.replace(/[^\d.-]/g, '') || NaN);
+}
+
+/** A row of the stories table by its title. */
+export const storyRow = (page: Page, title: string): Locator => page.getByRole('row').filter({ hasText: title });
+
+/** A title no other test or run uses. */
+export const uniqueTitle = (what: string): string => `${what} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** Creates a story through the API (no UI) and returns it. */
+export async function createStory(request: APIRequestContext, body: CreateStoryBody, baseUrl = ''): Promise<StoryDto> {
+  const res = await request.post(`${baseUrl}/api/stories`, { data: body });
+  expect(res.status(), await res.text()).toBe(201);
+  return (await res.json()) as StoryDto;
+}
+
+/** `expect.poll` that looks often: figures change every second and small stories finish within milliseconds. */
+export function poll<T>(value: () => Promise<T>, message: string) {
+  return expect.poll(value, { message, intervals: [50, 100, 250] });
+}
+
+/** Resolves once the API reports the story Done. */
+export async function storyDone(request: APIRequestContext, id: string): Promise<void> {
+  await poll(async () => ((await (await request.get(`/api/stories/${id}`)).json()) as StoryDto).status, `story ${id} Done`).toBe('Done');
+}

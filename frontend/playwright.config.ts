@@ -1,0 +1,28 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from '@storyflow/test-support';
+
+/**
+ * Browser end-to-end tests: the built dashboard served by the real backend (a child process on a free port,
+ * a database of its own per test) in Debian's Chromium (never a downloaded browser). Needs `npm run build` first.
+ */
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './e2e/test-results',
+  globalSetup: './e2e/global-setup.ts',
+  // Each test starts its own backend (and Chromium context): one at a time on this two-core machine.
+  workers: 1,
+  fullyParallel: false,
+  // A flaky test should fail the run, not be hidden by a retry.
+  retries: 0,
+  forbidOnly: !!process.env['CI'],
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: './e2e/report' }], ['./e2e/summary-reporter.ts']],
+  use: {
+    browserName: 'chromium',
+    launchOptions: chromiumLaunchOptions(),
+    viewport: { width: 1280, height: 900 },
+    trace: { mode: 'retain-on-failure', screenshots: false, snapshots: true, sources: true },
+    screenshot: 'only-on-failure',
+  },
+});

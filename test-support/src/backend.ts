@@ -1,0 +1,63 @@
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { freePort } from '@storyflow/backend/free-port';
+import { startProcess, type ManagedProcess } from './process.js';
+import { waitFor } from './wait.js';
+
+export interface BackendOptions {
+  /** Settings over this process's environment (MONGODB_URI, POOL_MAX, …). */
+  env?: Record<string, string>;
+  /** Listen here (e.g. to restart on the same address); default: a free port. */
+  port?: number;
+  /** Copy the server's output to stderr. */
+  echo?: boolean;
+  /** How long it may take to answer /api/health (default 30 s). */
+  startTimeoutMs?: number;
+  /** The address it binds (default 127.0.0.1); it is still reached on 127.0.0.1. */
+  host?: string;
+}
+
+export interface BackendProcess extends ManagedProcess {
+  url: string;
+  port: number;
+}
+
+/** The backend's own start entry (`npm start -w backend` runs the same file). */
+const mainPath = createRequire(import.meta.url).resolve('@storyflow/backend/main');
+
+/**
+ * The real backend as its own process (`node --import tsx src/main.ts`, as in production), on 127.0.0.1,
+ * resolved once `/api/health` answers 200. Fails with the server's output if it exits or never gets healthy.
+ */
+export async function startBackend(options: BackendOptions = {}): Promise<BackendProcess> {
+  const port = options.port ?? (await freePort());
+  const proc = startProcess(process.execPath, ['--import', 'tsx', mainPath], {
+    // tsx resolves from here (the backend's dependencies).
+    cwd: dirname(mainPath),
+    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port), HOST: options.host ?? '127.0.0.1' },
+    echo: options.echo ?? false,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(url, { process: proc, timeoutMs: options.startTimeoutMs ?? 30_000 });
+  } catch (error) {
+    proc.signal('SIGKILL');
+    throw error;
+  }
+  return Object.assign(proc, { url, port });
+}
+
+/** Resolves once `GET {url}/api/health` answers 200; fails at once if `process` exits first. */
+export async function waitForHealth(url: string, options: { process?: ManagedProcess; timeoutMs?: number } = {}): Promise<void> {
+  const { process: proc, timeoutMs = 30_000 } = options;
+  await waitFor(
+    async () => {
+      if (proc && !proc.running()) throw new Error(`server exited before it was healthy:\n${proc.output()}`);
+      return fetch(`${url}/api/health`).then(
+        async (res) => (await res.arrayBuffer(), res.ok),
+        () => false,
+      );
+    },
+    { timeoutMs, intervalMs: 100, what: `${url}/api/health` },
+  );
+}

@@ -1,0 +1,12 @@
+/** Shared test helpers: the one place for ports, processes, waits and the reference workload. */
+export { freePort } from '@storyflow/backend/free-port';
+export { startBackend, waitForHealth, type BackendOptions, type BackendProcess } from './backend.js';
+export { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumLaunchOptions, requireChromium } from './chromium.js';
+export { startDatabase, uniqueDbName, type TestDatabase } from './database.js';
+export { NGINX_PATH, renderNginxConf, startNginx, type NginxProcess } from './nginx.js';
+export { dashboardDir, nginxConfPath, repoRoot } from './paths.js';
+export { startProcess, type Exit, type ManagedProcess } from './process.js';
+export { randomInt, seededRandom, type Random } from './random.js';
+export { mean, percentile } from './stats.js';
+export { sleep, waitFor, type WaitOptions } from './wait.js';
+export { REFERENCE_WORKLOAD, referenceEstimates, referenceIntervalMs, referenceStory } from './workload.js';
