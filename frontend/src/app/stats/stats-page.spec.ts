@@ -59,6 +59,7 @@ describe('StatsPage', () => {
     return { fixture, el: fixture.nativeElement as HTMLElement };
   }
 
+  const summary = (el: HTMLElement) => el.querySelector('canvas[data-testid="stats-chart"]')?.getAttribute('aria-label');
   const text = (el: HTMLElement, id: string) => el.querySelector(`[data-testid="${id}"]`)?.textContent?.replace(/\s+/g, ' ').trim();
 
   it('starts the stream and shows placeholders until data arrives', async () => {
@@ -66,9 +67,10 @@ describe('StatsPage', () => {
     expect(start).toHaveBeenCalledTimes(1);
     expect(text(el, 'figure-produced')).toBe('–');
     expect(text(el, 'connection')).toContain('connecting');
-    expect(text(el, 'chart-summary')).toBe('No data yet');
-    // The canvas is silent; the summary speaks once.
-    expect(el.querySelector('canvas[data-testid="stats-chart"]')?.getAttribute('aria-hidden')).toBe('true');
+    expect(summary(el)).toBe('No data yet');
+    // One accessible name, on the image: no second copy of the summary for screen readers to read again.
+    expect(el.querySelector('canvas[data-testid="stats-chart"]')?.getAttribute('role')).toBe('img');
+    expect(el.querySelectorAll('.sr-only')).toHaveLength(0);
     expect(el.querySelector('[data-testid="stale-note"]')).toBeNull();
   });
 
@@ -83,7 +85,7 @@ describe('StatsPage', () => {
     expect(text(el, 'busy-workers')).toBe('4');
     expect(text(el, 'backlog-tasks')).toBe('250');
     expect(text(el, 'connection')).toContain('live');
-    expect(text(el, 'chart-summary')).toBe('From -19 to 40: 780 produced, 720 completed');
+    expect(summary(el)).toBe('From -19 to 40: 780 produced, 720 completed');
   });
 
   it('greys everything out while disconnected and says since when', async () => {
@@ -142,7 +144,7 @@ describe('StatsPage', () => {
         ],
       });
       fixture.detectChanges();
-      expect(text(el, 'chart-summary')).toBe('From 12:00:00 to 12:00:15: 130 produced, 120 completed; one gap without data');
+      expect(summary(el)).toBe('From 12:00:00 to 12:00:15: 130 produced, 120 completed; one gap without data');
       expect(el.querySelector('[data-testid="range-15m"]')!.getAttribute('aria-pressed')).toBe('true');
       await jest.advanceTimersByTimeAsync(5000);
       http.expectOne((r) => r.url === '/api/stats/history');

@@ -4,7 +4,7 @@ import { provideCharts, withDefaultRegisterables } from 'ng2-charts';
 import { AccessService } from '../core/access/access';
 import { Processing } from '../core/processing';
 import { StatsStream } from '../realtime/stats-stream';
-import type { ConnectionState } from '../realtime/stats-window';
+import { formatClock, type ConnectionState } from '../realtime/stats-window';
 import { StatsChart } from './stats-chart';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
@@ -38,6 +38,19 @@ export class StatsPage {
   protected readonly connectionText = computed(() => CONNECTION_TEXT[this.view().connection]);
   /** Not connected (after having been, or refused): the figures are old. */
   protected readonly stale = computed(() => this.view().connection !== 'live' && this.view().connection !== 'connecting');
+
+  /** What the greyed-out screen is: since when, and from when its figures are. */
+  protected readonly staleText = computed(() => {
+    if (!this.stale()) return null;
+    const v = this.view();
+    const clock = (t: number | null) => (t === null ? null : formatClock(t));
+    const why =
+      v.connection === 'unauthorized'
+        ? `The server refused the live connection: ${v.refusal ?? 'a token is needed'}.`
+        : `No connection to the server${v.disconnectedAt === null ? '' : ` since ${clock(v.disconnectedAt)}`}.`;
+    const from = v.at === null ? '' : `, from ${clock(v.at)}`;
+    return `${why} The figures below are the last known${from}; they update again when it is back.`;
+  });
 
   protected readonly figures = computed(() => {
     const f = this.f();
