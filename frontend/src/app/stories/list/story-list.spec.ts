@@ -249,6 +249,8 @@ describe('StoryList', () => {
     view.set({ ...EMPTY_STATS_VIEW, connection: 'offline', disconnectedAt: Date.now() });
     await settle();
     expect($('list-state')!.textContent).toContain('Could not load the stories: The server cannot be reached.');
+    // Not "No stories.": nothing is known.
+    expect(el().querySelector('tbody')!.textContent).toContain('Not loaded');
     view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
     await settle();
     listRequests()[0]!.flush(list([story(1)]));

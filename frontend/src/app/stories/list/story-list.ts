@@ -99,6 +99,13 @@ export class StoryList {
     const t = this.totals();
     return t.created + t.completed + t.removed > 0;
   });
+  /** What an empty table says: never "No stories." when they could not be loaded. */
+  protected readonly emptyText = computed(() => {
+    if (this.loading() && !this.error()) return 'Loading…';
+    if (!this.result()) return 'Not loaded: see above.';
+    const q = this.query().q.trim();
+    return q ? `No story matches “${q}”.` : 'No stories.';
+  });
   protected readonly caption = computed(() => `Stories, newest first: page ${this.query().page} of ${this.pages()}`);
   protected readonly selectable = computed(() => this.rows().filter((r) => r.removed === null));
   protected readonly allSelected = computed(() => {
