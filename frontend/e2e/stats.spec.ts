@@ -1,5 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { chart, chartSums, expect, figure, generator, liveIndicator, poll, screenshot, test } from './fixtures';
+import {
+  chart,
+  chartSums,
+  createStory,
+  expect,
+  figure,
+  generator,
+  liveIndicator,
+  poll,
+  screenshot,
+  storyDone,
+  storyRow,
+  test,
+  uniqueTitle,
+} from './fixtures';
 
 test.describe('stats screen', () => {
   test('connects, shows the chart of the last minute and the database mode', async ({ page }) => {
@@ -75,5 +89,35 @@ test.describe('stats screen', () => {
       const s = await chartSums(page);
       return (s.to - s.from + 86_400) % 86_400;
     }, 'back to the live minute').toBe(59);
+  });
+
+  test.describe('with a backend of its own', () => {
+    // Pausing stops the whole server: no other test may share it.
+    test.use({ ownBackend: true });
+
+    test('an operator pauses processing: every screen says so, stories wait, Resume lets them finish', async ({ page, request }) => {
+      await page.goto('/stats');
+      await expect(liveIndicator(page)).toBeVisible();
+      const pause = page.getByRole('button', { name: 'Pause processing' });
+      await pause.click();
+      const paused = page.getByTestId('paused-banner');
+      await expect(paused).toContainText(/Paused since \d\d:\d\d:\d\d/);
+      // The button pressed stays where it was (the pill sits in the header), now offering the opposite.
+      await expect(page.getByRole('button', { name: 'Resume processing' }).last()).toBeVisible();
+
+      const title = uniqueTitle('waits while paused');
+      const story = await createStory(request, { title, tasks: [{ estimate: 10 }, { estimate: 10 }] });
+      await page.getByRole('link', { name: 'Stories', exact: true }).click();
+      const row = storyRow(page, title);
+      await expect(row.getByTestId('story-status')).toHaveText('Open');
+      await expect(paused).toBeVisible();
+      await page.waitForTimeout(1500);
+      await expect(row.getByTestId('story-progress')).toHaveText('0/2');
+
+      await paused.getByRole('button', { name: /^Resume/ }).click();
+      await expect(paused).toHaveCount(0);
+      await expect(row.getByTestId('story-status')).toHaveText('Done');
+      await storyDone(request, story.id);
+    });
   });
 });

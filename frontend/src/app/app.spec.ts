@@ -129,7 +129,9 @@ describe('App shell', () => {
     http.expectOne('/api/processing').flush({ paused: true, since: Date.UTC(2026, 0, 1, 12, 0, 0) });
     await fixture.whenStable();
     const banner = el.querySelector('[data-testid="paused-banner"]')!;
-    expect(banner.textContent).toContain('Processing is paused');
+    expect(banner.textContent).toContain('Paused');
+    // In the header, which is always there: it does not push the page down.
+    expect(banner.closest('header')).not.toBeNull();
     banner.querySelector<HTMLButtonElement>('[data-testid="resume-processing"]')!.click();
     const put = http.expectOne((r) => r.method === 'PUT' && r.url === '/api/processing');
     expect(put.request.body).toEqual({ paused: false });

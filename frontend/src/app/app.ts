@@ -52,6 +52,9 @@ const HEALTH_REFRESH_MS = 30_000;
           <a routerLink="/stats" routerLinkActive="active" ariaCurrentWhenActive="page">Stats</a>
           <a routerLink="/stories" routerLinkActive="active" ariaCurrentWhenActive="page">Stories</a>
         </nav>
+        @if (paused()) {
+          <sf-paused-banner />
+        }
         <sf-access-status class="access" />
       </div>
     </header>
@@ -65,9 +68,6 @@ const HEALTH_REFRESH_MS = 30_000;
           <button type="button" class="btn btn-small" (click)="askToken()">Enter token</button>
         </div>
       </div>
-    }
-    @if (paused()) {
-      <sf-paused-banner />
     }
     @if (access.canMutate()) {
       <sf-generator-panel />

@@ -3,33 +3,56 @@ import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/c
 import { AccessService } from './access/access';
 import { Processing } from './processing';
 
-/** Says, on every screen, that the server's processing is paused, since when, and offers Resume to an operator. */
+/**
+ * Says, on every screen, that the server's processing is paused, since when, and offers Resume to an
+ * operator. It sits in the header, which is always there: appearing does not push the page down (the
+ * Pause button the operator just pressed stays under the pointer).
+ */
 @Component({
   selector: 'sf-paused-banner',
   imports: [DatePipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  host: { class: 'banner banner-warn', 'data-testid': 'paused-banner' },
+  host: { 'data-testid': 'paused-banner', role: 'status' },
   template: `
-    <div class="banner-inner">
-      <span>
-        <strong>Processing is paused</strong>
-        @if (since(); as s) {
-          since {{ s | date: 'HH:mm:ss' }}
-        }
-        — no new tasks start; stories stay Open until it resumes.
-      </span>
-      @if (access.canMutate()) {
-        <button
-          type="button"
-          class="btn btn-small"
-          data-testid="resume-processing"
-          [attr.aria-disabled]="processing.busy()"
-          (click)="processing.setPaused(false)"
-        >
-          Resume processing
-        </button>
+    <span [title]="'No new tasks start; stories stay Open until processing resumes.'">
+      <strong>Paused</strong>
+      @if (since(); as s) {
+        <span class="since"> since {{ s | date: 'HH:mm:ss' }}</span>
       }
-    </div>
+      <span class="sr-only">: no new tasks start; stories stay Open until processing resumes.</span>
+    </span>
+    @if (access.canMutate()) {
+      <button
+        type="button"
+        class="btn btn-small"
+        data-testid="resume-processing"
+        [attr.aria-disabled]="processing.busy()"
+        (click)="processing.setPaused(false)"
+      >
+        Resume<span class="wide"> processing</span>
+      </button>
+    }
+  `,
+  styles: `
+    :host {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.5rem;
+      padding: 0.15rem 0.2rem 0.15rem 0.65rem;
+      border-radius: 999px;
+      background: var(--warn-bg);
+      color: var(--warn-ink);
+      font-size: 0.85rem;
+    }
+    .btn {
+      border-radius: 999px;
+    }
+    @media (max-width: 720px) {
+      .since,
+      .wide {
+        display: none;
+      }
+    }
   `,
 })
 export class PausedBanner {

@@ -94,7 +94,7 @@ describe('StatsPage', () => {
     await fixture.whenStable();
     expect(text(el, 'connection')).toContain('offline');
     expect(text(el, 'stale-note')).toMatch(
-      /^No connection to the server since \d\d:\d\d:\d\d\. The figures below are the last known, from/,
+      /^No connection to the server since \d\d:\d\d:\d\d\. The figures below are the last known \(\d\d:\d\d:\d\d\)\.$/,
     );
     expect(el.querySelector('.figures')!.classList.contains('stale')).toBe(true);
     expect(el.querySelector('.pool')!.classList.contains('stale')).toBe(true);

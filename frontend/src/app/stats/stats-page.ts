@@ -46,10 +46,9 @@ export class StatsPage {
     const clock = (t: number | null) => (t === null ? null : formatClock(t));
     const why =
       v.connection === 'unauthorized'
-        ? `The server refused the live connection: ${v.refusal ?? 'a token is needed'}.`
+        ? `Refused: ${v.refusal ?? 'a token is needed'}.`
         : `No connection to the server${v.disconnectedAt === null ? '' : ` since ${clock(v.disconnectedAt)}`}.`;
-    const from = v.at === null ? '' : `, from ${clock(v.at)}`;
-    return `${why} The figures below are the last known${from}; they update again when it is back.`;
+    return `${why} The figures below are the last known${v.at === null ? '' : ` (${clock(v.at)})`}.`;
   });
 
   protected readonly figures = computed(() => {
