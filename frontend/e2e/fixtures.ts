@@ -1,4 +1,5 @@
-import { test as base, expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { test as base, expect, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
 import type { StoryDto } from '@storyflow/contracts';
 import {
   dashboardDir,
@@ -25,6 +26,8 @@ export interface Backend {
 interface TestFixtures {
   /** Start a backend for this test alone (e.g. to stop and restart it) instead of the worker's. */
   ownBackend: boolean;
+  /** Settings for a backend of the test's own (e.g. API_TOKEN); needs `ownBackend`. */
+  backendEnv: Record<string, string>;
   backend: Backend;
   /** Debian's nginx with the project's nginx.conf in front of `backend`, serving the built dashboard. */
   nginx: NginxProcess;
@@ -44,13 +47,14 @@ interface WorkerFixtures {
   workerBackend: Backend;
 }
 
-async function launchBackend(database: TestDatabase): Promise<Backend> {
+async function launchBackend(database: TestDatabase, extraEnv: Record<string, string> = {}): Promise<Backend> {
   const env = {
     MONGODB_URI: database.uri,
     MONGODB_DB: uniqueDbName('e2e'),
     STATIC_DIR: dashboardDir,
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   };
   let current: BackendProcess = await startBackend({ env, startTimeoutMs: 45_000 });
   let earlier = '';
@@ -90,9 +94,11 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ],
 
   ownBackend: [false, { option: true }],
+  backendEnv: [{}, { option: true }],
 
-  backend: async ({ database, workerBackend, ownBackend }, use, testInfo) => {
-    const backend = ownBackend ? await launchBackend(database) : workerBackend;
+  backend: async ({ database, workerBackend, ownBackend, backendEnv }, use, testInfo) => {
+    if (!ownBackend && Object.keys(backendEnv).length > 0) throw new Error('backendEnv needs test.use({ ownBackend: true })');
+    const backend = ownBackend ? await launchBackend(database, backendEnv) : workerBackend;
     const outputBefore = backend.output().length;
     const refuse = () => Promise.reject(new Error('a shared backend must keep running: test.use({ ownBackend: true })'));
     await use(ownBackend ? backend : { ...backend, url: backend.url, stop: refuse, restart: refuse });
@@ -132,10 +138,22 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
 export { expect };
 
+/** Screenshots to look at after a run (git-ignored with the rest of test-results). */
+export const SCREENSHOT_DIR = fileURLToPath(new URL('./test-results/screenshots/', import.meta.url));
+
+/** Saves a screenshot of the viewport as test-results/screenshots/<name>.png and attaches it to the report. */
+export async function screenshot(page: Page, testInfo: TestInfo, name: string, fullPage = false): Promise<void> {
+  const body = await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage, animations: 'disabled' });
+  await testInfo.attach(name, { body, contentType: 'image/png' });
+}
+
+/** The generator's region in the shell. */
+export const generator = (page: Page): Locator => page.getByRole('region', { name: 'Load generator' });
+
 /** The connection indicator (role status) while it says live. */
 export const liveIndicator = (page: Page): Locator => page.getByRole('status').filter({ hasText: /^\s*live\s*$/ });
 
-/** The bar chart: an image whose accessible name sums up the bars ("From hh:mm:ss to hh:mm:ss: N produced, M completed"). */
+/** The bar chart: an image whose accessible name sums up the bars ("From hh:mm:ss to hh:mm:ss: N produced, M completed[; gaps]"). */
 export const chart = (page: Page): Locator => page.getByRole('img', { name: /^From \d\d:\d\d:\d\d to \d\d:\d\d:\d\d: / });
 
 export interface ChartSums {
@@ -165,6 +183,13 @@ export async function figure(page: Page, id: string): Promise<number> {
 
 /** A row of the stories table by its title. */
 export const storyRow = (page: Page, title: string): Locator => page.getByRole('row').filter({ hasText: title });
+
+/** A status filter button; its name carries the live count, e.g. "Done (12)". */
+export const statusFilter = (page: Page, status: 'All' | 'Open' | 'Done'): Locator =>
+  page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: new RegExp(`^${status}\\b`) });
+
+/** A notice (they appear in one polite live region and dismiss themselves). */
+export const notice = (page: Page, text: string | RegExp): Locator => page.getByTestId('notice').filter({ hasText: text });
 
 /** A title no other test or run uses. */
 export const uniqueTitle = (what: string): string => `${what} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

@@ -1,7 +1,7 @@
-import type { Page, TestInfo } from '@playwright/test';
-import { chart, createStory, expect, liveIndicator, storyDone, storyRow, test, uniqueTitle } from './fixtures';
+import type { Page } from '@playwright/test';
+import { chart, createStory, expect, liveIndicator, screenshot, storyDone, storyRow, test, uniqueTitle } from './fixtures';
 
-/** A phone-width page must not scroll sideways: nothing wider than the viewport (the failure names the widest element). */
+/** A page must not scroll sideways: nothing wider than the viewport (the failure names the widest element). */
 async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   const { scrollWidth, innerWidth, widest } = await page.evaluate(() => {
     const viewport = window.innerWidth;
@@ -22,26 +22,44 @@ async function expectNoHorizontalOverflow(page: Page): Promise<void> {
   );
 }
 
-async function attachScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await testInfo.attach(name, { body: await page.screenshot({ fullPage: false }), contentType: 'image/png' });
-}
+/** Every screen at a width and color scheme, with screenshots to look at; none scrolls sideways. */
+for (const [width, scheme] of [
+  [390, 'light'],
+  [390, 'dark'],
+  [1280, 'light'],
+  [1280, 'dark'],
+] as const) {
+  test.describe(`${width} px, ${scheme}`, () => {
+    test.use({ viewport: { width, height: width > 800 ? 900 : 844 }, colorScheme: scheme });
 
-test.describe('phone width (390 px)', () => {
-  test.use({ viewport: { width: 390, height: 844 } });
+    test('stats, stories and a story fit the screen', async ({ page, request }, testInfo) => {
+      const title = uniqueTitle('a story with a rather long title for a phone');
+      const story = await createStory(request, { title, tasks: Array.from({ length: 12 }, (_, i) => ({ estimate: 10 + i })) });
+      await storyDone(request, story.id);
 
-  test('the stats and stories screens do not scroll sideways', async ({ page, request }, testInfo) => {
-    const title = uniqueTitle('a story with a rather long title for a phone');
-    await storyDone(request, (await createStory(request, { title, tasks: [{ estimate: 10 }, { estimate: 20 }] })).id);
+      await page.goto('/stats');
+      await expect(liveIndicator(page)).toBeVisible();
+      await expect(chart(page)).toBeVisible();
+      const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      // Dark mode follows the system setting: a dark page behind dark panels.
+      const [r, g, b] = background.match(/\d+/g)!.map(Number);
+      if (scheme === 'dark') expect(r! + g! + b!, background).toBeLessThan(150);
+      else expect(r! + g! + b!, background).toBeGreaterThan(600);
+      await expectNoHorizontalOverflow(page);
+      await screenshot(page, testInfo, `stats-${width}-${scheme}`);
 
-    await page.goto('/stats');
-    await expect(liveIndicator(page)).toBeVisible();
-    await expect(chart(page)).toBeVisible();
-    await expectNoHorizontalOverflow(page);
-    await attachScreenshot(page, testInfo, 'stats-390');
+      await page.getByRole('link', { name: 'Stories', exact: true }).click();
+      await expect(storyRow(page, title)).toBeVisible();
+      await expectNoHorizontalOverflow(page);
+      // On a phone the pager is at the top as well as at the bottom.
+      await expect(page.getByRole('navigation', { name: 'Pages, top' })).toBeVisible();
+      await screenshot(page, testInfo, `stories-${width}-${scheme}`);
 
-    await page.getByRole('link', { name: 'Stories', exact: true }).click();
-    await expect(storyRow(page, title)).toBeVisible();
-    await expectNoHorizontalOverflow(page);
-    await attachScreenshot(page, testInfo, 'stories-390');
+      await storyRow(page, title).getByRole('link', { name: title }).click();
+      await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+      await expect(page.getByRole('img', { name: /^Timeline: 12 tasks done/ })).toBeVisible();
+      await expectNoHorizontalOverflow(page);
+      await screenshot(page, testInfo, `detail-${width}-${scheme}`);
+    });
   });
-});
+}

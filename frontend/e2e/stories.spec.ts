@@ -1,8 +1,9 @@
+import type { Locator, Page } from '@playwright/test';
 import type { StoryListDto } from '@storyflow/contracts';
-import { createStory, expect, storyDone, storyRow, test, uniqueTitle } from './fixtures';
+import { createStory, expect, generator, notice, poll, statusFilter, storyDone, storyRow, test, uniqueTitle } from './fixtures';
 
 test.describe('stories screen', () => {
-  test('an invalid form shows each error next to its field', async ({ page }) => {
+  test('an invalid form shows each error next to its field and moves the focus to it', async ({ page }) => {
     await page.goto('/');
     await page.getByRole('link', { name: 'Stories', exact: true }).click();
     await expect(page).toHaveURL(/\/stories$/);
@@ -16,30 +17,38 @@ test.describe('stories screen', () => {
     await taskCount.press('Enter'); // keyboard submit
     await expect(taskCount).toHaveAttribute('aria-invalid', 'true');
     await expect(taskCount).toHaveAccessibleDescription(/must be at least 1/);
+    await expect(taskCount).toBeFocused();
 
     await taskCount.fill('5');
-    await page.getByRole('button', { name: 'Create story' }).click();
-    await expect(page.getByLabel('Estimate max (ms)')).toHaveAttribute('aria-invalid', 'true');
-    await expect(page.getByLabel('Estimate max (ms)')).toHaveAccessibleDescription(/\S/);
+    const create = page.getByRole('button', { name: 'Create story' });
+    await create.click();
+    const max = page.getByLabel('Estimate max (ms)');
+    await expect(max).toHaveAttribute('aria-invalid', 'true');
+    // In the form's words, not the API's field names.
+    await expect(max).toHaveAccessibleDescription('must be at least Estimate min');
+    await expect(max).toBeFocused();
 
     await page.getByLabel('List of estimates').check();
     const estimates = page.getByLabel(/Task estimates/);
     await estimates.fill('10, abc');
-    await page.getByRole('button', { name: 'Create story' }).click();
+    await create.click();
     await expect(estimates).toHaveAccessibleDescription(/Task 2/);
   });
 
-  test('a created story is listed and turns Done', async ({ page }) => {
+  test('a created story is listed, followed live and turns Done', async ({ page }) => {
     const title = uniqueTitle('e2e story');
     await page.goto('/stories');
     await page.getByLabel(/^Title/).fill(title);
     await page.getByLabel('List of estimates').check();
-    await page.getByLabel(/Task estimates/).fill('30, 20, 40, 25, 35');
-    const estimate = page.getByText(/tasks · total work/);
-    await expect(estimate).toContainText('150 ms');
-    await expect(estimate).toContainText('40 ms');
+    await page.getByLabel(/Task estimates/).fill('300, 200, 400, 250, 350');
+    const estimate = page.getByTestId('estimate');
+    await expect(estimate).toContainText('5 tasks');
+    await expect(estimate).toContainText('1.50 s of work');
+    await expect(estimate).toContainText('400 ms with enough free workers');
     await page.getByRole('button', { name: 'Create story' }).click();
-    await expect(page.getByRole('status').filter({ hasText: `Created story ${title}` })).toBeVisible();
+    await expect(notice(page, `Created ${title} with 5 tasks.`)).toBeVisible();
+    // Ready for the next one.
+    await expect(page.getByLabel(/^Title/)).toBeFocused();
 
     const row = storyRow(page, title);
     await expect(row.getByRole('cell', { name: 'Done', exact: true })).toBeVisible({ timeout: 20_000 });
@@ -47,55 +56,182 @@ test.describe('stories screen', () => {
     await expect(progress).toHaveAttribute('aria-valuenow', '5');
     await expect(progress).toHaveAttribute('aria-valuemax', '5');
     await expect(row).toContainText('5/5');
-    await expect(row.getByTestId('story-processing')).toHaveText(/\d/);
+    await expect(row.getByTestId('story-processing')).toHaveText(/^took \d/);
   });
 
-  test('deleting a story removes it for good', async ({ page, request }) => {
-    const title = uniqueTitle('to delete');
-    const story = await createStory(request, { title, tasks: [{ estimate: 10 }] });
-    await storyDone(request, story.id);
+  test('keyboard only: create a story, open it, delete it from its page', async ({ page, request }) => {
+    const title = uniqueTitle('keyboard');
     await page.goto('/stories');
-    const row = storyRow(page, title);
+    await expect(page.getByRole('heading', { name: 'Stories', level: 1 })).toBeVisible();
+    // The skip link is the first stop and lands in the main content, on this page.
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/stories$/);
+    await expect(page.locator('main')).toBeFocused();
+
+    await tabTo(page, page.locator('#story-title'));
+    await page.keyboard.type(title);
+    await tabTo(page, page.locator('#story-task-count'));
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('3');
+    await page.keyboard.press('Enter');
+    await expect(notice(page, `Created ${title} with 3 tasks.`)).toBeVisible();
+    await expect(page.getByLabel(/^Title/)).toBeFocused();
+
+    const link = storyRow(page, title).getByRole('link', { name: title });
+    await expect(link).toBeVisible();
+    await tabTo(page, link);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/stories\/[0-9a-f]{24}$/);
+    const heading = page.getByRole('heading', { name: title, level: 1 });
+    await expect(heading).toBeFocused();
+    await expect(page.getByTestId('detail-status')).toHaveText('Done', { timeout: 20_000 });
+    await expect(page.getByRole('img', { name: /^Timeline: 3 tasks done/ })).toBeVisible();
+    const id = page.url().split('/').at(-1)!;
+
+    await tabTo(page, page.getByRole('button', { name: 'Delete', exact: true }));
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/stories$/);
+    await expect(notice(page, `Deleted ${title}.`)).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Stories', level: 1 })).toBeFocused();
+    expect((await request.get(`/api/stories/${id}`)).status()).toBe(404);
+  });
+
+  test('deleting a story marks its row in place, and it is gone for good', async ({ page, request }) => {
+    const [first, second] = [uniqueTitle('to delete'), uniqueTitle('stays')];
+    const story = await createStory(request, { title: first, tasks: [{ estimate: 10 }] });
+    await storyDone(request, story.id);
+    await storyDone(request, (await createStory(request, { title: second, tasks: [{ estimate: 10 }] })).id);
+    await page.goto(`/stories?q=${encodeURIComponent(first.split(' ')[0]!)}`);
+    const row = storyRow(page, first);
     await expect(row).toBeVisible();
 
-    await row.getByRole('button', { name: `Delete ${title}` }).click();
-    await expect(row).toHaveCount(0);
-    await expect(page.getByRole('status').filter({ hasText: `Deleted ${title}.` })).toBeVisible();
-    // The list keeps polling: its next answer no longer has the story either.
-    const nextList = await page.waitForResponse((r) => r.request().method() === 'GET' && /\/api\/stories\?/.test(r.url()));
-    expect(((await nextList.json()) as StoryListDto).items.map((s) => s.id)).not.toContain(story.id);
-    await expect(row).toHaveCount(0);
+    await row.getByRole('button', { name: `Delete ${first}` }).click();
+    await expect(notice(page, `Deleted ${first}.`)).toBeVisible();
+    // The row stays where it was (nothing moves under the pointer), marked and without buttons.
+    await expect(row.getByTestId('story-status')).toHaveText('Deleted');
+    await expect(row.getByRole('button')).toHaveCount(0);
     expect((await request.get(`/api/stories/${story.id}`)).status()).toBe(404);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Stories', level: 1 })).toBeVisible();
+    await expect(storyRow(page, first)).toHaveCount(0);
+  });
+
+  test('search, filter and page live in the URL: reload and Back keep them', async ({ page, request }) => {
+    const word = uniqueTitle('needle').replace(' ', '-');
+    const story = await createStory(request, { title: `${word} one`, tasks: [{ estimate: 10 }] });
+    await storyDone(request, story.id);
+    await page.goto('/stories');
+    await page.getByRole('searchbox', { name: 'Search' }).fill(word);
+    await expect(page).toHaveURL(new RegExp(`q=${word}`));
+    await expect(page.getByTestId('story-row')).toHaveCount(1);
+    await statusFilter(page, 'Done').click();
+    await expect(page).toHaveURL(/status=Done/);
+    await expect(statusFilter(page, 'Done')).toHaveText(/Done\s*\(1\)/);
+    await page.reload();
+    await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue(word);
+    await expect(statusFilter(page, 'Done')).toHaveAttribute('aria-pressed', 'true');
+    await page.goBack();
+    await expect(statusFilter(page, 'All')).toHaveAttribute('aria-pressed', 'true');
+    // By id as well.
+    await page.getByRole('searchbox', { name: 'Search' }).fill(story.id);
+    await expect(storyRow(page, `${word} one`)).toBeVisible();
+  });
+
+  test('unknown addresses get a not-found page', async ({ page }) => {
+    await page.goto('/no/such/page');
+    await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+    await expect(page).toHaveURL(/\/no\/such\/page$/);
   });
 
   test.describe('with a backend of its own', () => {
-    // It removes every Done story, so it counts them exactly only where no other test left any.
+    // These count or delete every story, so they need a database no other test writes to.
     test.use({ ownBackend: true });
 
-    test('"Delete all Done" asks in a dialog first', async ({ page, request }) => {
+    test('rows stay put while the generator runs; new stories wait behind a button; no polling', async ({ page }) => {
+      await page.goto('/stories');
+      await generator(page).getByRole('button', { name: 'Start generator' }).click();
+      const show = page.getByTestId('show-new');
+      await expect(show).toBeVisible({ timeout: 10_000 });
+      await poll(async () => Number(/\d+/.exec((await show.textContent()) ?? '')?.[0] ?? 0), 'new stories').toBeGreaterThanOrEqual(20);
+      await show.click();
+      await expect(page.getByTestId('story-row')).toHaveCount(20);
+
+      const ids = () => page.getByTestId('story-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-story-id')));
+      const before = await ids();
+      const target = page.getByTestId('delete-story').nth(2);
+      await target.hover();
+      const box = (await target.boundingBox())!;
+      let listLoads = 0;
+      page.on('request', (r) => r.method() === 'GET' && /\/api\/stories\?/.test(r.url()) && listLoads++);
+      await page.waitForTimeout(4000);
+      expect(await ids(), 'the same rows in the same order').toEqual(before);
+      expect(listLoads, 'the list is not polled').toBe(0);
+      // The button under the pointer is still the same story's.
+      const under = await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.closest('tr')?.getAttribute('data-story-id'), {
+        x: box.x + box.width / 2,
+        y: box.y + box.height / 2,
+      });
+      expect(under).toBe(before[2]);
+      await expect(show).toHaveText(/Show \d+ new stor(y|ies)/);
+      await generator(page).getByRole('button', { name: 'Stop generator' }).click();
+    });
+
+    test('"Delete all Done (N)" names how many, asks in a dialog first, and is disabled at 0', async ({ page, request }) => {
       const titles = [uniqueTitle('done a'), uniqueTitle('done b')];
       for (const title of titles) await storyDone(request, (await createStory(request, { title, tasks: [{ estimate: 10 }] })).id);
       await page.goto('/stories');
-      const doneFilter = page.getByRole('group', { name: 'Filter by status' }).getByRole('button', { name: 'Done', exact: true });
-      await doneFilter.click();
-      await expect(doneFilter).toHaveAttribute('aria-pressed', 'true');
+      await statusFilter(page, 'Done').click();
+      await expect(statusFilter(page, 'Done')).toHaveAttribute('aria-pressed', 'true');
       for (const title of titles) await expect(storyRow(page, title)).toBeVisible();
 
-      const deleteAll = page.getByRole('button', { name: 'Delete all Done' });
-      const dialog = page.getByRole('dialog', { name: 'Delete all Done stories?' });
+      const deleteAll = page.getByRole('button', { name: 'Delete all Done (2)' });
+      const dialog = page.getByRole('dialog', { name: 'Delete all 2 Done stories?' });
       await deleteAll.click();
       await expect(dialog).toBeVisible();
-      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+      await page.keyboard.press('Escape');
       await expect(dialog).toBeHidden();
+      await expect(deleteAll).toBeFocused();
       for (const title of titles) await expect(storyRow(page, title)).toBeVisible();
 
       await deleteAll.click();
-      await expect(dialog).toBeVisible();
       await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
-      await expect(page.getByRole('status').filter({ hasText: 'Deleted 2 Done stories.' })).toBeVisible();
-      await expect(page.getByRole('cell', { name: 'No stories.' })).toBeVisible();
+      await expect(notice(page, 'Deleted 2 Done stories.')).toBeVisible();
+      for (const title of titles) await expect(storyRow(page, title).getByTestId('story-status')).toHaveText('Deleted');
+      await expect(page.getByRole('button', { name: /^Delete all Done/ })).toHaveAttribute('aria-disabled', 'true', { timeout: 5000 });
       const done = (await (await request.get('/api/stories?status=Done')).json()) as StoryListDto;
       expect(done.total).toBe(0);
     });
+
+    test('bulk: select stories, run them again (with Undo), delete them', async ({ page, request }) => {
+      const titles = [uniqueTitle('bulk a'), uniqueTitle('bulk b')];
+      for (const title of titles) await storyDone(request, (await createStory(request, { title, tasks: [{ estimate: 10 }] })).id);
+      await page.goto('/stories');
+      for (const title of titles) await page.getByRole('checkbox', { name: `Select ${title}` }).check();
+      await expect(page.getByTestId('selected-count')).toHaveText('2 selected');
+      await page.getByRole('group', { name: 'Selected stories' }).getByRole('button', { name: 'Run again' }).click();
+      const started = notice(page, 'Started 2 new runs.');
+      await expect(started).toBeVisible();
+      await started.getByRole('button', { name: 'Undo' }).click();
+      await expect(notice(page, 'Undone: removed 2 new runs.')).toBeVisible();
+
+      for (const title of titles) await page.getByRole('checkbox', { name: `Select ${title}` }).check();
+      await page.getByRole('group', { name: 'Selected stories' }).getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('dialog', { name: 'Delete 2 stories?' }).getByRole('button', { name: 'Delete 2 stories' }).click();
+      await expect(notice(page, 'Deleted 2 stories.')).toBeVisible();
+      const all = (await (await request.get('/api/stories')).json()) as StoryListDto;
+      expect(all.total).toBe(0);
+    });
   });
 });
+
+/** Presses Tab until `target` has the focus (at most 80 times): a keyboard user's way there. */
+async function tabTo(page: Page, target: Locator): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+  }
+  throw new Error(`Tab never reached ${target.toString()}`);
+}

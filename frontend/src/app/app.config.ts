@@ -1,4 +1,4 @@
-import { provideHttpClient, withFetch } from '@angular/common/http';
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import {
   type ApplicationConfig,
   inject,
@@ -6,16 +6,28 @@ import {
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
-import { provideRouter } from '@angular/router';
+import { PreloadAllModules, provideRouter, withComponentInputBinding, withInMemoryScrolling, withPreloading } from '@angular/router';
 import { routes } from './app.routes';
+import { authInterceptor } from './core/access/auth-interceptor';
+import { TokenStore } from './core/access/token-store';
 import { ServerLimits } from './core/limits';
+import { LIVE_TOKEN } from './realtime/stats-stream';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
-    provideRouter(routes),
-    provideHttpClient(withFetch()),
+    provideRouter(
+      routes,
+      withComponentInputBinding(),
+      withInMemoryScrolling({ scrollPositionRestoration: 'enabled' }),
+      // Every screen loads in the background after the first: moving to another one still works while
+      // the server is down (the outage is when operators switch screens to see what happened).
+      withPreloading(PreloadAllModules),
+    ),
+    provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
+    // The socket handshake carries the same token as REST requests.
+    { provide: LIVE_TOKEN, useFactory: () => inject(TokenStore).token },
     // Fetch the server's request limits at start without waiting for them: the defaults apply until then.
     provideAppInitializer(() => inject(ServerLimits).load()),
   ],

@@ -1,25 +1,76 @@
-import { provideHttpClient } from '@angular/common/http';
+import { jest } from '@jest/globals';
+import { InteractivityChecker } from '@angular/cdk/a11y';
+import { Dialog } from '@angular/cdk/dialog';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { Injectable, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
-import type { HealthDto } from '@storyflow/contracts';
+import { Router, provideRouter } from '@angular/router';
+import type { AccessDto, HealthDto } from '@storyflow/contracts';
 import { App } from './app';
+import { routes } from './app.routes';
+import { authInterceptor } from './core/access/auth-interceptor';
+import { TokenStore } from './core/access/token-store';
+import { EMPTY_STATS_VIEW, StatsStream } from './realtime/stats-stream';
+import type { StatsView } from './realtime/stats-window';
+
+@Injectable()
+class LaidOutChecker extends InteractivityChecker {
+  override isVisible(): boolean {
+    return true;
+  }
+}
+
+const OPERATOR: AccessDto = { role: 'operator', readsNeedToken: false, mutationsNeedToken: true };
+const VIEWER: AccessDto = { role: 'viewer', readsNeedToken: false, mutationsNeedToken: true };
 
 describe('App shell', () => {
+  const view = signal<StatsView>(EMPTY_STATS_VIEW);
+  let http: HttpTestingController;
+
   beforeEach(() => {
+    sessionStorage.clear();
+    view.set(EMPTY_STATS_VIEW);
     TestBed.configureTestingModule({
       imports: [App],
-      providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()],
+      providers: [
+        provideRouter(routes),
+        provideHttpClient(withInterceptors([authInterceptor])),
+        provideHttpClientTesting(),
+        { provide: InteractivityChecker, useClass: LaidOutChecker },
+        {
+          provide: StatsStream,
+          useValue: { view, start: jest.fn(), activity: signal(null), progress: signal(new Map()), watch: jest.fn(), unwatch: jest.fn() },
+        },
+      ],
     });
+    http = TestBed.inject(HttpTestingController);
   });
 
-  it('has the navigation, the generator panel and the database mode in the footer', async () => {
+  afterEach(() => TestBed.inject(Dialog).closeAll());
+
+  async function render(access: AccessDto | 'unauthorized' = OPERATOR) {
     const fixture = TestBed.createComponent(App);
     await fixture.whenStable();
-    const el = fixture.nativeElement as HTMLElement;
+    const check = http.expectOne('/api/access');
+    if (access === 'unauthorized')
+      check.flush(
+        { error: { code: 'unauthorized', message: 'A token is required', details: [] } },
+        { status: 401, statusText: 'Unauthorized' },
+      );
+    else check.flush(access);
+    await fixture.whenStable();
+    return { fixture, el: fixture.nativeElement as HTMLElement };
+  }
+
+  it('has the navigation, the generator panel and the database mode in the footer', async () => {
+    const { fixture, el } = await render();
     const links = Array.from(el.querySelectorAll('nav a')).map((a) => a.textContent?.trim());
     expect(links).toEqual(['Stats', 'Stories']);
-    expect(el.querySelector('[data-testid="generator-toggle"]')?.textContent?.trim()).toBe('Start');
+    expect(el.querySelector('[data-testid="generator-toggle"]')?.textContent?.trim()).toBe('Start generator');
+    // The generator is a named region, not a heading before the page's h1.
+    expect(el.querySelector('section[aria-label="Load generator"]')).not.toBeNull();
+    expect(el.querySelector('sf-generator-panel h2')).toBeNull();
 
     const health: HealthDto = {
       status: 'ok',
@@ -27,9 +78,79 @@ describe('App shell', () => {
       db: { mode: 'embedded-memory', state: 'connected', durable: false },
       uptimeSec: 3,
     };
-    TestBed.inject(HttpTestingController).expectOne('/api/health').flush(health);
+    http.expectOne('/api/health').flush(health);
     await fixture.whenStable();
     expect(el.querySelector('[data-testid="db-mode"]')?.textContent).toBe('Database: in-memory database — data is lost on restart');
-    fixture.destroy();
+    expect(el.querySelector('[data-testid="role"]')?.textContent).toBe('Operator');
+  });
+
+  it('hides the generator from a viewer, saying why', async () => {
+    const { el } = await render(VIEWER);
+    expect(el.querySelector('[data-testid="generator-toggle"]')).toBeNull();
+    expect(el.querySelector('[data-testid="operator-note"]')?.textContent).toContain('need the operator token');
+    expect(el.querySelector('[data-testid="role"]')?.textContent).toBe('Viewer');
+  });
+
+  it('asks for a token when the server wants one; after Cancel a banner offers it again', async () => {
+    const { fixture, el } = await render('unauthorized');
+    await new Promise((r) => setTimeout(r));
+    expect(document.querySelector('[data-testid="token-dialog"]')).not.toBeNull();
+    document.querySelector('#access-token')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', keyCode: 27, bubbles: true }));
+    await fixture.whenStable();
+    expect(document.querySelector('[data-testid="token-dialog"]')).toBeNull();
+    const banner = el.querySelector('[data-testid="token-banner"]')!;
+    expect(banner.textContent).toContain('needs a viewer or operator token');
+    banner.querySelector('button')!.click();
+    await fixture.whenStable();
+    expect(document.querySelector('[data-testid="token-dialog"]')).not.toBeNull();
+  });
+
+  it('asks the server again when the live connection is refused', async () => {
+    const { fixture } = await render();
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'unauthorized', refusal: 'The token is not valid' });
+    await fixture.whenStable();
+    http.expectOne('/api/access');
+  });
+
+  it('forgets the token on request', async () => {
+    TestBed.inject(TokenStore).set('op');
+    const { fixture, el } = await render();
+    el.querySelector<HTMLButtonElement>('[data-testid="forget-token"]')!.click();
+    await fixture.whenStable();
+    expect(sessionStorage.getItem('storyflow.token')).toBeNull();
+    expect(http.expectOne('/api/access').request.headers.has('Authorization')).toBe(false);
+  });
+
+  it('says so when processing is paused, with Resume for an operator', async () => {
+    const { fixture, el } = await render();
+    const figures = { producedPerSec: 0, completedPerSec: 0, open: 1, completed: 2, poolSize: 4, busyWorkers: 0, backlogTasks: 9 };
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live', figures: { ...figures, paused: true } });
+    await fixture.whenStable();
+    http.expectOne('/api/processing').flush({ paused: true, since: Date.UTC(2026, 0, 1, 12, 0, 0) });
+    await fixture.whenStable();
+    const banner = el.querySelector('[data-testid="paused-banner"]')!;
+    expect(banner.textContent).toContain('Paused');
+    // In the header, which is always there: it does not push the page down.
+    expect(banner.closest('header')).not.toBeNull();
+    banner.querySelector<HTMLButtonElement>('[data-testid="resume-processing"]')!.click();
+    const put = http.expectOne((r) => r.method === 'PUT' && r.url === '/api/processing');
+    expect(put.request.body).toEqual({ paused: false });
+  });
+
+  it('the skip link moves the focus to the main content without leaving the page', async () => {
+    const { el } = await render();
+    const router = TestBed.inject(Router);
+    const url = router.url;
+    el.querySelector<HTMLAnchorElement>('.skip-link')!.click();
+    expect(document.activeElement).toBe(el.querySelector('main'));
+    expect(router.url).toBe(url);
+  });
+
+  it('shows a not-found page for unknown addresses', async () => {
+    const { fixture, el } = await render();
+    await TestBed.inject(Router).navigateByUrl('/no/such/page?x=1');
+    await fixture.whenStable();
+    expect(el.querySelector('h1')?.textContent).toBe('Page not found');
+    expect(el.querySelector('[data-testid="not-found-path"]')?.textContent).toBe('/no/such/page');
   });
 });

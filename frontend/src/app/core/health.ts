@@ -1,12 +1,12 @@
 import { HttpErrorResponse } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
 import type { HealthDto } from '@storyflow/contracts';
-import { StoriesApi } from './stories-api';
+import { ServerApi } from './server-api';
 
 /** The backend's health for the shell's footer. */
 @Injectable({ providedIn: 'root' })
 export class HealthService {
-  private readonly api = inject(StoriesApi);
+  private readonly api = inject(ServerApi);
   private readonly state = signal<HealthDto | null>(null);
   readonly health = this.state.asReadonly();
 

@@ -1,39 +1,35 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, inject } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 // The subpath, not the barrel: the barrel pulls zod into the initial bundle (this service is in the shell).
 import { DEFAULT_STORY_LIMITS, type StoryLimits } from '@storyflow/contracts/limits';
-import { StoriesApi } from './stories-api';
+import { TokenStore } from './access/token-store';
+import { ServerApi } from './server-api';
+import { ServerValue } from './server-value';
 
 /**
  * The request limits the server validates with (GET /api/limits), so the form and the generator
- * check the same ones. Starts as the defaults; `load()` replaces them with the server's answer.
+ * check the same ones. Starts as the defaults; `load()` replaces them with the server's answer,
+ * fetched again with a new token (the first answer may have been a 401).
  */
 @Injectable({ providedIn: 'root' })
 export class ServerLimits {
-  private readonly api = inject(StoriesApi);
-  private readonly state = signal<StoryLimits>(DEFAULT_STORY_LIMITS);
-  private requested = false;
-  private retry: ReturnType<typeof setTimeout> | null = null;
-  readonly limits = this.state.asReadonly();
+  private readonly api = inject(ServerApi);
+  private readonly source = new ServerValue<StoryLimits>(() => this.api.limits(), DEFAULT_STORY_LIMITS, isStoryLimits);
+  readonly limits = this.source.value;
 
-  /**
-   * Fetches the limits once. On failure (e.g. the backend restarting) it tries again, with growing
-   * pauses up to a minute; the defaults apply meanwhile. A malformed answer keeps the defaults.
-   */
-  load(attempt = 0): void {
-    if (this.requested && attempt === 0) return;
-    this.requested = true;
-    this.api.limits().subscribe({
-      next: (limits) => {
-        if (isStoryLimits(limits)) this.state.set(limits);
-      },
-      error: () => {
-        this.retry = setTimeout(() => this.load(attempt + 1), Math.min(60_000, 1000 * 2 ** attempt));
-      },
-    });
+  constructor() {
+    // The first answer may have been a 401: ask again with a new token.
+    inject(TokenStore)
+      .changed$.pipe(takeUntilDestroyed())
+      .subscribe(() => this.source.reload());
+  }
+
+  load(): void {
+    this.source.load();
   }
 
   ngOnDestroy(): void {
-    if (this.retry !== null) clearTimeout(this.retry);
+    this.source.destroy();
   }
 }
 

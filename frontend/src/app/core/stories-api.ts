@@ -1,13 +1,11 @@
-import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
-  ApiErrorBody,
-  ApiErrorDetail,
+  BulkActionRequest,
+  BulkActionResultDto,
   CreateStoryRequest,
   DeleteResultDto,
-  HealthDto,
   StoryDto,
-  StoryLimits,
   StoryListDto,
   StoryStatus,
 } from '@storyflow/contracts';
@@ -17,9 +15,11 @@ export interface StoryListQuery {
   status: StoryStatus | null;
   page: number;
   limit: number;
+  /** A story id or text of titles; empty for all. */
+  q: string;
 }
 
-/** The REST API of the backend (same origin). */
+/** The stories REST API of the backend (same origin). */
 @Injectable({ providedIn: 'root' })
 export class StoriesApi {
   private readonly http = inject(HttpClient);
@@ -29,10 +29,15 @@ export class StoriesApi {
   }
 
   list(query: StoryListQuery): Observable<StoryListDto> {
-    // Only status, page and limit: the server rejects unknown query parameters.
+    // Only the parameters the server knows: it rejects unknown ones.
     let params = new HttpParams().set('page', query.page).set('limit', query.limit);
     if (query.status) params = params.set('status', query.status);
+    if (query.q.trim() !== '') params = params.set('q', query.q.trim());
     return this.http.get<StoryListDto>('/api/stories', { params });
+  }
+
+  get(id: string): Observable<StoryDto> {
+    return this.http.get<StoryDto>(`/api/stories/${encodeURIComponent(id)}`);
   }
 
   delete(id: string): Observable<DeleteResultDto> {
@@ -43,30 +48,12 @@ export class StoriesApi {
     return this.http.delete<DeleteResultDto>('/api/stories', { params: { status: 'Done' } });
   }
 
-  health(): Observable<HealthDto> {
-    return this.http.get<HealthDto>('/api/health');
+  /** A new story with the same task estimates. */
+  rerun(id: string): Observable<StoryDto> {
+    return this.http.post<StoryDto>(`/api/stories/${encodeURIComponent(id)}/rerun`, null);
   }
 
-  /** The request limits the server validates with. */
-  limits(): Observable<StoryLimits> {
-    return this.http.get<StoryLimits>('/api/limits');
+  bulk(request: BulkActionRequest): Observable<BulkActionResultDto> {
+    return this.http.post<BulkActionResultDto>('/api/stories/bulk', request);
   }
-}
-
-/** A failed request as the UI shows it: one message and the field-level details. */
-export interface ApiFailure {
-  message: string;
-  details: ApiErrorDetail[];
-}
-
-export function toApiFailure(error: unknown): ApiFailure {
-  if (error instanceof HttpErrorResponse) {
-    const body = error.error as Partial<ApiErrorBody> | null;
-    if (body && typeof body === 'object' && body.error && typeof body.error.message === 'string') {
-      return { message: body.error.message, details: Array.isArray(body.error.details) ? body.error.details : [] };
-    }
-    if (error.status === 0) return { message: 'The server cannot be reached.', details: [] };
-    return { message: `Request failed (${error.status} ${error.statusText})`.trim(), details: [] };
-  }
-  return { message: error instanceof Error ? error.message : 'Request failed', details: [] };
 }

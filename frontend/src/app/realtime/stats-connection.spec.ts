@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
-import type { StatsSample } from '@storyflow/contracts';
-import { SERVER_CLOSE_RETRY_MS, openStatsConnection, type StatsSocket } from './stats-connection';
+import type { StatsSample, StoriesActivity } from '@storyflow/contracts/stats';
+import type { StoryProgressDto } from '@storyflow/contracts/story';
+import { PROGRESS_FLUSH_MS, SERVER_CLOSE_RETRY_MS, openLiveConnection, type LiveMessage, type StatsSocket } from './stats-connection';
 import type { StatsView, StatsWindowOptions } from './stats-window';
 
 type Listener = (...args: unknown[]) => void;
@@ -29,15 +30,43 @@ class FakeSocket extends FakeEmitter {
   readonly io = new FakeEmitter();
   connects = 0;
   disconnects = 0;
+  /** What socket.io-client reports: false after a middleware refusal, until connect() is called. */
+  active = true;
+  connected = false;
+  readonly emitted: [string, unknown][] = [];
+
+  constructor(private readonly auth: (cb: (data: object) => void) => void) {
+    super();
+  }
+
+  /** The handshake's `auth`, as socket.io-client would read it on the next attempt. */
+  handshakeAuth(): object {
+    let data: object = {};
+    this.auth((d) => (data = d));
+    return data;
+  }
 
   connect(): this {
     this.connects++;
+    this.active = true;
     return this;
   }
 
   disconnect(): this {
     this.disconnects++;
+    this.connected = false;
     return this;
+  }
+
+  emit(event: string, payload: unknown): this {
+    this.emitted.push([event, payload]);
+    return this;
+  }
+
+  /** The server accepted the connection. */
+  accept(): void {
+    this.connected = true;
+    this.fire('connect');
   }
 }
 
@@ -48,22 +77,31 @@ function sample(sec: number, completed = 1000 + sec): StatsSample {
   return { t: T0 + sec * 1000, producedPerSec: 5, completedPerSec: 4, open: 10, completed, poolSize: 8, busyWorkers: 2, backlogTasks: 7 };
 }
 
-describe('openStatsConnection', () => {
-  let socket: FakeSocket;
-  let views: StatsView[];
-  const last = () => views.at(-1)!;
+const ID_A = 'a'.repeat(24);
+const ID_B = 'b'.repeat(24);
 
-  function open() {
-    socket = new FakeSocket();
-    views = [];
+function progress(id: string, doneCount: number): StoryProgressDto {
+  return { id, status: 'Open', taskCount: 10, doneCount, runningTasks: 2, running: [3, 4], startedAt: null, completedAt: null };
+}
+
+describe('openLiveConnection', () => {
+  let socket: FakeSocket;
+  let messages: LiveMessage[];
+  const views = (): StatsView[] => messages.flatMap((m) => (m.type === 'stats' ? [m.view] : []));
+  const last = () => views().at(-1)!;
+
+  function open(token: string | null = null) {
+    messages = [];
     const origins: string[] = [];
-    const connection = openStatsConnection(
+    const connection = openLiveConnection(
       'http://example.test',
-      (view) => views.push(view),
+      token,
+      (message) => messages.push(message),
       opts,
-      (origin) => {
+      (origin, auth) => {
         origins.push(origin);
-        // The fake covers the members openStatsConnection uses; the full Socket type has many more.
+        socket = new FakeSocket(auth);
+        // The fake covers the members openLiveConnection uses; the full Socket type has many more.
         return socket as unknown as StatsSocket;
       },
     );
@@ -76,7 +114,7 @@ describe('openStatsConnection', () => {
   it('reports a view at once and after every socket event', () => {
     open();
     expect(last().connection).toBe('connecting');
-    socket.fire('connect');
+    socket.accept();
     socket.fire('stats:snapshot', { now: T0 + 1000, history: [sample(0), sample(1)] });
     expect(last().connection).toBe('live');
     expect(last().figures?.completed).toBe(1001);
@@ -87,7 +125,7 @@ describe('openStatsConnection', () => {
 
   it('drops and counts payloads that do not match the contract, without throwing', () => {
     open();
-    socket.fire('connect');
+    socket.accept();
     socket.fire('stats:snapshot', { now: T0, history: [sample(0)] });
     const good = last();
 
@@ -98,6 +136,8 @@ describe('openStatsConnection', () => {
       ['stats', { ...sample(1), busyWorkers: undefined }],
       ['stats:snapshot', { now: T0, history: 'nope' }],
       ['stats:snapshot', { now: T0, history: [sample(1), { t: T0 }] }],
+      ['stories:activity', { t: T0, created: 'x' }],
+      ['story:progress', { id: ID_A, status: 'Gone' }],
     ];
     for (const [event, payload] of bad) expect(() => socket.fire(event, payload)).not.toThrow();
     expect(last().dropped).toBe(bad.length);
@@ -110,21 +150,23 @@ describe('openStatsConnection', () => {
     expect(last().dropped).toBe(bad.length);
   });
 
-  it('shows reconnect attempts, then offline', () => {
+  it('shows reconnect attempts, then offline, and since when', () => {
     open();
-    socket.fire('connect');
+    socket.accept();
+    const before = Date.now();
     socket.fire('disconnect', 'transport close');
     expect(last().connection).toBe('reconnecting');
+    expect(last().disconnectedAt).toBeGreaterThanOrEqual(before);
     socket.io.fire('reconnect_attempt', 3);
     expect(last().connection).toBe('offline');
-    socket.fire('connect');
+    socket.accept();
     expect(last().connection).toBe('live');
   });
 
   it('reconnects by itself after the server closed the socket, until closed', () => {
     jest.useFakeTimers();
     open();
-    socket.fire('connect');
+    socket.accept();
     socket.fire('disconnect', 'io server disconnect');
     expect(last().connection).toBe('reconnecting');
     jest.advanceTimersByTime(SERVER_CLOSE_RETRY_MS - 1);
@@ -133,10 +175,87 @@ describe('openStatsConnection', () => {
     expect(socket.connects).toBe(1);
   });
 
+  it('sends the token in the handshake, and reconnects with a new one', () => {
+    const connection = open('viewer-1');
+    expect(socket.handshakeAuth()).toEqual({ token: 'viewer-1' });
+    socket.accept();
+    connection.setToken('operator-2');
+    expect(socket.disconnects).toBe(1);
+    expect(socket.connects).toBe(1);
+    expect(socket.handshakeAuth()).toEqual({ token: 'operator-2' });
+    // The same token again changes nothing.
+    connection.setToken('operator-2');
+    expect(socket.connects).toBe(1);
+    connection.setToken(null);
+    expect(socket.handshakeAuth()).toEqual({});
+  });
+
+  it('a refusal by the server (token) waits for a new token instead of retrying', () => {
+    const connection = open(null);
+    socket.active = false;
+    socket.fire('connect_error', new Error('A viewer or operator token is required (Authorization: Bearer <token>)'));
+    expect(last().connection).toBe('unauthorized');
+    expect(last().refusal).toContain('token is required');
+    connection.setToken('viewer-1');
+    expect(socket.connects).toBe(1);
+    socket.accept();
+    expect(last().connection).toBe('live');
+    expect(last().refusal).toBeNull();
+  });
+
+  it('a transport error while connecting is a lost connection, not a refusal', () => {
+    open();
+    socket.fire('connect_error', new Error('xhr poll error'));
+    expect(last().connection).toBe('reconnecting');
+  });
+
+  it('forwards story activity, parsed', () => {
+    open();
+    socket.accept();
+    const activity: StoriesActivity = { t: T0, created: 3, completed: 2, removed: 1, counts: { Open: 5, Done: 7 } };
+    socket.fire('stories:activity', { ...activity, extra: true });
+    expect(messages.at(-1)).toEqual({ type: 'activity', activity });
+  });
+
+  it('watches stories (again on every connection) and forwards their progress in batches', () => {
+    jest.useFakeTimers();
+    const connection = open();
+    connection.watch([ID_A, ID_B, ID_A]);
+    // Not connected yet: told on connect.
+    expect(socket.emitted).toEqual([]);
+    socket.accept();
+    expect(socket.emitted).toEqual([['stories:watch', [ID_A, ID_B]]]);
+
+    socket.fire('story:progress', progress(ID_A, 1));
+    socket.fire('story:progress', progress(ID_A, 2));
+    socket.fire('story:progress', progress(ID_B, 5));
+    socket.fire('story:progress', progress('c'.repeat(24), 1)); // not watched: ignored
+    expect(messages.filter((m) => m.type === 'progress')).toEqual([]);
+    jest.advanceTimersByTime(PROGRESS_FLUSH_MS);
+    expect(messages.filter((m) => m.type === 'progress')).toEqual([{ type: 'progress', items: [progress(ID_A, 2), progress(ID_B, 5)] }]);
+
+    // A new connection (after an outage) is told the set again.
+    socket.fire('disconnect', 'transport close');
+    socket.accept();
+    expect(socket.emitted.at(-1)).toEqual(['stories:watch', [ID_A, ID_B]]);
+
+    // A new set replaces the old one; the same set is not sent twice.
+    connection.watch([ID_B]);
+    connection.watch([ID_B]);
+    expect(socket.emitted.filter(([, ids]) => JSON.stringify(ids) === JSON.stringify([ID_B]))).toHaveLength(1);
+  });
+
+  it('watches at most 100 stories', () => {
+    const connection = open();
+    socket.accept();
+    connection.watch(Array.from({ length: 150 }, (_, i) => i.toString(16).padStart(24, '0')));
+    expect((socket.emitted.at(-1)![1] as string[]).length).toBe(100);
+  });
+
   it('close() detaches every listener, disconnects and cancels a pending retry', () => {
     jest.useFakeTimers();
     const connection = open();
-    socket.fire('connect');
+    socket.accept();
     socket.fire('disconnect', 'io server disconnect');
     connection.close();
     expect(socket.disconnects).toBe(1);

@@ -1,5 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
-import { SOCKET_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from '@storyflow/contracts/stats';
+import type { StoryProgressDto } from '@storyflow/contracts/story';
+import { StoryProgressSchema } from '@storyflow/contracts/responses';
+import {
+  MAX_WATCHED_STORIES,
+  SOCKET_EVENTS,
+  StoriesActivitySchema,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type StoriesActivity,
+} from '@storyflow/contracts/stats';
 import {
   DEFAULT_WINDOW_OPTIONS,
   initialStatsState,
@@ -13,66 +22,127 @@ import {
 } from './stats-window';
 
 export const SERVER_CLOSE_RETRY_MS = 1000;
+/** Story progress is forwarded in batches, at most this often: a list of 100 running stories stays cheap. */
+export const PROGRESS_FLUSH_MS = 250;
 
-/** The one message the main thread sends the stats worker (it is terminated, not told, to stop). */
-export interface StatsCommand {
-  type: 'connect';
-  origin: string;
-}
+/** What the main thread sends the live worker (it is terminated, not told, to stop). */
+export type LiveCommand =
+  | { type: 'connect'; origin: string; token: string | null }
+  /** A new or forgotten token: reconnect with it. */
+  | { type: 'token'; token: string | null }
+  /** The stories to follow (replaces the set; at most MAX_WATCHED_STORIES). */
+  | { type: 'watch'; ids: string[] };
+
+/** What the live worker posts back. */
+export type LiveMessage =
+  { type: 'stats'; view: StatsView } | { type: 'activity'; activity: StoriesActivity } | { type: 'progress'; items: StoryProgressDto[] };
 
 export type StatsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Opens the Socket.IO connection; a parameter so tests can hand in a fake socket. */
-export type StatsSocketFactory = (origin: string) => StatsSocket;
+export type StatsSocketFactory = (origin: string, auth: (cb: (data: object) => void) => void) => StatsSocket;
 
-const connectSocket: StatsSocketFactory = (origin) =>
+const connectSocket: StatsSocketFactory = (origin, auth) =>
   io(origin, {
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
     reconnectionDelayMax: 3000,
+    // Read on every (re)connection, so a new token applies to the next attempt.
+    auth,
   });
 
-export interface StatsConnection {
+export interface LiveConnection {
+  setToken(token: string | null): void;
+  watch(ids: readonly string[]): void;
   close(): void;
 }
 
 /**
- * Owns the Socket.IO connection: parses messages, keeps the rolling window and reports a ready view
- * after every change. Runs inside the Web Worker, or on the main thread as a fallback.
+ * Owns the Socket.IO connection: parses messages with the contract's schemas, keeps the rolling stats
+ * window, forwards story activity and (batched) progress of the watched stories. Runs inside the Web
+ * Worker, or on the main thread as a fallback.
  */
-export function openStatsConnection(
+export function openLiveConnection(
   origin: string,
-  emit: (view: StatsView) => void,
+  initialToken: string | null,
+  emit: (message: LiveMessage) => void,
   options: StatsWindowOptions = DEFAULT_WINDOW_OPTIONS,
   connect: StatsSocketFactory = connectSocket,
-): StatsConnection {
+): LiveConnection {
   let state = initialStatsState();
+  let token = initialToken;
+  let watched: string[] = [];
+  let pending = new Map<string, StoryProgressDto>();
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+
   const dispatch = (event: StatsEvent) => {
     state = reduceStats(state, event, options);
-    emit(toStatsView(state, options));
+    emit({ type: 'stats', view: toStatsView(state, options) });
+  };
+  const flush = () => {
+    flushTimer = undefined;
+    if (pending.size === 0) return;
+    const items = [...pending.values()];
+    pending = new Map();
+    emit({ type: 'progress', items });
   };
 
-  const socket = connect(origin);
-  socket.on('connect', () => dispatch({ kind: 'connected' }));
-  let retry: ReturnType<typeof setTimeout> | undefined;
+  const socket = connect(origin, (cb) => cb(token ? { token } : {}));
+  socket.on('connect', () => {
+    dispatch({ kind: 'connected' });
+    // The server keeps the watched set per connection: tell a new connection again.
+    if (watched.length > 0) socket.emit(SOCKET_EVENTS.watch, watched);
+  });
   socket.on('disconnect', (reason) => {
-    dispatch({ kind: 'disconnected' });
+    dispatch({ kind: 'disconnected', at: Date.now() });
     // A server that shuts down closes its sockets ("io server disconnect"), and socket.io-client does
     // not reconnect by itself after that. The server is usually back soon (restart, deploy): retry.
     if (reason === 'io server disconnect') retry = setTimeout(() => socket.connect(), SERVER_CLOSE_RETRY_MS);
   });
-  socket.on('connect_error', () => {
-    if (state.connection === 'live') dispatch({ kind: 'disconnected' });
+  socket.on('connect_error', (error: Error) => {
+    // A refusal by the server's middleware (no or a wrong token) leaves the socket inactive: it waits
+    // for a new token. A transport error keeps it active, reconnecting by itself.
+    if (!socket.active) dispatch({ kind: 'refused', message: error.message, at: Date.now() });
+    else if (state.connection === 'live' || state.connection === 'connecting') dispatch({ kind: 'disconnected', at: Date.now() });
   });
   socket.io.on('reconnect_attempt', (attempt) => dispatch({ kind: 'reconnect-attempt', attempt }));
   // Payloads are untrusted until parsed with the contract's schemas: a bad one is counted and ignored.
   socket.on(SOCKET_EVENTS.snapshot, (payload: unknown) => dispatch(snapshotEvent(payload)));
   socket.on(SOCKET_EVENTS.stats, (payload: unknown) => dispatch(sampleEvent(payload)));
-  emit(toStatsView(state, options));
+  socket.on(SOCKET_EVENTS.activity, (payload: unknown) => {
+    const parsed = StoriesActivitySchema.safeParse(payload);
+    if (parsed.success) emit({ type: 'activity', activity: parsed.data });
+    else dispatch({ kind: 'malformed' });
+  });
+  socket.on(SOCKET_EVENTS.progress, (payload: unknown) => {
+    const parsed = StoryProgressSchema.safeParse(payload);
+    if (!parsed.success) return dispatch({ kind: 'malformed' });
+    if (!watched.includes(parsed.data.id)) return;
+    pending.set(parsed.data.id, parsed.data);
+    flushTimer ??= setTimeout(flush, PROGRESS_FLUSH_MS);
+  });
+  emit({ type: 'stats', view: toStatsView(state, options) });
 
   return {
+    setToken: (next) => {
+      if (next === token) return;
+      token = next;
+      // Reconnect with it (the auth callback reads the new one); also wakes a refused socket.
+      clearTimeout(retry);
+      socket.disconnect();
+      socket.connect();
+    },
+    watch: (ids) => {
+      const next = [...new Set(ids)].slice(0, MAX_WATCHED_STORIES);
+      if (next.length === watched.length && next.every((id, i) => id === watched[i])) return;
+      watched = next;
+      for (const id of pending.keys()) if (!watched.includes(id)) pending.delete(id);
+      if (socket.connected) socket.emit(SOCKET_EVENTS.watch, watched);
+    },
     close: () => {
       clearTimeout(retry);
+      clearTimeout(flushTimer);
       socket.removeAllListeners();
       socket.io.removeAllListeners();
       socket.disconnect();

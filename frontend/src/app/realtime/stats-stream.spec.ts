@@ -1,6 +1,8 @@
+import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import type { StatsConnection } from './stats-connection';
-import { EMPTY_STATS_VIEW, STATS_FALLBACK_OPENER, StatsStream, type StatsConnectionOpener } from './stats-stream';
+import type { StoryProgressDto } from '@storyflow/contracts/story';
+import type { LiveConnection, LiveMessage } from './stats-connection';
+import { EMPTY_STATS_VIEW, LIVE_TOKEN, STATS_FALLBACK_OPENER, StatsStream, type LiveConnectionOpener } from './stats-stream';
 import type { StatsView } from './stats-window';
 
 /** Stands in for the browser's Worker: records what it is sent, lets the test post back or fail. */
@@ -50,28 +52,54 @@ function restoreWorker(): void {
 }
 
 const view = (connection: StatsView['connection']): StatsView => ({ ...EMPTY_STATS_VIEW, connection });
+const stats = (connection: StatsView['connection']): LiveMessage => ({ type: 'stats', view: view(connection) });
+const ID_A = 'a'.repeat(24);
+const ID_B = 'b'.repeat(24);
+const progress = (id: string, doneCount: number): StoryProgressDto => ({
+  id,
+  status: 'Open',
+  taskCount: 9,
+  doneCount,
+  runningTasks: 1,
+  running: [1],
+  startedAt: null,
+  completedAt: null,
+});
+
+type FakeConnection = LiveConnection & { closed: boolean; tokens: (string | null)[]; watched: (readonly string[])[] };
 
 describe('StatsStream', () => {
-  let opened: { origin: string; emit: (view: StatsView) => void; connection: StatsConnection & { closed: boolean } }[];
+  let opened: { origin: string; token: string | null; emit: (message: LiveMessage) => void; connection: FakeConnection }[];
   let loads: number;
+  const token = signal<string | null>('tok-1');
 
   beforeEach(() => {
     FakeWorker.instances = [];
     opened = [];
     loads = 0;
     stubWorker(FakeWorker);
-    const opener: StatsConnectionOpener = (origin, emit) => {
-      const connection = {
+    token.set('tok-1');
+    const opener: LiveConnectionOpener = (origin, initial, emit) => {
+      const connection: FakeConnection = {
         closed: false,
+        tokens: [],
+        watched: [],
         close() {
           this.closed = true;
         },
+        setToken(t) {
+          this.tokens.push(t);
+        },
+        watch(ids) {
+          this.watched.push(ids);
+        },
       };
-      opened.push({ origin, emit, connection });
+      opened.push({ origin, token: initial, emit, connection });
       return connection;
     };
     TestBed.configureTestingModule({
       providers: [
+        { provide: LIVE_TOKEN, useValue: token },
         {
           provide: STATS_FALLBACK_OPENER,
           useValue: () => {
@@ -95,12 +123,56 @@ describe('StatsStream', () => {
     expect(FakeWorker.instances).toHaveLength(1);
     const [worker] = FakeWorker.instances;
     expect(worker!.options).toEqual({ type: 'module' });
-    expect(worker!.posted).toEqual([{ type: 'connect', origin: location.origin }]);
+    expect(worker!.posted).toEqual([
+      { type: 'connect', origin: location.origin, token: 'tok-1' },
+      { type: 'watch', ids: [] },
+    ]);
 
-    const live = view('live');
-    worker!.emit(live);
-    expect(stream.view()).toEqual(live);
+    worker!.emit(stats('live'));
+    expect(stream.view()).toEqual(view('live'));
     expect(loads).toBe(0);
+  });
+
+  it('tells the worker a new or forgotten token', () => {
+    const stream = TestBed.inject(StatsStream);
+    stream.start();
+    const [worker] = FakeWorker.instances;
+    token.set('tok-2');
+    TestBed.tick();
+    token.set(null);
+    TestBed.tick();
+    expect(worker!.posted.filter((m) => (m as { type: string }).type === 'token')).toEqual([
+      { type: 'token', token: 'tok-2' },
+      { type: 'token', token: null },
+    ]);
+  });
+
+  it('watches the union of what its owners watch, and keeps only their progress', () => {
+    const stream = TestBed.inject(StatsStream);
+    const list = {};
+    const detail = {};
+    stream.watch(list, [ID_A, ID_B]);
+    stream.watch(detail, [ID_A]);
+    const [worker] = FakeWorker.instances;
+    const watches = () => worker!.posted.filter((m) => (m as { type: string }).type === 'watch');
+    expect(watches().at(-1)).toEqual({ type: 'watch', ids: [ID_A, ID_B] });
+
+    worker!.emit({ type: 'progress', items: [progress(ID_A, 3), progress(ID_B, 4)] });
+    expect(stream.progress().get(ID_A)?.doneCount).toBe(3);
+    stream.unwatch(list);
+    expect(watches().at(-1)).toEqual({ type: 'watch', ids: [ID_A] });
+    expect([...stream.progress().keys()]).toEqual([ID_A]);
+    // A batch that left the worker before the change does not bring B back.
+    worker!.emit({ type: 'progress', items: [progress(ID_B, 5)] });
+    expect(stream.progress().has(ID_B)).toBe(false);
+  });
+
+  it('keeps the latest story activity', () => {
+    const stream = TestBed.inject(StatsStream);
+    stream.start();
+    const activity = { t: 1000, created: 1, completed: 2, removed: 0, counts: { Open: 3, Done: 4 } };
+    FakeWorker.instances[0]!.emit({ type: 'activity', activity });
+    expect(stream.activity()).toEqual(activity);
   });
 
   it('terminates the worker on stop()', async () => {
@@ -127,9 +199,15 @@ describe('StatsStream', () => {
       expect(opened).toHaveLength(1);
       expect(opened[0]!.origin).toBe(location.origin);
 
-      const reconnecting = view('reconnecting');
-      opened[0]!.emit(reconnecting);
-      expect(stream.view()).toEqual(reconnecting);
+      expect(opened[0]!.token).toBe('tok-1');
+      opened[0]!.emit(stats('reconnecting'));
+      expect(stream.view()).toEqual(view('reconnecting'));
+      // Token and watch commands go to the main-thread connection now.
+      token.set('tok-2');
+      TestBed.tick();
+      expect(opened[0]!.connection.tokens).toEqual(['tok-2']);
+      stream.watch({}, [ID_A]);
+      expect(opened[0]!.connection.watched.at(-1)).toEqual([ID_A]);
 
       // A second error of the same (terminated) worker does not open a second connection.
       worker!.fail(type);

@@ -1,44 +1,78 @@
-import { Injectable, InjectionToken, inject, signal, type Signal } from '@angular/core';
-import type { StatsCommand, StatsConnection } from './stats-connection';
+import { Injectable, InjectionToken, effect, inject, signal, untracked, type Signal } from '@angular/core';
+import type { StoriesActivity } from '@storyflow/contracts/stats';
+import type { StoryProgressDto } from '@storyflow/contracts/story';
+import type { LiveCommand, LiveConnection, LiveMessage } from './stats-connection';
 import type { StatsView } from './stats-window';
 
 export const EMPTY_STATS_VIEW: StatsView = {
   connection: 'connecting',
+  disconnectedAt: null,
+  refusal: null,
   figures: null,
   at: null,
-  chart: { labels: [], produced: [], completed: [] },
+  chart: { times: [], labels: [], produced: [], completed: [] },
+  samples: [],
+  countersSince: null,
+  countersReset: null,
   dropped: 0,
 };
 
-/** Opens the stats connection on the main thread (`openStatsConnection`'s shape). */
-export type StatsConnectionOpener = (origin: string, emit: (view: StatsView) => void) => StatsConnection;
+/** Opens the live connection on the main thread (`openLiveConnection`'s shape). */
+export type LiveConnectionOpener = (origin: string, token: string | null, emit: (message: LiveMessage) => void) => LiveConnection;
 
 /**
  * Loads the main-thread opener, used without Worker support or when the worker fails. A dynamic
  * import by default, so the socket code stays out of the main bundle; tests provide a fake.
  */
-export const STATS_FALLBACK_OPENER = new InjectionToken<() => Promise<StatsConnectionOpener>>('STATS_FALLBACK_OPENER', {
+export const STATS_FALLBACK_OPENER = new InjectionToken<() => Promise<LiveConnectionOpener>>('STATS_FALLBACK_OPENER', {
   providedIn: 'root',
-  factory: () => () => import('./stats-connection').then((m) => m.openStatsConnection),
+  factory: () => () => import('./stats-connection').then((m) => m.openLiveConnection),
+});
+
+/** The access token for the socket handshake; the composition root provides the stored one. */
+export const LIVE_TOKEN = new InjectionToken<Signal<string | null>>('LIVE_TOKEN', {
+  providedIn: 'root',
+  factory: () => signal(null),
 });
 
 /**
- * Live statistics as a signal. The socket, parsing and windowing live in a Web Worker
- * (`stats.worker.ts`); this service only sets the signal with what the worker posts.
- * Without Worker support, or when the worker fails to load or errors, the same connection module
- * runs on the main thread instead.
+ * The live feed as signals: statistics, story activity, and progress of the stories screens watch.
+ * The socket, parsing and windowing live in a Web Worker (`stats.worker.ts`); this service only sets
+ * signals with what the worker posts. Without Worker support, or when the worker fails to load or
+ * errors, the same connection module runs on the main thread instead.
  */
 @Injectable({ providedIn: 'root' })
 export class StatsStream {
   private readonly loadFallback = inject(STATS_FALLBACK_OPENER);
+  private readonly token = inject(LIVE_TOKEN);
   private readonly state = signal<StatsView>(EMPTY_STATS_VIEW);
+  private readonly latestActivity = signal<StoriesActivity | null>(null);
+  private readonly progressById = signal<ReadonlyMap<string, StoryProgressDto>>(new Map());
+  private readonly watchers = new Map<object, readonly string[]>();
+  private watched = new Set<string>();
   private worker: Worker | null = null;
-  private fallback: StatsConnection | null = null;
+  private fallback: LiveConnection | null = null;
   /** Bumped by start() and stop(): a fallback that loads after a stop (or a restart) is dropped. */
   private generation = 0;
   private started = false;
+  /** The token the connection has (sent with `connect`, or since). */
+  private sentToken: string | null = null;
 
   readonly view: Signal<StatsView> = this.state.asReadonly();
+  /** The latest `stories:activity` (once a second while connected). */
+  readonly activity = this.latestActivity.asReadonly();
+  /** Latest progress of each watched story. */
+  readonly progress = this.progressById.asReadonly();
+
+  constructor() {
+    // A new or forgotten token reconnects the socket with it.
+    effect(() => {
+      const token = this.token();
+      if (token === this.sentToken) return;
+      this.sentToken = token;
+      untracked(() => this.send({ type: 'token', token }));
+    });
+  }
 
   /** Opens the connection once; later calls are no-ops. */
   start(): void {
@@ -59,7 +93,7 @@ export class StatsStream {
       return;
     }
     this.worker = worker;
-    worker.onmessage = ({ data }: MessageEvent<StatsView>) => this.state.set(data);
+    worker.onmessage = ({ data }: MessageEvent<LiveMessage>) => this.receive(data);
     // A script that fails to load or throws, or a message that cannot be deserialized.
     const failed = (event: Event) => {
       event.preventDefault();
@@ -70,8 +104,10 @@ export class StatsStream {
     };
     worker.onerror = failed;
     worker.onmessageerror = failed;
-    const command: StatsCommand = { type: 'connect', origin };
+    this.sentToken = untracked(this.token);
+    const command: LiveCommand = { type: 'connect', origin, token: this.sentToken };
     worker.postMessage(command);
+    this.sendWatched();
   }
 
   stop(): void {
@@ -83,14 +119,63 @@ export class StatsStream {
     this.fallback = null;
   }
 
+  /**
+   * Follows the progress of `ids` for `owner` (a component) until `unwatch(owner)`; the union of all
+   * owners' ids is watched. Starts the connection if needed.
+   */
+  watch(owner: object, ids: readonly string[]): void {
+    this.watchers.set(owner, ids);
+    this.start();
+    this.sendWatched();
+  }
+
+  unwatch(owner: object): void {
+    if (this.watchers.delete(owner)) this.sendWatched();
+  }
+
+  private sendWatched(): void {
+    this.watched = new Set([...this.watchers.values()].flat());
+    this.progressById.update((map) => new Map([...map].filter(([id]) => this.watched.has(id))));
+    this.send({ type: 'watch', ids: [...this.watched] });
+  }
+
+  private send(command: Exclude<LiveCommand, { type: 'connect' }>): void {
+    if (this.worker) this.worker.postMessage(command);
+    else if (this.fallback) {
+      if (command.type === 'token') this.fallback.setToken(command.token);
+      else this.fallback.watch(command.ids);
+    }
+  }
+
+  private receive(message: LiveMessage): void {
+    switch (message.type) {
+      case 'stats':
+        this.state.set(message.view);
+        return;
+      case 'activity':
+        this.latestActivity.set(message.activity);
+        return;
+      case 'progress':
+        this.progressById.update((map) => {
+          const next = new Map(map);
+          // A batch may still hold stories unwatched since it left the worker.
+          for (const item of message.items) if (this.watched.has(item.id)) next.set(item.id, item);
+          return next;
+        });
+        return;
+    }
+  }
+
   private runOnMainThread(origin: string): void {
     const generation = this.generation;
     void this.loadFallback().then(
       (open) => {
         if (!this.started || generation !== this.generation || this.fallback) return;
-        this.fallback = open(origin, (view) => this.state.set(view));
+        this.sentToken = untracked(this.token);
+        this.fallback = open(origin, this.sentToken, (message) => this.receive(message));
+        this.sendWatched();
       },
-      () => this.state.set({ ...this.state(), connection: 'offline' }),
+      () => this.state.set({ ...this.state(), connection: 'offline', disconnectedAt: this.state().disconnectedAt ?? Date.now() }),
     );
   }
 }

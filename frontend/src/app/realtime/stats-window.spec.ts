@@ -34,7 +34,10 @@ function sample(sec: number, produced = sec, completed = sec * 2): StatsSample {
 function seeded(secs: number[]): StatsWindowState {
   return reduceStats(
     initialStatsState(),
-    { kind: 'snapshot', snapshot: { now: T0 + (secs.at(-1) ?? 0) * 1000, history: secs.map((s) => sample(s)) } },
+    {
+      kind: 'snapshot',
+      snapshot: { now: T0 + (secs.at(-1) ?? 0) * 1000, history: secs.map((s) => sample(s)), countersSince: T0 - 3_600_000 },
+    },
     opts,
   );
 }
@@ -56,6 +59,7 @@ describe('stats window', () => {
     expect(view.chart.labels.at(-1)).toBe('59');
     expect(view.chart.produced).toEqual(secs.slice(40));
     expect(view.chart.completed).toEqual(secs.slice(40).map((s) => s * 2));
+    expect(view.samples).toHaveLength(20);
     expect(view.figures).toEqual({
       producedPerSec: 59,
       completedPerSec: 118,
@@ -68,19 +72,20 @@ describe('stats window', () => {
     expect(view.at).toBe(T0 + 59_000);
   });
 
-  it('pads a short history to 20 bars ending at the newest second', () => {
+  it('pads a short history to 20 bars ending at the newest second, the seconds before it empty', () => {
     const view = toStatsView(seeded([0, 1, 2]), opts);
     expect(view.chart.labels).toHaveLength(20);
     expect(view.chart.labels.at(-1)).toBe('2');
     expect(view.chart.labels[0]).toBe('-17');
+    expect(view.chart.times.at(-1)).toBe(T0 + 2000);
     expect(view.chart.produced.slice(-3)).toEqual([0, 1, 2]);
-    expect(view.chart.produced.slice(0, 17).every((v) => v === 0)).toBe(true);
+    expect(view.chart.produced.slice(0, 17).every((v) => v === null)).toBe(true);
   });
 
-  it('shows missing seconds as zero bars instead of skipping them', () => {
+  it('leaves missing seconds as gaps (null), neither skipped nor drawn as zero', () => {
     const view = toStatsView(seeded([10, 11, 14, 15]), opts);
     expect(view.chart.labels.slice(-6)).toEqual(['10', '11', '12', '13', '14', '15']);
-    expect(view.chart.produced.slice(-6)).toEqual([10, 11, 0, 0, 14, 15]);
+    expect(view.chart.produced.slice(-6)).toEqual([10, 11, null, null, 14, 15]);
   });
 
   it('slides the window by one second per sample and keeps 20 bars', () => {
@@ -98,7 +103,7 @@ describe('stats window', () => {
     let state = seeded([0, 1, 2, 3]);
     state = reduceStats(state, { kind: 'sample', sample: sample(30) }, opts);
     expect(state.samples.map((s) => s.t)).toEqual([T0 + 30_000]);
-    expect(toStatsView(state, opts).chart.produced.filter((v) => v > 0)).toEqual([30]);
+    expect(toStatsView(state, opts).chart.produced.filter((v) => v !== null)).toEqual([30]);
   });
 
   it('replaces a duplicate second and ignores order of arrival', () => {
@@ -118,8 +123,12 @@ describe('stats window', () => {
 
   it('goes reconnecting on disconnect, offline after repeated attempts, live again on connect', () => {
     let state = seeded([0, 1]);
-    state = reduceStats(state, { kind: 'disconnected' }, opts);
+    state = reduceStats(state, { kind: 'disconnected', at: T0 + 5_000 }, opts);
     expect(state.connection).toBe('reconnecting');
+    expect(toStatsView(state, opts).disconnectedAt).toBe(T0 + 5_000);
+    // A second loss before reconnecting keeps the first time: "since when" does not restart.
+    state = reduceStats(state, { kind: 'disconnected', at: T0 + 9_000 }, opts);
+    expect(state.disconnectedAt).toBe(T0 + 5_000);
     state = reduceStats(state, { kind: 'reconnect-attempt', attempt: 1 }, opts);
     expect(state.connection).toBe('reconnecting');
     state = reduceStats(state, { kind: 'reconnect-attempt', attempt: 3 }, opts);
@@ -129,29 +138,78 @@ describe('stats window', () => {
     state = reduceStats(state, { kind: 'connected' }, opts);
     expect(state.connection).toBe('live');
     expect(state.attempts).toBe(0);
+    expect(state.disconnectedAt).toBeNull();
   });
 
-  it('resyncs on reconnect: the new snapshot replaces the window', () => {
+  it('a refused connection waits for a token, saying why and since when', () => {
+    let state = seeded([0, 1]);
+    state = reduceStats(state, { kind: 'refused', message: 'The token is not valid', at: T0 + 7_000 }, opts);
+    const view = toStatsView(state, opts);
+    expect(view.connection).toBe('unauthorized');
+    expect(view.refusal).toBe('The token is not valid');
+    expect(view.disconnectedAt).toBe(T0 + 7_000);
+    state = reduceStats(state, { kind: 'connected' }, opts);
+    expect(toStatsView(state, opts).refusal).toBeNull();
+  });
+
+  it('resyncs on reconnect: the new snapshot is the truth for its seconds, older ones of the window stay', () => {
     let state = seeded([0, 1, 2, 3, 4]);
-    state = reduceStats(state, { kind: 'disconnected' }, opts);
+    state = reduceStats(state, { kind: 'disconnected', at: T0 + 5_000 }, opts);
     state = reduceStats(state, { kind: 'connected' }, opts);
     state = reduceStats(
       state,
-      { kind: 'snapshot', snapshot: { now: T0 + 101_000, history: [sample(100, 5, 6), sample(101, 7, 8)] } },
+      { kind: 'snapshot', snapshot: { now: T0 + 11_000, history: [sample(3, 9, 9), sample(10, 5, 6), sample(11, 7, 8)] } },
       opts,
     );
     const view = toStatsView(state, opts);
-    expect(state.samples.map((s) => s.t - T0)).toEqual([100_000, 101_000]);
-    expect(view.chart.labels.at(-1)).toBe('101');
-    expect(view.chart.produced.slice(-3)).toEqual([0, 5, 7]);
-    expect(view.chart.completed.slice(-2)).toEqual([6, 8]);
+    // Seconds 0–2 kept from before; 3 from the snapshot; 5–9 missing: the outage, drawn as a gap.
+    expect(state.samples.map((s) => (s.t - T0) / 1000)).toEqual([0, 1, 2, 3, 10, 11]);
+    expect(view.chart.labels.at(-1)).toBe('11');
+    expect(view.chart.produced.slice(-10)).toEqual([2, 9, null, null, null, null, null, null, 5, 7]);
     expect(view.connection).toBe('live');
+    expect(view.disconnectedAt).toBeNull();
   });
 
-  it('an empty snapshot clears the window', () => {
-    const state = reduceStats(seeded([0, 1]), { kind: 'snapshot', snapshot: { now: T0, history: [] } }, opts);
-    expect(toStatsView(state, opts).figures).toBeNull();
-    expect(toStatsView(state, opts).chart.labels).toEqual([]);
+  it('a snapshot far ahead pushes the older seconds out of the window', () => {
+    let state = seeded([0, 1]);
+    state = reduceStats(state, { kind: 'snapshot', snapshot: { now: T0 + 100_000, history: [sample(99), sample(100)] } }, opts);
+    expect(state.samples.map((s) => (s.t - T0) / 1000)).toEqual([99, 100]);
+  });
+
+  it('notices that the counters restarted (a new empty database) and keeps since when', () => {
+    let state = seeded([0, 1]);
+    expect(toStatsView(state, opts).countersSince).toBe(T0 - 3_600_000);
+    expect(toStatsView(state, opts).countersReset).toBeNull();
+    // The same start again (a plain reconnect): nothing to explain.
+    state = reduceStats(
+      state,
+      { kind: 'snapshot', snapshot: { now: T0 + 3000, history: [sample(3)], countersSince: T0 - 3_600_000 } },
+      opts,
+    );
+    expect(toStatsView(state, opts).countersReset).toBeNull();
+    state = reduceStats(
+      state,
+      { kind: 'snapshot', snapshot: { now: T0 + 9000, history: [sample(9, 1, 1)], countersSince: T0 + 8000 } },
+      opts,
+    );
+    const view = toStatsView(state, opts);
+    expect(view.countersSince).toBe(T0 + 8000);
+    expect(view.countersReset).toEqual({ previousSince: T0 - 3_600_000, since: T0 + 8000 });
+  });
+
+  it('a server that just started (empty history): the old seconds stay in the chart, but no figures until its first sample', () => {
+    let state = reduceStats(seeded([0, 1]), { kind: 'disconnected', at: T0 + 2000 }, opts);
+    state = reduceStats(state, { kind: 'snapshot', snapshot: { now: T0 + 30_000, history: [] } }, opts);
+    let view = toStatsView(state, opts);
+    expect(view.connection).toBe('live');
+    expect(view.figures).toBeNull();
+    expect(view.chart.produced.slice(-2)).toEqual([0, 1]);
+    state = reduceStats(state, { kind: 'sample', sample: sample(30, 4, 4) }, opts);
+    view = toStatsView(state, opts);
+    expect(view.figures?.producedPerSec).toBe(4);
+    // The outage between second 1 and 30 is a gap.
+    expect(view.chart.produced.slice(-3)).toEqual([null, null, 4]);
+    expect(state.samples.map((s) => (s.t - T0) / 1000)).toEqual([30]);
   });
 
   it('formats labels as local HH:MM:SS', () => {

@@ -4,47 +4,71 @@ import { StatsSampleSchema, StatsSnapshotSchema, type StatsSample, type StatsSna
 /**
  * Pure state machine behind the live stats screen. It runs inside the Web Worker (or on the main
  * thread when workers are unavailable): socket events go in, a ready-to-render `StatsView` comes out.
- * No timers, no I/O: everything it needs (window size, label format) is a parameter.
+ * No timers, no I/O: everything it needs (window size, label format, the time of an event) is a parameter.
  */
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+/** `unauthorized`: the server refused the connection for want of a (valid) token; it waits for a new one. */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthorized';
 
 /** The figures of the latest sample (its second is in `StatsView.at`). */
 export type StatsFigures = Omit<StatsSample, 't'>;
 
 export interface StatsChartView {
+  /** Start of each second of the window (epoch ms), oldest first. */
+  times: number[];
   /** One label per second of the window, oldest first. */
   labels: string[];
-  produced: number[];
-  completed: number[];
+  /** Null where the server sent nothing for that second (it was down, or unreachable): a gap. */
+  produced: (number | null)[];
+  completed: (number | null)[];
 }
 
 /** What the main thread receives: plain data, structured-clone friendly. */
 export interface StatsView {
   connection: ConnectionState;
+  /** When the connection was lost (epoch ms); null while live or before the first connection. */
+  disconnectedAt: number | null;
+  /** The server's message when it refused the connection (`unauthorized`). */
+  refusal: string | null;
   /** Null until the first snapshot or sample arrives. */
   figures: StatsFigures | null;
   /** Epoch ms of the second the figures describe. */
   at: number | null;
   chart: StatsChartView;
+  /** The samples behind the chart, for export. */
+  samples: StatsSample[];
+  /** Since when the server's counters count (a new empty database starts them again). */
+  countersSince: number | null;
+  /** Set when the counters restarted while this page was open: from when to when. */
+  countersReset: { previousSince: number; since: number } | null;
   /** Socket payloads that did not match the contract and were ignored since the page opened. */
   dropped: number;
 }
 
 export interface StatsWindowState {
   connection: ConnectionState;
+  disconnectedAt: number | null;
+  refusal: string | null;
   /** Failed reconnect attempts since the last successful connection. */
   attempts: number;
   /** Samples of the window, ascending by `t`, at most one per second. */
   samples: StatsSample[];
+  countersSince: number | null;
+  countersReset: { previousSince: number; since: number } | null;
+  /**
+   * Reconnected to a server that had no history yet (it just started): its first sample is due within
+   * a second. Until then there are no figures: the ones from before the outage are not the server's now.
+   */
+  awaitingSample: boolean;
   /** Malformed payloads ignored so far. */
   dropped: number;
 }
 
 export type StatsEvent =
   | { kind: 'connected' }
-  | { kind: 'disconnected' }
+  | { kind: 'disconnected'; at: number }
   | { kind: 'reconnect-attempt'; attempt: number }
+  | { kind: 'refused'; message: string; at: number }
   | { kind: 'snapshot'; snapshot: StatsSnapshot }
   | { kind: 'sample'; sample: StatsSample }
   | { kind: 'malformed' };
@@ -61,13 +85,23 @@ export interface StatsWindowOptions {
 export const SECOND = 1000;
 
 export const DEFAULT_WINDOW_OPTIONS: StatsWindowOptions = {
-  size: 20,
+  size: 60,
   offlineAfterAttempts: 3,
   formatLabel: formatClock,
 };
 
 export function initialStatsState(): StatsWindowState {
-  return { connection: 'connecting', attempts: 0, samples: [], dropped: 0 };
+  return {
+    connection: 'connecting',
+    disconnectedAt: null,
+    refusal: null,
+    attempts: 0,
+    samples: [],
+    countersSince: null,
+    countersReset: null,
+    awaitingSample: false,
+    dropped: 0,
+  };
 }
 
 export function reduceStats(
@@ -77,9 +111,10 @@ export function reduceStats(
 ): StatsWindowState {
   switch (event.kind) {
     case 'connected':
-      return { ...state, connection: 'live', attempts: 0 };
+      return { ...state, connection: 'live', attempts: 0, disconnectedAt: null, refusal: null };
     case 'disconnected':
-      return { ...state, connection: 'reconnecting' };
+      // The first moment counts: a flapping connection does not restart "since when".
+      return { ...state, connection: 'reconnecting', disconnectedAt: state.disconnectedAt ?? event.at };
     case 'reconnect-attempt': {
       const attempts = Math.max(state.attempts, event.attempt);
       return {
@@ -88,11 +123,33 @@ export function reduceStats(
         connection: attempts >= options.offlineAfterAttempts ? 'offline' : 'reconnecting',
       };
     }
-    case 'snapshot':
-      // A snapshot (sent on every connect) replaces the window: it is the server's truth.
-      return { ...state, connection: 'live', attempts: 0, samples: trimWindow(dedupe(event.snapshot.history), options.size) };
+    case 'refused':
+      return { ...state, connection: 'unauthorized', refusal: event.message, disconnectedAt: state.disconnectedAt ?? event.at };
+    case 'snapshot': {
+      // Sent on every connect: the server's truth for the seconds it covers. Older seconds of this
+      // window stay, so an outage shows as a gap between them rather than vanishing.
+      const since = event.snapshot.countersSince ?? null;
+      const reset =
+        since !== null && state.countersSince !== null && since !== state.countersSince
+          ? { previousSince: state.countersSince, since }
+          : state.countersReset;
+      const fresh = dedupe(event.snapshot.history);
+      const first = fresh[0]?.t ?? Number.POSITIVE_INFINITY;
+      const kept = state.samples.filter((s) => s.t < first);
+      return {
+        ...state,
+        connection: 'live',
+        attempts: 0,
+        disconnectedAt: null,
+        refusal: null,
+        countersSince: since ?? state.countersSince,
+        countersReset: reset,
+        awaitingSample: fresh.length === 0,
+        samples: trimWindow([...kept, ...fresh], options.size),
+      };
+    }
     case 'sample':
-      return { ...state, samples: addSample(state.samples, event.sample, options.size) };
+      return { ...state, awaitingSample: false, samples: addSample(state.samples, event.sample, options.size) };
     case 'malformed':
       return { ...state, dropped: state.dropped + 1 };
   }
@@ -127,37 +184,38 @@ export function alignSecond(t: number): number {
 
 /**
  * The view: figures from the newest sample; the chart has exactly `size` bars ending at the newest
- * second, a missing second (server restart, dropped message) shown as 0 rather than skipped.
+ * second, a missing second (server down, message lost) left empty (null) rather than drawn as zero.
  */
 export function toStatsView(state: StatsWindowState, options: StatsWindowOptions = DEFAULT_WINDOW_OPTIONS): StatsView {
   const last = state.samples.at(-1);
-  const chart: StatsChartView = { labels: [], produced: [], completed: [] };
+  const chart: StatsChartView = { times: [], labels: [], produced: [], completed: [] };
   if (last) {
     const bySecond = new Map(state.samples.map((s) => [s.t, s]));
     for (let i = options.size - 1; i >= 0; i--) {
       const t = last.t - i * SECOND;
       const s = bySecond.get(t);
+      chart.times.push(t);
       chart.labels.push(options.formatLabel(t));
-      chart.produced.push(s?.producedPerSec ?? 0);
-      chart.completed.push(s?.completedPerSec ?? 0);
+      chart.produced.push(s?.producedPerSec ?? null);
+      chart.completed.push(s?.completedPerSec ?? null);
     }
+  }
+  let figures: StatsFigures | null = null;
+  if (last && !state.awaitingSample) {
+    const { t: _t, ...rest } = last;
+    figures = rest;
   }
   return {
     connection: state.connection,
+    disconnectedAt: state.disconnectedAt,
+    refusal: state.refusal,
     dropped: state.dropped,
     at: last?.t ?? null,
-    figures: last
-      ? {
-          producedPerSec: last.producedPerSec,
-          completedPerSec: last.completedPerSec,
-          open: last.open,
-          completed: last.completed,
-          poolSize: last.poolSize,
-          busyWorkers: last.busyWorkers,
-          backlogTasks: last.backlogTasks,
-        }
-      : null,
+    figures,
     chart,
+    samples: state.samples,
+    countersSince: state.countersSince,
+    countersReset: state.countersReset,
   };
 }
 

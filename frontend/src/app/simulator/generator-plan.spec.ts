@@ -4,6 +4,7 @@ import {
   drawStory,
   expectedRate,
   nextDelay,
+  parseStoredSettings,
   randomInt,
   validateSettings,
   type RandomSource,
@@ -66,21 +67,43 @@ describe('generator plan', () => {
     expect(Object.keys(story)).toEqual(['tasks']);
   });
 
-  it('computes the expected rate', () => {
+  it('states the rate the pauses allow, no more than browser timers do', () => {
     expect(expectedRate(DEFAULT_GENERATOR_SETTINGS)).toBeCloseTo(13.33, 1);
+    const pauses = (min: number, max: number) => ({ ...DEFAULT_GENERATOR_SETTINGS, intervalMs: { min, max } });
+    // 1 ms pauses run every 4 ms at best: 250/s, not 1000/s.
+    expect(expectedRate(pauses(1, 1))).toBe(250);
+    // 1–7 ms: 4, 4, 4, 4, 5, 6, 7 → mean 34/7 ms.
+    expect(expectedRate(pauses(1, 7))).toBeCloseTo(7000 / 34, 5);
+    expect(expectedRate(pauses(100, 100))).toBe(10);
+    // Never negative, never infinite: invalid pauses allow nothing.
+    expect(expectedRate(pauses(-50, -10))).toBe(0);
+    expect(expectedRate(pauses(Number.NaN, 10))).toBe(0);
+    expect(expectedRate(pauses(20, 10))).toBe(0);
   });
 
-  it('validates adjustable ranges against the story limits', () => {
+  it("validates each field against the story limits, in the panel's words", () => {
     expect(validateSettings(DEFAULT_GENERATOR_SETTINGS, DEFAULT_STORY_LIMITS)).toEqual([]);
     const bad = {
       intervalMs: { min: 100, max: 50 },
       tasks: { min: 0, max: 5 },
-      estimateMs: { min: Number.NaN, max: 5 },
+      estimateMs: { min: Number.NaN, max: 5.5 },
     };
     expect(validateSettings(bad, DEFAULT_STORY_LIMITS)).toEqual([
-      'Interval: min must not exceed max',
-      'Tasks: must be between 1 and 1000',
-      'Task estimate: whole numbers only',
+      { key: 'intervalMs', bound: 'max', message: 'Pause between stories: max must be at least min (100)' },
+      { key: 'tasks', bound: 'min', message: 'Tasks per story, min: must be from 1 to 1000' },
+      { key: 'estimateMs', bound: 'min', message: 'Task estimate, min: enter a number' },
+      { key: 'estimateMs', bound: 'max', message: 'Task estimate, max: enter a whole number' },
     ]);
+    expect(validateSettings({ ...DEFAULT_GENERATOR_SETTINGS, intervalMs: { min: -5, max: 10 } }, DEFAULT_STORY_LIMITS)).toEqual([
+      { key: 'intervalMs', bound: 'min', message: 'Pause between stories, min: must be from 1 to 60000' },
+    ]);
+  });
+
+  it('reads back only complete stored settings', () => {
+    expect(parseStoredSettings(JSON.stringify(DEFAULT_GENERATOR_SETTINGS))).toEqual(DEFAULT_GENERATOR_SETTINGS);
+    expect(parseStoredSettings(null)).toBeNull();
+    expect(parseStoredSettings('{not json')).toBeNull();
+    expect(parseStoredSettings(JSON.stringify({ intervalMs: { min: 1, max: 2 } }))).toBeNull();
+    expect(parseStoredSettings(JSON.stringify({ ...DEFAULT_GENERATOR_SETTINGS, tasks: { min: '1', max: 2 } }))).toBeNull();
   });
 });

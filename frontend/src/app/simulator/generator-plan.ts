@@ -1,6 +1,7 @@
 /**
- * Pure part of the client-side generator: the random draws. The random source is a parameter
- * (`() => number` in [0, 1), like Math.random) so tests are deterministic.
+ * Pure part of the client-side generator: the random draws, the settings' validation and the rate
+ * they allow. The random source is a parameter (`() => number` in [0, 1), like Math.random) so tests
+ * are deterministic.
  */
 export type RandomSource = () => number;
 
@@ -18,12 +19,27 @@ export interface GeneratorSettings {
   estimateMs: Range;
 }
 
+export type SettingsKey = keyof GeneratorSettings;
+export type Bound = keyof Range;
+
+/** The labels of the panel, also used in messages so they name what the user sees. */
+export const SETTINGS_LABELS: Record<SettingsKey, string> = {
+  intervalMs: 'Pause between stories (ms)',
+  tasks: 'Tasks per story',
+  estimateMs: 'Task estimate (ms)',
+};
+
 /** The original client's behaviour: a story every 50–100 ms, 20–80 tasks of 10–20 ms. */
 export const DEFAULT_GENERATOR_SETTINGS: GeneratorSettings = {
   intervalMs: { min: 50, max: 100 },
   tasks: { min: 20, max: 80 },
   estimateMs: { min: 10, max: 20 },
 };
+
+/** Longest pause the panel accepts: a minute. */
+export const MAX_INTERVAL_MS = 60_000;
+/** Browsers run chained timers at most every 4 ms: shorter pauses do not make the generator faster. */
+export const BROWSER_TIMER_FLOOR_MS = 4;
 
 /** Uniform integer in [min, max] (both inclusive). */
 export function randomInt(random: RandomSource, range: Range): number {
@@ -52,25 +68,78 @@ export function drawStory(
   return title === undefined ? { tasks } : { title, tasks };
 }
 
-/** Average stories per second for the interval range (for display). */
+/**
+ * Stories per second the pauses allow: the mean of the drawn pause, each at least the browser's timer
+ * floor. An upper bound: round trips, a busy tab and the server's rate limit may deliver fewer.
+ */
 export function expectedRate(settings: GeneratorSettings): number {
-  const mean = (settings.intervalMs.min + settings.intervalMs.max) / 2;
+  const { min, max } = settings.intervalMs;
+  if (!Number.isFinite(min) || !Number.isFinite(max) || max < min || max <= 0) return 0;
+  const lo = Math.ceil(min);
+  const hi = Math.floor(max);
+  let total = 0;
+  // Exact mean of max(floor, d) for d uniform on the integers lo..hi (closed form past the floor).
+  const below = Math.max(0, Math.min(hi, BROWSER_TIMER_FLOOR_MS - 1) - lo + 1);
+  total += below * BROWSER_TIMER_FLOOR_MS;
+  const from = Math.max(lo, BROWSER_TIMER_FLOOR_MS);
+  if (hi >= from) total += ((from + hi) * (hi - from + 1)) / 2;
+  const mean = total / (hi - lo + 1);
   return mean > 0 ? 1000 / mean : 0;
 }
 
-/** Problems with the settings, keyed by field; empty when valid. */
-export function validateSettings(
-  settings: GeneratorSettings,
-  limits: { minTasks: number; maxTasks: number; minEstimateMs: number; maxEstimateMs: number },
-): string[] {
-  const errors: string[] = [];
-  const check = (name: string, r: Range, lo: number, hi: number) => {
-    if (!Number.isInteger(r.min) || !Number.isInteger(r.max)) errors.push(`${name}: whole numbers only`);
-    else if (r.min > r.max) errors.push(`${name}: min must not exceed max`);
-    else if (r.min < lo || r.max > hi) errors.push(`${name}: must be between ${lo} and ${hi}`);
+export interface SettingsIssue {
+  key: SettingsKey;
+  /** The input the message belongs to. */
+  bound: Bound;
+  message: string;
+}
+
+export interface SettingsLimits {
+  minTasks: number;
+  maxTasks: number;
+  minEstimateMs: number;
+  maxEstimateMs: number;
+}
+
+/** Problems with the settings, each on the input it belongs to; empty when valid. */
+export function validateSettings(settings: GeneratorSettings, limits: SettingsLimits): SettingsIssue[] {
+  const issues: SettingsIssue[] = [];
+  const check = (key: SettingsKey, lo: number, hi: number) => {
+    const label = SETTINGS_LABELS[key].replace(/ \(ms\)$/, '');
+    const range = settings[key];
+    let bad = false;
+    for (const bound of ['min', 'max'] as const) {
+      const value = range[bound];
+      if (!Number.isFinite(value)) issues.push({ key, bound, message: `${label}, ${bound}: enter a number` });
+      else if (!Number.isInteger(value)) issues.push({ key, bound, message: `${label}, ${bound}: enter a whole number` });
+      else if (value < lo || value > hi) issues.push({ key, bound, message: `${label}, ${bound}: must be from ${lo} to ${hi}` });
+      else continue;
+      bad = true;
+    }
+    if (!bad && range.min > range.max) issues.push({ key, bound: 'max', message: `${label}: max must be at least min (${range.min})` });
   };
-  check('Interval', settings.intervalMs, 1, 60_000);
-  check('Tasks', settings.tasks, limits.minTasks, limits.maxTasks);
-  check('Task estimate', settings.estimateMs, limits.minEstimateMs, limits.maxEstimateMs);
-  return errors;
+  check('intervalMs', 1, MAX_INTERVAL_MS);
+  check('tasks', limits.minTasks, limits.maxTasks);
+  check('estimateMs', limits.minEstimateMs, limits.maxEstimateMs);
+  return issues;
+}
+
+/** Settings read back from storage: only a complete set of numbers, else null. */
+export function parseStoredSettings(raw: string | null): GeneratorSettings | null {
+  if (raw === null) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    const range = (r: unknown): Range | null =>
+      typeof r === 'object' && r !== null && typeof (r as Range).min === 'number' && typeof (r as Range).max === 'number'
+        ? { min: (r as Range).min, max: (r as Range).max }
+        : null;
+    if (typeof value !== 'object' || value === null) return null;
+    const v = value as Record<SettingsKey, unknown>;
+    const intervalMs = range(v.intervalMs);
+    const tasks = range(v.tasks);
+    const estimateMs = range(v.estimateMs);
+    return intervalMs && tasks && estimateMs ? { intervalMs, tasks, estimateMs } : null;
+  } catch {
+    return null;
+  }
 }

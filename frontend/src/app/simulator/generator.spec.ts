@@ -1,24 +1,54 @@
 import { jest } from '@jest/globals';
 import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
+import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { DEFAULT_STORY_LIMITS } from '@storyflow/contracts';
+import { AccessService } from '../core/access/access';
 import { ServerLimits } from '../core/limits';
-import { GENERATOR_RANDOM, Generator, MAX_IN_FLIGHT } from './generator';
-import { GeneratorPanel } from './generator-panel';
+import { EMPTY_STATS_VIEW, StatsStream } from '../realtime/stats-stream';
+import type { StatsView } from '../realtime/stats-window';
+import { GENERATOR_RANDOM, GENERATOR_STORAGE, Generator, MAX_IN_FLIGHT, SETTINGS_KEY } from './generator';
+import { DEFAULT_GENERATOR_SETTINGS } from './generator-plan';
+
+const created = (req: TestRequest) => req.flush({}, { status: 201, statusText: 'Created' });
+const overloaded = (req: TestRequest, retryAfter: string) =>
+  req.flush(
+    { error: { code: 'overloaded', message: 'The server holds 5000 tasks', details: [] } },
+    { status: 503, statusText: 'Service Unavailable', headers: { 'Retry-After': retryAfter } },
+  );
+const rateLimited = (req: TestRequest) =>
+  req.flush({ error: { code: 'rate_limited', message: 'Too many', details: [] } }, { status: 429, statusText: 'Too Many Requests' });
+const noAnswer = (req: TestRequest) => req.error(new ProgressEvent('error'));
 
 describe('Generator', () => {
   let http: HttpTestingController;
   let generator: Generator;
+  let stored: Map<string, string>;
+  const view = signal<StatsView>({ ...EMPTY_STATS_VIEW, connection: 'live' });
+  const posts = () => http.match((r) => r.method === 'POST' && r.url === '/api/stories');
 
-  beforeEach(() => {
+  function setup(initial?: string) {
     jest.useFakeTimers();
+    stored = new Map(initial ? [[SETTINGS_KEY, initial]] : []);
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: GENERATOR_RANDOM, useValue: () => 0 }],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: GENERATOR_RANDOM, useValue: () => 0 },
+        {
+          provide: GENERATOR_STORAGE,
+          useValue: { getItem: (k: string) => stored.get(k) ?? null, setItem: (k: string, v: string) => stored.set(k, v) },
+        },
+        { provide: StatsStream, useValue: { view } },
+      ],
     });
     http = TestBed.inject(HttpTestingController);
     generator = TestBed.inject(Generator);
-  });
+  }
+
+  beforeEach(() => setup());
 
   afterEach(() => {
     generator.stop();
@@ -28,129 +58,163 @@ describe('Generator', () => {
   it('posts a story at once and then after every drawn pause', () => {
     generator.start();
     expect(generator.running()).toBe(true);
-    let reqs = http.match('/api/stories');
+    let reqs = posts();
     expect(reqs).toHaveLength(1);
     // random() = 0 → 20 tasks of 10 ms, next pause 50 ms.
     expect(reqs[0]!.request.body).toEqual({ tasks: Array.from({ length: 20 }, () => ({ estimate: 10 })) });
     expect(generator.inFlight()).toBe(1);
 
     jest.advanceTimersByTime(49);
-    expect(http.match('/api/stories')).toHaveLength(0);
+    expect(posts()).toHaveLength(0);
     jest.advanceTimersByTime(1);
-    reqs = [...reqs, ...http.match('/api/stories')];
+    reqs = [...reqs, ...posts()];
     expect(reqs).toHaveLength(2);
-    expect(generator.inFlight()).toBe(2);
-
-    reqs[0]!.flush({}, { status: 201, statusText: 'Created' });
-    reqs[1]!.flush({ error: { code: 'unavailable', message: 'shutting down', details: [] } }, { status: 503, statusText: 'Unavailable' });
-    expect(generator.sent()).toBe(1);
-    expect(generator.failed()).toBe(1);
+    created(reqs[0]!);
+    created(reqs[1]!);
+    expect(generator.sent()).toBe(2);
     expect(generator.inFlight()).toBe(0);
-    expect(generator.lastError()).toBe('shutting down');
+    expect(generator.measuredRate()).toBeCloseTo(2 / 5);
   });
 
   it('stops scheduling when stopped', () => {
     generator.start();
-    http.match('/api/stories');
+    posts();
     generator.stop();
     jest.advanceTimersByTime(1000);
-    http.expectNone('/api/stories');
+    expect(posts()).toHaveLength(0);
     expect(generator.running()).toBe(false);
   });
 
-  it('follows the adjustable rate and task ranges', () => {
-    generator.settings.set({ intervalMs: { min: 200, max: 300 }, tasks: { min: 2, max: 4 }, estimateMs: { min: 5, max: 6 } });
+  it('follows the adjustable rate and task ranges, and keeps them for the next visit', () => {
+    const settings = { intervalMs: { min: 200, max: 300 }, tasks: { min: 2, max: 4 }, estimateMs: { min: 5, max: 6 } };
+    generator.settings.set(settings);
     generator.start();
-    expect(http.match('/api/stories')[0]!.request.body).toEqual({ tasks: [{ estimate: 5 }, { estimate: 5 }] });
+    expect(posts()[0]!.request.body).toEqual({ tasks: [{ estimate: 5 }, { estimate: 5 }] });
     jest.advanceTimersByTime(199);
-    http.expectNone('/api/stories');
+    expect(posts()).toHaveLength(0);
     jest.advanceTimersByTime(1);
-    expect(http.match('/api/stories')).toHaveLength(1);
+    expect(posts()).toHaveLength(1);
+    TestBed.tick();
+    expect(JSON.parse(stored.get(SETTINGS_KEY)!)).toEqual(settings);
   });
 
-  it('counts the stories it skips while MAX_IN_FLIGHT requests are unanswered, and shows them', () => {
-    const fixture = TestBed.createComponent(GeneratorPanel);
-    const el = fixture.nativeElement as HTMLElement;
-    fixture.detectChanges();
-    expect(el.querySelector('[data-testid="generator-skipped"]')).toBeNull();
+  it('starts with the stored settings, or the defaults when they are unreadable', () => {
+    generator.stop();
+    TestBed.resetTestingModule();
+    const settings = { ...DEFAULT_GENERATOR_SETTINGS, tasks: { min: 3, max: 3 } };
+    setup(JSON.stringify(settings));
+    expect(generator.settings()).toEqual(settings);
+    TestBed.resetTestingModule();
+    setup('{broken');
+    expect(generator.settings()).toEqual(DEFAULT_GENERATOR_SETTINGS);
+  });
 
+  it(`skips stories while ${MAX_IN_FLIGHT} requests are unanswered`, () => {
     generator.start();
-    // random() = 0 → a pause of 50 ms after each story.
     jest.advanceTimersByTime(50 * (MAX_IN_FLIGHT - 1));
-    const reqs = http.match('/api/stories');
+    const reqs = posts();
     expect(reqs).toHaveLength(MAX_IN_FLIGHT);
-    expect(generator.inFlight()).toBe(MAX_IN_FLIGHT);
-    expect(generator.skipped()).toBe(0);
-
     jest.advanceTimersByTime(50 * 3);
-    http.expectNone('/api/stories');
+    expect(posts()).toHaveLength(0);
     expect(generator.skipped()).toBe(3);
-    fixture.detectChanges();
-    expect(el.querySelector('[data-testid="generator-skipped"]')?.textContent?.trim()).toBe('3');
-
-    // One answer frees a slot: the next tick posts again.
-    reqs[0]!.flush({}, { status: 201, statusText: 'Created' });
+    created(reqs[0]!);
     jest.advanceTimersByTime(50);
-    expect(http.match('/api/stories')).toHaveLength(1);
-    expect(generator.skipped()).toBe(3);
+    expect(posts()).toHaveLength(1);
   });
 
-  it('takes the settings from the panel, and says what is wrong with them', () => {
-    const fixture = TestBed.createComponent(GeneratorPanel);
-    const el = fixture.nativeElement as HTMLElement;
-    fixture.detectChanges();
-    Array.from(el.querySelectorAll<HTMLButtonElement>('button'))
-      .find((b) => b.textContent?.trim() === 'Settings')!
-      .click();
-    fixture.detectChanges();
-    const input = (label: string) => el.querySelector<HTMLInputElement>(`input[aria-label="${label}"]`)!;
-    const change = (label: string, value: string) => {
-      input(label).value = value;
-      input(label).dispatchEvent(new Event('change'));
-      fixture.detectChanges();
-    };
+  it('waits the Retry-After of an overloaded server, then sends one story to try, and goes on once it is accepted', () => {
+    generator.start();
+    overloaded(posts()[0]!, '3');
+    expect(generator.failed()).toBe(1);
+    expect(generator.hold()).toMatchObject({ reason: 'backoff' });
+    expect(generator.lastError()?.message).toBe('The server is at capacity: try again in 3 s.');
+    jest.advanceTimersByTime(2999);
+    expect(posts()).toHaveLength(0);
+    jest.advanceTimersByTime(50);
+    const probe = posts();
+    expect(probe).toHaveLength(1);
+    // Nothing more until the probe is answered.
+    jest.advanceTimersByTime(500);
+    expect(posts()).toHaveLength(0);
+    created(probe[0]!);
+    expect(generator.hold()).toBeNull();
+    // A success clears the old error: nothing red stays after recovery.
+    expect(generator.lastError()).toBeNull();
+    jest.advanceTimersByTime(50);
+    expect(posts()).toHaveLength(1);
+  });
 
-    change('Tasks per story, max', '30');
-    expect(generator.settings().tasks).toEqual({ min: 20, max: 30 });
-    change('Pause between stories (ms), min', '');
-    expect(generator.settings().intervalMs.min).toBeNaN();
-    expect(Array.from(el.querySelectorAll('[role="alert"]')).map((e) => e.textContent?.trim())).toEqual(['Interval: whole numbers only']);
-    expect(el.querySelector<HTMLButtonElement>('[data-testid="generator-toggle"]')!.disabled).toBe(true);
+  it('waits 5 s after a rate limit without Retry-After', () => {
+    generator.start();
+    rateLimited(posts()[0]!);
+    jest.advanceTimersByTime(4950);
+    expect(posts()).toHaveLength(0);
+    jest.advanceTimersByTime(100);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('pauses while the server is unreachable: one probe at growing intervals, never a stream of failures', () => {
+    generator.start();
+    noAnswer(posts()[0]!);
+    expect(generator.hold()).toMatchObject({ reason: 'unreachable' });
+    let probes = 0;
+    // 20 s of outage.
+    for (let t = 0; t < 20_000; t += 50) {
+      jest.advanceTimersByTime(50);
+      for (const req of posts()) {
+        probes++;
+        noAnswer(req);
+      }
+    }
+    // 1 + 2 + 4 + 8 s: four probes in 20 s, not hundreds of requests.
+    expect(probes).toBe(4);
+    expect(generator.failed()).toBe(5);
+    expect(generator.running()).toBe(true);
+  });
+
+  it('holds as soon as the live connection drops, and tries again as soon as it is back', () => {
+    generator.start();
+    created(posts()[0]!);
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'reconnecting' });
+    TestBed.tick();
+    expect(generator.hold()).toMatchObject({ reason: 'unreachable' });
+    jest.advanceTimersByTime(500);
+    expect(posts()).toHaveLength(0);
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
+    TestBed.tick();
+    jest.advanceTimersByTime(50);
+    const probe = posts();
+    expect(probe).toHaveLength(1);
+    created(probe[0]!);
+    expect(generator.hold()).toBeNull();
   });
 
   it('refuses to start with invalid settings', () => {
     generator.settings.set({ intervalMs: { min: 100, max: 50 }, tasks: { min: 20, max: 80 }, estimateMs: { min: 10, max: 20 } });
     generator.start();
     expect(generator.running()).toBe(false);
-    expect(generator.errors()).toEqual(['Interval: min must not exceed max']);
-    http.expectNone('/api/stories');
-  });
-
-  it('stops, saying why, when the settings become invalid while it runs', () => {
-    generator.start();
-    expect(http.match('/api/stories')).toHaveLength(1);
-    generator.settings.update((s) => ({ ...s, intervalMs: { min: Number.NaN, max: 100 } }));
-    jest.advanceTimersByTime(100);
-    expect(generator.running()).toBe(false);
-    expect(generator.lastError()).toContain('Interval: whole numbers only');
-    jest.advanceTimersByTime(1000);
-    http.expectNone('/api/stories');
+    expect(posts()).toHaveLength(0);
   });
 
   it('validates the settings against the limits the server answers', () => {
-    // The defaults (20–80 tasks) fit the default limits…
     expect(generator.errors()).toEqual([]);
     TestBed.inject(ServerLimits).load();
     http.expectOne('/api/limits').flush({ ...DEFAULT_STORY_LIMITS, maxTasks: 50 });
-    // …but not a server that accepts at most 50 tasks.
-    expect(generator.errors()).toEqual(['Tasks: must be between 1 and 50']);
+    expect(generator.errors().map((e) => e.message)).toEqual(['Tasks per story, max: must be from 1 to 50']);
     generator.start();
     expect(generator.running()).toBe(false);
-    http.expectNone('/api/stories');
 
     generator.settings.update((s) => ({ ...s, tasks: { min: 20, max: 50 } }));
-    expect(generator.errors()).toEqual([]);
     generator.start();
-    expect(http.match('/api/stories')).toHaveLength(1);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('stops when the dashboard may no longer create stories (a viewer)', () => {
+    TestBed.inject(AccessService);
+    TestBed.tick();
+    generator.start();
+    http.expectOne('/api/access').flush({ role: 'viewer', readsNeedToken: false, mutationsNeedToken: true });
+    TestBed.tick();
+    expect(generator.running()).toBe(false);
   });
 });

@@ -1,10 +1,14 @@
-import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, InjectionToken, computed, effect, inject, signal, untracked } from '@angular/core';
+import { AccessService } from '../core/access/access';
+import { isBackoff, isUnreachable, toApiFailure } from '../core/api-failure';
 import { ServerLimits } from '../core/limits';
-import { StoriesApi, toApiFailure } from '../core/stories-api';
+import { StoriesApi } from '../core/stories-api';
+import { StatsStream } from '../realtime/stats-stream';
 import {
   DEFAULT_GENERATOR_SETTINGS,
   drawStory,
   nextDelay,
+  parseStoredSettings,
   validateSettings,
   type GeneratorSettings,
   type RandomSource,
@@ -16,44 +20,111 @@ export const GENERATOR_RANDOM = new InjectionToken<RandomSource>('GENERATOR_RAND
   factory: () => Math.random,
 });
 
+/** Where the settings persist; tests provide a fake. Null: not persisted. */
+export const GENERATOR_STORAGE = new InjectionToken<Pick<Storage, 'getItem' | 'setItem'> | null>('GENERATOR_STORAGE', {
+  providedIn: 'root',
+  factory: () => {
+    try {
+      return localStorage;
+    } catch {
+      return null;
+    }
+  },
+});
+export const SETTINGS_KEY = 'storyflow.generator.settings';
+
 /** Requests allowed in flight before the generator waits for answers (protects a stalled server). */
 export const MAX_IN_FLIGHT = 200;
+/** The measured rate counts the stories accepted in this many past ms. */
+export const RATE_WINDOW_MS = 5000;
+/** Wait after an overload answer without Retry-After. */
+export const DEFAULT_BACKOFF_SEC = 5;
+/** Longest wait between two probes of an unreachable server. */
+export const MAX_PROBE_MS = 30_000;
 
 /**
- * Client-side load generator: while running, posts a story after every random pause.
- * App-wide (root) so it keeps running while the user switches screens.
+ * Why the generator is not sending although it runs: the server asked it to slow down (429, or 503
+ * overloaded, until `until`), or it cannot be reached (since `since`; probed again at `until`).
+ */
+export type GeneratorHold = { reason: 'backoff'; since: number; until: number } | { reason: 'unreachable'; since: number; until: number };
+
+/**
+ * Client-side load generator: while running, posts a story after every random pause. App-wide (root)
+ * so it keeps running while the user switches screens. It never hammers a server that refuses: an
+ * overload answer makes it wait the Retry-After, and an unreachable server (no answer, database down,
+ * live connection lost) makes it wait and probe with one story at growing intervals until it answers.
  */
 @Injectable({ providedIn: 'root' })
 export class Generator {
   private readonly api = inject(StoriesApi);
   private readonly random = inject(GENERATOR_RANDOM);
   private readonly limits = inject(ServerLimits).limits;
+  private readonly storage = inject(GENERATOR_STORAGE);
+  private readonly live = inject(StatsStream);
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private probeFailures = 0;
 
-  readonly settings = signal<GeneratorSettings>(DEFAULT_GENERATOR_SETTINGS);
+  /** The settings in use: always a complete set; the panel applies only valid edits. */
+  readonly settings = signal<GeneratorSettings>(
+    parseStoredSettings(this.storage?.getItem(SETTINGS_KEY) ?? null) ?? DEFAULT_GENERATOR_SETTINGS,
+  );
   readonly running = signal(false);
   readonly sent = signal(0);
   readonly failed = signal(0);
   readonly inFlight = signal(0);
   /** Ticks that posted nothing because MAX_IN_FLIGHT requests were still unanswered. */
   readonly skipped = signal(0);
-  readonly lastError = signal<string | null>(null);
+  /** The latest failure; cleared by the next success, so an old error does not linger after recovery. */
+  readonly lastError = signal<{ message: string; at: number } | null>(null);
+  readonly hold = signal<GeneratorHold | null>(null);
   /** Checked against the server's limits, so the generator only sends stories the server accepts. */
   readonly errors = computed(() => validateSettings(this.settings(), this.limits()));
+  /** Times of the latest accepted stories, for the measured rate. */
+  private readonly accepted = signal<readonly number[]>([]);
+  /** Stories accepted per second over the last RATE_WINDOW_MS, while running. */
+  readonly measuredRate = computed(() => this.accepted().length / (RATE_WINDOW_MS / 1000));
 
   constructor() {
-    inject(DestroyRef).onDestroy(() => this.stop());
+    effect(() => {
+      const settings = this.settings();
+      untracked(() => this.storage?.setItem(SETTINGS_KEY, JSON.stringify(settings)));
+    });
+    // A viewer may not create stories (e.g. the operator token was just forgotten).
+    const access = inject(AccessService);
+    effect(() => {
+      if (!access.canMutate()) untracked(() => this.stop());
+    });
+    // The live connection is the quickest news of the server: lost → hold at once; back → probe now.
+    const connection = computed(() => this.live.view().connection);
+    effect(() => {
+      const state = connection();
+      untracked(() => {
+        if (!this.running()) return;
+        const hold = this.hold();
+        if (state === 'live' && hold?.reason === 'unreachable') this.hold.set({ ...hold, until: Date.now() });
+        else if ((state === 'reconnecting' || state === 'offline') && !hold) this.holdUnreachable(Date.now());
+      });
+    });
+    const ticker = setInterval(() => this.pruneRate(Date.now()), 1000);
+    inject(DestroyRef).onDestroy(() => {
+      clearInterval(ticker);
+      this.stop();
+    });
   }
 
   start(): void {
     if (this.running() || this.errors().length > 0) return;
     this.running.set(true);
     this.lastError.set(null);
+    this.hold.set(null);
+    this.probeFailures = 0;
+    this.accepted.set([]);
     this.tick();
   }
 
   stop(): void {
     this.running.set(false);
+    this.hold.set(null);
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -65,16 +136,20 @@ export class Generator {
 
   private tick(): void {
     if (!this.running()) return;
-    // Settings stay editable while running (and the server's limits may arrive late): never post
-    // with invalid ones, e.g. a cleared pause that would make the timer spin.
+    // The server's limits may arrive late and be tighter than the settings: never post what it refuses.
     const problems = this.errors();
     if (problems.length > 0) {
       this.stop();
-      this.lastError.set(`Stopped: ${problems.join('; ')}`);
+      this.lastError.set({ message: `Stopped: ${problems.map((p) => p.message).join('; ')}`, at: Date.now() });
       return;
     }
     const settings = this.settings();
-    if (this.inFlight() < MAX_IN_FLIGHT) this.post(settings);
+    const now = Date.now();
+    const hold = this.hold();
+    if (hold) {
+      // One probe when the wait is over, and nothing more until it is answered.
+      if (now >= hold.until && this.inFlight() === 0) this.post(settings);
+    } else if (this.inFlight() < MAX_IN_FLIGHT) this.post(settings);
     else this.skipped.update((n) => n + 1);
     this.timer = setTimeout(() => this.tick(), nextDelay(this.random, settings));
   }
@@ -85,12 +160,42 @@ export class Generator {
       next: () => {
         this.inFlight.update((n) => n - 1);
         this.sent.update((n) => n + 1);
+        this.accepted.update((times) => [...times, Date.now()]);
+        this.hold.set(null);
+        this.probeFailures = 0;
+        this.lastError.set(null);
       },
-      error: (err: unknown) => {
+      error: (error: unknown) => {
         this.inFlight.update((n) => n - 1);
         this.failed.update((n) => n + 1);
-        this.lastError.set(toApiFailure(err).message);
+        const now = Date.now();
+        const failure = toApiFailure(error, now);
+        this.lastError.set({ message: failure.message, at: now });
+        if (!this.running()) return;
+        if (isBackoff(failure)) {
+          const hold = this.hold();
+          this.hold.set({
+            reason: 'backoff',
+            since: hold?.since ?? now,
+            until: now + (failure.retryAfterSec ?? DEFAULT_BACKOFF_SEC) * 1000,
+          });
+        } else if (isUnreachable(failure)) this.holdUnreachable(now, failure.retryAfterSec);
       },
     });
+  }
+
+  /** Waits 1 s, 2 s, 4 s … (at most MAX_PROBE_MS, at least a Retry-After) before the next probe. */
+  private holdUnreachable(now: number, retryAfterSec: number | null = null): void {
+    const hold = this.hold();
+    // Requests sent before the hold fail one after another: only a failed probe makes the wait longer.
+    if (hold?.reason === 'unreachable' && now < hold.until) return;
+    const wait = Math.max(Math.min(MAX_PROBE_MS, 1000 * 2 ** this.probeFailures), (retryAfterSec ?? 0) * 1000);
+    this.probeFailures++;
+    this.hold.set({ reason: 'unreachable', since: hold?.reason === 'unreachable' ? hold.since : now, until: now + wait });
+  }
+
+  private pruneRate(now: number): void {
+    const kept = this.accepted().filter((t) => t > now - RATE_WINDOW_MS);
+    if (kept.length !== this.accepted().length) this.accepted.set(kept);
   }
 }

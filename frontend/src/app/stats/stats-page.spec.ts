@@ -1,32 +1,43 @@
 import { jest } from '@jest/globals';
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { StatsStream, EMPTY_STATS_VIEW } from '../realtime/stats-stream';
+import type { StatsSample } from '@storyflow/contracts/stats';
+import { EMPTY_STATS_VIEW, StatsStream } from '../realtime/stats-stream';
 import type { StatsView } from '../realtime/stats-window';
 import { StatsPage } from './stats-page';
 
-function liveView(second: number): StatsView {
-  const labels = Array.from({ length: 20 }, (_, i) => `12:00:${String(second - 19 + i).padStart(2, '0')}`);
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+function liveView(second: number, over: Partial<StatsView> = {}): StatsView {
+  const times = Array.from({ length: 60 }, (_, i) => T0 + (second - 59 + i) * 1000);
+  const samples: StatsSample[] = times.map((t) => ({
+    t,
+    producedPerSec: 13,
+    completedPerSec: 12,
+    open: 4321,
+    completed: 98765,
+    poolSize: 16,
+    busyWorkers: 4,
+    backlogTasks: 250,
+  }));
   return {
+    ...EMPTY_STATS_VIEW,
     connection: 'live',
-    at: second * 1000,
-    figures: {
-      producedPerSec: 13,
-      completedPerSec: 12,
-      open: 4321,
-      completed: 98765,
-      poolSize: 16,
-      busyWorkers: 4,
-      backlogTasks: 250,
-    },
-    chart: { labels, produced: labels.map(() => 13), completed: labels.map(() => 12) },
-    dropped: 0,
+    at: times.at(-1)!,
+    figures: { producedPerSec: 13, completedPerSec: 12, open: 4321, completed: 98765, poolSize: 16, busyWorkers: 4, backlogTasks: 250 },
+    chart: { times, labels: times.map((t) => String((t - T0) / 1000)), produced: times.map(() => 13), completed: times.map(() => 12) },
+    samples,
+    countersSince: T0 - 3_600_000,
+    ...over,
   };
 }
 
 describe('StatsPage', () => {
   const view = signal<StatsView>(EMPTY_STATS_VIEW);
   const start = jest.fn();
+  let http: HttpTestingController;
 
   beforeEach(() => {
     view.set(EMPTY_STATS_VIEW);
@@ -35,77 +46,170 @@ describe('StatsPage', () => {
     jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
     TestBed.configureTestingModule({
       imports: [StatsPage],
-      providers: [{ provide: StatsStream, useValue: { view, start } }],
+      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: StatsStream, useValue: { view, start } }],
     });
+    http = TestBed.inject(HttpTestingController);
   });
 
   async function render() {
     const fixture = TestBed.createComponent(StatsPage);
     await fixture.whenStable();
+    http.match('/api/access').forEach((r) => r.flush({ role: 'operator', readsNeedToken: false, mutationsNeedToken: false }));
+    await fixture.whenStable();
     return { fixture, el: fixture.nativeElement as HTMLElement };
   }
 
-  const text = (el: HTMLElement, id: string) => el.querySelector(`[data-testid="${id}"]`)?.textContent?.trim();
+  const summary = (el: HTMLElement) => el.querySelector('canvas[data-testid="stats-chart"]')?.getAttribute('aria-label');
+  const text = (el: HTMLElement, id: string) => el.querySelector(`[data-testid="${id}"]`)?.textContent?.replace(/\s+/g, ' ').trim();
 
   it('starts the stream and shows placeholders until data arrives', async () => {
     const { el } = await render();
     expect(start).toHaveBeenCalledTimes(1);
     expect(text(el, 'figure-produced')).toBe('–');
     expect(text(el, 'connection')).toContain('connecting');
-    expect(text(el, 'chart-summary')).toBe('No data yet');
-    expect(el.querySelector('canvas[data-testid="stats-chart"]')).not.toBeNull();
+    expect(summary(el)).toBe('No data yet');
+    // One accessible name, on the image: no second copy of the summary for screen readers to read again.
+    expect(el.querySelector('canvas[data-testid="stats-chart"]')?.getAttribute('role')).toBe('img');
+    expect(el.querySelectorAll('.sr-only')).toHaveLength(0);
+    expect(el.querySelector('[data-testid="stale-note"]')).toBeNull();
   });
 
-  it('renders the four figures, the pool and the connection state from the stream', async () => {
+  it('renders the figures, the pool and the connection state from the stream', async () => {
     const { fixture, el } = await render();
     view.set(liveView(40));
     await fixture.whenStable();
     expect(text(el, 'figure-produced')).toBe('13');
-    expect(text(el, 'figure-completed-per-sec')).toBe('12');
     expect(text(el, 'figure-open')).toBe('4,321');
     expect(text(el, 'figure-completed')).toBe('98,765');
-    expect(text(el, 'pool-size')).toBe('16');
+    expect(text(el, 'counters-since')).toMatch(/^since /);
     expect(text(el, 'busy-workers')).toBe('4');
     expect(text(el, 'backlog-tasks')).toBe('250');
     expect(text(el, 'connection')).toContain('live');
-    expect(el.querySelector('[data-testid="connection"]')?.getAttribute('data-state')).toBe('live');
-    expect(text(el, 'chart-summary')).toBe('From 12:00:21 to 12:00:40: 260 produced, 240 completed');
-    expect(el.querySelector('[data-testid="dropped"]')).toBeNull();
+    expect(summary(el)).toBe('From -19 to 40: 780 produced, 720 completed');
+  });
+
+  it('greys everything out while disconnected and says since when', async () => {
+    const { fixture, el } = await render();
+    view.set(liveView(40, { connection: 'offline', disconnectedAt: T0 + 41_000 }));
+    await fixture.whenStable();
+    expect(text(el, 'connection')).toContain('offline');
+    expect(text(el, 'stale-note')).toMatch(
+      /^No connection to the server since \d\d:\d\d:\d\d\. The figures below are the last known \(\d\d:\d\d:\d\d\)\.$/,
+    );
+    expect(el.querySelector('.figures')!.classList.contains('stale')).toBe(true);
+    expect(el.querySelector('.pool')!.classList.contains('stale')).toBe(true);
+    expect(el.querySelector('sf-stats-chart .chart')!.classList.contains('stale')).toBe(true);
+    view.set(liveView(50));
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="stale-note"]')).toBeNull();
+    expect(el.querySelector('.figures')!.classList.contains('stale')).toBe(false);
+  });
+
+  it('explains a fall of the completed count after the server restarted on an empty database', async () => {
+    const { fixture, el } = await render();
+    view.set(liveView(40, { countersReset: { previousSince: T0 - 3_600_000, since: T0 + 30_000 } }));
+    await fixture.whenStable();
+    expect(text(el, 'counters-reset')).toContain('the server started on an empty database');
   });
 
   it('says how many malformed updates the worker ignored, once there are any', async () => {
     const { fixture, el } = await render();
-    view.set({ ...liveView(40), dropped: 1 });
-    await fixture.whenStable();
-    expect(text(el, 'dropped')).toBe('1 malformed update ignored');
-    view.set({ ...liveView(41), dropped: 3 });
+    view.set({ ...liveView(40), dropped: 3 });
     await fixture.whenStable();
     expect(text(el, 'dropped')).toBe('3 malformed updates ignored');
   });
 
-  it('hands the chart a new data object each second', async () => {
-    const { fixture } = await render();
-    const page = fixture.componentInstance as unknown as { chartData: () => { labels: string[] } };
-    view.set(liveView(40));
-    await fixture.whenStable();
-    const first = page.chartData();
-    view.set(liveView(41));
-    await fixture.whenStable();
-    const second = page.chartData();
-    expect(second).not.toBe(first);
-    expect(first.labels.at(-1)).toBe('12:00:40');
-    expect(second.labels.at(-1)).toBe('12:00:41');
+  it('switches to the persisted history of 15 minutes, gaps included, refreshed while shown', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask'] });
+    try {
+      const fixture = TestBed.createComponent(StatsPage);
+      fixture.detectChanges();
+      view.set(liveView(40));
+      fixture.detectChanges();
+      const el = fixture.nativeElement as HTMLElement;
+      el.querySelector<HTMLButtonElement>('[data-testid="range-15m"]')!.click();
+      fixture.detectChanges();
+      await jest.advanceTimersByTimeAsync(0);
+      const req = http.expectOne((r) => r.url === '/api/stats/history');
+      expect(req.request.params.get('range')).toBe('15m');
+      const p = liveView(40).samples[0]!;
+      req.flush({
+        range: '15m',
+        stepSec: 5,
+        from: T0,
+        to: T0 + 20_000,
+        points: [
+          { ...p, t: T0 },
+          { ...p, t: T0 + 15_000 },
+        ],
+      });
+      fixture.detectChanges();
+      expect(summary(el)).toBe('From 12:00:00 to 12:00:15: 130 produced, 120 completed; one gap without data');
+      expect(el.querySelector('[data-testid="range-15m"]')!.getAttribute('aria-pressed')).toBe('true');
+      await jest.advanceTimersByTimeAsync(5000);
+      http.expectOne((r) => r.url === '/api/stats/history');
+      // Not while the server is unreachable.
+      view.set(liveView(40, { connection: 'offline' }));
+      fixture.detectChanges();
+      await jest.advanceTimersByTimeAsync(20_000);
+      http.expectNone((r) => r.url === '/api/stats/history');
+      fixture.destroy();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
-  it('shows reconnecting and offline states', async () => {
+  it('says when the server keeps no history', async () => {
     const { fixture, el } = await render();
-    view.set({ ...liveView(40), connection: 'reconnecting' });
+    view.set(liveView(40));
+    el.querySelector<HTMLButtonElement>('[data-testid="range-1h"]')!.click();
     await fixture.whenStable();
-    expect(text(el, 'connection')).toContain('reconnecting');
-    view.set({ ...liveView(40), connection: 'offline' });
+    await new Promise((r) => setTimeout(r));
+    http
+      .expectOne((r) => r.url === '/api/stats/history')
+      .flush({ error: { code: 'not_found', message: 'x', details: [] } }, { status: 404, statusText: 'Not Found' });
     await fixture.whenStable();
-    expect(text(el, 'connection')).toContain('offline');
-    // Last known figures stay visible.
-    expect(text(el, 'figure-open')).toBe('4,321');
+    expect(text(el, 'history-error')).toContain('only the last minute is available');
+  });
+
+  it('pauses processing for an operator', async () => {
+    const { fixture, el } = await render();
+    view.set(liveView(40));
+    await fixture.whenStable();
+    const toggle = el.querySelector<HTMLButtonElement>('[data-testid="pause-toggle"]')!;
+    expect(toggle.textContent?.trim()).toBe('Pause processing');
+    toggle.click();
+    const put = http.expectOne((r) => r.method === 'PUT' && r.url === '/api/processing');
+    expect(put.request.body).toEqual({ paused: true });
+    put.flush({ paused: true, since: T0 });
+    view.set(liveView(41, { figures: { ...liveView(41).figures!, paused: true } }));
+    await fixture.whenStable();
+    expect(text(el, 'pool-paused')).toBe('paused');
+    expect(el.querySelector('[data-testid="pause-toggle"]')?.textContent?.trim()).toBe('Resume processing');
+  });
+
+  it('exports the shown range as CSV', async () => {
+    const { fixture, el } = await render();
+    view.set(liveView(40));
+    await fixture.whenStable();
+    const created: Blob[] = [];
+    const createObjectURL = jest.fn((blob: Blob) => {
+      created.push(blob);
+      return 'blob:x';
+    });
+    Object.assign(URL, { createObjectURL, revokeObjectURL: jest.fn() });
+    const clicks: string[] = [];
+    jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicks.push(this.download);
+    });
+    el.querySelector<HTMLButtonElement>('[data-testid="export-csv"]')!.click();
+    expect(clicks[0]).toMatch(/^storyflow-stats-1m-.*\.csv$/);
+    // jsdom's Blob has no text(): read it the old way.
+    const csv = await new Promise<string>((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.readAsText(created[0]!);
+    });
+    expect(csv.split('\n')).toHaveLength(62);
   });
 });

@@ -1,8 +1,10 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
 import { DEFAULT_STORY_LIMITS, type StoryLimits } from '@storyflow/contracts';
 import { ServerLimits } from '../core/limits';
+import { Notices } from '../core/notices';
 import { StoryForm } from './story-form';
 
 describe('StoryForm', () => {
@@ -11,7 +13,7 @@ describe('StoryForm', () => {
   beforeEach(() => {
     TestBed.configureTestingModule({
       imports: [StoryForm],
-      providers: [provideHttpClient(), provideHttpClientTesting()],
+      providers: [provideHttpClient(), provideHttpClientTesting(), provideRouter([])],
     });
     http = TestBed.inject(HttpTestingController);
   });
@@ -49,14 +51,21 @@ describe('StoryForm', () => {
     await type('#story-estimate-min', '100');
     await type('#story-estimate-max', '300');
     expect(text('estimate')).toContain('10 tasks');
-    expect(text('estimate')).toContain('total work ≈ 2.00 s');
+    expect(text('estimate')).toContain('about 2.00 s of work');
+    // No jargon ("critical path"): what the longest task means for the story.
+    expect(text('estimate')).toContain('with enough free workers (its longest task)');
+    await type('#story-task-count', '1');
+    expect(text('estimate')).toMatch(/^1 task ·/);
   });
 
-  it('shows client validation errors next to the fields and sends nothing', async () => {
+  it('shows client validation errors next to the fields, focuses the first, and sends nothing', async () => {
     const { el, type, submit, text } = await render();
     await type('#story-task-count', '0');
     await type('#story-estimate-min', '');
     await submit();
+    await new Promise((r) => setTimeout(r));
+    // The focus goes to the first invalid field: its message (aria-describedby) is read at once.
+    expect(document.activeElement).toBe(el.querySelector('#story-task-count'));
     expect(text('error-taskCount')).toBe('must be at least 1');
     expect(text('error-estimateMin')).toBe('is required');
     const taskCount = el.querySelector('#story-task-count')!;
@@ -119,8 +128,21 @@ describe('StoryForm', () => {
     http.expectNone('/api/stories');
   });
 
+  it('counts the title against its limit instead of cutting it', async () => {
+    const { el, type, submit, text } = await render();
+    const input = el.querySelector<HTMLInputElement>('#story-title')!;
+    expect(input.hasAttribute('maxlength')).toBe(false);
+    await type('#story-title', 'x'.repeat(205));
+    expect(text('title-count')).toBe('205 / 200');
+    expect(el.querySelector('[data-testid="title-count"]')!.classList.contains('over')).toBe(true);
+    expect(input.getAttribute('aria-describedby')).toBe('title-count');
+    await submit();
+    expect(text('error-title')).toBe('must be at most 200 characters');
+    http.expectNone('/api/stories');
+  });
+
   it('posts a valid story and emits it', async () => {
-    const { fixture, el, type, submit, text } = await render();
+    const { fixture, el, type, submit } = await render();
     const emitted: unknown[] = [];
     fixture.componentInstance.storyCreated.subscribe((s) => emitted.push(s));
     await type('#story-title', 'Release');
@@ -129,10 +151,19 @@ describe('StoryForm', () => {
     const req = http.expectOne('/api/stories');
     expect(req.request.method).toBe('POST');
     expect(req.request.body).toEqual({ title: 'Release', taskCount: 3, estimateMin: 10, estimateMax: 20 });
+    // While it runs the button keeps the focus (aria-disabled, not disabled) and a second submit sends nothing.
+    const button = el.querySelector<HTMLButtonElement>('[data-testid="create-story"]')!;
+    expect(button.disabled).toBe(false);
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    await submit();
+    http.expectNone('/api/stories');
     req.flush({ id: 'a1', title: 'Release', taskCount: 3 }, { status: 201, statusText: 'Created' });
     await fixture.whenStable();
     expect(emitted).toHaveLength(1);
-    expect(text('created')).toContain('Release');
+    const [notice] = TestBed.inject(Notices).items();
+    expect(notice).toMatchObject({ text: 'Created Release with 3 tasks.', link: { label: 'View', commands: ['/stories', 'a1'] } });
+    // Focus is ready for the next story, not dropped to the page.
+    expect(document.activeElement).toBe(el.querySelector('#story-title'));
     // Ready for the next story: the title is cleared, the rest is kept.
     expect(el.querySelector<HTMLInputElement>('#story-title')!.value).toBe('');
     expect(el.querySelector<HTMLInputElement>('#story-task-count')!.value).toBe('3');
@@ -157,6 +188,8 @@ describe('StoryForm', () => {
     await fixture.whenStable();
     expect(text('error-taskCount')).toBe('must be at most 500');
     expect(text('error-form')).toBe('server is busy');
+    await new Promise((r) => setTimeout(r));
+    expect(document.activeElement?.id).toBe('story-task-count');
     // Editing the field clears its server error, and the form-level one.
     await type('#story-task-count', '7');
     expect(text('error-taskCount')).toBeNull();

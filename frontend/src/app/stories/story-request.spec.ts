@@ -5,8 +5,8 @@ import {
   EMPTY_FORM,
   estimateWork,
   fieldForPath,
-  formatDuration,
   groupErrors,
+  humanize,
   parseEstimates,
   parseStoryForm,
   toRequestBody,
@@ -42,7 +42,7 @@ describe('story request', () => {
       estimateMin: ['must be a whole number of milliseconds'],
     });
     expect(errorsOf({ ...EMPTY_FORM, taskCount: 3, estimateMin: 30, estimateMax: 20 })).toEqual({
-      estimateMax: ['must be greater than or equal to estimateMin'],
+      estimateMax: ['must be at least Estimate min'],
     });
   });
 
@@ -61,7 +61,7 @@ describe('story request', () => {
   });
 
   it('an empty list needs at least one task', () => {
-    expect(errorsOf({ ...EMPTY_FORM, mode: 'list', estimates: '' })?.tasks).toEqual(['must have at least 1 task(s)']);
+    expect(errorsOf({ ...EMPTY_FORM, mode: 'list', estimates: '' })?.tasks).toEqual(['must have at least 1 task']);
   });
 
   it('maps API error paths to form fields', () => {
@@ -95,12 +95,10 @@ describe('story request', () => {
     expect(estimateWork({ ...EMPTY_FORM, mode: 'list', estimates: 'x' })).toBeNull();
   });
 
-  it('formats durations', () => {
-    expect(formatDuration(null)).toBe('–');
-    expect(formatDuration(850)).toBe('850 ms');
-    expect(formatDuration(1234)).toBe('1.23 s');
-    expect(formatDuration(12_345)).toBe('12.3 s');
-    expect(formatDuration(125_000)).toBe('2 min 05 s');
-    expect(formatDuration(3_725_000)).toBe('1 h 02 min');
+  it("words the schema's messages like the form's labels", () => {
+    expect(humanize('must be greater than or equal to estimateMin')).toBe('must be at least Estimate min');
+    expect(humanize('must have at least 1 task(s)')).toBe('must have at least 1 task');
+    expect(humanize('must have at least 2 task(s)')).toBe('must have at least 2 tasks');
+    expect(humanize('must be at most 1000')).toBe('must be at most 1000');
   });
 });

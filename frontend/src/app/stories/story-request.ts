@@ -71,10 +71,31 @@ export function fieldForPath(path: string): FormField {
   }
 }
 
+/** The form's labels, also used in messages so they name what the user sees. */
+export const FIELD_LABELS = {
+  title: 'Title',
+  taskCount: 'Number of tasks',
+  estimateMin: 'Estimate min (ms)',
+  estimateMax: 'Estimate max (ms)',
+} as const;
+
+/**
+ * The schema's messages in the form's words: field names become labels ("must be greater than or
+ * equal to estimateMin" → "must be at least Estimate min"), and "1 task(s)" becomes "1 task".
+ */
+export function humanize(message: string): string {
+  return message
+    .replace(/greater than or equal to/g, 'at least')
+    .replace(/less than or equal to/g, 'at most')
+    .replace(/\b(taskCount|estimateMin|estimateMax)\b/g, (key) => FIELD_LABELS[key as keyof typeof FIELD_LABELS].replace(/ \(ms\)$/, ''))
+    .replace(/(\d+) task\(s\)/g, (_, n: string) => `${n} ${n === '1' ? 'task' : 'tasks'}`);
+}
+
 /** Groups API or schema error details by form field; a task's message names the task. */
 export function groupErrors(details: readonly ApiErrorDetail[]): FieldErrors {
   const errors: FieldErrors = {};
-  for (const { path, message } of details) {
+  for (const { path, message: raw } of details) {
+    const message = humanize(raw);
     const field = fieldForPath(path);
     const taskIndex = /^tasks\.(\d+)/.exec(path)?.[1];
     const text =
@@ -117,17 +138,4 @@ export function estimateWork(value: StoryFormValue): WorkEstimate | null {
   // Expected maximum of `count` uniform draws in [min, max].
   const criticalPathMs = min + ((max - min) * count) / (count + 1);
   return { totalMs: (count * (min + max)) / 2, criticalPathMs, expected: min !== max, taskCount: count };
-}
-
-/** Human duration: `850 ms`, `12.3 s`, `4 min 05 s`. */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const totalSec = Math.round(ms / 1000);
-  const h = Math.floor(totalSec / 3600);
-  const m = Math.floor((totalSec % 3600) / 60);
-  const s = totalSec % 60;
-  const pad = (x: number) => String(x).padStart(2, '0');
-  return h > 0 ? `${h} h ${pad(m)} min` : `${m} min ${pad(s)} s`;
 }

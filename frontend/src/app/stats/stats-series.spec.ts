@@ -1,0 +1,58 @@
+import type { StatsHistoryDto, StatsSample } from '@storyflow/contracts/stats';
+import { EMPTY_SERIES, gapRuns, historySeries, seriesSummary, toCsv, toJson } from './stats-series';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const point = (sec: number, produced: number, completed: number): StatsSample => ({
+  t: T0 + sec * 1000,
+  producedPerSec: produced,
+  completedPerSec: completed,
+  open: 3,
+  completed: 100 + sec,
+  poolSize: 8,
+  busyWorkers: 2,
+  backlogTasks: 40,
+});
+
+describe('stats series', () => {
+  it('lays a history on its buckets, a missing bucket being a gap (the server was down)', () => {
+    const history: StatsHistoryDto = {
+      range: '15m',
+      stepSec: 5,
+      from: T0,
+      to: T0 + 30_000,
+      points: [point(0, 10, 9), point(5, 12, 11), point(25, 4, 4)],
+    };
+    const series = historySeries(history, (t) => String((t - T0) / 1000));
+    expect(series.labels).toEqual(['0', '5', '10', '15', '20', '25']);
+    expect(series.produced).toEqual([10, 12, null, null, null, 4]);
+    expect(series.completed).toEqual([9, 11, null, null, null, 4]);
+    expect(series.stepSec).toBe(5);
+    expect(gapRuns(series.produced)).toEqual([[2, 4]]);
+    // Per-second averages over 5-second buckets: 26 × 5 stories produced.
+    expect(seriesSummary(series)).toBe('From 0 to 25: 130 produced, 120 completed; one gap without data');
+  });
+
+  it('finds every run of gaps', () => {
+    expect(gapRuns([null, 1, null, null, 2, null])).toEqual([
+      [0, 0],
+      [2, 3],
+      [5, 5],
+    ]);
+    expect(gapRuns([1, 2])).toEqual([]);
+    expect(seriesSummary(EMPTY_SERIES)).toBe('No data yet');
+  });
+
+  it('exports CSV with a header and ISO times, and JSON with the range', () => {
+    const csv = toCsv([point(0, 10, 9), { ...point(1, 1, 2), paused: true }]);
+    expect(csv.split('\n')).toEqual([
+      't,producedPerSec,completedPerSec,open,completed,poolSize,busyWorkers,backlogTasks,paused',
+      '2026-01-01T12:00:00.000Z,10,9,3,100,8,2,40,',
+      '2026-01-01T12:00:01.000Z,1,2,3,101,8,2,40,true',
+      '',
+    ]);
+    const json = JSON.parse(toJson('1h', 15, [point(0, 10, 9)])) as { range: string; stepSec: number; points: StatsSample[] };
+    expect(json.range).toBe('1h');
+    expect(json.stepSec).toBe(15);
+    expect(json.points).toEqual([point(0, 10, 9)]);
+  });
+});

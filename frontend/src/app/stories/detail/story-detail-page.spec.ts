@@ -1,0 +1,193 @@
+import { jest } from '@jest/globals';
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { signal } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter, withComponentInputBinding } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+import type { StoryDto, StoryProgressDto, TaskDto } from '@storyflow/contracts';
+import { EMPTY_STATS_VIEW, StatsStream } from '../../realtime/stats-stream';
+import type { StatsView } from '../../realtime/stats-window';
+import { DETAIL_REFRESH_MS, StoryDetailPage } from './story-detail-page';
+
+const ID = 'abcdef0123456789abcdef01';
+const now = Date.now();
+const iso = (ms: number) => new Date(now + ms).toISOString();
+
+function task(n: number, doneAtMs: number | null): TaskDto {
+  return { n, estimate: 5000, status: doneAtMs === null ? 'Open' : 'Done', doneAt: doneAtMs === null ? null : iso(doneAtMs) };
+}
+
+function storyDto(over: Partial<StoryDto> = {}): StoryDto {
+  const tasks = [task(1, -1000), task(2, -500), task(3, null), task(4, null)];
+  return {
+    id: ID,
+    title: 'Nightly build',
+    externalRef: null,
+    status: 'Open',
+    taskCount: 4,
+    doneCount: 2,
+    estimateMs: 20_000,
+    criticalPathMs: 5000,
+    createdAt: iso(-8000),
+    startedAt: iso(-6000),
+    completedAt: null,
+    processingMs: null,
+    runningTasks: 1,
+    tasks,
+    running: [3],
+    ...over,
+  };
+}
+
+describe('StoryDetailPage', () => {
+  let http: HttpTestingController;
+  let harness: RouterTestingHarness;
+  const view = signal<StatsView>({ ...EMPTY_STATS_VIEW, connection: 'live' });
+  const progress = signal<ReadonlyMap<string, StoryProgressDto>>(new Map());
+  const watch = jest.fn();
+
+  beforeEach(() => {
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
+    progress.set(new Map());
+    watch.mockReset();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter(
+          [
+            { path: 'stories/:id', component: StoryDetailPage },
+            { path: 'stories', children: [] },
+          ],
+          withComponentInputBinding(),
+        ),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: StatsStream, useValue: { view, progress, watch, unwatch: jest.fn(), activity: signal(null), start: jest.fn() } },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  const el = () => harness.routeNativeElement!;
+  const text = (id: string) => el().querySelector(`[data-testid="${id}"]`)?.textContent?.replace(/\s+/g, ' ').trim();
+  const settle = async () => {
+    await harness.fixture.whenStable();
+    await new Promise((r) => setTimeout(r));
+    await harness.fixture.whenStable();
+  };
+  const storyRequests = () => http.match((r) => r.method === 'GET' && r.url === `/api/stories/${ID}`);
+
+  async function open(story: StoryDto | 'missing' = storyDto()) {
+    harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl(`/stories/${ID}`);
+    http.match('/api/access').forEach((r) => r.flush({ role: 'operator', readsNeedToken: false, mutationsNeedToken: false }));
+    const [req] = storyRequests();
+    if (story === 'missing')
+      req!.flush({ error: { code: 'not_found', message: 'Story not found', details: [] } }, { status: 404, statusText: 'Not Found' });
+    else req!.flush(story);
+    await settle();
+  }
+
+  it('shows the story: title, status, times, elapsed and time left, and watches it', async () => {
+    await open();
+    expect(watch).toHaveBeenCalledWith(expect.anything(), [ID]);
+    expect(el().querySelector('h1')?.textContent).toBe('Nightly build');
+    expect(text('detail-status')).toBe('Open');
+    expect(text('detail-live')).toBe('live');
+    expect(text('detail-progress')).toBe('2 of 4 tasks done · 1 running · 1 waiting');
+    expect(text('detail-elapsed')).toMatch(/^[67] s$/);
+    // 10 s of work done in ~6 s, 10 s left: ≈ 6 s.
+    expect(text('detail-eta')).toMatch(/^≈ [56] s$/);
+  });
+
+  it('draws the tasks that ran on a timeline and lists every task', async () => {
+    await open();
+    const svg = el().querySelector('[data-testid="task-timeline"]')!;
+    expect(svg.getAttribute('role')).toBe('img');
+    expect(svg.getAttribute('aria-label')).toMatch(/^Timeline: 2 tasks done, 1 running over .*, at most 2 at the same time\.$/);
+    expect(svg.querySelectorAll('rect.done')).toHaveLength(2);
+    expect(svg.querySelectorAll('rect.running')).toHaveLength(1);
+    const states = Array.from(el().querySelectorAll('[data-testid="task-row"] .state')).map((s) => s.textContent);
+    expect(states).toEqual(['done', 'done', 'running', 'waiting']);
+  });
+
+  it('follows live progress, and fetches the task times again at most every few seconds', async () => {
+    await open();
+    // Fake timers from here: the refetch's wait is the subject.
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'setImmediate'] });
+    try {
+      progress.set(
+        new Map([
+          [
+            ID,
+            { id: ID, status: 'Open', taskCount: 4, doneCount: 3, runningTasks: 1, running: [4], startedAt: iso(-6000), completedAt: null },
+          ],
+        ]),
+      );
+      harness.fixture.detectChanges();
+      expect(text('detail-progress')).toBe('3 of 4 tasks done · 1 running');
+      expect(storyRequests()).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(DETAIL_REFRESH_MS);
+      expect(storyRequests()).toHaveLength(1);
+
+      // Done: fetched at once for the final times.
+      progress.set(
+        new Map([
+          [
+            ID,
+            {
+              id: ID,
+              status: 'Done',
+              taskCount: 4,
+              doneCount: 4,
+              runningTasks: 0,
+              running: [],
+              startedAt: iso(-6000),
+              completedAt: iso(0),
+            },
+          ],
+        ]),
+      );
+      harness.fixture.detectChanges();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(storyRequests()).toHaveLength(1);
+      expect(text('detail-status')).toBe('Done');
+      expect(el().querySelector('[data-testid="detail-eta"]')).toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('says when it is gone while shown, keeping what was known', async () => {
+    await open();
+    progress.set(
+      new Map([
+        [ID, { id: ID, status: 'Deleted', taskCount: 4, doneCount: 2, runningTasks: 0, running: [], startedAt: null, completedAt: null }],
+      ]),
+    );
+    await settle();
+    expect(text('detail-status')).toBe('Removed');
+    expect(el().textContent).toContain('(deleted, or removed by retention)');
+    expect(el().querySelector('[data-testid="detail-delete"]')).toBeNull();
+  });
+
+  it('explains a story that does not exist', async () => {
+    await open('missing');
+    expect(text('story-not-found')).toContain('does not exist');
+  });
+
+  it('is not live while disconnected', async () => {
+    await open();
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'reconnecting', disconnectedAt: now });
+    await settle();
+    expect(text('detail-live')).toMatch(/^Not live since/);
+  });
+
+  it('deletes the story and goes back to the list', async () => {
+    await open(storyDto({ status: 'Done', doneCount: 4, running: [], completedAt: iso(0) }));
+    el().querySelector<HTMLButtonElement>('[data-testid="detail-delete"]')!.click();
+    http.expectOne((r) => r.method === 'DELETE').flush({ deleted: 1 });
+    await settle();
+    expect(TestBed.inject(Router).url).toBe('/stories');
+  });
+});
