@@ -2,6 +2,8 @@ import './zod-setup';
 import * as z from 'zod';
 import { DEFAULT_STORY_LIMITS, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type StoryLimits } from './limits';
 
+const tasks = (n: number) => `${n} ${n === 1 ? 'task' : 'tasks'}`;
+
 /** Error text for a wrong-typed field that says "is required" when it is missing. */
 const typeError = (expected: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be ${expected}`);
 
@@ -32,7 +34,7 @@ export function createStoryRequestSchemas(limits: StoryLimits = DEFAULT_STORY_LI
         .array(z.strictObject({ estimate }, { error: objectError('must be an object { "estimate": ms }') }), {
           error: typeError('an array of { "estimate": ms }'),
         })
-        .min(limits.minTasks, `must have at least ${limits.minTasks} task(s)`)
+        .min(limits.minTasks, `must have at least ${tasks(limits.minTasks)}`)
         .max(limits.maxTasks, `must have at most ${limits.maxTasks} tasks`),
     },
     { error: objectError('body must be a JSON object') },
@@ -53,7 +55,7 @@ export function createStoryRequestSchemas(limits: StoryLimits = DEFAULT_STORY_LI
     )
     .refine((v) => v.estimateMin <= v.estimateMax, {
       path: ['estimateMax'],
-      message: 'must be greater than or equal to estimateMin',
+      message: 'must be at least estimateMin (the shortest estimate)',
     });
   return { explicit, generated };
 }
@@ -88,7 +90,7 @@ export function createLegacyJobSchema(limits: StoryLimits = DEFAULT_STORY_LIMITS
         completed: z.boolean({ error: typeError('a boolean') }).optional(),
         tasks: z
           .array(z.object({ id: z.number().int().optional(), estimate }), { error: typeError('an array of tasks') })
-          .min(limits.minTasks, `must have at least ${limits.minTasks} task(s)`)
+          .min(limits.minTasks, `must have at least ${tasks(limits.minTasks)}`)
           .max(limits.maxTasks, `must have at most ${limits.maxTasks} tasks`),
       },
       { error: objectError('body must be a JSON object with "id" and "tasks"') },

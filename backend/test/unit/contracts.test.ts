@@ -65,14 +65,14 @@ describe('createStoryRequestSchemas / pickCreateStorySchema', () => {
 
   it('rejects a wrong-typed tasks field and an empty task list', () => {
     expect(parse({ tasks: 'many' }).issues).toEqual(['tasks: must be an array of { "estimate": ms }']);
-    expect(parse({ tasks: [] }).issues).toEqual(['tasks: must have at least 1 task(s)']);
+    expect(parse({ tasks: [] }).issues).toEqual(['tasks: must have at least 1 task']);
   });
 
   it('generated form: names missing and wrong fields, and estimateMax below estimateMin', () => {
     expect(parse({}).issues).toEqual(['taskCount: is required', 'estimateMin: is required', 'estimateMax: is required']);
     expect(parse({ taskCount: '3', estimateMin: 10, estimateMax: 20 }).issues).toEqual(['taskCount: must be a number']);
     expect(parse({ taskCount: 3, estimateMin: 30, estimateMax: 20 }).issues).toEqual([
-      'estimateMax: must be greater than or equal to estimateMin',
+      'estimateMax: must be at least estimateMin (the shortest estimate)',
     ]);
   });
 
@@ -86,7 +86,7 @@ describe('createStoryRequestSchemas / pickCreateStorySchema', () => {
 
   it('honours custom limits (tasks, estimates, title) with messages that quote them', () => {
     const s = createStoryRequestSchemas(custom);
-    expect(issues(s.explicit, { tasks: [{ estimate: 50 }] })).toEqual(['tasks: must have at least 2 task(s)']);
+    expect(issues(s.explicit, { tasks: [{ estimate: 50 }] })).toEqual(['tasks: must have at least 2 tasks']);
     expect(issues(s.explicit, { tasks: Array.from({ length: 6 }, () => ({ estimate: 50 })) })).toEqual([
       'tasks: must have at most 5 tasks',
     ]);
@@ -142,7 +142,7 @@ describe('createLegacyJobSchema', () => {
 
   it('honours custom limits', () => {
     const s = createLegacyJobSchema(custom);
-    expect(issues(s, { id: 1, tasks: [{ estimate: 10 }] })).toEqual(['tasks: must have at least 2 task(s)']);
+    expect(issues(s, { id: 1, tasks: [{ estimate: 10 }] })).toEqual(['tasks: must have at least 2 tasks']);
     expect(issues(s, { id: 1, tasks: [{ estimate: 10 }, { estimate: 200 }] })).toEqual(['tasks.1.estimate: must be at most 100 ms']);
   });
 });
