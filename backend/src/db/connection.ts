@@ -23,6 +23,9 @@ export async function connectDatabase(
     connectTimeoutMS: timeoutMs,
     socketTimeoutMS: timeoutMs,
     waitQueueTimeoutMS: timeoutMs,
+    // No retry behind our back: a write we gave up on (and answered 503 for) must not land much later.
+    // Our own code retries what it must (commits), and settles creates whose outcome is unknown.
+    retryWrites: false,
     // Notice an outage within a few seconds, so /api/health reports it.
     heartbeatFrequencyMS: Math.min(timeoutMs, 5000),
     // No Mongoose-side queueing: while MongoDB is unreachable the driver's server selection times out

@@ -237,7 +237,7 @@ export class StoryService {
     if (this.unsettled.size) {
       const ids = this.unsettled.ids();
       const stored = await this.d.repository.refs(ids);
-      const { adopted, dropped, droppedIds } = this.unsettled.settle(ids, new Set(stored.keys()));
+      const { adopted, dropped, droppedIds } = this.unsettled.settle(ids, new Set(stored.keys()), this.d.clock.now());
       for (const { doc, release } of adopted) this.takeOn(doc, release);
       if (droppedIds.length) await this.d.cluster?.disclaim(droppedIds);
       if (adopted.length || dropped)

@@ -3,15 +3,18 @@ import type { StoryDoc } from './story.model.js';
 interface Entry {
   doc: StoryDoc;
   release: () => void;
-  /** Checks that found the story missing: after two, it was not stored. */
-  misses: number;
+  /** When a check first found it missing (null: not yet checked). */
+  missingSince: number | null;
 }
+
+/** How long a create must stay missing before it counts as not stored: a hung server's write lands when it wakes. */
+const MISSING_FOR_MS = 5000;
 
 /**
  * Creates whose insert failed with the database unreachable: the client got a 503, yet the write may
  * still land (a hung server applies it when it wakes). Once the database answers, each is looked up:
- * a stored one is taken on (processed and counted like any other), one missing twice (a second look,
- * later, lets a write queued in the woken server land first) is dropped and its admission released.
+ * a stored one is taken on (processed and counted like any other), one still missing after a few seconds
+ * of looking (a write queued in the woken server lands first) is dropped and its admission released.
  */
 export class UnsettledInserts {
   private readonly entries = new Map<string, Entry>();
@@ -21,13 +24,14 @@ export class UnsettledInserts {
   }
 
   add(doc: StoryDoc, release: () => void): void {
-    this.entries.set(doc._id.toHexString(), { doc, release, misses: 0 });
+    this.entries.set(doc._id.toHexString(), { doc, release, missingSince: null });
   }
 
   /** @param stored which of the given ids exist now. Returns the docs found stored (to take on). */
   settle(
     lookedUp: string[],
     stored: Set<string>,
+    now: number,
   ): { adopted: { doc: StoryDoc; release: () => void }[]; dropped: number; droppedIds: string[] } {
     const adopted: { doc: StoryDoc; release: () => void }[] = [];
     const droppedIds: string[] = [];
@@ -37,7 +41,9 @@ export class UnsettledInserts {
       if (stored.has(id)) {
         this.entries.delete(id);
         adopted.push({ doc: entry.doc, release: entry.release });
-      } else if (++entry.misses >= 2) {
+      } else if (entry.missingSince === null) {
+        entry.missingSince = now;
+      } else if (now - entry.missingSince >= MISSING_FOR_MS) {
         this.entries.delete(id);
         entry.release();
         droppedIds.push(id);
