@@ -18,6 +18,8 @@
  * - drain N: like a burst, but more than admission control takes at once: the clients retry 503
  *   (Retry-After) as they should; reports errors (anything but 201 after retries) and peak memory.
  * - engine: the processing engine alone (no database, no HTTP), a million tasks (backend's bench:engine).
+ * - cluster: a burst over 1, 2 and 3 instances in cluster mode (one jongodb, one Redis), posted to the
+ *   instances in turn; tasks/s as for the bursts (the instances' completion counters summed).
  */
 import { execFileSync, execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,18 +27,24 @@ import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import type { HealthDto, StatsSample, StoryDto, StoryListDto } from '@storyflow/contracts';
 import {
+  freePort,
   percentile,
   referenceIntervalMs,
   referenceStory,
   seededRandom,
   sleep,
   startBackend,
+  startDatabase,
+  startRedis,
+  uniqueDbName,
   type BackendProcess,
 } from '@storyflow/test-support';
 
 const { values: args } = parseArgs({
   options: {
-    scenarios: { type: 'string', default: 'engine,reference,burst,drain' },
+    scenarios: { type: 'string', default: 'engine,reference,burst,drain,cluster' },
+    cluster: { type: 'string', default: '1,2,3' },
+    'cluster-stories': { type: 'string', default: '1000' },
     'reference-sec': { type: 'string', default: '20' },
     bursts: { type: 'string', default: '200,1000,2000' },
     drain: { type: 'string', default: '5000' },
@@ -351,6 +359,67 @@ async function burst(stories: number, retry: boolean) {
   });
 }
 
+/** A burst over `n` instances in cluster mode (a fresh database: their completion counters start at 0). */
+async function clusterBurst(n: number, stories: number) {
+  const db = await startDatabase();
+  const redis = await startRedis();
+  const port = await freePort();
+  const instances: BackendProcess[] = [];
+  try {
+    const env = {
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      MONGODB_URI: db.uri,
+      MONGODB_DB: uniqueDbName('bench'),
+      REDIS_URL: redis.url,
+      RATE_LIMIT_PER_SEC: '0',
+      ...extraEnv,
+    };
+    for (let i = 0; i < n; i++)
+      instances.push(
+        await startBackend({
+          env: { ...env, INSTANCE_ID: `i${i}` },
+          host: `127.0.0.${i + 2}`,
+          port,
+          echo: true,
+          ...(args.backend ? { main: args.backend } : {}),
+        }),
+      );
+    const random = seededRandom(seed + stories);
+    const bodies = Array.from({ length: stories }, () => referenceStory(random));
+    const tasks = bodies.reduce((sum, b) => sum + b.tasks.length, 0);
+    await sleep(1500);
+    const completed = async () => {
+      let sum = 0;
+      for (const p of instances) sum += (await metrics(p.url, ['storyflow_stories_completed']))?.get('storyflow_stories_completed') ?? 0;
+      return sum;
+    };
+    const t0 = performance.now();
+    let next = 0;
+    const outcomes: PostOutcome[] = [];
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < bodies.length) {
+          const i = next++;
+          outcomes.push(await post(instances[i % n]!.url, bodies[i]!, true));
+        }
+      }),
+    );
+    const accepted = outcomes.filter((o) => o.status === 201).length;
+    for (;;) {
+      if ((await completed()) >= accepted) break;
+      if (performance.now() - t0 > 600_000) throw new Error('cluster burst did not drain');
+      await sleep(10);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return { instances: n, stories, tasks, accepted, allDoneMs: Math.round(seconds * 1000), tasksPerSec: Math.round(tasks / seconds) };
+  } finally {
+    for (const p of instances) await p.stop().catch(() => undefined);
+    await redis.stop();
+    await db.stop();
+  }
+}
+
 function engine() {
   const out = execFileSync('npm', ['run', '--silent', 'bench:engine', '-w', 'backend'], {
     encoding: 'utf8',
@@ -372,6 +441,11 @@ async function main() {
   }
   const drain = Number(args.drain);
   if (scenarios.has('drain') && drain > 0) result.drain = await burst(drain, true);
+  if (scenarios.has('cluster')) {
+    const runs = [];
+    for (const n of args.cluster.split(',').map(Number).filter(Boolean)) runs.push(await clusterBurst(n, Number(args['cluster-stories'])));
+    result.cluster = runs;
+  }
   console.log(JSON.stringify(result, null, 2));
   console.log(markdown(result));
 }
@@ -402,6 +476,10 @@ function markdown(r: Record<string, unknown>): string {
   if (e)
     lines.push(
       `| engine only, ${e.tasks} tasks | | ${e.tasksPerSec} (${Math.round(e.ofCeiling * 100)} % of POOL_MAX ÷ mean task) | | | | | | |`,
+    );
+  for (const c of (r.cluster ?? []) as { instances: number; stories: number; tasksPerSec: number }[])
+    lines.push(
+      `| cluster of ${c.instances} instances, burst of ${c.stories} (one jongodb, one Redis) | ${c.stories} | ${c.tasksPerSec} | | | | | | |`,
     );
   return lines.join('\n');
 }
