@@ -88,7 +88,9 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     : null;
 
   // Recovery: finish an interrupted removal, seed the counters, re-queue the Open stories' Open tasks.
-  const repaired = await journal.resumePending();
+  // In a cluster, only removals old enough to be a dead instance's (again every minute, below).
+  const ABANDONED_REMOVAL_MS = 60_000;
+  const repaired = await journal.resumePending(cluster ? clock.now() - ABANDONED_REMOVAL_MS : undefined);
   if (repaired) logger.warn(repaired, 'completed a removal interrupted by the last shutdown');
   const counters: CounterCache = new CounterCache();
   const since = await repository.countingSince(new Date(clock.now()));
@@ -208,6 +210,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   }
   // Cluster upkeep: lease releases sent in batches, this instance's admission share, watched stories.
   let upkeepAt = 0;
+  let removalsCheckedAt = clock.now();
   const clusterUpkeep = cluster
     ? new Periodic(
         async () => {
@@ -218,6 +221,13 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
           upkeepAt = clock.now();
           await cluster.admission.sync(processor.openTasks);
           await cluster.watched.refresh();
+          if (clock.now() - removalsCheckedAt >= ABANDONED_REMOVAL_MS) {
+            removalsCheckedAt = clock.now();
+            await lock.run(async () => {
+              const done = await journal.resumePending(clock.now() - ABANDONED_REMOVAL_MS);
+              if (done) logger.warn(done, 'completed a removal another instance left unfinished');
+            });
+          }
         },
         200,
         clock,

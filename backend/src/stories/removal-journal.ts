@@ -49,6 +49,7 @@ export class RemovalJournal {
       openIds: stories.filter((s) => s.status === 'Open').map((s) => asId(s.id)),
       doneIds: stories.filter((s) => s.status === 'Done').map((s) => asId(s.id)),
       reason,
+      at: Date.now(),
     };
     const key = new Types.ObjectId().toHexString();
     const { Counters, Story } = this.models;
@@ -95,11 +96,17 @@ export class RemovalJournal {
     return settled;
   }
 
-  /** Finishes removals interrupted by a crash: what is gone is counted, what is still there stays. */
-  async resumePending(): Promise<{ open: number; done: number } | null> {
+  /**
+   * Finishes removals interrupted by a crash: what is gone is counted, what is still there stays.
+   * @param journaledBefore only those older than this (in a cluster a young one may be another live
+   *   instance's, finishing this very moment; a removal takes milliseconds).
+   */
+  async resumePending(journaledBefore?: number): Promise<{ open: number; done: number } | null> {
     const { Counters } = this.models;
     const counters = await this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec());
-    const removals = Object.entries((counters?.removals ?? {}) as Record<string, RemovalIntent>);
+    const removals = Object.entries((counters?.removals ?? {}) as Record<string, RemovalIntent>).filter(
+      ([key, intent]) => journaledBefore === undefined || (intent.at ?? 0) < journaledBefore || this.unsettled.has(key),
+    );
     if (!removals.length) return null;
     const total = { open: 0, done: 0 };
     for (const [key, intent] of removals) {

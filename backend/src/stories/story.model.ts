@@ -73,6 +73,8 @@ export interface RemovalIntent {
   openIds: Types.ObjectId[];
   doneIds: Types.ObjectId[];
   reason: 'delete' | 'purge';
+  /** When it was journaled (epoch ms): in a cluster only old ones are another instance's leftovers. */
+  at?: number;
 }
 
 /**
