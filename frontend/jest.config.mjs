@@ -16,5 +16,7 @@ export default {
     // to keep zod out of the initial bundle. Same mapping as the `paths` in tsconfig.json.
     '^@storyflow/contracts$': '<rootDir>/../contracts/src/index.ts',
     '^@storyflow/contracts/(.*)$': '<rootDir>/../contracts/src/$1.ts',
+    // The contracts import each other with `.js` specifiers (Node ESM, for their compiled form); the files are `.ts`.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

@@ -1,62 +1,93 @@
-/** Every error response: `{ "error": { code, message, details } }` with a 4xx/5xx status. */
-export interface ApiErrorDetail {
+import './zod-setup.js';
+import * as z from 'zod';
+
+/**
+ * Response bodies of the system endpoints and the error body. Each type is inferred from its schema; the
+ * server's OpenAPI document is generated from these schemas.
+ */
+
+export const API_ERROR_CODES = [
+  'invalid_json',
+  'validation_failed',
+  'unsupported_media_type',
+  'payload_too_large',
+  'not_found',
+  'method_not_allowed',
+  'unauthorized',
+  'forbidden',
+  'rate_limited',
+  'overloaded',
+  'unavailable',
+  'internal',
+] as const;
+export const ApiErrorCodeSchema = z.enum(API_ERROR_CODES);
+export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
+
+export const ApiErrorDetailSchema = z.object({
   /** Dotted path of the offending field, e.g. `tasks.3.estimate`; empty for the whole body. */
-  path: string;
-  message: string;
-}
+  path: z.string(),
+  message: z.string(),
+});
+export type ApiErrorDetail = z.infer<typeof ApiErrorDetailSchema>;
 
-export interface ApiErrorBody {
-  error: {
-    code: ApiErrorCode;
-    message: string;
-    details: ApiErrorDetail[];
-  };
-}
+/** Every error response: `{ "error": { code, message, details } }` with a 4xx/5xx status. */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    code: ApiErrorCodeSchema,
+    message: z.string(),
+    details: z.array(ApiErrorDetailSchema),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
 
-export type ApiErrorCode =
-  | 'invalid_json'
-  | 'validation_failed'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'overloaded'
-  | 'unavailable'
-  | 'internal';
+export const DbModeSchema = z.enum(['external', 'embedded-mongod', 'embedded-memory']);
+export type DbMode = z.infer<typeof DbModeSchema>;
 
-export type DbMode = 'external' | 'embedded-mongod' | 'embedded-memory';
-
-export interface HealthDto {
-  status: 'ok' | 'unavailable';
-  accepting: boolean;
-  db: { mode: DbMode; state: 'connected' | 'disconnected'; durable: boolean };
-  uptimeSec: number;
-}
+export const HealthDtoSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  accepting: z.boolean(),
+  db: z.object({ mode: DbModeSchema, state: z.enum(['connected', 'disconnected']), durable: z.boolean() }),
+  uptimeSec: z.number().nonnegative(),
+});
+export type HealthDto = z.infer<typeof HealthDtoSchema>;
 
 /** GET /api/access: what the caller's token (or none) allows, so the dashboard can ask for one or hide controls. */
-export interface AccessDto {
-  role: 'operator' | 'viewer';
+export const AccessDtoSchema = z.object({
+  role: z.enum(['operator', 'viewer']),
   /** Reads and live feeds need a token (VIEW_TOKEN is set). */
-  readsNeedToken: boolean;
+  readsNeedToken: z.boolean(),
   /** Mutations need the operator token (API_TOKEN is set). */
-  mutationsNeedToken: boolean;
-}
+  mutationsNeedToken: z.boolean(),
+});
+export type AccessDto = z.infer<typeof AccessDtoSchema>;
 
 /** GET /api/info: what this server runs with, for the dashboard's explanations (retention, mode, pause). */
-export interface InfoDto {
-  db: { mode: DbMode; durable: boolean };
-  retention: {
+export const InfoDtoSchema = z.object({
+  db: z.object({ mode: DbModeSchema, durable: z.boolean() }),
+  retention: z.object({
     /** Done stories are removed this long after completion; 0: kept. */
-    doneSeconds: number;
+    doneSeconds: z.number().nonnegative(),
     /** At most this many Done tasks stay stored (oldest stories go first); 0: no bound. */
-    maxDoneTasks: number;
-  };
-  historySeconds: number;
-  countersSince: number;
-  paused: boolean;
+    maxDoneTasks: z.number().int().nonnegative(),
+  }),
+  historySeconds: z.number().int().positive(),
+  countersSince: z.number(),
+  paused: z.boolean(),
   /** Set in cluster mode. */
-  instanceId: string | null;
-}
+  instanceId: z.string().nullable(),
+});
+export type InfoDto = z.infer<typeof InfoDtoSchema>;
+
+/** GET /api/limits: the request limits this server validates with (`StoryLimits` in limits.ts is this type). */
+export const StoryLimitsSchema = z.object({
+  minTasks: z.number().int().positive(),
+  maxTasks: z.number().int().positive(),
+  minEstimateMs: z.number().int().positive(),
+  maxEstimateMs: z.number().int().positive(),
+  maxTitleLength: z.number().int().positive(),
+});
+
+/** GET /api/stats/history query. */
+export const StatsHistoryQuerySchema = z.strictObject({
+  range: z.enum(['1m', '15m', '1h'], { error: 'range must be "1m", "15m" or "1h"' }).default('1m'),
+});

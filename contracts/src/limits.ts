@@ -1,11 +1,10 @@
+// Types only from zod and the schema: the dashboard imports this file on its own to keep zod out of its
+// initial bundle, and type imports vanish from the JavaScript.
+import type { z } from 'zod';
+import type { StoryLimitsSchema } from './api.js';
+
 /** Request limits. The server reads its own from the environment; these are the defaults. */
-export interface StoryLimits {
-  minTasks: number;
-  maxTasks: number;
-  minEstimateMs: number;
-  maxEstimateMs: number;
-  maxTitleLength: number;
-}
+export type StoryLimits = z.infer<typeof StoryLimitsSchema>;
 
 export const DEFAULT_STORY_LIMITS: StoryLimits = {
   minTasks: 1,

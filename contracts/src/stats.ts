@@ -3,7 +3,7 @@
 // Worker, loaded with the landing screen, where they cost ≈5 kB gzipped this way. Same setting, same
 // reason: the CSP forbids eval, and zod's JIT probes `new Function` on the first parse unless jitless.
 import * as z from 'zod/mini';
-import type { StoryProgressDto } from './story';
+import type { StoryProgressDto } from './story.js';
 
 z.config({ jitless: true });
 

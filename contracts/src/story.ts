@@ -1,6 +1,6 @@
-import './zod-setup';
+import './zod-setup.js';
 import * as z from 'zod';
-import { DEFAULT_STORY_LIMITS, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type StoryLimits } from './limits';
+import { DEFAULT_STORY_LIMITS, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type StoryLimits } from './limits.js';
 
 const tasks = (n: number) => `${n} ${n === 1 ? 'task' : 'tasks'}`;
 
@@ -132,12 +132,22 @@ export const BulkDeleteQuerySchema = z.strictObject({
   status: z.literal('Done', { error: 'status=Done is required: only finished stories can be deleted in bulk' }),
 });
 
-export interface TaskDto {
-  n: number;
-  estimate: number;
-  status: StoryStatus;
-  doneAt: string | null;
-}
+/** Response bodies. Every type below is inferred from its schema; the OpenAPI document is generated from them too. */
+
+/** A story id: MongoDB ObjectId, 24 hex digits. */
+export const StoryIdSchema = z.string().regex(/^[0-9a-f]{24}$/);
+/** Timestamps are ISO 8601 in UTC (`Date.prototype.toISOString`). */
+const timestamp = z.iso.datetime();
+const count = z.number().int().nonnegative();
+
+export const TaskDtoSchema = z.object({
+  /** Position in the story, from 0. */
+  n: count,
+  estimate: z.number().int().positive(),
+  status: StoryStatusSchema,
+  doneAt: timestamp.nullable(),
+});
+export type TaskDto = z.infer<typeof TaskDtoSchema>;
 
 /** POST /api/stories/bulk: one action on up to 100 stories. */
 export const BULK_MAX = 100;
@@ -153,79 +163,81 @@ export const BulkActionRequestSchema = z.strictObject({
 });
 export type BulkActionRequest = z.infer<typeof BulkActionRequestSchema>;
 
-export interface BulkActionResultDto {
+export const BulkActionResultDtoSchema = z.object({
   /** One per id, in the order asked; `newId` is the story a rerun created. */
-  results: { id: string; ok: boolean; newId?: string; error?: string }[];
-}
+  results: z.array(z.object({ id: z.string(), ok: z.boolean(), newId: StoryIdSchema.optional(), error: z.string().optional() })),
+});
+export type BulkActionResultDto = z.infer<typeof BulkActionResultDtoSchema>;
 
 /** PUT /api/processing: pause (running tasks finish, no new ones start) or resume the whole server. */
 export const ProcessingRequestSchema = z.strictObject({
   paused: z.boolean({ error: 'paused must be true or false' }),
 });
-export interface ProcessingDto {
-  paused: boolean;
+export const ProcessingDtoSchema = z.object({
+  paused: z.boolean(),
   /** When the current state began, epoch ms. */
-  since: number;
-}
+  since: z.number(),
+});
+export type ProcessingDto = z.infer<typeof ProcessingDtoSchema>;
 
-export interface StorySummaryDto {
-  id: string;
-  title: string | null;
+export const StorySummaryDtoSchema = z.object({
+  id: StoryIdSchema,
+  title: z.string().nullable(),
   /** The legacy client's own job id, if the story came through POST /api/jobs. */
-  externalRef: number | null;
-  status: StoryStatus;
-  taskCount: number;
-  doneCount: number;
+  externalRef: z.number().int().nullable(),
+  status: StoryStatusSchema,
+  taskCount: count,
+  doneCount: count,
   /** Sum of the task estimates: the work in the story. */
-  estimateMs: number;
+  estimateMs: count,
   /** Longest single task: the least time the story can take with enough workers. */
-  criticalPathMs: number;
-  createdAt: string;
+  criticalPathMs: count,
+  createdAt: timestamp,
   /** When its first task started (from the tasks' done times once stored; exact while it runs). */
-  startedAt: string | null;
-  completedAt: string | null;
+  startedAt: timestamp.nullable(),
+  completedAt: timestamp.nullable(),
   /** completedAt - createdAt, once Done. */
-  processingMs: number | null;
+  processingMs: z.number().nullable(),
   /** Tasks running on workers right now (0 when none, or when not known to this server). */
-  runningTasks: number;
-}
+  runningTasks: count,
+});
+export type StorySummaryDto = z.infer<typeof StorySummaryDtoSchema>;
 
-export interface StoryDto extends StorySummaryDto {
-  tasks: TaskDto[];
+export const StoryDtoSchema = StorySummaryDtoSchema.extend({
+  tasks: z.array(TaskDtoSchema),
   /** Numbers of the tasks running right now. */
-  running: number[];
-}
+  running: z.array(count),
+});
+export type StoryDto = z.infer<typeof StoryDtoSchema>;
 
-export interface StoryCountsDto {
-  all: number;
-  Open: number;
-  Done: number;
-}
+export const StoryCountsDtoSchema = z.object({ all: count, Open: count, Done: count });
+export type StoryCountsDto = z.infer<typeof StoryCountsDtoSchema>;
 
-export interface StoryListDto {
-  items: StorySummaryDto[];
+export const StoryListDtoSchema = z.object({
+  items: z.array(StorySummaryDtoSchema),
   /** Stories matching the query (status and q). */
-  total: number;
-  page: number;
-  limit: number;
+  total: count,
+  page: z.number().int().positive(),
+  limit: z.number().int().positive(),
   /** Stories matching `q` by status, for the filter buttons. */
-  counts: StoryCountsDto;
-}
+  counts: StoryCountsDtoSchema,
+});
+export type StoryListDto = z.infer<typeof StoryListDtoSchema>;
 
 /** Live per-story figures, on the `story:progress` event for watched stories. */
-export interface StoryProgressDto {
-  id: string;
+export const StoryProgressDtoSchema = z.object({
+  id: StoryIdSchema,
   /** `Deleted`: it is gone (deleted or purged). */
-  status: StoryStatus | 'Deleted';
-  taskCount: number;
-  doneCount: number;
-  runningTasks: number;
+  status: z.enum([...STORY_STATUSES, 'Deleted']),
+  taskCount: count,
+  doneCount: count,
+  runningTasks: count,
   /** Numbers of the tasks running now (the detail page's timeline). */
-  running: number[];
-  startedAt: string | null;
-  completedAt: string | null;
-}
+  running: z.array(count),
+  startedAt: timestamp.nullable(),
+  completedAt: timestamp.nullable(),
+});
+export type StoryProgressDto = z.infer<typeof StoryProgressDtoSchema>;
 
-export interface DeleteResultDto {
-  deleted: number;
-}
+export const DeleteResultDtoSchema = z.object({ deleted: count });
+export type DeleteResultDto = z.infer<typeof DeleteResultDtoSchema>;

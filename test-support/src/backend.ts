@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { freePort } from '@storyflow/backend/free-port';
+import { repoRoot } from './paths.js';
 import { startProcess, type ManagedProcess } from './process.js';
 import { waitFor } from './wait.js';
 
@@ -24,19 +27,47 @@ export interface BackendProcess extends ManagedProcess {
   port: number;
 }
 
-/** The backend's own start entry (`npm start -w backend` runs the same file). */
-const mainPath = createRequire(import.meta.url).resolve('@storyflow/backend/main');
+/**
+ * The compiled server, as production runs it: `@storyflow/backend/main` under the `production` export
+ * condition (`dist/main.js`; `default` is the TypeScript source, for Jest and `tsx` in development),
+ * read from the package's own `exports`.
+ */
+function compiledMain(): { main: string; packageDir: string } {
+  const manifestPath = createRequire(import.meta.url).resolve('@storyflow/backend/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: Record<string, unknown> };
+  const entry = manifest.exports?.['./main'];
+  const production = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)['production'] : undefined;
+  if (typeof production !== 'string') throw new Error(`${manifestPath}: exports["./main"] has no "production" entry`);
+  return { main: resolve(dirname(manifestPath), production), packageDir: dirname(manifestPath) };
+}
+
+/** Builds contracts + backend into dist/ when missing or older than their sources (the script `npm start` runs too). */
+function ensureServerBuild(): void {
+  execFileSync(process.execPath, [resolve(repoRoot, 'scripts/ensure-server-build.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
 
 /**
- * The real backend as its own process (`node --import tsx src/main.ts`, as in production), on 127.0.0.1,
- * resolved once `/api/health` answers 200. Fails with the server's output if it exits or never gets healthy.
+ * The real backend as its own process, compiled, as in production (`node --conditions=production
+ * dist/main.js`, what `npm start -w backend` runs; built first if the build is missing or stale), on
+ * 127.0.0.1, resolved once `/api/health` answers 200. Fails with the server's output if it exits or never
+ * gets healthy.
  */
 export async function startBackend(options: BackendOptions = {}): Promise<BackendProcess> {
   const port = options.port ?? (await freePort());
-  const main = options.main ?? mainPath;
-  const proc = startProcess(process.execPath, ['--import', 'tsx', main], {
-    // tsx resolves from here (the backend's dependencies).
-    cwd: dirname(main),
+  // Another checkout's sources (an older version, for a benchmark) run through tsx; ours compiled.
+  let command: string[];
+  let cwd: string;
+  if (options.main) {
+    command = ['--import', 'tsx', options.main];
+    cwd = dirname(options.main);
+  } else {
+    ensureServerBuild();
+    const compiled = compiledMain();
+    command = ['--conditions=production', compiled.main];
+    cwd = compiled.packageDir;
+  }
+  const proc = startProcess(process.execPath, command, {
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port), HOST: options.host ?? '127.0.0.1' },
     echo: options.echo ?? false,
   });

@@ -166,6 +166,34 @@ describe('Dockerfiles', () => {
     expect(text).toMatch(/npm ci --omit=dev/);
   });
 
+  it('backend/Dockerfile compiles contracts and backend in a build stage; the image holds only their dist/ and no tsx', () => {
+    const stages = dockerfile('backend/Dockerfile')
+      .split(/^FROM /m)
+      .slice(1)
+      .map((stage) => ({ name: /^\S+\s+AS\s+(\S+)/i.exec(stage)?.[1], text: stage }));
+    const build = stages.find((s) => s.name === 'build');
+    because('a stage named build', () => expect(build).toBeDefined());
+    expect(build!.text).toMatch(/^RUN npm run build -w contracts && npm run build -w backend$/m);
+    const runtime = stages.at(-1)!.text;
+    const copies = [...runtime.matchAll(/^COPY\s+(.+)$/gm)].map((m) => m[1]!);
+    expect(copies).toEqual(
+      expect.arrayContaining(['--from=build /app/contracts/dist contracts/dist', '--from=build /app/backend/dist backend/dist']),
+    );
+    // Sources and build files stay in the build stage: the runtime copies manifests, dist/ and production dependencies.
+    for (const copy of copies)
+      because(`runtime COPY ${copy}`, () =>
+        expect(copy).toMatch(/^(--from=build \/app\/\w+\/dist \w+\/dist|--from=deps \S+ \S+|\S*package\.json \S+)$/),
+      );
+    expect(runtime).not.toMatch(/tsx/);
+    const cmd = JSON.parse(/^CMD\s+(\[.*\])$/m.exec(runtime)![1]!) as string[];
+    expect(cmd).toEqual(['node', '--conditions=production', 'dist/main.js']);
+    // The `production` condition is what sends the workspace packages to their compiled entry points.
+    const exportsOf = (pkg: string) =>
+      (JSON.parse(readFileSync(join(repoRoot, pkg, 'package.json'), 'utf8')) as { exports: object }).exports;
+    expect(exportsOf('backend')).toMatchObject({ './main': { production: './dist/main.js', default: './src/main.ts' } });
+    expect(exportsOf('contracts')).toMatchObject({ '.': { production: { default: './dist/index.js' }, default: './src/index.ts' } });
+  });
+
   it('frontend/Dockerfile serves the dashboard build with the project nginx.conf', () => {
     const text = dockerfile('frontend/Dockerfile');
     expect(text).toMatch(/npm run build -w frontend/);

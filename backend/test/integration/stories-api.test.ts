@@ -182,11 +182,18 @@ describe('stories API', () => {
   });
 
   it('describes itself in OpenAPI, generated from the validation schemas', async () => {
-    const doc = await request<{ openapi: string; paths: Record<string, Record<string, unknown>> }>(base, 'GET', '/api/openapi.json');
+    const doc = await request<{
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, unknown> };
+    }>(base, 'GET', '/api/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/stories', '/api/stories/{id}', '/api/jobs', '/api/stats']));
-    expect(JSON.stringify(doc.body.paths['/api/stories']!.post)).toContain('"maximum":1000');
+    // The request bodies are components, built from this server's limits (MAX_TASKS).
+    expect(JSON.stringify(doc.body.paths['/api/stories']!.post)).toContain('#/components/schemas/CreateStoryWithTasks');
+    expect(JSON.stringify(doc.body.components.schemas['CreateStoryWithTasks'])).toContain('"maxItems":1000');
+    expect(JSON.stringify(doc.body.components.schemas['CreateStoryGenerated'])).toContain('"maximum":1000');
   });
 });
 
