@@ -3,16 +3,17 @@ import bytes from 'bytes';
 import { ApiError } from './errors.js';
 
 /**
- * A body declared larger than the limit is refused before a byte of it is read (and the connection is
- * closed, so the client cannot keep streaming it). Bodies without a length are cut off by the JSON
- * parser at the same limit.
+ * A body declared larger than the limit is refused before a byte of it is parsed. A little over the limit
+ * (e.g. through nginx, which lets up to 2m through), Node discards the rest so the connection stays usable
+ * and a proxy still sending gets the 413 rather than a reset; far over it, the connection is closed, so a
+ * client cannot make us read megabytes. Bodies without a length are cut off by the JSON parser at the limit.
  */
 export function declaredLengthGuard(limit: string): RequestHandler {
   const max = bytes.parse(limit) ?? 1024 * 1024;
   return (req, res, next) => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > max)) {
-      res.set('Connection', 'close');
+      if (!/^\d+$/.test(declared) || Number(declared) > 4 * max) res.set('Connection', 'close');
       next(
         /^\d+$/.test(declared)
           ? new ApiError(413, 'payload_too_large', `Request body is larger than the limit of ${max} bytes`)

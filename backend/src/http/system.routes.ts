@@ -1,6 +1,13 @@
 import { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
-import type { HealthDto, HistoryRange, InfoDto, StatsHistoryDto, StatsSnapshot, StoryLimits } from '@storyflow/contracts';
+import {
+  StatsHistoryQuerySchema,
+  type HealthDto,
+  type HistoryRange,
+  type InfoDto,
+  type StatsHistoryDto,
+  type StatsSnapshot,
+  type StoryLimits,
+} from '@storyflow/contracts';
 import type { AccessConfig } from '../access/access-policy.js';
 import { accessRoute } from './access.js';
 import { methodNotAllowed } from './errors.js';
@@ -13,10 +20,6 @@ export interface SystemState {
   info(): InfoDto;
   history(range: HistoryRange): Promise<StatsHistoryDto>;
 }
-
-const HistoryQuerySchema = z.strictObject({
-  range: z.enum(['1m', '15m', '1h'], { error: 'range must be "1m", "15m" or "1h"' }).default('1m'),
-});
 
 export function systemRoutes(
   state: SystemState,
@@ -63,7 +66,7 @@ export function systemRoutes(
   router
     .route('/stats/history')
     .get(readLimit, read, async (req, res) => {
-      res.json(await state.history(parseWith(HistoryQuerySchema, req.query, 'query').range));
+      res.json(await state.history(parseWith(StatsHistoryQuerySchema, req.query, 'query').range));
     })
     .all(getOnly);
   // Served from memory (counter cache + history), never from the database.
