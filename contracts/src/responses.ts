@@ -1,8 +1,8 @@
 // zod/mini with jitless, like stats.ts: the shell parses these at start and the worker parses progress,
 // so they must not pull all of zod into the initial bundle or the worker.
 import * as z from 'zod/mini';
-import type { AccessDto, InfoDto } from './api';
-import type { ProcessingDto, StoryProgressDto } from './story';
+import type { AccessDto, InfoDto } from './api.js';
+import type { ProcessingDto, StoryProgressDto } from './story.js';
 
 z.config({ jitless: true });
 
