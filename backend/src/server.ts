@@ -125,7 +125,11 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     backlogElsewhere: () => (maxDoneTasks > 0 ? Math.max(0, counters.current.storedDoneTasks - maxDoneTasks) : 0),
     onOverloaded: () => retention?.kick(),
     onChange: (story, change) => {
-      if (change === 'done') metrics.storyCompleted((clock.now() - story.createdAt) / 1000);
+      if (change === 'done') {
+        metrics.storyCompleted((clock.now() - story.createdAt) / 1000);
+        // In the in-memory mode a burst completes thousands of tasks a second: purge once over the bound.
+        if (maxDoneTasks > 0 && counters.current.storedDoneTasks > maxDoneTasks) retention?.kick();
+      }
       if (cluster && change !== 'progress') finishedLeases.add(story.id);
       progressChanges.note(story, change);
     },
@@ -253,8 +257,8 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     retentionMs: retentionSeconds * 1000,
     maxDoneTasks,
     storedDoneTasks: () => counters.current.storedDoneTasks,
-    // The size bound needs a quick eye in the in-memory mode: a burst completes thousands of tasks a second.
-    sweepMs: maxDoneTasks > 0 ? Math.min(config.retentionSweepMs, 1000) : config.retentionSweepMs,
+    // The size bound gets a sweep as soon as it is passed (see onChange below), not only every sweepMs.
+    sweepMs: config.retentionSweepMs,
     clock,
     logger,
   });

@@ -1,7 +1,6 @@
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Store } from 'express-rate-limit';
-import { pinoHttp } from 'pino-http';
 import type { StoryLimits } from '@storyflow/contracts';
 import type { AccessConfig } from '../access/access-policy.js';
 import type { TrustProxy } from '../access/client-address.js';
@@ -12,7 +11,8 @@ import { declaredLengthGuard } from './body-guard.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { ApiError, errorHandler, methodNotAllowed, notFoundHandler } from './errors.js';
 import { rateLimiter, type RateLimitConfig } from './rate-limit.js';
-import { securityHeaders } from './security-headers.js';
+import { requestObserver } from './request-observer.js';
+import { apiSecurityHeaders, securityHeaders } from './security-headers.js';
 import { spaRoutes } from './spa.js';
 import { storyRoutes } from './stories.routes.js';
 import { systemRoutes, type SystemState } from './system.routes.js';
@@ -37,40 +37,15 @@ export interface AppDeps {
   rateLimitStore?: (prefix: string) => Store;
 }
 
-/** Query values named `token` never reach the logs. */
-const redactUrl = (url: string) => url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]');
-
 /** The express app alone (no network server), so tests can drive it in-process. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      autoLogging: { ignore: (req) => req.url === '/api/health' },
-      // One short line per request; client mistakes are not server errors. No headers: they carry tokens.
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-        // The error handler logs real faults with their stack; here the status says enough.
-        err: () => undefined,
-      },
-      // 503s come in floods during an outage, which the database health check reports once.
-      customLogLevel: (_req, res, err) =>
-        res.statusCode >= 500 && res.statusCode !== 503 ? 'error' : err || res.statusCode >= 400 ? 'warn' : 'debug',
-    }),
-  );
-  app.use(securityHeaders());
-  // Latency by route template (never by raw path: ids would make a series each).
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'other';
-      deps.metrics.request(req.method, route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    next();
-  });
+  app.use(requestObserver(deps.logger, deps.metrics));
+  // Helmet's full set for the dashboard's pages; a fixed handful for JSON (cheaper, and all JSON needs).
+  app.use('/api', apiSecurityHeaders);
+  app.use(/^(?!\/api\/)/, securityHeaders());
   app.use((req, _res, next) => {
     next(deps.accepting() || req.path === '/api/health' ? undefined : new ApiError(503, 'unavailable', 'Server is shutting down'));
   });

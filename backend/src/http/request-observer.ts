@@ -1,0 +1,28 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+
+/** Query values named `token` never reach the logs. */
+export const redactUrl = (url: string) => url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]');
+
+/**
+ * One listener per request for its access log line and its latency metric. Client mistakes are warnings,
+ * not server errors; 503s (an outage fails every request, and the health check reports it once) and
+ * successes are debug. The line names method, path and status only: headers carry tokens. A plain pino
+ * call rather than pino-http, which builds a child logger for every request whatever the level.
+ */
+export function requestObserver(logger: Logger, metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // By route template (never by raw path: ids would make a series each).
+      metrics.request(req.method, req.route ? `${req.baseUrl}${String(req.route.path)}` : 'other', res.statusCode, seconds);
+      const status = res.statusCode;
+      const level = status >= 500 && status !== 503 ? 'error' : status >= 400 && status !== 503 ? 'warn' : 'debug';
+      if (!logger.isLevelEnabled(level) || (status < 400 && req.originalUrl === '/api/health')) return;
+      logger[level]({ req: { method: req.method, url: redactUrl(req.originalUrl) }, res: { status }, responseTimeMs: Math.round(seconds * 1000) }, 'request completed');
+    });
+    next();
+  };
+}
