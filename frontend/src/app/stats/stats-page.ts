@@ -3,8 +3,11 @@ import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/c
 import { provideCharts, withDefaultRegisterables } from 'ng2-charts';
 import { AccessService } from '../core/access/access';
 import { Processing } from '../core/processing';
+import { ServerInfo } from '../core/server-info';
 import { StatsStream } from '../realtime/stats-stream';
 import { formatClock, type ConnectionState } from '../realtime/stats-window';
+import { InstanceBreakdown } from './instance-breakdown';
+import { instanceRows } from './instance-rows';
 import { StatsChart } from './stats-chart';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
@@ -17,12 +20,12 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
 
 /**
  * Live statistics: four figures, the throughput chart (live minute or persisted history) and the
- * worker pool. While the connection is down everything is greyed out and says since when: the last
- * figures are not presented as live.
+ * worker pool, broken down by instance in cluster mode. While the connection is down everything is
+ * greyed out and says since when: the last figures are not presented as live.
  */
 @Component({
   selector: 'sf-stats-page',
-  imports: [StatsChart, DecimalPipe, DatePipe],
+  imports: [StatsChart, InstanceBreakdown, DecimalPipe, DatePipe],
   // Chart.js is registered here so it loads with this lazy screen, not with the app.
   providers: [provideCharts(withDefaultRegisterables())],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -33,6 +36,7 @@ export class StatsPage {
   private readonly stream = inject(StatsStream);
   protected readonly processing = inject(Processing);
   protected readonly canMutate = inject(AccessService).canMutate;
+  private readonly info = inject(ServerInfo);
   protected readonly view = this.stream.view;
   protected readonly f = computed(() => this.view().figures);
   protected readonly connectionText = computed(() => CONNECTION_TEXT[this.view().connection]);
@@ -66,7 +70,16 @@ export class StatsPage {
     return f && f.poolSize > 0 ? Math.min(100, (100 * f.busyWorkers) / f.poolSize) : 0;
   });
 
+  /**
+   * Cluster mode: each instance's share, with the one whose GET /api/info this dashboard read marked.
+   * None while there are no figures (e.g. a server that just restarted has not sent its first second).
+   */
+  protected readonly instances = computed(() =>
+    this.f() ? instanceRows(this.view().samples, this.info.info()?.instanceId ?? null) : null,
+  );
+
   constructor() {
     this.stream.start();
+    this.info.load();
   }
 }
