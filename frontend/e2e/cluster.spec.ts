@@ -19,6 +19,8 @@ interface Cluster {
   alpha: BackendProcess;
   /** The other one (127.0.0.3, same port). */
   beta: BackendProcess;
+  /** Their Redis. */
+  redis: RedisProcess;
 }
 
 /**
@@ -48,13 +50,14 @@ const test = base.extend<{ cluster: Cluster }>({
         [BETA, '127.0.0.3'],
       ] as const)
         started.push(await startBackend({ env: { ...env, INSTANCE_ID: id }, host, port, startTimeoutMs: 45_000 }));
-      await use({ alpha: started[0]!, beta: started[1]! });
+      await use({ alpha: started[0]!, beta: started[1]!, redis });
     } finally {
       for (const p of started.reverse()) {
         p.signal('SIGCONT');
         await p.stop();
         if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach(`backend output (${p.url})`, { body: p.output() });
       }
+      redis.signal('SIGCONT');
       await redis.stop();
     }
   },
@@ -182,5 +185,27 @@ test.describe('cluster mode', () => {
     await expect(table).toBeVisible();
     await expect(instanceRow(table, ALPHA).getByRole('rowheader')).toHaveText(new RegExp(`^${ALPHA}\\s+was connected$`));
     await screenshot(page, testInfo, 'cluster-outage-1280-light', true);
+  });
+
+  test('connected but without figures (Redis frozen: no instance can aggregate the second) is not shown as live', async ({
+    page,
+    cluster,
+  }, testInfo) => {
+    await page.goto('/stats');
+    await expect(liveIndicator(page)).toBeVisible();
+    await expect(instancesTable(page)).toBeVisible();
+    cluster.redis.signal('SIGSTOP');
+    const pill = page.getByTestId('connection');
+    await expect(pill).toHaveText('no new figures', { timeout: 15_000 });
+    await expect(page.getByTestId('stale-note')).toHaveText(
+      /^Connected, but no figures from the server since \d\d:\d\d:\d\d\. The figures below are the last known \(\d\d:\d\d:\d\d\)\.$/,
+    );
+    await expect(page.locator('section.figures')).toHaveClass(/stale/);
+    await expect(page.locator('section.pool')).toHaveClass(/stale/);
+    await screenshot(page, testInfo, 'cluster-no-figures-1280-light', true);
+    cluster.redis.signal('SIGCONT');
+    await expect(liveIndicator(page)).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('stale-note')).toHaveCount(0);
+    await expect(page.locator('section.figures')).not.toHaveClass(/stale/);
   });
 });

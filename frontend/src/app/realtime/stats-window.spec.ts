@@ -263,4 +263,16 @@ describe('stats window', () => {
     expect(view.figures?.instances).toEqual(instances.slice(1));
     expect(view.samples.map((s) => s.instances?.map((i) => i.id))).toEqual([['i0', 'i1'], ['i1']]);
   });
+
+  it('keeps when the feed last worked: a connection or figures, with the time the connection stamped', () => {
+    let state = reduceStats(initialStatsState(), { kind: 'connected', receivedAt: 5 }, opts);
+    expect(toStatsView(state, opts).feedAt).toBe(5);
+    state = reduceStats(state, { kind: 'snapshot', snapshot: { now: T0, history: [sample(0)] }, receivedAt: 7 }, opts);
+    expect(state.feedAt).toBe(7);
+    state = reduceStats(state, { kind: 'sample', sample: sample(1), receivedAt: 9 }, opts);
+    expect(state.feedAt).toBe(9);
+    for (const event of [{ kind: 'malformed' }, { kind: 'disconnected', at: 20 }, { kind: 'reconnect-attempt', attempt: 1 }] as const)
+      state = reduceStats(state, event, opts);
+    expect(toStatsView(state, opts).feedAt).toBe(9);
+  });
 });

@@ -138,6 +138,38 @@ describe('StatsPage', () => {
     expect(el.querySelector('.figures')!.classList.contains('stale')).toBe(false);
   });
 
+  it('says so and greys out when connected but no figures come for more than 5 s', async () => {
+    jest.useFakeTimers({ now: T0 + 41_200, doNotFake: ['queueMicrotask'] });
+    try {
+      const fixture = TestBed.createComponent(StatsPage);
+      const el = fixture.nativeElement as HTMLElement;
+      view.set(liveView(40, { feedAt: T0 + 41_200 }));
+      fixture.detectChanges();
+      await jest.advanceTimersByTimeAsync(5000);
+      fixture.detectChanges();
+      expect(text(el, 'connection')).toBe('live');
+      expect(el.querySelector('[data-testid="stale-note"]')).toBeNull();
+      await jest.advanceTimersByTimeAsync(1000);
+      fixture.detectChanges();
+      expect(text(el, 'connection')).toBe('no new figures');
+      expect(el.querySelector('[data-testid="connection"]')!.getAttribute('data-state')).toBe('late');
+      expect(text(el, 'stale-note')).toMatch(
+        /^Connected, but no figures from the server since \d\d:\d\d:\d\d\. The figures below are the last known \(\d\d:\d\d:\d\d\)\.$/,
+      );
+      expect(el.querySelector('.figures')!.classList.contains('stale')).toBe(true);
+      expect(el.querySelector('.pool')!.classList.contains('stale')).toBe(true);
+      expect(el.querySelector('sf-stats-chart .chart')!.classList.contains('stale')).toBe(true);
+      // The next second arrives: live again.
+      view.set(liveView(47, { feedAt: Date.now() }));
+      fixture.detectChanges();
+      expect(text(el, 'connection')).toBe('live');
+      expect(el.querySelector('.figures')!.classList.contains('stale')).toBe(false);
+      fixture.destroy();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('explains a fall of the completed count after the server restarted on an empty database', async () => {
     const { fixture, el } = await render();
     view.set(liveView(40, { countersReset: { previousSince: T0 - 3_600_000, since: T0 + 30_000 } }));

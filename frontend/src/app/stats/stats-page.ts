@@ -1,5 +1,5 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { provideCharts, withDefaultRegisterables } from 'ng2-charts';
 import { AccessService } from '../core/access/access';
 import { Processing } from '../core/processing';
@@ -10,12 +10,20 @@ import { InstanceBreakdown } from './instance-breakdown';
 import { instanceRows } from './instance-rows';
 import { StatsChart } from './stats-chart';
 
-const CONNECTION_TEXT: Record<ConnectionState, string> = {
+/**
+ * Figures come every second. None for this long while connected (the cluster's statistics are
+ * unavailable: Redis unreachable, a leader taking over; or a server too busy to send them) and the
+ * screen says so, greyed out, rather than showing old figures as live.
+ */
+export const LATE_AFTER_MS = 5000;
+
+const CONNECTION_TEXT: Record<ConnectionState | 'late', string> = {
   connecting: 'connecting…',
   live: 'live',
   reconnecting: 'reconnecting…',
   offline: 'offline, retrying…',
   unauthorized: 'needs a token',
+  late: 'no new figures',
 };
 
 /**
@@ -39,17 +47,27 @@ export class StatsPage {
   private readonly info = inject(ServerInfo);
   protected readonly view = this.stream.view;
   protected readonly f = computed(() => this.view().figures);
-  protected readonly connectionText = computed(() => CONNECTION_TEXT[this.view().connection]);
-  /** Not connected (after having been, or refused): the figures are old. */
-  protected readonly stale = computed(() => this.view().connection !== 'live' && this.view().connection !== 'connecting');
+  /** Ticks every second: how long since the feed last showed it works. */
+  private readonly now = signal(Date.now());
+  /** Connected, but no figures for LATE_AFTER_MS. */
+  protected readonly late = computed(() => {
+    const v = this.view();
+    return v.connection === 'live' && v.feedAt !== null && this.now() - v.feedAt > LATE_AFTER_MS;
+  });
+  /** The connection pill: the socket's state, or `late`. */
+  protected readonly connectionState = computed(() => (this.late() ? 'late' : this.view().connection));
+  protected readonly connectionText = computed(() => CONNECTION_TEXT[this.connectionState()]);
+  /** Not connected (after having been, or refused), or no figures coming: the figures are old. */
+  protected readonly stale = computed(() => (this.view().connection !== 'live' && this.view().connection !== 'connecting') || this.late());
 
   /** What the greyed-out screen is: since when, and from when its figures are. */
   protected readonly staleText = computed(() => {
     if (!this.stale()) return null;
     const v = this.view();
     const clock = (t: number | null) => (t === null ? null : formatClock(t));
-    const why =
-      v.connection === 'unauthorized'
+    const why = this.late()
+      ? `Connected, but no figures from the server since ${clock(v.feedAt)}.`
+      : v.connection === 'unauthorized'
         ? `Refused: ${v.refusal ?? 'a token is needed'}.`
         : `No connection to the server${v.disconnectedAt === null ? '' : ` since ${clock(v.disconnectedAt)}`}.`;
     return `${why} The figures below are the last known${v.at === null ? '' : ` (${clock(v.at)})`}.`;
@@ -81,5 +99,7 @@ export class StatsPage {
   constructor() {
     this.stream.start();
     this.info.load();
+    const timer = setInterval(() => this.now.set(Date.now()), 1000);
+    inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }
 }
