@@ -147,6 +147,27 @@ export async function screenshot(page: Page, testInfo: TestInfo, name: string, f
   await testInfo.attach(name, { body, contentType: 'image/png' });
 }
 
+/** A page must not scroll sideways: nothing wider than the viewport (the failure names the widest element). */
+export async function expectNoHorizontalOverflow(page: Page): Promise<void> {
+  const { scrollWidth, innerWidth, widest } = await page.evaluate(() => {
+    const viewport = window.innerWidth;
+    let widest = '';
+    let widestRight = viewport;
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
+      const right = el.getBoundingClientRect().right;
+      if (right > widestRight) {
+        widestRight = right;
+        const id = el.getAttribute('data-testid') ?? el.id;
+        widest = `${el.tagName.toLowerCase()}${id ? `#${id}` : ''}.${Array.from(el.classList).join('.')} (right edge ${Math.round(right)} px)`;
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: viewport, widest };
+  });
+  expect(scrollWidth, `scrollWidth ${scrollWidth} > innerWidth ${innerWidth}; rightmost element: ${widest}`).toBeLessThanOrEqual(
+    innerWidth,
+  );
+}
+
 /** The generator's region in the shell. */
 export const generator = (page: Page): Locator => page.getByRole('region', { name: 'Load generator' });
 

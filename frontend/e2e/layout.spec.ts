@@ -1,26 +1,15 @@
-import type { Page } from '@playwright/test';
-import { chart, createStory, expect, liveIndicator, screenshot, storyDone, storyRow, test, uniqueTitle } from './fixtures';
-
-/** A page must not scroll sideways: nothing wider than the viewport (the failure names the widest element). */
-async function expectNoHorizontalOverflow(page: Page): Promise<void> {
-  const { scrollWidth, innerWidth, widest } = await page.evaluate(() => {
-    const viewport = window.innerWidth;
-    let widest = '';
-    let widestRight = viewport;
-    for (const el of Array.from(document.querySelectorAll('body *'))) {
-      const right = el.getBoundingClientRect().right;
-      if (right > widestRight) {
-        widestRight = right;
-        const id = el.getAttribute('data-testid') ?? el.id;
-        widest = `${el.tagName.toLowerCase()}${id ? `#${id}` : ''}.${Array.from(el.classList).join('.')} (right edge ${Math.round(right)} px)`;
-      }
-    }
-    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: viewport, widest };
-  });
-  expect(scrollWidth, `scrollWidth ${scrollWidth} > innerWidth ${innerWidth}; rightmost element: ${widest}`).toBeLessThanOrEqual(
-    innerWidth,
-  );
-}
+import {
+  chart,
+  createStory,
+  expect,
+  expectNoHorizontalOverflow,
+  liveIndicator,
+  screenshot,
+  storyDone,
+  storyRow,
+  test,
+  uniqueTitle,
+} from './fixtures';
 
 /** Every screen at a width and color scheme, with screenshots to look at; none scrolls sideways. */
 for (const [width, scheme] of [

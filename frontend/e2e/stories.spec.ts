@@ -25,7 +25,7 @@ test.describe('stories screen', () => {
     const max = page.getByLabel('Estimate max (ms)');
     await expect(max).toHaveAttribute('aria-invalid', 'true');
     // In the form's words, not the API's field names.
-    await expect(max).toHaveAccessibleDescription('must be at least Estimate min');
+    await expect(max).toHaveAccessibleDescription('must be at least Estimate min (the shortest estimate)');
     await expect(max).toBeFocused();
 
     await page.getByLabel('List of estimates').check();

@@ -123,6 +123,24 @@ describe('openLiveConnection', () => {
     expect(last().chart.labels.at(-1)).toBe('2');
   });
 
+  it('stamps the view with when the feed last worked: connected, or figures received (not a malformed payload)', () => {
+    jest.useFakeTimers({ now: T0 + 100_000 });
+    open();
+    expect(last().feedAt).toBeNull();
+    socket.accept();
+    expect(last().feedAt).toBe(T0 + 100_000);
+    jest.setSystemTime(T0 + 101_000);
+    socket.fire('stats:snapshot', { now: T0, history: [sample(0)] });
+    expect(last().feedAt).toBe(T0 + 101_000);
+    jest.setSystemTime(T0 + 102_000);
+    socket.fire('stats', sample(1));
+    expect(last().feedAt).toBe(T0 + 102_000);
+    jest.setSystemTime(T0 + 109_000);
+    socket.fire('stats', { nope: 1 });
+    socket.fire('stories:activity', { t: T0, created: 1, completed: 1, removed: 0, counts: { Open: 1, Done: 1 } });
+    expect(last().feedAt).toBe(T0 + 102_000);
+  });
+
   it('drops and counts payloads that do not match the contract, without throwing', () => {
     open();
     socket.accept();

@@ -42,6 +42,11 @@ export type StatsSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Opens the Socket.IO connection; a parameter so tests can hand in a fake socket. */
 export type StatsSocketFactory = (origin: string, auth: (cb: (data: object) => void) => void) => StatsSocket;
 
+/** Stamps figures with when they arrived (this browser's clock). */
+function received(event: StatsEvent): StatsEvent {
+  return event.kind === 'sample' || event.kind === 'snapshot' ? { ...event, receivedAt: Date.now() } : event;
+}
+
 const connectSocket: StatsSocketFactory = (origin, auth) =>
   io(origin, {
     transports: ['websocket', 'polling'],
@@ -90,7 +95,7 @@ export function openLiveConnection(
 
   const socket = connect(origin, (cb) => cb(token ? { token } : {}));
   socket.on('connect', () => {
-    dispatch({ kind: 'connected' });
+    dispatch({ kind: 'connected', receivedAt: Date.now() });
     // The server keeps the watched set per connection: tell a new connection again.
     if (watched.length > 0) socket.emit(SOCKET_EVENTS.watch, watched);
   });
@@ -108,8 +113,8 @@ export function openLiveConnection(
   });
   socket.io.on('reconnect_attempt', (attempt) => dispatch({ kind: 'reconnect-attempt', attempt }));
   // Payloads are untrusted until parsed with the contract's schemas: a bad one is counted and ignored.
-  socket.on(SOCKET_EVENTS.snapshot, (payload: unknown) => dispatch(snapshotEvent(payload)));
-  socket.on(SOCKET_EVENTS.stats, (payload: unknown) => dispatch(sampleEvent(payload)));
+  socket.on(SOCKET_EVENTS.snapshot, (payload: unknown) => dispatch(received(snapshotEvent(payload))));
+  socket.on(SOCKET_EVENTS.stats, (payload: unknown) => dispatch(received(sampleEvent(payload))));
   socket.on(SOCKET_EVENTS.activity, (payload: unknown) => {
     const parsed = StoriesActivitySchema.safeParse(payload);
     if (parsed.success) emit({ type: 'activity', activity: parsed.data });

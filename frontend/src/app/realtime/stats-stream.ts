@@ -15,6 +15,7 @@ export const EMPTY_STATS_VIEW: StatsView = {
   countersSince: null,
   countersReset: null,
   dropped: 0,
+  feedAt: null,
 };
 
 /** Opens the live connection on the main thread (`openLiveConnection`'s shape). */

@@ -240,4 +240,39 @@ describe('stats window', () => {
     expect(view.chart).toEqual(toStatsView(before, opts).chart);
     expect(toStatsView(before, opts).dropped).toBe(0);
   });
+
+  it('keeps the per-instance figures of cluster mode, parsed with the contract (a bad instance makes the sample malformed)', () => {
+    const instances = [
+      { id: 'i0', poolSize: 8, busyWorkers: 2, backlogTasks: 10, lastSeen: T0 + 1020 },
+      { id: 'i1', poolSize: 8, busyWorkers: 1, backlogTasks: 0, lastSeen: T0 + 1010 },
+    ];
+    const clustered = { ...sample(1), instances };
+    expect(sampleEvent({ ...clustered, instances: [{ ...instances[0], extra: 1 }, instances[1]] })).toEqual({
+      kind: 'sample',
+      sample: clustered,
+    });
+    expect(sampleEvent({ ...clustered, instances: [{ ...instances[0], lastSeen: 'now' }] })).toEqual({ kind: 'malformed' });
+    expect(sampleEvent({ ...clustered, instances: [{ ...instances[0], id: undefined }] })).toEqual({ kind: 'malformed' });
+    expect(sampleEvent({ ...clustered, instances: {} })).toEqual({ kind: 'malformed' });
+    expect(snapshotEvent({ now: 5, history: [clustered, { ...sample(2), instances: [null] }] })).toEqual({ kind: 'malformed' });
+
+    // Through the window to the view: the figures and every sample keep them (the screen lists them).
+    let state = reduceStats(initialStatsState(), snapshotEvent({ now: T0 + 2000, history: [clustered] }), opts);
+    state = reduceStats(state, sampleEvent({ ...sample(2), instances: instances.slice(1) }), opts);
+    const view = toStatsView(state, opts);
+    expect(view.figures?.instances).toEqual(instances.slice(1));
+    expect(view.samples.map((s) => s.instances?.map((i) => i.id))).toEqual([['i0', 'i1'], ['i1']]);
+  });
+
+  it('keeps when the feed last worked: a connection or figures, with the time the connection stamped', () => {
+    let state = reduceStats(initialStatsState(), { kind: 'connected', receivedAt: 5 }, opts);
+    expect(toStatsView(state, opts).feedAt).toBe(5);
+    state = reduceStats(state, { kind: 'snapshot', snapshot: { now: T0, history: [sample(0)] }, receivedAt: 7 }, opts);
+    expect(state.feedAt).toBe(7);
+    state = reduceStats(state, { kind: 'sample', sample: sample(1), receivedAt: 9 }, opts);
+    expect(state.feedAt).toBe(9);
+    for (const event of [{ kind: 'malformed' }, { kind: 'disconnected', at: 20 }, { kind: 'reconnect-attempt', attempt: 1 }] as const)
+      state = reduceStats(state, event, opts);
+    expect(toStatsView(state, opts).feedAt).toBe(9);
+  });
 });

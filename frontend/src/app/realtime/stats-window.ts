@@ -43,6 +43,11 @@ export interface StatsView {
   countersReset: { previousSince: number; since: number } | null;
   /** Socket payloads that did not match the contract and were ignored since the page opened. */
   dropped: number;
+  /**
+   * When (this browser's clock, epoch ms) the feed last showed it works: connected, or figures
+   * received. Figures come every second; a screen that sees none for a while while "live" says so.
+   */
+  feedAt: number | null;
 }
 
 export interface StatsWindowState {
@@ -62,15 +67,17 @@ export interface StatsWindowState {
   awaitingSample: boolean;
   /** Malformed payloads ignored so far. */
   dropped: number;
+  feedAt: number | null;
 }
 
+/** `receivedAt`: when it happened, this browser's clock (the connection stamps it; the feed works since). */
 export type StatsEvent =
-  | { kind: 'connected' }
+  | { kind: 'connected'; receivedAt?: number }
   | { kind: 'disconnected'; at: number }
   | { kind: 'reconnect-attempt'; attempt: number }
   | { kind: 'refused'; message: string; at: number }
-  | { kind: 'snapshot'; snapshot: StatsSnapshot }
-  | { kind: 'sample'; sample: StatsSample }
+  | { kind: 'snapshot'; snapshot: StatsSnapshot; receivedAt?: number }
+  | { kind: 'sample'; sample: StatsSample; receivedAt?: number }
   | { kind: 'malformed' };
 
 export interface StatsWindowOptions {
@@ -101,6 +108,7 @@ export function initialStatsState(): StatsWindowState {
     countersReset: null,
     awaitingSample: false,
     dropped: 0,
+    feedAt: null,
   };
 }
 
@@ -111,7 +119,7 @@ export function reduceStats(
 ): StatsWindowState {
   switch (event.kind) {
     case 'connected':
-      return { ...state, connection: 'live', attempts: 0, disconnectedAt: null, refusal: null };
+      return { ...state, connection: 'live', attempts: 0, disconnectedAt: null, refusal: null, feedAt: event.receivedAt ?? state.feedAt };
     case 'disconnected':
       // The first moment counts: a flapping connection does not restart "since when".
       return { ...state, connection: 'reconnecting', disconnectedAt: state.disconnectedAt ?? event.at };
@@ -146,10 +154,16 @@ export function reduceStats(
         countersReset: reset,
         awaitingSample: fresh.length === 0,
         samples: trimWindow([...kept, ...fresh], options.size),
+        feedAt: event.receivedAt ?? state.feedAt,
       };
     }
     case 'sample':
-      return { ...state, awaitingSample: false, samples: addSample(state.samples, event.sample, options.size) };
+      return {
+        ...state,
+        awaitingSample: false,
+        samples: addSample(state.samples, event.sample, options.size),
+        feedAt: event.receivedAt ?? state.feedAt,
+      };
     case 'malformed':
       return { ...state, dropped: state.dropped + 1 };
   }
@@ -210,6 +224,7 @@ export function toStatsView(state: StatsWindowState, options: StatsWindowOptions
     disconnectedAt: state.disconnectedAt,
     refusal: state.refusal,
     dropped: state.dropped,
+    feedAt: state.feedAt,
     at: last?.t ?? null,
     figures,
     chart,

@@ -3,7 +3,8 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import type { StatsSample } from '@storyflow/contracts/stats';
+import type { InfoDto } from '@storyflow/contracts/api';
+import type { InstanceFigures, StatsSample } from '@storyflow/contracts/stats';
 import { EMPTY_STATS_VIEW, StatsStream } from '../realtime/stats-stream';
 import type { StatsView } from '../realtime/stats-window';
 import { StatsPage } from './stats-page';
@@ -34,6 +35,27 @@ function liveView(second: number, over: Partial<StatsView> = {}): StatsView {
   };
 }
 
+/** A cluster's view at `second`: each sample of the window lists the instances `at(second)` gives. */
+function clusterView(second: number, at: (sec: number) => InstanceFigures[], over: Partial<StatsView> = {}): StatsView {
+  const view = liveView(second, over);
+  const samples = view.samples.map((s) => ({ ...s, instances: at((s.t - T0) / 1000) }));
+  return { ...view, samples, figures: { ...view.figures!, instances: samples.at(-1)!.instances } };
+}
+
+/** Instance `id` as of second `sec`: its heartbeat `lateMs` after the end of `beatSec` (default: that second). */
+function inst(id: string, sec: number, beatSec = sec, lateMs = 30): InstanceFigures {
+  return { id, poolSize: 8, busyWorkers: id === 'b' ? 5 : 1, backlogTasks: 1500, lastSeen: T0 + (beatSec + 1) * 1000 + lateMs };
+}
+
+const INFO: InfoDto = {
+  db: { mode: 'external', durable: true },
+  retention: { doneSeconds: 0, maxDoneTasks: 0 },
+  historySeconds: 3600,
+  countersSince: T0,
+  paused: false,
+  instanceId: 'b',
+};
+
 describe('StatsPage', () => {
   const view = signal<StatsView>(EMPTY_STATS_VIEW);
   const start = jest.fn();
@@ -58,6 +80,17 @@ describe('StatsPage', () => {
     await fixture.whenStable();
     return { fixture, el: fixture.nativeElement as HTMLElement };
   }
+
+  const instanceRowsOf = (el: HTMLElement) =>
+    Array.from(el.querySelectorAll('[data-testid="instances"] tbody tr')).map((tr) =>
+      Array.from(tr.children).map((c) => c.textContent!.replace(/\s+/g, ' ').trim()),
+    );
+  const instanceCardsOf = (el: HTMLElement) =>
+    Array.from(el.querySelectorAll('[data-testid="instance-cards"] li')).map((li) =>
+      [li.querySelector('.who')!, ...Array.from(li.querySelectorAll('dt, dd'))]
+        .map((e) => e.textContent!.replace(/\s+/g, ' ').trim())
+        .join('|'),
+    );
 
   const summary = (el: HTMLElement) => el.querySelector('canvas[data-testid="stats-chart"]')?.getAttribute('aria-label');
   const text = (el: HTMLElement, id: string) => el.querySelector(`[data-testid="${id}"]`)?.textContent?.replace(/\s+/g, ' ').trim();
@@ -103,6 +136,38 @@ describe('StatsPage', () => {
     await fixture.whenStable();
     expect(el.querySelector('[data-testid="stale-note"]')).toBeNull();
     expect(el.querySelector('.figures')!.classList.contains('stale')).toBe(false);
+  });
+
+  it('says so and greys out when connected but no figures come for more than 5 s', async () => {
+    jest.useFakeTimers({ now: T0 + 41_200, doNotFake: ['queueMicrotask'] });
+    try {
+      const fixture = TestBed.createComponent(StatsPage);
+      const el = fixture.nativeElement as HTMLElement;
+      view.set(liveView(40, { feedAt: T0 + 41_200 }));
+      fixture.detectChanges();
+      await jest.advanceTimersByTimeAsync(5000);
+      fixture.detectChanges();
+      expect(text(el, 'connection')).toBe('live');
+      expect(el.querySelector('[data-testid="stale-note"]')).toBeNull();
+      await jest.advanceTimersByTimeAsync(1000);
+      fixture.detectChanges();
+      expect(text(el, 'connection')).toBe('no new figures');
+      expect(el.querySelector('[data-testid="connection"]')!.getAttribute('data-state')).toBe('late');
+      expect(text(el, 'stale-note')).toMatch(
+        /^Connected, but no figures from the server since \d\d:\d\d:\d\d\. The figures below are the last known \(\d\d:\d\d:\d\d\)\.$/,
+      );
+      expect(el.querySelector('.figures')!.classList.contains('stale')).toBe(true);
+      expect(el.querySelector('.pool')!.classList.contains('stale')).toBe(true);
+      expect(el.querySelector('sf-stats-chart .chart')!.classList.contains('stale')).toBe(true);
+      // The next second arrives: live again.
+      view.set(liveView(47, { feedAt: Date.now() }));
+      fixture.detectChanges();
+      expect(text(el, 'connection')).toBe('live');
+      expect(el.querySelector('.figures')!.classList.contains('stale')).toBe(false);
+      fixture.destroy();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('explains a fall of the completed count after the server restarted on an empty database', async () => {
@@ -211,5 +276,100 @@ describe('StatsPage', () => {
       reader.readAsText(created[0]!);
     });
     expect(csv.split('\n')).toHaveLength(62);
+  });
+
+  describe('cluster mode', () => {
+    it('shows no breakdown on a single server, nor on a cluster of one', async () => {
+      const { fixture, el } = await render();
+      http.match('/api/info').forEach((r) => r.flush(INFO));
+      view.set(liveView(40));
+      await fixture.whenStable();
+      expect(el.querySelector('sf-instance-breakdown')!.children).toHaveLength(0);
+      view.set(clusterView(41, (sec) => [inst('b', sec)]));
+      await fixture.whenStable();
+      expect(el.querySelector('[data-testid="instances"]')).toBeNull();
+      expect(el.querySelector('[data-testid="instance-cards"]')).toBeNull();
+      // No space kept for it either.
+      expect(el.querySelector('sf-instance-breakdown')!.classList.contains('reserving')).toBe(false);
+    });
+
+    it('lists each instance (table and phone cards): pool, busy, backlog, last heartbeat, the connected one, the stale one', async () => {
+      const { fixture, el } = await render();
+      http.expectOne('/api/info').flush(INFO);
+      // c's last heartbeat is from the end of second 36: 3.97 s before the end of second 40.
+      view.set(clusterView(40, (sec) => [inst('a', sec), inst('b', sec), inst('c', sec, Math.min(sec, 36))]));
+      await fixture.whenStable();
+      const table = el.querySelector('[data-testid="instances"]')!;
+      expect(table.tagName).toBe('TABLE');
+      expect(table.querySelector('caption')!.textContent!.replace(/\s+/g, ' ').trim()).toBe('Instances 2 up, 1 stale (not in the totals)');
+      expect(Array.from(table.querySelectorAll('thead th')).map((th) => [th.textContent!.trim(), th.getAttribute('scope')])).toEqual([
+        ['Instance', 'col'],
+        ['Pool', 'col'],
+        ['Busy', 'col'],
+        ['Backlog', 'col'],
+        ['Last heartbeat', 'col'],
+      ]);
+      expect(instanceRowsOf(el)).toEqual([
+        ['a', '8', '1', '1,500', 'now'],
+        ['b connected', '8', '5', '1,500', 'now'],
+        ['c stale', '8', '1', '1,500', '3 s ago'],
+      ]);
+      expect(table.querySelector('tbody th')!.getAttribute('scope')).toBe('row');
+      expect(table.querySelector('[data-instance="c"]')!.getAttribute('data-state')).toBe('stale');
+      expect(instanceCardsOf(el)).toEqual([
+        'a|Pool|8|Busy|1|Backlog|1,500|Heartbeat|now',
+        'b connected|Pool|8|Busy|5|Backlog|1,500|Heartbeat|now',
+        'c stale|Pool|8|Busy|1|Backlog|1,500|Heartbeat|3 s ago',
+      ]);
+      const list = el.querySelector('[data-testid="instance-cards"] ul')!;
+      expect(el.querySelector(`#${list.getAttribute('aria-labelledby')}`)!.textContent).toContain('Instances');
+      // Every second brings the ages up to date.
+      view.set(clusterView(41, (sec) => [inst('a', sec), inst('b', sec), inst('c', sec, Math.min(sec, 36))]));
+      await fixture.whenStable();
+      expect(instanceRowsOf(el)[2]).toEqual(['c stale', '8', '1', '1,500', '4 s ago']);
+    });
+
+    it('greys out with the rest of the screen while disconnected, ages frozen at the last known second', async () => {
+      const { fixture, el } = await render();
+      http.expectOne('/api/info').flush(INFO);
+      view.set(clusterView(40, (sec) => [inst('a', sec), inst('b', sec)], { connection: 'offline', disconnectedAt: T0 + 41_000 }));
+      await fixture.whenStable();
+      const table = el.querySelector('[data-testid="instances"]')!;
+      expect(table.closest('.pool')!.classList.contains('stale')).toBe(true);
+      expect(el.querySelector('[data-testid="instance-cards"]')!.closest('.pool')!.classList.contains('stale')).toBe(true);
+      expect(instanceRowsOf(el).map((r) => r.at(-1))).toEqual(['now', 'now']);
+      // Not "connected" while it is not.
+      expect(instanceRowsOf(el).map((r) => r[0])).toEqual(['a', 'b was connected']);
+      expect(instanceCardsOf(el)[1]).toMatch(/^b was connected\|/);
+    });
+
+    it('an instance that dies is marked gone rather than dropped; the breakdown and its space stay', async () => {
+      const { fixture, el } = await render();
+      http.expectOne('/api/info').flush(INFO);
+      const host = el.querySelector<HTMLElement>('sf-instance-breakdown')!;
+      view.set(clusterView(40, (sec) => [inst('a', sec), inst('b', sec), inst('c', sec)]));
+      await fixture.whenStable();
+      expect(host.classList.contains('reserving')).toBe(true);
+      expect(host.style.getPropertyValue('--instance-rows')).toBe('3');
+      // a and c stop after second 30; the cluster drops them from its list.
+      view.set(clusterView(40, (sec) => (sec <= 30 ? [inst('a', sec), inst('b', sec), inst('c', sec)] : [inst('b', sec)])));
+      await fixture.whenStable();
+      expect(instanceRowsOf(el)).toEqual([
+        ['a gone', '–', '–', '–', '9 s ago'],
+        ['b connected', '8', '5', '1,500', 'now'],
+        ['c gone', '–', '–', '–', '9 s ago'],
+      ]);
+      expect(el.querySelector('caption')!.textContent!.replace(/\s+/g, ' ').trim()).toBe('Instances 1 up, 2 gone');
+      // A minute later they are out of the window: one instance left, still shown, the space of three kept.
+      view.set(clusterView(100, (sec) => [inst('b', sec)]));
+      await fixture.whenStable();
+      expect(instanceRowsOf(el)).toEqual([['b connected', '8', '5', '1,500', 'now']]);
+      expect(host.style.getPropertyValue('--instance-rows')).toBe('3');
+      // A server that has not sent its first second yet: no rows, the space still kept.
+      view.set({ ...clusterView(101, (sec) => [inst('b', sec)]), figures: null });
+      await fixture.whenStable();
+      expect(el.querySelector('[data-testid="instances"]')).toBeNull();
+      expect(host.classList.contains('reserving')).toBe(true);
+    });
   });
 });

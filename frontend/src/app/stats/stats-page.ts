@@ -1,28 +1,39 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { provideCharts, withDefaultRegisterables } from 'ng2-charts';
 import { AccessService } from '../core/access/access';
 import { Processing } from '../core/processing';
+import { ServerInfo } from '../core/server-info';
 import { StatsStream } from '../realtime/stats-stream';
 import { formatClock, type ConnectionState } from '../realtime/stats-window';
+import { InstanceBreakdown } from './instance-breakdown';
+import { instanceRows } from './instance-rows';
 import { StatsChart } from './stats-chart';
 
-const CONNECTION_TEXT: Record<ConnectionState, string> = {
+/**
+ * Figures come every second. None for this long while connected (the cluster's statistics are
+ * unavailable: Redis unreachable, a leader taking over; or a server too busy to send them) and the
+ * screen says so, greyed out, rather than showing old figures as live.
+ */
+export const LATE_AFTER_MS = 5000;
+
+const CONNECTION_TEXT: Record<ConnectionState | 'late', string> = {
   connecting: 'connecting…',
   live: 'live',
   reconnecting: 'reconnecting…',
   offline: 'offline, retrying…',
   unauthorized: 'needs a token',
+  late: 'no new figures',
 };
 
 /**
  * Live statistics: four figures, the throughput chart (live minute or persisted history) and the
- * worker pool. While the connection is down everything is greyed out and says since when: the last
- * figures are not presented as live.
+ * worker pool, broken down by instance in cluster mode. While the connection is down everything is
+ * greyed out and says since when: the last figures are not presented as live.
  */
 @Component({
   selector: 'sf-stats-page',
-  imports: [StatsChart, DecimalPipe, DatePipe],
+  imports: [StatsChart, InstanceBreakdown, DecimalPipe, DatePipe],
   // Chart.js is registered here so it loads with this lazy screen, not with the app.
   providers: [provideCharts(withDefaultRegisterables())],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -33,19 +44,30 @@ export class StatsPage {
   private readonly stream = inject(StatsStream);
   protected readonly processing = inject(Processing);
   protected readonly canMutate = inject(AccessService).canMutate;
+  private readonly info = inject(ServerInfo);
   protected readonly view = this.stream.view;
   protected readonly f = computed(() => this.view().figures);
-  protected readonly connectionText = computed(() => CONNECTION_TEXT[this.view().connection]);
-  /** Not connected (after having been, or refused): the figures are old. */
-  protected readonly stale = computed(() => this.view().connection !== 'live' && this.view().connection !== 'connecting');
+  /** Ticks every second: how long since the feed last showed it works. */
+  private readonly now = signal(Date.now());
+  /** Connected, but no figures for LATE_AFTER_MS. */
+  protected readonly late = computed(() => {
+    const v = this.view();
+    return v.connection === 'live' && v.feedAt !== null && this.now() - v.feedAt > LATE_AFTER_MS;
+  });
+  /** The connection pill: the socket's state, or `late`. */
+  protected readonly connectionState = computed(() => (this.late() ? 'late' : this.view().connection));
+  protected readonly connectionText = computed(() => CONNECTION_TEXT[this.connectionState()]);
+  /** Not connected (after having been, or refused), or no figures coming: the figures are old. */
+  protected readonly stale = computed(() => (this.view().connection !== 'live' && this.view().connection !== 'connecting') || this.late());
 
   /** What the greyed-out screen is: since when, and from when its figures are. */
   protected readonly staleText = computed(() => {
     if (!this.stale()) return null;
     const v = this.view();
     const clock = (t: number | null) => (t === null ? null : formatClock(t));
-    const why =
-      v.connection === 'unauthorized'
+    const why = this.late()
+      ? `Connected, but no figures from the server since ${clock(v.feedAt)}.`
+      : v.connection === 'unauthorized'
         ? `Refused: ${v.refusal ?? 'a token is needed'}.`
         : `No connection to the server${v.disconnectedAt === null ? '' : ` since ${clock(v.disconnectedAt)}`}.`;
     return `${why} The figures below are the last known${v.at === null ? '' : ` (${clock(v.at)})`}.`;
@@ -66,7 +88,18 @@ export class StatsPage {
     return f && f.poolSize > 0 ? Math.min(100, (100 * f.busyWorkers) / f.poolSize) : 0;
   });
 
+  /**
+   * Cluster mode: each instance's share, with the one whose GET /api/info this dashboard read marked.
+   * None while there are no figures (e.g. a server that just restarted has not sent its first second).
+   */
+  protected readonly instances = computed(() =>
+    this.f() ? instanceRows(this.view().samples, this.info.info()?.instanceId ?? null) : null,
+  );
+
   constructor() {
     this.stream.start();
+    this.info.load();
+    const timer = setInterval(() => this.now.set(Date.now()), 1000);
+    inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }
 }

@@ -42,7 +42,7 @@ describe('story request', () => {
       estimateMin: ['must be a whole number of milliseconds'],
     });
     expect(errorsOf({ ...EMPTY_FORM, taskCount: 3, estimateMin: 30, estimateMax: 20 })).toEqual({
-      estimateMax: ['must be at least Estimate min'],
+      estimateMax: ['must be at least Estimate min (the shortest estimate)'],
     });
   });
 

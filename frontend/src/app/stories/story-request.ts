@@ -80,8 +80,9 @@ export const FIELD_LABELS = {
 } as const;
 
 /**
- * The schema's messages in the form's words: field names become labels ("must be greater than or
- * equal to estimateMin" → "must be at least Estimate min"), and "1 task(s)" becomes "1 task".
+ * The schema's messages in the form's words: field names become labels ("must be at least estimateMin
+ * (the shortest estimate)" → "must be at least Estimate min (the shortest estimate)"), older wordings
+ * ("greater than or equal to", "1 task(s)") in plain words too.
  */
 export function humanize(message: string): string {
   return message
