@@ -51,6 +51,8 @@ export const StatsSnapshotSchema = z.object({
    * (e.g. a new in-memory one), which is why `completed` may fall; the dashboard says so.
    */
   countersSince: z.optional(z.number()),
+  /** Cluster mode: the instance this connection is on (its socket's, which a REST call may not reach). */
+  instanceId: z.optional(z.nullable(z.string())),
 });
 export type StatsSnapshot = z.infer<typeof StatsSnapshotSchema>;
 

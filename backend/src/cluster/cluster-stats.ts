@@ -121,7 +121,7 @@ export class ClusterStats {
   }
 
   snapshot(): StatsSnapshot {
-    return { now: this.o.clock.now(), history: [...this.history], countersSince: this.o.countersSince() };
+    return { now: this.o.clock.now(), history: [...this.history], countersSince: this.o.countersSince(), instanceId: this.o.instance };
   }
 
   /** Each second, a little after the boundary (the instances' reports are in): lead or follow. */

@@ -21,7 +21,10 @@ export function requestObserver(logger: Logger, metrics: Metrics): RequestHandle
       const status = res.statusCode;
       const level = status >= 500 && status !== 503 ? 'error' : status >= 400 && status !== 503 ? 'warn' : 'debug';
       if (!logger.isLevelEnabled(level) || (status < 400 && req.originalUrl === '/api/health')) return;
-      logger[level]({ req: { method: req.method, url: redactUrl(req.originalUrl) }, res: { status }, responseTimeMs: Math.round(seconds * 1000) }, 'request completed');
+      logger[level](
+        { req: { method: req.method, url: redactUrl(req.originalUrl) }, res: { status }, responseTimeMs: Math.round(seconds * 1000) },
+        'request completed',
+      );
     });
     next();
   };

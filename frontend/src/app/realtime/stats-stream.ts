@@ -14,6 +14,7 @@ export const EMPTY_STATS_VIEW: StatsView = {
   samples: [],
   countersSince: null,
   countersReset: null,
+  instanceId: null,
   dropped: 0,
   feedAt: null,
 };

@@ -197,6 +197,15 @@ describe('stats window', () => {
     expect(view.countersReset).toEqual({ previousSince: T0 - 3_600_000, since: T0 + 8000 });
   });
 
+  it('knows the cluster instance its connection is on, from each snapshot (a reconnect may land elsewhere)', () => {
+    let state = seeded([0, 1]);
+    expect(toStatsView(state, opts).instanceId).toBeNull();
+    state = reduceStats(state, { kind: 'snapshot', snapshot: { now: T0 + 3000, history: [sample(3)], instanceId: 'i0' } }, opts);
+    expect(toStatsView(state, opts).instanceId).toBe('i0');
+    state = reduceStats(state, { kind: 'snapshot', snapshot: { now: T0 + 5000, history: [sample(5)], instanceId: 'i2' } }, opts);
+    expect(toStatsView(state, opts).instanceId).toBe('i2');
+  });
+
   it('a server that just started (empty history): the old seconds stay in the chart, but no figures until its first sample', () => {
     let state = reduceStats(seeded([0, 1]), { kind: 'disconnected', at: T0 + 2000 }, opts);
     state = reduceStats(state, { kind: 'snapshot', snapshot: { now: T0 + 30_000, history: [] } }, opts);

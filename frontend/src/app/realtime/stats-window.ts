@@ -41,6 +41,8 @@ export interface StatsView {
   countersSince: number | null;
   /** Set when the counters restarted while this page was open: from when to when. */
   countersReset: { previousSince: number; since: number } | null;
+  /** Cluster mode: the instance this connection is on (from its snapshot). */
+  instanceId: string | null;
   /** Socket payloads that did not match the contract and were ignored since the page opened. */
   dropped: number;
   /**
@@ -60,6 +62,7 @@ export interface StatsWindowState {
   samples: StatsSample[];
   countersSince: number | null;
   countersReset: { previousSince: number; since: number } | null;
+  instanceId: string | null;
   /**
    * Reconnected to a server that had no history yet (it just started): its first sample is due within
    * a second. Until then there are no figures: the ones from before the outage are not the server's now.
@@ -105,6 +108,7 @@ export function initialStatsState(): StatsWindowState {
     attempts: 0,
     samples: [],
     countersSince: null,
+    instanceId: null,
     countersReset: null,
     awaitingSample: false,
     dropped: 0,
@@ -152,6 +156,7 @@ export function reduceStats(
         refusal: null,
         countersSince: since ?? state.countersSince,
         countersReset: reset,
+        instanceId: event.snapshot.instanceId ?? null,
         awaitingSample: fresh.length === 0,
         samples: trimWindow([...kept, ...fresh], options.size),
         feedAt: event.receivedAt ?? state.feedAt,
@@ -231,6 +236,7 @@ export function toStatsView(state: StatsWindowState, options: StatsWindowOptions
     samples: state.samples,
     countersSince: state.countersSince,
     countersReset: state.countersReset,
+    instanceId: state.instanceId,
   };
 }
 

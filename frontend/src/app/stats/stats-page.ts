@@ -93,7 +93,7 @@ export class StatsPage {
    * None while there are no figures (e.g. a server that just restarted has not sent its first second).
    */
   protected readonly instances = computed(() =>
-    this.f() ? instanceRows(this.view().samples, this.info.info()?.instanceId ?? null) : null,
+    this.f() ? instanceRows(this.view().samples, this.view().instanceId ?? this.info.info()?.instanceId ?? null) : null,
   );
 
   constructor() {
