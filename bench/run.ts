@@ -23,6 +23,7 @@
  */
 import { execFileSync, execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import type { HealthDto, StatsSample, StoryDto, StoryListDto } from '@storyflow/contracts';

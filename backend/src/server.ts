@@ -127,6 +127,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     onChange: (story, change) => {
       if (change === 'done') {
         metrics.storyCompleted((clock.now() - story.createdAt) / 1000);
+        stories.noteCompleted(story.id, story.taskCount, clock.now());
         // In the in-memory mode a burst completes thousands of tasks a second: purge once over the bound.
         if (maxDoneTasks > 0 && counters.current.storedDoneTasks > maxDoneTasks) retention?.kick();
       }
@@ -173,6 +174,8 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
         logger,
       )
     : null;
+  // Retention's list of the Done stories stored (only needed when it runs).
+  if (retentionSeconds > 0 || maxDoneTasks > 0) await stories.loadDone();
   let resumed: number;
   if (ownership) {
     resumed = await ownership.claim();

@@ -189,6 +189,22 @@ export class StoryRepository implements CompletionStore {
     return docs.map((d) => ({ id: d._id.toHexString(), status: 'Done', taskCount: d.taskCount }));
   }
 
+  /** Every stored Done story: id, size and completion, oldest completion first (retention's list, at start). */
+  async doneRefs(): Promise<{ id: string; taskCount: number; completedAt: number }[]> {
+    // An aggregation, so the in-memory server (which ignores find projections) ships no tasks.
+    const docs = await this.db.run(() =>
+      this.models.Story.collection
+        .aggregate<{ _id: Types.ObjectId; taskCount: number; completedAt: Date | null }>([
+          { $match: { status: 'Done' } },
+          { $project: { _id: 1, taskCount: 1, completedAt: 1 } },
+        ])
+        .toArray(),
+    );
+    return docs
+      .map((d) => ({ id: d._id.toHexString(), taskCount: d.taskCount, completedAt: d.completedAt ? new Date(d.completedAt).getTime() : 0 }))
+      .sort((a, b) => a.completedAt - b.completedAt);
+  }
+
   /** Progress of stories still running: one bulkWrite, one update per story (its tasks by number). */
   async writeProgress(items: ProgressWrite[], now: Date): Promise<void> {
     if (!items.length) return;

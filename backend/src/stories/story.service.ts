@@ -19,6 +19,7 @@ import { DatabaseUnavailableError, NotFoundError, UnavailableError } from '../sh
 import type { SerialLock } from '../shared/serial-lock.js';
 import type { CounterCache } from '../stats/counter-cache.js';
 import type { RemovalJournal } from './removal-journal.js';
+import { DoneStories } from './done-stories.js';
 import { toDto, toSummary } from './story.mapper.js';
 import type { StoryDoc } from './story.model.js';
 import type { StoryRepository } from './story.repository.js';
@@ -62,6 +63,8 @@ export interface StoryServiceDeps {
 
 export class StoryService {
   private readonly unsettled = new UnsettledInserts();
+  /** Done stories known to be stored, for retention (complete for a single instance; see purgeDone). */
+  private readonly done = new DoneStories();
   /** Creates between taking their lease and being taken on (cluster mode renews those leases too). */
   private readonly creating = new Set<string>();
   // Listing sorts in the database (on the in-memory server, by copying the collection): a few at a time.
@@ -200,6 +203,7 @@ export class StoryService {
       const ref = (await this.d.repository.refs([id])).get(id);
       if (!ref) throw notFound(id);
       const removed = await this.d.journal.remove([ref], 'delete');
+      this.done.remove(id);
       // Only once it is gone: if the delete failed, the story keeps running.
       if (removed.open) {
         this.d.processor.forget(id);
@@ -223,9 +227,35 @@ export class StoryService {
     }
   }
 
-  /** Retention: removes up to `batch` Done stories (completed before the cutoff, if given); counters keep counting them. */
+  /** The stored Done stories, read once at start (retention takes its candidates from this list then). */
+  async loadDone(): Promise<void> {
+    for (const ref of await this.d.repository.doneRefs()) this.done.add(ref.id, ref.taskCount, ref.completedAt);
+  }
+
+  /** A story this instance committed Done. */
+  noteCompleted(id: string, taskCount: number, at: number): void {
+    this.done.add(id, taskCount, at);
+  }
+
+  /**
+   * Retention: removes up to `batch` Done stories (completed before the cutoff, if given, else the oldest);
+   * counters keep counting them. Candidates come from the in-memory list, no query; in a cluster, where
+   * other instances complete stories too, from the database when the list has none.
+   */
   purgeDone(cutoff: Date | undefined, batch = BULK_BATCH): Promise<number> {
-    return this.removeDoneBatch('purge', batch, cutoff);
+    return this.d.lock.run(async () => {
+      const refs = this.done.take(batch, cutoff?.getTime());
+      if (!refs.length) return this.d.cluster ? this.removeDoneBatchUnlocked('purge', batch, cutoff) : 0;
+      let removed;
+      try {
+        removed = await this.d.journal.remove(refs, 'purge');
+      } catch (error) {
+        this.done.restore(refs);
+        throw error;
+      }
+      this.d.counters.storiesRemoved(removed, 'purge');
+      return removed.done;
+    });
   }
 
   /**
@@ -279,12 +309,15 @@ export class StoryService {
   }
 
   private removeDoneBatch(reason: 'delete' | 'purge', batch: number, completedBefore?: Date): Promise<number> {
-    return this.d.lock.run(async () => {
-      const refs = await this.d.repository.findDone(batch, completedBefore);
-      const removed = await this.d.journal.remove(refs, reason);
-      this.d.counters.storiesRemoved(removed, reason);
-      return removed.done;
-    });
+    return this.d.lock.run(() => this.removeDoneBatchUnlocked(reason, batch, completedBefore));
+  }
+
+  private async removeDoneBatchUnlocked(reason: 'delete' | 'purge', batch: number, completedBefore?: Date): Promise<number> {
+    const refs = await this.d.repository.findDone(batch, completedBefore);
+    const removed = await this.d.journal.remove(refs, reason);
+    for (const ref of refs) this.done.remove(ref.id);
+    this.d.counters.storiesRemoved(removed, reason);
+    return removed.done;
   }
 }
 

@@ -1,0 +1,51 @@
+import type { StoryRef } from './story.repository.js';
+
+interface DoneEntry {
+  taskCount: number;
+  completedAt: number;
+}
+
+export interface DoneRef extends StoryRef {
+  completedAt: number;
+}
+
+/**
+ * The Done stories this instance knows to be stored, oldest completion first (a Map keeps insertion
+ * order): retention takes its purge candidates from here instead of querying for them, which on the
+ * in-memory database means scanning and shipping every stored document, again and again during a burst.
+ * Filled from the database at start and by each completion commit; deletions take stories out.
+ */
+export class DoneStories {
+  private readonly entries = new Map<string, DoneEntry>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  add(id: string, taskCount: number, completedAt: number): void {
+    this.entries.set(id, { taskCount, completedAt });
+  }
+
+  remove(id: string): void {
+    this.entries.delete(id);
+  }
+
+  /** Up to `limit` of the oldest, completed before `before` if given; they leave the list (taken to be removed). */
+  take(limit: number, before?: number): DoneRef[] {
+    const out: DoneRef[] = [];
+    for (const [id, entry] of this.entries) {
+      if (out.length >= limit || (before !== undefined && entry.completedAt >= before)) break;
+      out.push({ id, status: 'Done', taskCount: entry.taskCount, completedAt: entry.completedAt });
+    }
+    for (const ref of out) this.entries.delete(ref.id);
+    return out;
+  }
+
+  /** Puts back what could not be removed (the database failed), oldest first again. */
+  restore(refs: DoneRef[]): void {
+    const rest = [...this.entries];
+    this.entries.clear();
+    for (const ref of refs) this.entries.set(ref.id, { taskCount: ref.taskCount, completedAt: ref.completedAt });
+    for (const [id, entry] of rest) this.entries.set(id, entry);
+  }
+}
