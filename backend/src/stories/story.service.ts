@@ -240,22 +240,22 @@ export class StoryService {
   /**
    * Retention: removes up to `batch` Done stories (completed before the cutoff, if given, else the oldest);
    * counters keep counting them. Candidates come from the in-memory list, no query; in a cluster, where
-   * other instances complete stories too, from the database when the list has none.
+   * other instances complete stories too, from the database when the list has none. Not under the lock:
+   * a Done story's status never changes again (the deletes are status-filtered), so completion commits
+   * need not wait behind a purge.
    */
-  purgeDone(cutoff: Date | undefined, batch = BULK_BATCH): Promise<number> {
-    return this.d.lock.run(async () => {
-      const refs = this.done.take(batch, cutoff?.getTime());
-      if (!refs.length) return this.d.cluster ? this.removeDoneBatchUnlocked('purge', batch, cutoff) : 0;
-      let removed;
-      try {
-        removed = await this.d.journal.remove(refs, 'purge');
-      } catch (error) {
-        this.done.restore(refs);
-        throw error;
-      }
-      this.d.counters.storiesRemoved(removed, 'purge');
-      return removed.done;
-    });
+  async purgeDone(cutoff: Date | undefined, batch = BULK_BATCH): Promise<number> {
+    const refs = this.done.take(batch, cutoff?.getTime());
+    if (!refs.length) return this.d.cluster ? this.removeDoneBatchUnlocked('purge', batch, cutoff) : 0;
+    let removed;
+    try {
+      removed = await this.d.journal.remove(refs, 'purge');
+    } catch (error) {
+      this.done.restore(refs);
+      throw error;
+    }
+    this.d.counters.storiesRemoved(removed, 'purge');
+    return removed.done;
   }
 
   /**
