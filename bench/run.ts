@@ -8,6 +8,7 @@
  *   npm run bench -- --reference-sec=600             # a 10-minute reference soak
  *   npm run bench -- --bursts=1000 --drain=0
  *   npm run bench -- --backend=/path/to/other/backend/src/main.ts   # the same figures for another version
+ *   npm run bench -- --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof   # node flags for the servers
  *   MONGODB_URI=mongodb://... npm run bench          # against a real MongoDB
  *
  * Scenarios:
@@ -54,6 +55,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '20261127' },
     backend: { type: 'string' },
     env: { type: 'string', multiple: true, default: [] },
+    'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const scenarios = new Set(args.scenarios.split(','));
@@ -160,21 +162,42 @@ interface PostOutcome {
   tasks: number;
 }
 
+/**
+ * Kept-alive connections for the POSTs, one per client at most: undici's fetch costs the client several
+ * times node:http's CPU, and on two cores the client's CPU is taken from the server being measured.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function postOnce(base: string, json: string): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${base}/api/stories`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(json);
+  });
+}
+
 /** POSTs a story; retries 429/503 after their Retry-After (a well-behaved client), up to a bound. */
 async function post(base: string, body: { tasks: { estimate: number }[] }, retry: boolean): Promise<PostOutcome> {
   const t0 = performance.now();
+  const json = JSON.stringify(body);
   for (let retries = 0; ; retries++) {
-    const res = await fetch(`${base}/api/stories`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
+    const res = await postOnce(base, json);
     if (res.status === 201)
-      return { status: 201, ms: performance.now() - t0, retries, id: (JSON.parse(text) as StoryDto).id, tasks: body.tasks.length };
+      return { status: 201, ms: performance.now() - t0, retries, id: (JSON.parse(res.text) as StoryDto).id, tasks: body.tasks.length };
     if (!retry || (res.status !== 503 && res.status !== 429) || retries >= 600)
       return { status: res.status, ms: performance.now() - t0, retries, tasks: body.tasks.length };
-    await sleep(Math.max(100, Number(res.headers.get('retry-after') ?? '1') * 1000 * (0.5 + Math.random() / 2)));
+    await sleep(Math.max(100, Number(res.retryAfter ?? '1') * 1000 * (0.5 + Math.random() / 2)));
   }
 }
 
@@ -206,6 +229,7 @@ async function withServer<T>(run: (server: BackendProcess, base: string) => Prom
     },
     echo: true,
     ...(args.backend ? { main: args.backend } : {}),
+    nodeArgs: args['node-arg'],
   });
   try {
     return await run(server, server.url);
@@ -395,6 +419,7 @@ async function clusterBurst(n: number, stories: number) {
           port,
           echo: true,
           ...(args.backend ? { main: args.backend } : {}),
+          nodeArgs: args['node-arg'],
         }),
       );
     const random = seededRandom(seed + stories);

@@ -20,6 +20,8 @@ export interface BackendOptions {
   host?: string;
   /** Another checkout's backend entry (`…/backend/src/main.ts`), e.g. to benchmark an older version. */
   main?: string;
+  /** Node flags before the entry (e.g. `--cpu-prof`; some are not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
 }
 
 export interface BackendProcess extends ManagedProcess {
@@ -48,7 +50,7 @@ function ensureServerBuild(): void {
 
 /**
  * The real backend as its own process, compiled, as in production (`node --conditions=production
- * dist/main.js`, what `npm start -w backend` runs; built first if the build is missing or stale), on
+ * --single-threaded-gc dist/main.js`, what `npm start -w backend` runs; built first if the build is missing or stale), on
  * 127.0.0.1, resolved once `/api/health` answers 200. Fails with the server's output if it exits or never
  * gets healthy.
  */
@@ -63,10 +65,10 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   } else {
     ensureServerBuild();
     const compiled = compiledMain();
-    command = ['--conditions=production', compiled.main];
+    command = ['--conditions=production', '--single-threaded-gc', compiled.main];
     cwd = compiled.packageDir;
   }
-  const proc = startProcess(process.execPath, command, {
+  const proc = startProcess(process.execPath, [...(options.nodeArgs ?? []), ...command], {
     cwd,
     env: { ...process.env, LOG_LEVEL: 'warn', ...options.env, PORT: String(port), HOST: options.host ?? '127.0.0.1' },
     echo: options.echo ?? false,

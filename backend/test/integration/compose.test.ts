@@ -186,7 +186,7 @@ describe('Dockerfiles', () => {
       );
     expect(runtime).not.toMatch(/tsx/);
     const cmd = JSON.parse(/^CMD\s+(\[.*\])$/m.exec(runtime)![1]!) as string[];
-    expect(cmd).toEqual(['node', '--conditions=production', 'dist/main.js']);
+    expect(cmd).toEqual(['node', '--conditions=production', '--single-threaded-gc', 'dist/main.js']);
     // The `production` condition is what sends the workspace packages to their compiled entry points.
     const exportsOf = (pkg: string) =>
       (JSON.parse(readFileSync(join(repoRoot, pkg, 'package.json'), 'utf8')) as { exports: object }).exports;
