@@ -7,6 +7,7 @@
  *   npm run bench -- --scenarios=reference,burst     # some of them
  *   npm run bench -- --reference-sec=600             # a 10-minute reference soak
  *   npm run bench -- --bursts=1000 --drain=0
+ *   npm run bench -- --scenarios=flood               # 1,000 maximum-size attempts: statuses, memory
  *   npm run bench -- --backend=/path/to/other/backend/src/main.ts   # the same figures for another version
  *   npm run bench -- --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof   # node flags for the servers
  *   MONGODB_URI=mongodb://... npm run bench          # against a real MongoDB
@@ -22,13 +23,14 @@
  * - engine: the processing engine alone (no database, no HTTP), a million tasks (backend's bench:engine).
  * - cluster: a burst over 1, 2 and 3 instances in cluster mode (one jongodb, one Redis), posted to the
  *   instances in turn; tasks/s as for the bursts (the instances' completion counters summed).
+ * - flood (not in the default list): 1,000 maximum-size attempts at once (--flood=N); statuses and memory.
  */
 import { execFileSync, execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
-import type { HealthDto, StatsSample, StoryDto, StoryListDto } from '@storyflow/contracts';
+import type { HealthDto, StatsSample, StoryDto, StoryLimits, StoryListDto } from '@storyflow/contracts';
 import {
   freePort,
   percentile,
@@ -51,6 +53,7 @@ const { values: args } = parseArgs({
     'reference-sec': { type: 'string', default: '20' },
     bursts: { type: 'string', default: '200,1000,2000' },
     drain: { type: 'string', default: '5000' },
+    flood: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '64' },
     seed: { type: 'string', default: '20261127' },
     backend: { type: 'string' },
@@ -457,6 +460,54 @@ async function clusterBurst(n: number, stories: number) {
   }
 }
 
+/**
+ * flood: N maximum-size attempts (1,000 tasks of 60 s and a 200-character title each) from 64 clients at
+ * once, no retries: statuses by code, and the server's and database's memory at the peak and once they
+ * are all answered (admission control is what bounds it).
+ */
+async function flood(attempts: number) {
+  return withServer(async (server, base) => {
+    const pid = server.child.pid!;
+    const { maxTasks, maxEstimateMs, maxTitleLength } = (await (await fetch(`${base}/api/limits`)).json()) as StoryLimits;
+    const body = { title: 'x'.repeat(maxTitleLength), tasks: Array.from({ length: maxTasks }, () => ({ estimate: maxEstimateMs })) };
+    const before = usage(pid);
+    const memory = watchMemory(pid);
+    let next = 0;
+    const byStatus: Record<string, number> = {};
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < attempts) {
+          const o = await post(base, body, false);
+          byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+        }
+      }),
+    );
+    await sleep(2000);
+    const after = usage(pid);
+    const peak = memory();
+    const health = await fetch(`${base}/api/health`);
+    const heap = await metrics(base, [
+      'storyflow_nodejs_heap_size_used_bytes',
+      'storyflow_nodejs_heap_size_total_bytes',
+      'storyflow_nodejs_external_memory_bytes',
+    ]);
+    const mb = (name: string) => Math.round((heap?.get(name) ?? 0) / 2 ** 20);
+    return {
+      attempts,
+      byStatus,
+      rssBeforeMb: Math.round(before.rssMb + before.dbRssMb),
+      rssAfterMb: { server: Math.round(after.rssMb), database: Math.round(after.dbRssMb), total: Math.round(after.rssMb + after.dbRssMb) },
+      peakMb: peak,
+      serverHeapMb: {
+        used: mb('storyflow_nodejs_heap_size_used_bytes'),
+        total: mb('storyflow_nodejs_heap_size_total_bytes'),
+        external: mb('storyflow_nodejs_external_memory_bytes'),
+      },
+      healthAfter: health.status,
+    };
+  });
+}
+
 function engine() {
   const out = execFileSync('npm', ['run', '--silent', 'bench:engine', '-w', 'backend'], {
     encoding: 'utf8',
@@ -483,6 +534,7 @@ async function main() {
     for (const n of args.cluster.split(',').map(Number).filter(Boolean)) runs.push(await clusterBurst(n, Number(args['cluster-stories'])));
     result.cluster = runs;
   }
+  if (scenarios.has('flood')) result.flood = await flood(Number(args['flood']));
   console.log(JSON.stringify(result, null, 2));
   console.log(markdown(result));
 }
