@@ -16,7 +16,7 @@ import {
 } from './fixtures';
 
 test.describe('stats screen', () => {
-  test('connects, shows the chart of the last minute and the database mode', async ({ page }) => {
+  test('connects, shows the chart of the latest 20 seconds and the database mode', async ({ page }) => {
     await page.goto('/');
     await expect(page).toHaveURL(/\/stats$/);
     await expect(page.getByRole('heading', { name: 'Live statistics' })).toBeVisible();
@@ -25,8 +25,13 @@ test.describe('stats screen', () => {
     const box = await chart(page).boundingBox();
     expect(box?.width).toBeGreaterThan(200);
     expect(box?.height).toBeGreaterThan(100);
+    await expect(page.getByRole('heading', { name: 'Stories per second, latest 20 seconds' })).toBeVisible();
+    await expect(page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '20 s' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     const { from, to, text } = await chartSums(page);
-    expect((to - from + 86_400) % 86_400, `chart spans a minute: ${text}`).toBe(59);
+    expect((to - from + 86_400) % 86_400, `chart spans 20 seconds: ${text}`).toBe(19);
     await expect(page.getByRole('contentinfo')).toHaveText(/^Database: MongoDB/);
     // The generator is a named region after the page's h1 in the outline, not an h2 before it.
     await expect(page.getByRole('heading', { level: 2, name: 'Generator' })).toHaveCount(0);
@@ -89,6 +94,11 @@ test.describe('stats screen', () => {
       const s = await chartSums(page);
       return (s.to - s.from + 86_400) % 86_400;
     }, 'back to the live minute').toBe(59);
+    await range.getByRole('button', { name: '20 s' }).click();
+    await poll(async () => {
+      const s = await chartSums(page);
+      return (s.to - s.from + 86_400) % 86_400;
+    }, 'back to the latest 20 seconds').toBe(19);
   });
 
   test.describe('with a backend of its own', () => {

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import { HISTORY_RANGES, type HistoryRange } from '@storyflow/contracts/stats';
+import { HISTORY_RANGES } from '@storyflow/contracts/stats';
 import type { Chart, ChartConfiguration, ChartData, ChartType, Plugin } from 'chart.js';
 import { BaseChartDirective } from 'ng2-charts';
 import { EMPTY, catchError, map, of, switchMap, timer } from 'rxjs';
@@ -14,15 +14,19 @@ import {
   EMPTY_SERIES,
   RANGE_LABELS,
   RANGE_TITLES,
+  LIVE_SECONDS,
   gapRuns,
   historySeries,
+  isLiveRange,
+  liveSeries,
   seriesSummary,
   toCsv,
   toJson,
+  type ChartRange,
   type StatsSeries,
 } from './stats-series';
 
-const RANGES: HistoryRange[] = ['1m', '15m', '1h'];
+const RANGES: ChartRange[] = ['20s', '1m', '15m', '1h'];
 
 interface GapOptions {
   /** Fill of a run without data. */
@@ -66,8 +70,8 @@ const gapPlugin: Plugin<'bar'> = {
 };
 
 /**
- * The throughput chart with its ranges: the last minute comes live from the socket; 15 minutes and
- * an hour come from the server's persisted history, fetched again every step while shown. Seconds
+ * The throughput chart with its ranges: the latest 20 seconds (the default) and the last minute come
+ * live from the socket; 15 minutes and an hour come from the server's persisted history, fetched again every step while shown. Seconds
  * without data are gaps, not zeros. The shown range exports as CSV or JSON.
  */
 @Component({
@@ -86,16 +90,17 @@ export class StatsChart {
   private readonly scheme = inject(ColorScheme);
   protected readonly ranges = RANGES;
   protected readonly rangeLabels = RANGE_LABELS;
-  protected readonly range = signal<HistoryRange>('1m');
+  protected readonly range = signal<ChartRange>('20s');
   protected readonly title = computed(() => RANGE_TITLES[this.range()]);
   protected readonly plugins = [gapPlugin];
   private readonly history = signal<StatsSeries | null>(null);
   protected readonly historyError = signal<string | null>(null);
 
   protected readonly series = computed<StatsSeries>(() => {
-    if (this.range() === '1m') {
+    const range = this.range();
+    if (isLiveRange(range)) {
       const { chart, samples } = this.view();
-      return { ...chart, stepSec: 1, samples };
+      return liveSeries(chart, samples, LIVE_SECONDS[range]);
     }
     return this.history() ?? EMPTY_SERIES;
   });
@@ -138,7 +143,7 @@ export class StatsChart {
     toObservable(computed(() => ({ range: this.range(), stale: this.stale() })))
       .pipe(
         switchMap(({ range, stale }) => {
-          if (range === '1m' || stale) return EMPTY;
+          if (isLiveRange(range) || stale) return EMPTY;
           return timer(0, HISTORY_RANGES[range].stepSec * 1000).pipe(
             switchMap(() =>
               this.api.history(range).pipe(
@@ -165,7 +170,7 @@ export class StatsChart {
       });
   }
 
-  protected setRange(range: HistoryRange): void {
+  protected setRange(range: ChartRange): void {
     if (range === this.range()) return;
     this.history.set(null);
     this.historyError.set(null);

@@ -118,7 +118,7 @@ describe('StatsPage', () => {
     expect(text(el, 'busy-workers')).toBe('4');
     expect(text(el, 'backlog-tasks')).toBe('250');
     expect(text(el, 'connection')).toContain('live');
-    expect(summary(el)).toBe('From -19 to 40: 780 produced, 720 completed');
+    expect(summary(el)).toBe('From 21 to 40: 260 produced, 240 completed');
   });
 
   it('greys everything out while disconnected and says since when', async () => {
@@ -253,6 +253,21 @@ describe('StatsPage', () => {
     expect(el.querySelector('[data-testid="pause-toggle"]')?.textContent?.trim()).toBe('Resume processing');
   });
 
+  it('draws the latest 20 seconds by default, the live minute on "1 min"', async () => {
+    const { fixture, el } = await render();
+    view.set(liveView(40));
+    await fixture.whenStable();
+    const canvas = () => el.querySelector('[data-testid="stats-chart"]')!;
+    expect(el.querySelector('#chart-title')!.textContent).toBe('Stories per second, latest 20 seconds');
+    expect(el.querySelector('[data-testid="range-20s"]')!.getAttribute('aria-pressed')).toBe('true');
+    expect(canvas().getAttribute('aria-label')).toBe('From 21 to 40: 260 produced, 240 completed');
+    el.querySelector<HTMLButtonElement>('[data-testid="range-1m"]')!.click();
+    await fixture.whenStable();
+    expect(el.querySelector('#chart-title')!.textContent).toBe('Stories per second, last minute');
+    expect(canvas().getAttribute('aria-label')).toBe('From -19 to 40: 780 produced, 720 completed');
+    expect(http.match((r) => r.url.includes('/api/stats/history'))).toHaveLength(0);
+  });
+
   it('exports the shown range as CSV', async () => {
     const { fixture, el } = await render();
     view.set(liveView(40));
@@ -268,14 +283,15 @@ describe('StatsPage', () => {
       clicks.push(this.download);
     });
     el.querySelector<HTMLButtonElement>('[data-testid="export-csv"]')!.click();
-    expect(clicks[0]).toMatch(/^storyflow-stats-1m-.*\.csv$/);
+    expect(clicks[0]).toMatch(/^storyflow-stats-20s-.*\.csv$/);
     // jsdom's Blob has no text(): read it the old way.
     const csv = await new Promise<string>((resolve) => {
       const reader = new FileReader();
       reader.onload = () => resolve(String(reader.result));
       reader.readAsText(created[0]!);
     });
-    expect(csv.split('\n')).toHaveLength(62);
+    // A header, the 20 seconds shown, and the final newline.
+    expect(csv.split('\n')).toHaveLength(22);
   });
 
   describe('cluster mode', () => {

@@ -1,5 +1,5 @@
 import type { StatsHistoryDto, StatsSample } from '@storyflow/contracts/stats';
-import { EMPTY_SERIES, gapRuns, historySeries, seriesSummary, toCsv, toJson } from './stats-series';
+import { EMPTY_SERIES, gapRuns, historySeries, liveSeries, seriesSummary, toCsv, toJson } from './stats-series';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const point = (sec: number, produced: number, completed: number): StatsSample => ({
@@ -30,6 +30,19 @@ describe('stats series', () => {
     expect(gapRuns(series.produced)).toEqual([[2, 4]]);
     // Per-second averages over 5-second buckets: 26 × 5 stories produced.
     expect(seriesSummary(series)).toBe('From 0 to 25: 130 produced, 120 completed; one gap without data');
+  });
+
+  it('cuts the live window to its last seconds, with the samples behind them (a gap stays a gap)', () => {
+    const times = [0, 1, 2, 3, 4].map((sec) => T0 + sec * 1000);
+    const chart = { times, labels: ['0', '1', '2', '3', '4'], produced: [1, 2, null, 4, 5], completed: [1, 1, null, 3, 4] };
+    const samples = [point(0, 1, 1), point(1, 2, 1), point(3, 4, 3), point(4, 5, 4)];
+    const series = liveSeries(chart, samples, 3);
+    expect(series.labels).toEqual(['2', '3', '4']);
+    expect(series.produced).toEqual([null, 4, 5]);
+    expect(series.samples.map((s) => s.t)).toEqual([T0 + 3000, T0 + 4000]);
+    expect(series.stepSec).toBe(1);
+    // A window shorter than asked for is shown whole.
+    expect(liveSeries(chart, samples, 60).labels).toHaveLength(5);
   });
 
   it('finds every run of gaps', () => {

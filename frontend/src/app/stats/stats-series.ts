@@ -34,13 +34,40 @@ export function historySeries(history: StatsHistoryDto, formatLabel: (t: number)
   return series;
 }
 
-export const RANGE_TITLES: Record<HistoryRange, string> = {
+/**
+ * The chart's ranges: the latest 20 seconds (the default) and the last minute are live, from the socket;
+ * the longer ones are the server's persisted history (`HistoryRange`).
+ */
+export type ChartRange = '20s' | HistoryRange;
+
+/** Seconds of each live range (the socket's window holds the last minute). */
+export const LIVE_SECONDS = { '20s': 20, '1m': 60 } as const satisfies Partial<Record<ChartRange, number>>;
+type LiveRange = keyof typeof LIVE_SECONDS;
+
+export const isLiveRange = (range: ChartRange): range is LiveRange => range in LIVE_SECONDS;
+
+export const RANGE_TITLES: Record<ChartRange, string> = {
+  '20s': 'latest 20 seconds',
   '1m': 'last minute',
   '15m': `last 15 minutes (${HISTORY_RANGES['15m'].stepSec}-second averages)`,
   '1h': `last hour (${HISTORY_RANGES['1h'].stepSec}-second averages)`,
 };
 
-export const RANGE_LABELS: Record<HistoryRange, string> = { '1m': '1 min', '15m': '15 min', '1h': '1 h' };
+export const RANGE_LABELS: Record<ChartRange, string> = { '20s': '20 s', '1m': '1 min', '15m': '15 min', '1h': '1 h' };
+
+/** The last `seconds` bars of the live window, and the samples behind them. */
+export function liveSeries(chart: Omit<StatsSeries, 'stepSec' | 'samples'>, samples: readonly StatsSample[], seconds: number): StatsSeries {
+  const from = Math.max(0, chart.times.length - seconds);
+  const first = chart.times[from] ?? Infinity;
+  return {
+    times: chart.times.slice(from),
+    labels: chart.labels.slice(from),
+    produced: chart.produced.slice(from),
+    completed: chart.completed.slice(from),
+    stepSec: 1,
+    samples: samples.filter((s) => s.t >= first),
+  };
+}
 
 /** Runs of consecutive nulls (index ranges, inclusive), for drawing outages as shaded gaps. */
 export function gapRuns(values: readonly (number | null)[]): [number, number][] {
@@ -101,7 +128,7 @@ export function toCsv(samples: readonly StatsSample[]): string {
   return lines.join('\n') + '\n';
 }
 
-export function toJson(range: HistoryRange, stepSec: number, samples: readonly StatsSample[]): string {
+export function toJson(range: ChartRange, stepSec: number, samples: readonly StatsSample[]): string {
   const points = samples.map(({ instances: _instances, ...rest }) => rest);
   return JSON.stringify({ range, stepSec, exportedAt: new Date().toISOString(), points }, null, 2) + '\n';
 }
