@@ -45,6 +45,10 @@ const WIDTH = 1000;
       <p class="legend muted">
         <span class="key done"></span> done <span class="key running"></span> running · one lane per task running at the same time
       </p>
+      <p class="legend muted" data-testid="task-timeline-precision">
+        A done task is drawn ending when the server stored it: up to about a second after it finished, and a story's last tasks share its
+        completion time.
+      </p>
     } @else {
       <p class="muted" data-testid="task-timeline-empty">No task has started yet.</p>
     }
