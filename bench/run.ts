@@ -204,6 +204,12 @@ async function post(base: string, body: { tasks: { estimate: number }[] }, retry
   }
 }
 
+/** POST round trips (ms), p50 and p99. */
+function postLatency(outcomes: PostOutcome[]) {
+  const ms = outcomes.map((o) => o.ms);
+  return { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) };
+}
+
 /** Resolves when the server has completed `target` stories (polling its completion counter), with the time. */
 async function completedReached(base: string, target: number, timeoutMs: number): Promise<number> {
   const t0 = performance.now();
@@ -305,20 +311,7 @@ async function reference(seconds: number) {
         p99: percentile(latencies, 99),
         of: latencies.length,
       },
-      postLatencyMs: {
-        p50: round(
-          percentile(
-            posted.map((o) => o.ms),
-            50,
-          ),
-        ),
-        p99: round(
-          percentile(
-            posted.map((o) => o.ms),
-            99,
-          ),
-        ),
-      },
+      postLatencyMs: postLatency(posted),
       serverCpuCores: round((u1.cpuSec - u0.cpuSec) / wallSec, 3),
       databaseCpuCores: round((u1.dbCpuSec - u0.dbCpuSec) / wallSec, 3),
       poolSize: pool.length ? { mean: round(pool.reduce((a, b) => a + b, 0) / pool.length), max: Math.max(...pool) } : null,
@@ -375,20 +368,7 @@ async function burst(stories: number, retry: boolean) {
       allDoneMs: Math.round(end - t0),
       tasksPerSec: Math.round(acceptedTasks / seconds),
       storyLatencyMs: histogramPercentiles(m0, m1, 'storyflow_story_latency_seconds'),
-      postLatencyMs: {
-        p50: round(
-          percentile(
-            outcomes.map((o) => o.ms),
-            50,
-          ),
-        ),
-        p99: round(
-          percentile(
-            outcomes.map((o) => o.ms),
-            99,
-          ),
-        ),
-      },
+      postLatencyMs: postLatency(outcomes),
       serverCpuCores: round((u1.cpuSec - u0.cpuSec) / seconds, 2),
       databaseCpuCores: round((u1.dbCpuSec - u0.dbCpuSec) / seconds, 2),
       maxPoolSize: maxPool,
