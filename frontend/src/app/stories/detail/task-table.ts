@@ -32,7 +32,7 @@ type TaskState = 'done' | 'running' | 'waiting';
           <th scope="col">Task</th>
           <th scope="col">Estimate</th>
           <th scope="col">State</th>
-          <th scope="col">Ran</th>
+          <th scope="col">Ran (from its stored done time)</th>
         </tr>
       </thead>
       <tbody>
