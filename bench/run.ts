@@ -466,9 +466,10 @@ async function flood(attempts: number) {
     const after = usage(pid);
     const peak = memory();
     const health = await fetch(`${base}/api/health`);
+    // prom-client reads the heap figures when it collects the total: ask for that one first.
     const heap = await metrics(base, [
-      'storyflow_nodejs_heap_size_used_bytes',
       'storyflow_nodejs_heap_size_total_bytes',
+      'storyflow_nodejs_heap_size_used_bytes',
       'storyflow_nodejs_external_memory_bytes',
     ]);
     const mb = (name: string) => Math.round((heap?.get(name) ?? 0) / 2 ** 20);

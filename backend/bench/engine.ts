@@ -49,7 +49,7 @@ const processor = new Processor({
   autoscaleIntervalMs: 250,
   flushIntervalMs: 200,
   progressWriteIntervalMs: 1000,
-  maxOpenTasks: totalTasks + 1,
+  maxOpen: { tasks: totalTasks + 1, stories: totalTasks },
 });
 processor.start();
 

@@ -84,6 +84,8 @@ const EnvSchema = z.object({
     .optional(),
   /** Admission control: Open tasks held at once (queued or running); above it POST answers 503. */
   MAX_OPEN_TASKS: int(105_000, 1),
+  /** Admission control: Open stories held at once, per instance (many tiny stories cost memory too). */
+  MAX_OPEN_STORIES: int(5_000, 1),
   MIN_TASKS: int(DEFAULT_STORY_LIMITS.minTasks, 1),
   MAX_TASKS: int(DEFAULT_STORY_LIMITS.maxTasks, 1, 100_000),
   ESTIMATE_MIN_MS: int(DEFAULT_STORY_LIMITS.minEstimateMs, 1),
@@ -167,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
     maxOpenTasks: e.MAX_OPEN_TASKS,
+    maxOpenStories: e.MAX_OPEN_STORIES,
     cluster: e.REDIS_URL
       ? { redisUrl: e.REDIS_URL, leaseMs: e.LEASE_MS, instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}` }
       : null,

@@ -119,7 +119,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     autoscaleIntervalMs: config.pool.intervalMs,
     flushIntervalMs: config.flushIntervalMs,
     progressWriteIntervalMs: config.progressWriteIntervalMs,
-    maxOpenTasks: config.maxOpenTasks,
+    maxOpen: { tasks: config.maxOpenTasks, stories: config.maxOpenStories },
     // Done tasks over the retention bound wait for the purge: until then they hold back new work, so
     // what the in-memory database holds stays bounded whatever clients send.
     backlogElsewhere: () => (maxDoneTasks > 0 ? Math.max(0, counters.current.storedDoneTasks - maxDoneTasks) : 0),

@@ -26,12 +26,17 @@ export function storyRoutes(service: StoryService, limits: StoryLimits, bodyLimi
   const createSchemas = createStoryRequestSchemas(limits);
   const legacySchema = createLegacyJobSchema(limits);
   const body = [requireJson, jsonBody(bodyLimit)];
+  // Creates: a full server refuses before reading the body (see StoryService.assertRoomFor).
+  const roomForAStory: RequestHandler = (_req, _res, next) => {
+    service.assertRoomFor(limits.minTasks);
+    next();
+  };
   const { read, mutate, mutationLimit, readLimit } = guards;
   const router = Router();
 
   router
     .route('/stories')
-    .post(mutationLimit, mutate, ...body, async (req, res) => {
+    .post(mutationLimit, mutate, roomForAStory, ...body, async (req, res) => {
       const request = parseWith(pickCreateStorySchema(req.body, createSchemas), req.body, 'body');
       res.status(201).json(await service.create(request));
     })
@@ -71,7 +76,7 @@ export function storyRoutes(service: StoryService, limits: StoryLimits, bodyLimi
   // The original Go/React client posts its jobs here.
   router
     .route('/jobs')
-    .post(mutationLimit, mutate, ...body, async (req, res) => {
+    .post(mutationLimit, mutate, roomForAStory, ...body, async (req, res) => {
       const job = parseWith(legacySchema, req.body, 'body');
       res.status(201).json(await service.createFromLegacyJob(job));
     })

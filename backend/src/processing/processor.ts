@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { SerialLock } from '../shared/serial-lock.js';
-import { Admission } from './admission.js';
+import { Admission, type AdmissionBounds } from './admission.js';
 import { decidePoolSize, initialAutoscalerState, type AutoscalerConfig, type AutoscalerState } from './autoscaler.js';
 import { FairQueue } from './fair-queue.js';
 import type { ChangedStory, CompletionCounter, CompletionStore, LiveProgress, ProgressWrite, StoryChange } from './ports.js';
@@ -21,8 +21,8 @@ export interface ProcessorOptions {
   flushIntervalMs: number;
   /** At most one progress write per story per this interval; a story's final update is never delayed. */
   progressWriteIntervalMs: number;
-  /** Admission bound: Open tasks held at once. */
-  maxOpenTasks: number;
+  /** Admission bounds: Open tasks and Open stories held at once. */
+  maxOpen: AdmissionBounds;
   /** Tasks stored elsewhere that count against that bound (see Admission); told when that refuses work. */
   backlogElsewhere?: () => number;
   onOverloaded?: () => void;
@@ -74,7 +74,7 @@ export class Processor {
   constructor(private readonly o: ProcessorOptions) {
     this.scaling = initialAutoscalerState(o.autoscaler);
     this.queue = new FairQueue(o.autoscaler.max);
-    this.admission = new Admission(o.maxOpenTasks, o.backlogElsewhere);
+    this.admission = new Admission(o.maxOpen, o.backlogElsewhere);
     this.onChange = o.onChange;
     this.pool = new WorkerPool(this.queue, {
       clock: o.clock,
@@ -163,8 +163,20 @@ export class Processor {
    */
   reserve(tasks: number): () => void {
     if (this.stopped) return () => {};
+    return this.refusingWhenFull(() => this.admission.reserve(tasks, this.drainSec));
+  }
+
+  /** Throws OverloadedError if a story of `tasks` tasks would be refused now (reserves nothing). */
+  checkRoom(tasks: number): void {
+    if (!this.stopped) this.refusingWhenFull(() => this.admission.check(tasks, this.drainSec));
+  }
+
+  /** How long the backlog needs at the pool's full speed, s (Retry-After). */
+  private readonly drainSec = () => this.queue.backlogWorkMs / this.o.autoscaler.max / 1000;
+
+  private refusingWhenFull<T>(admit: () => T): T {
     try {
-      return this.admission.reserve(tasks, () => this.queue.backlogWorkMs / this.o.autoscaler.max / 1000);
+      return admit();
     } catch (error) {
       this.o.onOverloaded?.();
       throw error;

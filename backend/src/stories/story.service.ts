@@ -118,6 +118,14 @@ export class StoryService {
     return toDto(doc);
   }
 
+  /**
+   * Throws OverloadedError while even a story of `minTasks` would be refused: a full server answers
+   * before reading a body (a flood of large bodies it would refuse anyway costs it no memory).
+   */
+  assertRoomFor(minTasks: number): void {
+    this.d.processor.checkRoom(minTasks);
+  }
+
   /** The original client's job: its `id` is a page-local counter, kept only as a reference. */
   createFromLegacyJob(job: LegacyJobRequest): Promise<StoryDto> {
     return this.create({ title: `Job ${job.id}`, tasks: job.tasks.map((t) => ({ estimate: t.estimate })) }, job.id);

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
 import type { ApiErrorBody, StoryDto } from '@storyflow/contracts';
 import { waitFor } from '@storyflow/test-support';
@@ -89,9 +90,28 @@ describe('bounded work (admission control)', () => {
       expect((await api(server.url).list()).body.total).toBe(2);
       // Even a one-task story is refused while the bound is reached…
       expect((await api(server.url).createStory({ tasks: [{ estimate: 1 }] })).status).toBe(503);
+      // …before its body is read: a flood of large bodies costs a full server no memory.
+      expect(await statusBeforeBody(`${server.url}/api/stories`)).toBe(503);
+      expect(await statusBeforeBody(`${server.url}/api/jobs`)).toBe(503);
       // …and admitted once a big story is deleted.
       expect((await api(server.url).deleteStory(a.body.id)).status).toBe(200);
       expect((await api(server.url).createStory({ tasks: [{ estimate: 1 }] })).status).toBe(201);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('bounds Open stories as well (MAX_OPEN_STORIES): tiny stories cannot pile up documents', async () => {
+    const server = await startTestServer({ MAX_OPEN_STORIES: '3' });
+    try {
+      const tiny = { tasks: [{ estimate: 60_000 }] };
+      for (let i = 0; i < 3; i++) expect((await api(server.url).createStory(tiny)).status).toBe(201);
+      const refused = await request<ApiErrorBody>(server.url, 'POST', '/api/stories', tiny);
+      expect([refused.status, refused.body.error.code]).toEqual([503, 'overloaded']);
+      expect(refused.body.error.message).toContain('3 open stories, its limit');
+      expect(Number(refused.header['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(await statusBeforeBody(`${server.url}/api/stories`)).toBe(503);
+      expect((await api(server.url).list()).body.total).toBe(3);
     } finally {
       await server.stop();
     }
@@ -150,3 +170,18 @@ describe('fair share', () => {
     }
   });
 });
+
+/** Sends a POST's headers and the start of a 20 kB body, then waits: the status of an answer given before the body is read. */
+function statusBeforeBody(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '20000' } });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+      req.destroy();
+    });
+    req.on('error', reject);
+    req.setTimeout(5000, () => reject(new Error('no answer: the server waits for the body')));
+    req.write('{"tasks":[');
+  });
+}

@@ -147,6 +147,7 @@ describe('loadConfig', () => {
     expect(c.trustProxy).toEqual(['loopback']);
     expect(c.rateLimit).toEqual({ perSec: 50, burst: 200 });
     expect(c.maxOpenTasks).toBe(105_000);
+    expect(c.maxOpenStories).toBe(5_000);
     expect(loadConfig({ RATE_LIMIT_PER_SEC: '0' }).rateLimit.perSec).toBe(0);
     expect(errorOf({ MAX_OPEN_TASKS: '10' })).toContain('MAX_OPEN_TASKS (10) must be at least MAX_TASKS (1000)');
   });

@@ -55,7 +55,7 @@ class Simulation implements CompletionStore {
       autoscaleIntervalMs: DECIDE_EVERY_MS,
       flushIntervalMs: 200,
       progressWriteIntervalMs: 1000,
-      maxOpenTasks: 10_000_000,
+      maxOpen: { tasks: 10_000_000, stories: 10_000_000 },
     });
     this.processor.start();
   }

@@ -80,7 +80,7 @@ function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpe
     autoscaleIntervalMs: 250,
     flushIntervalMs: 200,
     progressWriteIntervalMs: 1000,
-    maxOpenTasks,
+    maxOpen: { tasks: maxOpenTasks, stories: 1_000_000 },
   });
   const add = (work: StoryWork) => {
     store.status.set(work.id, { done: false, attempt: null });
