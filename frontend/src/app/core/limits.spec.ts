@@ -3,6 +3,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { DEFAULT_STORY_LIMITS, type StoryLimits } from '@storyflow/contracts';
+import { TokenStore } from './access/token-store';
 import { ServerLimits, isStoryLimits } from './limits';
 
 describe('ServerLimits', () => {
@@ -55,6 +56,23 @@ describe('ServerLimits', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('asks again when the token changes (the first answer may have been a 401), not before loading', () => {
+    const tokens = TestBed.inject(TokenStore);
+    tokens.set('before-load');
+    TestBed.tick();
+    http.expectNone('/api/limits');
+    service.load();
+    http.expectOne('/api/limits').flush('', { status: 401, statusText: 'Unauthorized' });
+    tokens.set('operator-token');
+    TestBed.tick();
+    const custom: StoryLimits = { ...DEFAULT_STORY_LIMITS, maxTasks: 50 };
+    http.expectOne('/api/limits').flush(custom);
+    expect(service.limits()).toEqual(custom);
+    tokens.forget();
+    TestBed.tick();
+    http.expectOne('/api/limits').flush(DEFAULT_STORY_LIMITS);
   });
 
   it('keeps the defaults when the answer is not a set of limits', () => {

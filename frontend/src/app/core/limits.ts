@@ -1,5 +1,4 @@
 import { Injectable, inject } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 // The subpath, not the barrel: the barrel pulls zod into the initial bundle (this service is in the shell).
 import { DEFAULT_STORY_LIMITS, type StoryLimits } from '@storyflow/contracts/limits';
 import { TokenStore } from './access/token-store';
@@ -14,15 +13,11 @@ import { ServerValue } from './server-value';
 @Injectable({ providedIn: 'root' })
 export class ServerLimits {
   private readonly api = inject(ServerApi);
-  private readonly source = new ServerValue<StoryLimits>(() => this.api.limits(), DEFAULT_STORY_LIMITS, isStoryLimits);
+  private readonly source = new ServerValue<StoryLimits>(() => this.api.limits(), DEFAULT_STORY_LIMITS, {
+    accept: isStoryLimits,
+    reloadOn: inject(TokenStore).changed$,
+  });
   readonly limits = this.source.value;
-
-  constructor() {
-    // The first answer may have been a 401: ask again with a new token.
-    inject(TokenStore)
-      .changed$.pipe(takeUntilDestroyed())
-      .subscribe(() => this.source.reload());
-  }
 
   load(): void {
     this.source.load();

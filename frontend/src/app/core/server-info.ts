@@ -1,5 +1,4 @@
 import { Injectable, computed, inject } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { InfoDto } from '@storyflow/contracts/api';
 import { TokenStore } from './access/token-store';
 import { ServerApi } from './server-api';
@@ -13,17 +12,10 @@ import { ServerValue } from './server-value';
 @Injectable({ providedIn: 'root' })
 export class ServerInfo {
   private readonly api = inject(ServerApi);
-  private readonly source = new ServerValue<InfoDto | null>(() => this.api.info(), null);
+  private readonly source = new ServerValue<InfoDto | null>(() => this.api.info(), null, { reloadOn: inject(TokenStore).changed$ });
   readonly info = this.source.value;
   /** Seconds after which Done stories are removed; 0 when they are kept. */
   readonly doneRetentionSec = computed(() => this.info()?.retention.doneSeconds ?? 0);
-
-  constructor() {
-    // The first answer may have been a 401: ask again with a new token.
-    inject(TokenStore)
-      .changed$.pipe(takeUntilDestroyed())
-      .subscribe(() => this.source.reload());
-  }
 
   load(): void {
     this.source.load();

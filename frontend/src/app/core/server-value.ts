@@ -4,9 +4,16 @@ import type { Observable, Subscription } from 'rxjs';
 /** Longest pause between two attempts. */
 export const SERVER_VALUE_MAX_RETRY_MS = 60_000;
 
+export interface ServerValueOptions<T> {
+  /** An answer this rejects keeps the current value. */
+  accept?: (value: unknown) => value is T;
+  /** Fetches again (like `reload()`) whenever this emits, e.g. a new token: the first answer may have been a 401. */
+  reloadOn?: Observable<unknown>;
+}
+
 /**
  * A value the server answers once (limits, info): `initial` until it has answered, fetched again on
- * `reload()` (e.g. with a new token). A failed fetch is tried again with growing pauses (1 s, 2 s, …,
+ * `reload()` or when `reloadOn` emits. A failed fetch is tried again with growing pauses (1 s, 2 s, …,
  * a minute); an answer `accept` rejects keeps the current value.
  */
 export class ServerValue<T> {
@@ -17,14 +24,18 @@ export class ServerValue<T> {
   private started = false;
   private request: Subscription | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  private readonly accept: (value: unknown) => value is T;
+  private readonly reloads: Subscription | undefined;
 
   constructor(
     private readonly fetch: () => Observable<T>,
     initial: T,
-    private readonly accept: (value: unknown) => value is T = (_value: unknown): _value is T => true,
+    options: ServerValueOptions<T> = {},
   ) {
     this.current = signal<T>(initial);
     this.value = this.current.asReadonly();
+    this.accept = options.accept ?? ((_value: unknown): _value is T => true);
+    this.reloads = options.reloadOn?.subscribe(() => this.reload());
   }
 
   /** Fetches once; later calls are no-ops. */
@@ -42,6 +53,7 @@ export class ServerValue<T> {
   }
 
   destroy(): void {
+    this.reloads?.unsubscribe();
     this.cancel();
   }
 
