@@ -1,4 +1,4 @@
-import { DecimalPipe } from '@angular/common';
+import { DecimalPipe, NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, input, linkedSignal } from '@angular/core';
 import { instancesSummary, type InstanceRow } from './instance-rows';
 
@@ -13,7 +13,7 @@ import { instancesSummary, type InstanceRow } from './instance-rows';
  */
 @Component({
   selector: 'sf-instance-breakdown',
-  imports: [DecimalPipe],
+  imports: [DecimalPipe, NgTemplateOutlet],
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { '[class.reserving]': 'reserved() > 0', '[style.--instance-rows]': 'reserved()' },
   templateUrl: './instance-breakdown.html',
