@@ -12,6 +12,7 @@ import { Leases } from './leases.js';
 import { ProcessingControl } from './processing-control.js';
 import { connectRedis } from './redis-client.js';
 import { WatchedStories } from './watched-stories.js';
+import { Listeners } from '../shared/listeners.js';
 
 export interface ClusterSettings {
   redisUrl: string;
@@ -56,12 +57,12 @@ export async function joinCluster(o: {
     onPublished: o.onPublished,
   });
   const control = new ProcessingControl(redis, subscriber, logs);
-  const deletedListeners = new Set<(ids: string[]) => void>();
+  const deletedListeners = new Listeners<[ids: string[]]>();
   await subscriber.subscribe(KEYS.deleted);
   subscriber.on('message', (channel: string, message: string) => {
     if (channel !== KEYS.deleted) return;
     const ids = (JSON.parse(message) as unknown[]).filter((id): id is string => typeof id === 'string');
-    for (const listener of deletedListeners) listener(ids);
+    deletedListeners.emit(ids);
   });
   return {
     instanceId: settings.instanceId,

@@ -3,6 +3,7 @@ import type { InstanceFigures, StatsSample, StatsSnapshot, StoriesActivity } fro
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { KEYS } from './keys.js';
+import { Listeners } from '../shared/listeners.js';
 
 /** One instance's own second, as it reports it. */
 export interface InstanceSecond {
@@ -44,8 +45,8 @@ return 0`;
  */
 export class ClusterStats {
   private readonly history: StatsSample[] = [];
-  private readonly sampleListeners = new Set<(sample: StatsSample) => void>();
-  private readonly activityListeners = new Set<(activity: StoriesActivity) => void>();
+  private readonly sampleListeners = new Listeners<[StatsSample]>();
+  private readonly activityListeners = new Listeners<[StoriesActivity]>();
   private timer: unknown;
   private stopped = false;
   private leader = false;
@@ -111,13 +112,11 @@ export class ClusterStats {
   }
 
   onSample(listener: (sample: StatsSample) => void): () => void {
-    this.sampleListeners.add(listener);
-    return () => this.sampleListeners.delete(listener);
+    return this.sampleListeners.add(listener);
   }
 
   onActivity(listener: (activity: StoriesActivity) => void): () => void {
-    this.activityListeners.add(listener);
-    return () => this.activityListeners.delete(listener);
+    return this.activityListeners.add(listener);
   }
 
   snapshot(): StatsSnapshot {
@@ -192,7 +191,7 @@ export class ClusterStats {
     this.history.push(second.sample);
     if (this.history.length > this.o.historySeconds) this.history.shift();
     this.o.onPublished?.(second, this.leader);
-    for (const listener of this.sampleListeners) listener(second.sample);
-    for (const listener of this.activityListeners) listener(second.activity);
+    this.sampleListeners.emit(second.sample);
+    this.activityListeners.emit(second.activity);
   }
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
+import { Listeners } from '../shared/listeners.js';
 
 /**
  * Pings the database every second with a short deadline. A refused connection and a hung server (one
@@ -13,7 +14,7 @@ export class DatabaseHealth {
   private since: number;
   private timer: unknown;
   private stopped = false;
-  private readonly listeners = new Set<(available: boolean) => void>();
+  private readonly listeners = new Listeners<[available: boolean]>();
 
   constructor(
     private readonly connection: Connection,
@@ -35,8 +36,7 @@ export class DatabaseHealth {
   }
 
   onChange(listener: (available: boolean) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   start(): void {
@@ -79,7 +79,7 @@ export class DatabaseHealth {
       this.since = this.clock.now();
       if (ok) this.logger.info('database answers again');
       else this.logger.error({ deadlineMs: this.deadlineMs }, 'database did not answer a ping in time: reporting it unavailable');
-      for (const listener of this.listeners) listener(ok);
+      this.listeners.emit(ok);
     }
     return ok;
   }

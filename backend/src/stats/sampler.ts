@@ -2,6 +2,7 @@ import type { StatsSample, StatsSnapshot, StoriesActivity } from '@storyflow/con
 import type { Clock } from '../shared/clock.js';
 import type { CounterCache } from './counter-cache.js';
 import { makeSample, msUntilNextSecond, StatsHistory, type Totals } from './stats-history.js';
+import { Listeners } from '../shared/listeners.js';
 
 /** The pool's figures as the sampler reads them (processing provides them; stats does not import it). */
 export interface PoolFigures {
@@ -14,8 +15,8 @@ export interface PoolFigures {
 /** Takes a sample at every whole second, keeps the recent history, and tells listeners. */
 export class StatsSampler {
   private readonly history: StatsHistory;
-  private readonly listeners = new Set<(sample: StatsSample) => void>();
-  private readonly activityListeners = new Set<(activity: StoriesActivity) => void>();
+  private readonly listeners = new Listeners<[StatsSample]>();
+  private readonly activityListeners = new Listeners<[StoriesActivity]>();
   private previous: Totals;
   private previousRemoved = 0;
   private timer: unknown;
@@ -31,14 +32,12 @@ export class StatsSampler {
   }
 
   onSample(listener: (sample: StatsSample) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   /** The stories' side of each second: created, completed, removed, and stored counts by status. */
   onActivity(listener: (activity: StoriesActivity) => void): () => void {
-    this.activityListeners.add(listener);
-    return () => this.activityListeners.delete(listener);
+    return this.activityListeners.add(listener);
   }
 
   snapshot(): StatsSnapshot {
@@ -61,7 +60,7 @@ export class StatsSampler {
     const sample = makeSample(secondEnd - 1000, this.previous, current, this.pool());
     this.previous = { produced: current.produced, completed: current.completed };
     this.history.push(sample);
-    for (const listener of this.listeners) listener(sample);
+    this.listeners.emit(sample);
     const removed = current.deleted + current.purged;
     const activity: StoriesActivity = {
       t: sample.t,
@@ -71,7 +70,7 @@ export class StatsSampler {
       counts: { Open: current.open, Done: current.storedDone },
     };
     this.previousRemoved = removed;
-    for (const listener of this.activityListeners) listener(activity);
+    this.activityListeners.emit(activity);
     return sample;
   }
 

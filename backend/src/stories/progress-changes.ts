@@ -2,32 +2,28 @@ import type { StoryProgressDto } from '@storyflow/contracts';
 import type { ChangedStory, StoryChange } from '../processing/ports.js';
 import type { Clock } from '../shared/clock.js';
 import type { StoryService } from './story.service.js';
-
-type Listener = (id: string, final: StoryProgressDto | null) => void;
+import { Listeners } from '../shared/listeners.js';
 
 /**
  * Turns the processor's change notes into what the live views need: an id to read back for progress,
  * or the final state (Done, Deleted) captured at the moment the story leaves memory.
  */
 export class ProgressChanges {
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Listeners<[id: string, final: StoryProgressDto | null]>();
 
   constructor(private readonly clock: Clock) {}
 
   note(story: ChangedStory, change: StoryChange): void {
     if (!this.listeners.size) return;
     const final = change === 'progress' ? null : finalState(story, change, this.clock.now());
-    for (const listener of this.listeners) listener(story.id, final);
+    this.listeners.emit(story.id, final);
   }
 
   /** The realtime side's view: live progress read from the service, and these changes. */
   source(stories: Pick<StoryService, 'liveProgress'>) {
     return {
       progress: (id: string) => stories.liveProgress(id),
-      onChange: (listener: Listener) => {
-        this.listeners.add(listener);
-        return () => void this.listeners.delete(listener);
-      },
+      onChange: (listener: (id: string, final: StoryProgressDto | null) => void) => this.listeners.add(listener),
     };
   }
 }
