@@ -1,6 +1,6 @@
 /**
  * One-way dependencies (npm run lint). The backend's folders follow the data flow:
- *   main/server (composition) → http, realtime → stories → processing, stats → db, metrics, access, shared
+ *   main/server → composition (the stages it runs) → http, realtime → stories → processing, stats → db, metrics, access, shared
  * A lower folder never imports a higher one; where it needs something from above it declares a small
  * interface (processing/ports.ts, realtime/stats-feed.ts, …) and server.ts passes the implementation in.
  * The dashboard: screens (stats, stories, simulator) → core, realtime; never a screen from another.
@@ -58,6 +58,12 @@ module.exports = {
       '^backend/src/(?!server\\.ts|main\\.ts)',
       '^backend/src/(server|main)\\.ts$',
       'main.ts and server.ts are the composition root.',
+    ),
+    forbid(
+      'only-the-root-runs-the-stages',
+      '^backend/src/(?!server\\.ts|composition/)',
+      '^backend/src/composition/',
+      'composition/ holds the stages server.ts runs in data-flow order; no feature imports them.',
     ),
     forbid('src-never-imports-tests', '^backend/src/', '^backend/test/', 'Production code does not depend on tests.'),
     forbid(

@@ -11,7 +11,6 @@ import { DEFAULT_AUTOSCALER } from '../src/processing/autoscaler.js';
 import type { CompletionStore } from '../src/processing/ports.js';
 import { Processor } from '../src/processing/processor.js';
 import { systemClock } from '../src/shared/clock.js';
-import { SerialLock } from '../src/shared/serial-lock.js';
 import { CounterCache } from '../src/stats/counter-cache.js';
 
 const { values: args } = parseArgs({
@@ -33,16 +32,15 @@ const random = () => {
 let completedStories = 0;
 const store: CompletionStore = {
   writeProgress: async () => {},
-  completeStories: async (ids) => {
+  completeStories: async (ids, _attempt, _prior, _now, onStored) => {
     completedStories += ids.length;
-    return ids.length;
+    onStored(ids.length);
   },
 };
 
 const processor = new Processor({
   store,
   counters: new CounterCache(),
-  lock: new SerialLock(),
   clock: systemClock,
   logger: createLogger({ level: 'silent', pretty: false }),
   autoscaler: { ...DEFAULT_AUTOSCALER, min: 4, max: poolMax, targetWaitMs: 10, shrinkCooldownMs: 5000 },

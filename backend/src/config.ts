@@ -183,19 +183,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     flushIntervalMs: e.FLUSH_INTERVAL_MS,
     progressWriteIntervalMs: e.PROGRESS_WRITE_INTERVAL_MS,
-    /** undefined: decided by the database mode once it is known. */
+    /** undefined: the database mode's default (db/storage-profile.ts). */
     retentionDoneSeconds: e.RETENTION_DONE_SECONDS,
     retentionSweepMs: e.RETENTION_SWEEP_MS,
-    /** undefined: decided by the database mode once it is known. */
+    /** undefined: the database mode's default (db/storage-profile.ts). */
     retentionMaxDoneTasks: e.RETENTION_MAX_DONE_TASKS,
     historySeconds: e.HISTORY_SECONDS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }
-
-/** Offline in-memory mode: keep the collection small enough that its full-scan writes stay fast and its memory bounded. */
-export const MEMORY_MODE_RETENTION_SECONDS = 30;
-export const MEMORY_MODE_MAX_DONE_TASKS = 15_000;
 
 /** Whether HOST only accepts connections from this machine. */
 export function isLoopback(host: string): boolean {

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { ClusterAdmission } from './cluster-admission.js';
 import { ClusterConnectionBudget } from './cluster-sockets.js';
-import { ClusterStats, type ClusterSecond } from './cluster-stats.js';
+import { ClusterStats } from './cluster-stats.js';
 import { KEYS } from './keys.js';
 import { Leases } from './leases.js';
 import { ProcessingControl } from './processing-control.js';
@@ -34,7 +34,6 @@ export async function joinCluster(o: {
   totals: () => Promise<{ open: number; completed: number; storedDone: number }>;
   clock: Clock;
   logger: Logger;
-  onPublished?: (second: ClusterSecond, leader: boolean) => void;
 }) {
   const { settings, logger } = o;
   const logs = logger.child({ instance: settings.instanceId });
@@ -54,7 +53,6 @@ export async function joinCluster(o: {
     logger: logs,
     historySeconds: o.historySeconds,
     countersSince: o.countersSince,
-    onPublished: o.onPublished,
   });
   const control = new ProcessingControl(redis, subscriber, logs);
   const deletedListeners = new Listeners<[ids: string[]]>();
@@ -66,6 +64,7 @@ export async function joinCluster(o: {
   });
   return {
     instanceId: settings.instanceId,
+    leaseMs: settings.leaseMs,
     redis,
     leases: new Leases(redis, settings.instanceId, settings.leaseMs),
     stats,

@@ -47,6 +47,7 @@ export class ClusterStats {
   private readonly history: StatsSample[] = [];
   private readonly sampleListeners = new Listeners<[StatsSample]>();
   private readonly activityListeners = new Listeners<[StoriesActivity]>();
+  private readonly publishedListeners = new Listeners<[second: ClusterSecond, leader: boolean]>();
   private timer: unknown;
   private stopped = false;
   private leader = false;
@@ -63,8 +64,6 @@ export class ClusterStats {
       logger: Logger;
       historySeconds: number;
       countersSince: () => number;
-      /** Told each published second (the leader persists it). */
-      onPublished?: (second: ClusterSecond, leader: boolean) => void;
     },
   ) {}
 
@@ -109,6 +108,11 @@ export class ClusterStats {
       .set(KEYS.heartbeat(this.o.instance), '1', 'PX', this.o.leaseMs)
       .hset(KEYS.instances, this.o.instance, JSON.stringify(figures))
       .exec();
+  }
+
+  /** Told each published second, and whether this instance is the leader (which persists it). */
+  onPublished(listener: (second: ClusterSecond, leader: boolean) => void): () => void {
+    return this.publishedListeners.add(listener);
   }
 
   onSample(listener: (sample: StatsSample) => void): () => void {
@@ -190,7 +194,7 @@ export class ClusterStats {
     if (last && second.sample.t <= last.t) return; // a second published twice (leader change): once
     this.history.push(second.sample);
     if (this.history.length > this.o.historySeconds) this.history.shift();
-    this.o.onPublished?.(second, this.leader);
+    this.publishedListeners.emit(second, this.leader);
     this.sampleListeners.emit(second.sample);
     this.activityListeners.emit(second.activity);
   }

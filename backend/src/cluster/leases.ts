@@ -29,6 +29,9 @@ return 0`;
  * instance may then claim the story. Leases are held per story, renewed and released in batches.
  */
 export class Leases {
+  /** The leases this instance took and has not given back or lost: released at shutdown. */
+  private readonly held = new Set<string>();
+
   constructor(
     private readonly redis: Redis,
     private readonly instance: string,
@@ -47,6 +50,7 @@ export class Leases {
         if (!error && reply === 'OK') ours.push(chunk[k]!);
       });
     }
+    for (const id of ours) this.held.add(id);
     return ours;
   }
 
@@ -60,14 +64,21 @@ export class Leases {
         if (ok !== 1) lost.push(chunk[k]!);
       });
     }
+    for (const id of lost) this.held.delete(id);
     return lost;
   }
 
   async release(ids: string[]): Promise<void> {
+    for (const id of ids) this.held.delete(id);
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       await this.redis.eval(RELEASE, chunk.length, ...chunk.map(KEYS.lease), this.instance);
     }
+  }
+
+  /** Gives back every lease still held (shutdown: the other instances take the stories on now, not after LEASE_MS). */
+  releaseAll(): Promise<void> {
+    return this.release([...this.held]);
   }
 
   /** Of these ids, those whose lease nobody holds (candidates to claim). */

@@ -5,7 +5,7 @@ import type { StoryLimits } from '@storyflow/contracts';
 import type { AccessConfig } from '../access/access-policy.js';
 import type { TrustProxy } from '../access/client-address.js';
 import type { Logger } from '../logger.js';
-import type { StoryService } from '../stories/story.service.js';
+import type { StoryEndpoints } from './story-endpoints.js';
 import { requireOperator, requireRead } from './access.js';
 import { declaredLengthGuard } from './body-guard.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -18,7 +18,7 @@ import { storyRoutes } from './stories.routes.js';
 import { systemRoutes, type SystemState } from './system.routes.js';
 
 export interface AppDeps {
-  stories: StoryService;
+  stories: StoryEndpoints;
   system: SystemState;
   logger: Logger;
   limits: StoryLimits;

@@ -9,7 +9,7 @@ import {
   pickCreateStorySchema,
   type StoryLimits,
 } from '@storyflow/contracts';
-import type { StoryService } from '../stories/story.service.js';
+import type { StoryEndpoints } from './story-endpoints.js';
 import { requireJson } from './body-guard.js';
 import { methodNotAllowed } from './errors.js';
 import { jsonBody, parseWith } from './validate.js';
@@ -22,7 +22,7 @@ export interface RouteGuards {
   readLimit: RequestHandler;
 }
 
-export function storyRoutes(service: StoryService, limits: StoryLimits, bodyLimit: string, guards: RouteGuards): Router {
+export function storyRoutes(service: StoryEndpoints, limits: StoryLimits, bodyLimit: string, guards: RouteGuards): Router {
   const createSchemas = createStoryRequestSchemas(limits);
   const legacySchema = createLegacyJobSchema(limits);
   const body = [requireJson, jsonBody(bodyLimit)];

@@ -15,9 +15,11 @@ export interface CompletionStore {
   /**
    * Turns the stories Done (with their remaining tasks) in one write, only those still Open or marked by
    * one of `priorAttempts` (an earlier attempt of ours that may have landed before it failed). Marks them
-   * with `attempt` and returns how many this attempt turned (or found turned by one of ours) Done.
+   * with `attempt`; `onStored` gets how many this attempt turned (or found turned by one of ours) Done,
+   * and runs before any other status change (a delete) can touch these stories: the store serialises
+   * status changes, so the caller's bookkeeping cannot interleave with a removal.
    */
-  completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date): Promise<number>;
+  completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date, onStored: (completed: number) => void): Promise<void>;
 }
 
 export interface CompletionCounter {

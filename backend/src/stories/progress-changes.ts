@@ -1,7 +1,7 @@
 import type { StoryProgressDto } from '@storyflow/contracts';
 import type { ChangedStory, StoryChange } from '../processing/ports.js';
 import type { Clock } from '../shared/clock.js';
-import type { StoryService } from './story.service.js';
+import type { StoryQueries } from './story-queries.js';
 import { Listeners } from '../shared/listeners.js';
 
 /**
@@ -20,7 +20,7 @@ export class ProgressChanges {
   }
 
   /** The realtime side's view: live progress read from the service, and these changes. */
-  source(stories: Pick<StoryService, 'liveProgress'>) {
+  source(stories: Pick<StoryQueries, 'liveProgress'>) {
     return {
       progress: (id: string) => stories.liveProgress(id),
       onChange: (listener: (id: string, final: StoryProgressDto | null) => void) => this.listeners.add(listener),

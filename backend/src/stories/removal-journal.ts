@@ -21,6 +21,9 @@ export interface RemovalStory {
   taskCount: number;
 }
 
+/** In a cluster, a journaled removal older than this is a dead instance's leftover (a removal takes milliseconds). */
+export const ABANDONED_REMOVAL_MS = 60_000;
+
 const asId = (id: string) => new Types.ObjectId(id);
 const doneTasksOf = (stories: RemovalStory[]) => stories.reduce((n, s) => n + (s.status === 'Done' ? s.taskCount : 0), 0);
 

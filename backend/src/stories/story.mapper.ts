@@ -1,4 +1,5 @@
 import type { StoryDto, StorySummaryDto } from '@storyflow/contracts';
+import type { StoryWork } from '../processing/tracked-story.js';
 import type { StoryDoc } from './story.model.js';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -48,3 +49,10 @@ export function toDto(doc: StoryDoc, live: LiveFigures | null = null): StoryDto 
     running: doc.status === 'Done' ? [] : (live?.running ?? []),
   };
 }
+
+/** What the processor needs of a stored Open story: its id, arrival and tasks (done ones are not run again). */
+export const toWork = (doc: StoryDoc): StoryWork => ({
+  id: doc._id.toHexString(),
+  createdAt: new Date(doc.createdAt).getTime(),
+  tasks: doc.tasks.map((task) => ({ n: task.n, estimate: task.estimate, done: task.status === 'Done' })),
+});

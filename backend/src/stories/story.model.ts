@@ -1,35 +1,5 @@
-import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
-import { STORY_STATUSES, type StoryStatus } from '@storyflow/contracts';
-
-/** A story as stored (and as read with `lean()`). */
-export interface StoryDoc {
-  _id: Types.ObjectId;
-  title: string | null;
-  externalRef: number | null;
-  status: StoryStatus;
-  tasks: TaskDoc[];
-  taskCount: number;
-  /** Committed progress while Open (a Done story's tasks are all done: its final update is shared by many stories). */
-  doneCount: number;
-  estimateMs: number;
-  criticalPathMs: number;
-  createdAt: Date;
-  /** When its first task started, as far as stored (progress writes keep the earliest). */
-  startedAt?: Date | null;
-  completedAt: Date | null;
-  /** Lower-case words of the title: title search matches word prefixes on this (multikey) index. */
-  titleWords?: string[];
-  /** The completion commit that turned it Done (lets a retried commit recognise its own earlier write). */
-  completionAttempt?: string | null;
-}
-
-export interface TaskDoc {
-  n: number;
-  estimate: number;
-  status: StoryStatus;
-  /** Set when done (absent while Open). */
-  doneAt?: Date | null;
-}
+import { Schema, type Connection, type InferRawDocTypeFromSchema, type InferSchemaType, type Types } from 'mongoose';
+import { STORY_STATUSES } from '@storyflow/contracts';
 
 // Tasks are embedded: bounded (MAX_TASKS) and always read with their story, so a story is one document
 // and creating one is one insert.
@@ -38,6 +8,7 @@ const TaskSchema = new Schema(
     n: { type: Number, required: true },
     estimate: { type: Number, required: true },
     status: { type: String, enum: STORY_STATUSES, required: true, default: 'Open' },
+    /** Set when done (absent while Open). */
     doneAt: { type: Date },
   },
   { _id: false },
@@ -50,17 +21,25 @@ const StorySchema = new Schema(
     status: { type: String, enum: STORY_STATUSES, required: true, default: 'Open' },
     tasks: { type: [TaskSchema], required: true },
     taskCount: { type: Number, required: true },
+    /** Committed progress while Open (a Done story's tasks are all done: its final update is shared by many stories). */
     doneCount: { type: Number, required: true, default: 0 },
     estimateMs: { type: Number, required: true },
     criticalPathMs: { type: Number, required: true },
     createdAt: { type: Date, required: true },
+    /** When its first task started, as far as stored. */
     startedAt: { type: Date },
     completedAt: { type: Date, default: null },
+    /** Lower-case words of the title: title search matches word prefixes on this (multikey) index. */
     titleWords: { type: [String], default: undefined },
+    /** The completion commit that turned it Done (lets a retried commit recognise its own earlier write). */
     completionAttempt: { type: String, default: null },
   },
   { collection: 'stories', versionKey: false, autoCreate: false },
 );
+/** A story as stored (and as read with `lean()`): inferred from the schema, so the two cannot drift. */
+export type StoryDoc = InferRawDocTypeFromSchema<typeof StorySchema>;
+export type TaskDoc = StoryDoc['tasks'][number];
+
 // Recovery (Open by arrival), retention (Done by age) and filtered listing.
 StorySchema.index({ status: 1, createdAt: 1 });
 // Unfiltered listing, newest first.

@@ -2,29 +2,17 @@ import { mongo, Types } from 'mongoose';
 import type { StoryStatus } from '@storyflow/contracts';
 import { isDatabaseUnavailable } from '../db/db-errors.js';
 import type { DbGate } from '../db/db-gate.js';
-import type { CompletionStore, ProgressWrite } from '../processing/ports.js';
+import type { ProgressWrite } from '../processing/ports.js';
 import { DatabaseUnavailableError } from '../shared/errors.js';
+import { ConcurrencyLimit } from '../shared/concurrency-limit.js';
 import { GroupCommit } from '../shared/group-commit.js';
-import { COUNTERS_ID, type StoryDoc, type StoryModels } from './story.model.js';
+import type { StoryDoc, StoryModels } from './story.model.js';
 
 export interface NewStory {
   title: string | null;
   externalRef: number | null;
   estimates: number[];
   createdAt: Date;
-}
-
-export interface StoredTotals {
-  /** When counting began (epoch ms). */
-  since: number;
-  open: number;
-  done: number;
-  /** Tasks of the Done stories still stored (the in-memory mode bounds them). */
-  doneTasks: number;
-  removedOpen: number;
-  removedDone: number;
-  purged: number;
-  deleted: number;
 }
 
 export interface StoryRef {
@@ -56,47 +44,52 @@ export function searchFilter(q: string | undefined): Record<string, unknown> {
   return /^\d{1,15}$/.test(q) ? { $or: [byWords, { externalRef: Number(q) }] } : byWords;
 }
 
+/** The document a new story will be stored as (its id is known before the insert). */
+export function newStoryDocument(story: NewStory): StoryDoc {
+  // No `doneAt` until done: the in-memory server holds every field of every task as an object.
+  const tasks = story.estimates.map((estimate, n) => ({ n, estimate, status: 'Open' as const }));
+  const words = titleWords(story.title);
+  return {
+    _id: new Types.ObjectId(),
+    title: story.title,
+    ...(words ? { titleWords: words } : {}),
+    externalRef: story.externalRef,
+    status: 'Open',
+    tasks,
+    taskCount: tasks.length,
+    doneCount: 0,
+    estimateMs: story.estimates.reduce((a, b) => a + b, 0),
+    criticalPathMs: Math.max(...story.estimates),
+    createdAt: story.createdAt,
+    completedAt: null,
+    completionAttempt: null,
+  };
+}
+
 /**
  * Every database access for stories. Writes per story are bounded, never per task: one insert (batched
  * with concurrent creates), progress at most once per progress interval (batched), and a final update
  * shared by every story that finished in the same commit.
  */
-export class StoryRepository implements CompletionStore {
+export class StoryRepository {
   // Concurrent creates share one insertMany: a burst costs a round trip (and, on the in-memory
   // server, a collection scan) per batch rather than per story.
   private readonly inserts: GroupCommit<StoryDoc>;
 
+  // Listing sorts in the database (on the in-memory server, by copying the collection): a few at a time.
+  private readonly listings: ConcurrencyLimit;
+
   constructor(
     private readonly models: StoryModels,
     private readonly db: DbGate,
+    listings: { concurrent: number; queued: number },
   ) {
+    this.listings = new ConcurrencyLimit(listings.concurrent, listings.queued, 'listings');
     this.inserts = new GroupCommit((docs) => this.insertBatch(docs), 100, isDatabaseUnavailable);
   }
 
   async ensureIndexes(): Promise<void> {
     await this.db.run(() => this.models.Story.createIndexes());
-  }
-
-  /** The document a new story will be stored as (its id is known before the insert). */
-  newDocument(story: NewStory): StoryDoc {
-    // No `doneAt` until done: the in-memory server holds every field of every task as an object.
-    const tasks = story.estimates.map((estimate, n) => ({ n, estimate, status: 'Open' as const }));
-    const words = titleWords(story.title);
-    return {
-      _id: new Types.ObjectId(),
-      title: story.title,
-      ...(words ? { titleWords: words } : {}),
-      externalRef: story.externalRef,
-      status: 'Open',
-      tasks,
-      taskCount: tasks.length,
-      doneCount: 0,
-      estimateMs: story.estimates.reduce((a, b) => a + b, 0),
-      criticalPathMs: Math.max(...story.estimates),
-      createdAt: story.createdAt,
-      completedAt: null,
-      completionAttempt: null,
-    };
   }
 
   /** Resolves once the story is stored (journaled: an accepted story survives a crash). */
@@ -129,11 +122,15 @@ export class StoryRepository implements CompletionStore {
   }
 
   /** A page of stories, newest first, and how many match the search by status (for the filter buttons). */
-  async list(
+  list(
     query: { status?: StoryStatus; q?: string },
     page: number,
     limit: number,
   ): Promise<{ items: StoryDoc[]; total: number; counts: { Open: number; Done: number } }> {
+    return this.listings.run(() => this.listPage(query, page, limit));
+  }
+
+  private async listPage(query: { status?: StoryStatus; q?: string }, page: number, limit: number) {
     const search = searchFilter(query.q);
     const filter = query.status ? { ...search, status: query.status } : search;
     const { Story } = this.models;
@@ -267,49 +264,5 @@ export class StoryRepository implements CompletionStore {
         .exec(),
     );
     return new Map(docs.map((d) => [d._id.toHexString(), { id: d._id.toHexString(), status: d.status, taskCount: d.taskCount }]));
-  }
-
-  /**
-   * The cumulative figures as the database holds them, cheaply (counts by status and the counters
-   * document): in cluster mode the leader reads them each second, so the cluster's totals are exact
-   * whatever instance wrote what, or died before saying so.
-   */
-  async currentTotals(): Promise<{ open: number; completed: number; storedDone: number }> {
-    const { Story, Counters } = this.models;
-    const [open, done, counters] = await Promise.all([
-      this.db.run(() => Story.countDocuments({ status: 'Open' }).exec()),
-      this.db.run(() => Story.countDocuments({ status: 'Done' }).exec()),
-      this.db.run(() => Counters.findById(COUNTERS_ID).select({ removedDone: 1 }).lean().exec()),
-    ]);
-    return { open, completed: done + (counters?.removedDone ?? 0), storedDone: done };
-  }
-
-  /** Marks when counting began, the first time this database is used; returns it. */
-  async countingSince(now: Date): Promise<number> {
-    const { Counters } = this.models;
-    await this.db.run(() => Counters.updateOne({ _id: COUNTERS_ID }, { $setOnInsert: { since: now } }, { upsert: true }).exec());
-    const doc = await this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec());
-    // A database from before this field: counting began no later than now.
-    if (!doc?.since) await this.db.run(() => Counters.updateOne({ _id: COUNTERS_ID }, { $set: { since: now } }).exec());
-    return new Date(doc?.since ?? now).getTime();
-  }
-
-  async totals(): Promise<StoredTotals> {
-    const { Story, Counters } = this.models;
-    const [open, done, counters] = await Promise.all([
-      this.db.run(() => Story.countDocuments({ status: 'Open' }).exec()),
-      this.db.run(() => Story.find({ status: 'Done' }).select({ taskCount: 1 }).lean<{ taskCount: number }[]>().exec()),
-      this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec()),
-    ]);
-    return {
-      since: counters?.since ? new Date(counters.since).getTime() : Date.now(),
-      open,
-      done: done.length,
-      doneTasks: done.reduce((n, d) => n + d.taskCount, 0),
-      removedOpen: counters?.removedOpen ?? 0,
-      removedDone: counters?.removedDone ?? 0,
-      purged: counters?.purged ?? 0,
-      deleted: counters?.deleted ?? 0,
-    };
   }
 }

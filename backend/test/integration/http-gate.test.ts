@@ -4,13 +4,13 @@ import { compileTrust } from '../../src/access/client-address.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import type { StoryService } from '../../src/stories/story.service.js';
+import type { StoryEndpoints } from '../../src/http/story-endpoints.js';
 import { request } from '../support/http.js';
 
 // The express app alone, in-process through supertest: a service that must never be reached while stopping.
 let accepting = true;
 let reached = 0;
-const stories = new Proxy({} as StoryService, {
+const stories = new Proxy({} as StoryEndpoints, {
   get: () => () => (reached++, Promise.resolve({ items: [], total: 0, page: 1, limit: 20 })),
 });
 const app = createApp({

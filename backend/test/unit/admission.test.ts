@@ -4,12 +4,14 @@ import { OverloadedError } from '../../src/shared/errors.js';
 
 describe('Admission', () => {
   it('reserves up to the bound, refuses beyond with a Retry-After from the backlog, and releases once', () => {
-    const a = new Admission({ tasks: 100, stories: 10 });
-    const first = a.reserve(60, () => 0);
+    let drainSec = 0;
+    const a = new Admission({ tasks: 100, stories: 10 }, () => drainSec);
+    const first = a.reserve(60);
     expect(a.openTasks).toBe(60);
     let refused: unknown;
     try {
-      a.reserve(41, () => 7.2);
+      drainSec = 7.2;
+      a.reserve(41);
     } catch (error) {
       refused = error;
     }
@@ -24,17 +26,23 @@ describe('Admission', () => {
 
   it('counts work held elsewhere against the bound (Done tasks waiting for the purge)', () => {
     let waiting = 50;
-    const a = new Admission({ tasks: 100, stories: 10 }, () => waiting);
-    expect(() => a.reserve(51, () => 0)).toThrow(/50 finished ones waiting to be purged/);
+    const a = new Admission(
+      { tasks: 100, stories: 10 },
+      () => 0,
+      () => waiting,
+    );
+    expect(() => a.reserve(51)).toThrow(/50 finished ones waiting to be purged/);
     waiting = 0;
-    expect(() => a.reserve(51, () => 0)).not.toThrow();
+    expect(() => a.reserve(51)).not.toThrow();
   });
 
   it('Retry-After stays between 1 and 60 seconds', () => {
-    const a = new Admission({ tasks: 1, stories: 10 });
+    let drainSec = 0;
+    const a = new Admission({ tasks: 1, stories: 10 }, () => drainSec);
     const retry = (drain: number) => {
       try {
-        a.reserve(2, () => drain);
+        drainSec = drain;
+        a.reserve(2);
       } catch (error) {
         return (error as OverloadedError).retryAfterSec;
       }
@@ -45,16 +53,28 @@ describe('Admission', () => {
   });
 
   it('bounds Open stories too: many tiny stories are refused like a few big ones', () => {
-    const a = new Admission({ tasks: 100, stories: 2 });
-    const first = a.reserve(1, () => 0);
+    const a = new Admission({ tasks: 100, stories: 2 }, () => 0);
+    const first = a.reserve(1);
     a.hold(1); // a recovered story
     expect(a.openStories).toBe(2);
-    expect(() => a.check(1, () => 0)).toThrow(/2 open stories, its limit. Retry after 1 s/);
-    expect(() => a.reserve(1, () => 0)).toThrow(OverloadedError);
+    expect(() => a.check(1)).toThrow(/2 open stories, its limit. Retry after 1 s/);
+    expect(() => a.reserve(1)).toThrow(OverloadedError);
     expect([a.openTasks, a.openStories]).toEqual([2, 2]);
     first();
     first();
     expect([a.openTasks, a.openStories]).toEqual([1, 1]);
-    expect(() => a.reserve(1, () => 0)).not.toThrow();
+    expect(() => a.reserve(1)).not.toThrow();
+  });
+
+  it('tells its listeners of each refusal (a purge may make room), and admits everything once closed', () => {
+    const a = new Admission({ tasks: 1, stories: 10 }, () => 0);
+    let refusals = 0;
+    a.onRefused(() => refusals++);
+    expect(() => a.check(2)).toThrow(OverloadedError);
+    expect(() => a.reserve(2)).toThrow(OverloadedError);
+    expect(refusals).toBe(2);
+    a.close();
+    expect(() => a.reserve(2)).not.toThrow();
+    expect([a.openTasks, refusals]).toEqual([0, 2]);
   });
 });

@@ -5,7 +5,6 @@ import { DEFAULT_AUTOSCALER, type AutoscalerConfig } from '../../src/processing/
 import type { CompletionStore } from '../../src/processing/ports.js';
 import { Processor } from '../../src/processing/processor.js';
 import { randomInt, type Random } from '../../src/shared/clock.js';
-import { SerialLock } from '../../src/shared/serial-lock.js';
 import { CounterCache } from '../../src/stats/counter-cache.js';
 import { seededRandom } from '@storyflow/test-support';
 import { FakeClock } from '../support/fake-clock.js';
@@ -48,7 +47,6 @@ class Simulation implements CompletionStore {
     this.processor = new Processor({
       store: this,
       counters: new CounterCache(),
-      lock: new SerialLock(),
       clock: this.clock,
       logger: createLogger({ level: 'silent', pretty: false }),
       autoscaler,
@@ -62,12 +60,18 @@ class Simulation implements CompletionStore {
 
   async writeProgress(): Promise<void> {}
 
-  async completeStories(ids: string[]): Promise<number> {
+  async completeStories(
+    ids: string[],
+    _attempt: string,
+    _prior: string[],
+    _now: Date,
+    onStored: (completed: number) => void,
+  ): Promise<void> {
     for (const id of ids) {
       this.latencies.push(this.clock.now() - this.arrivedAt.get(id)!);
       this.arrivedAt.delete(id);
     }
-    return ids.length;
+    onStored(ids.length);
   }
 
   get unfinishedStories(): number {

@@ -5,7 +5,6 @@ import type { CompletionStore, ProgressWrite } from '../../src/processing/ports.
 import { Processor } from '../../src/processing/processor.js';
 import type { StoryWork } from '../../src/processing/tracked-story.js';
 import { OverloadedError } from '../../src/shared/errors.js';
-import { SerialLock } from '../../src/shared/serial-lock.js';
 import { CounterCache } from '../../src/stats/counter-cache.js';
 import { FakeClock } from '../support/fake-clock.js';
 
@@ -34,7 +33,7 @@ class FakeStore implements CompletionStore {
     this.maybeFail('after');
   }
 
-  async completeStories(ids: string[], attempt: string, prior: string[]): Promise<number> {
+  async completeStories(ids: string[], attempt: string, prior: string[], _now: Date, onStored: (completed: number) => void): Promise<void> {
     this.maybeFail('before');
     this.completeCalls.push([...ids]);
     let matched = 0;
@@ -46,8 +45,9 @@ class FakeStore implements CompletionStore {
       matched++;
     }
     this.commits.push(ids.map((id) => ({ id, taskNumbers: [], doneCount: -1, finished: true })));
-    this.maybeFail('after');
-    return matched;
+    // Landed, but the reply is lost: the store throws and the committer's bookkeeping does not run.
+    if (this.failNext > 0 && this.failMode === 'landed') return this.maybeFail('after');
+    onStored(matched);
   }
 
   commitsFor(id: string): Commit[] {
@@ -73,7 +73,6 @@ function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpe
   const processor = new Processor({
     store,
     counters,
-    lock: new SerialLock(),
     clock,
     logger: createLogger({ level: 'silent', pretty: false }),
     autoscaler: { ...DEFAULT_AUTOSCALER, ...pool, targetWaitMs: 200, shrinkCooldownMs: 5000 },
@@ -85,7 +84,7 @@ function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpe
   const add = (work: StoryWork) => {
     store.status.set(work.id, { done: false, attempt: null });
     counters.storyCreated();
-    processor.add(work, processor.reserve(work.tasks.length));
+    processor.add(work, processor.admission.reserve(work.tasks.length));
     return work.id;
   };
   /** Moves the fake time in small steps, letting the async commits settle between them. */
@@ -110,7 +109,7 @@ describe('Processor (queue + pool + completion batcher)', () => {
     await run(500);
     expect(repository.commitsFor(id)).toEqual([{ id, taskNumbers: [], doneCount: -1, finished: true }]);
     expect(counters.current).toMatchObject({ produced: 1, completed: 1, open: 0 });
-    expect(processor.trackedCount).toBe(0);
+    expect(processor.trackedIds().length).toBe(0);
     await processor.stop();
   });
 
@@ -134,7 +133,7 @@ describe('Processor (queue + pool + completion batcher)', () => {
     await run(400);
     expect(repository.commitsFor(id)).toHaveLength(1);
     expect(counters.current.completed).toBe(0);
-    expect(processor.trackedCount).toBe(0);
+    expect(processor.trackedIds().length).toBe(0);
     await processor.stop();
   });
 
@@ -213,7 +212,7 @@ describe('Processor (queue + pool + completion batcher)', () => {
     expect(store.completeCalls.length).toBeGreaterThanOrEqual(2); // the retry
     expect([store.status.get(a)?.done, store.status.get(b)?.done]).toEqual([true, true]);
     expect(counters.current).toMatchObject({ completed: 2, open: 0 });
-    expect(processor.trackedCount).toBe(0);
+    expect(processor.trackedIds().length).toBe(0);
     await processor.stop();
   });
 
@@ -225,7 +224,7 @@ describe('Processor (queue + pool + completion batcher)', () => {
     store.status.set(a, { done: true, attempt: 'another-replica' });
     await run(1000);
     expect(counters.current.completed).toBe(0);
-    expect(processor.trackedCount).toBe(0);
+    expect(processor.trackedIds().length).toBe(0);
     await processor.stop();
   });
 
@@ -242,15 +241,15 @@ describe('Processor (queue + pool + completion batcher)', () => {
     const { processor, add, run } = setup({ min: 4, max: 100 }, 10);
     add(story([10, 10, 10, 10, 10, 10]));
     const second = add(story([60_000, 60_000, 60_000, 60_000]));
-    expect(processor.openTasks).toBe(10);
-    expect(() => processor.reserve(1)).toThrow(OverloadedError);
+    expect(processor.admission.openTasks).toBe(10);
+    expect(() => processor.admission.reserve(1)).toThrow(OverloadedError);
     await run(100);
-    expect(processor.openTasks).toBe(4); // the first story is Done
+    expect(processor.admission.openTasks).toBe(4); // the first story is Done
     processor.forget(second);
-    expect(processor.openTasks).toBe(0);
-    const release = processor.reserve(10);
+    expect(processor.admission.openTasks).toBe(0);
+    const release = processor.admission.reserve(10);
     release(); // a create whose insert failed gives its reservation back
-    expect(processor.openTasks).toBe(0);
+    expect(processor.admission.openTasks).toBe(0);
     await processor.stop();
   });
 

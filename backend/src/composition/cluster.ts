@@ -1,0 +1,81 @@
+import { joinCluster, type ClusterNode } from '../cluster/cluster-node.js';
+import { LeaseKeeper } from '../cluster/lease-keeper.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Processor } from '../processing/processor.js';
+import type { Clock } from '../shared/clock.js';
+import type { Lifecycle } from '../shared/lifecycle.js';
+import type { CounterCache } from '../stats/counter-cache.js';
+import { ABANDONED_REMOVAL_MS } from '../stories/removal-journal.js';
+import { toWork } from '../stories/story.mapper.js';
+import type { Stories } from './stories.js';
+import type { Storage } from './storage.js';
+
+/**
+ * Cluster mode (REDIS_URL): this instance's membership, the shared pieces over Redis. Stopping gives
+ * back every lease still held (after the processor has committed what it finished), then leaves.
+ */
+export async function joinClusterIfConfigured(
+  config: Config,
+  storage: Storage,
+  counters: CounterCache,
+  clock: Clock,
+  logger: Logger,
+  lifecycle: Lifecycle,
+): Promise<ClusterNode | null> {
+  if (!config.cluster) return null;
+  const node = await joinCluster({
+    settings: config.cluster,
+    maxOpenTasks: config.maxOpenTasks,
+    maxSocketsPerClient: config.maxSocketsPerClient,
+    historySeconds: config.historySeconds,
+    countersSince: () => counters.since,
+    totals: () => storage.totals.currentTotals(),
+    clock,
+    logger,
+  });
+  lifecycle.started('cluster membership', async () => {
+    await node.leases.releaseAll().catch(() => undefined);
+    await node.leave();
+  });
+  return node;
+}
+
+/**
+ * Starts keeping this instance's leases: it claims the Open stories nobody holds (at start, and whenever
+ * an owner dies), renews its own, gives back finished ones, and follows pause and deletions from the
+ * others. Returns how many stories it took on at start.
+ */
+export async function keepLeases(
+  node: ClusterNode,
+  parts: { config: Config; storage: Storage; processor: Processor; stories: Stories; clock: Clock; logger: Logger; lifecycle: Lifecycle },
+): Promise<number> {
+  const { storage, processor, stories, clock, logger } = parts;
+  const keeper = new LeaseKeeper(
+    node,
+    {
+      trackedIds: () => [...processor.trackedIds(), ...stories.commands.heldIds()],
+      disown: (ids) => ids.forEach((id) => processor.disown(id)),
+      openStoryIds: () => storage.repository.openIds(),
+      takeOn: async (ids) => {
+        const docs = await storage.repository.findOpenByIds(ids);
+        for (const doc of docs) processor.add(toWork(doc));
+        return docs.map((doc) => doc._id.toHexString());
+      },
+      openTasks: () => processor.admission.openTasks,
+      repairAbandonedRemovals: async () => {
+        const done = await storage.ledger.resumeRemovals(clock.now() - ABANDONED_REMOVAL_MS);
+        if (done) logger.warn(done, 'completed a removal another instance left unfinished');
+      },
+    },
+    node.leaseMs,
+    clock,
+    logger,
+  );
+  processor.changes.add((story, change) => change !== 'progress' && keeper.finished(story.id));
+  await node.control.follow((state) => stories.pause.apply(state));
+  node.onDeleted((ids) => ids.forEach((id) => processor.forget(id)));
+  const claimed = await keeper.start();
+  parts.lifecycle.started('lease keeper', () => keeper.stop());
+  return claimed;
+}

@@ -1,0 +1,66 @@
+import type { Config } from '../config.js';
+import { connectDatabase, isConnected } from '../db/connection.js';
+import { DatabaseHealth } from '../db/database-health.js';
+import { DbGate } from '../db/db-gate.js';
+import { startEmbeddedDatabase, type DatabaseHandle } from '../db/embedded.js';
+import { storageProfile } from '../db/storage-profile.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../shared/clock.js';
+import type { Lifecycle } from '../shared/lifecycle.js';
+import { Listeners } from '../shared/listeners.js';
+import { HistoryStore } from '../stats/history-store.js';
+import { RemovalJournal } from '../stories/removal-journal.js';
+import { StoryLedger } from '../stories/story-ledger.js';
+import { storyModels } from '../stories/story.model.js';
+import { StoryRepository } from '../stories/story.repository.js';
+import { StoredTotalsReader } from '../stories/stored-totals.js';
+
+/**
+ * The database and everything that talks to it: the server (embedded unless MONGODB_URI is set), one
+ * connection, its health check and deadline gate, the story repository, the removal journal and the
+ * ledger of status changes, the stats history. Commands sent are announced on `commands` (metrics, tests).
+ */
+export async function startStorage(config: Config, logger: Logger, clock: Clock, lifecycle: Lifecycle) {
+  const database: DatabaseHandle = config.db.uri
+    ? { uri: config.db.uri, mode: 'external', durable: true, stop: async () => {} }
+    : await startEmbeddedDatabase({ preference: config.db.embedded, dataDir: config.db.dataDir, memoryMb: config.db.memoryMb, logger });
+  lifecycle.started('database', () => database.stop());
+  const commands = new Listeners<[name: string, command: Record<string, unknown>]>();
+  const connection = await connectDatabase(database.uri, config.db.dbName, config.db.timeoutMs, logger, (name, command) =>
+    commands.emit(name, command),
+  );
+  lifecycle.started('database connection', async () => {
+    connection.removeAllListeners('disconnected');
+    await connection.close();
+  });
+  // A ping answers in milliseconds: one that takes seconds means a hung database.
+  const health = new DatabaseHealth(connection, clock, logger, Math.min(config.db.timeoutMs, 2000));
+  health.start();
+  lifecycle.started('database health check', () => health.stop());
+  const gate = new DbGate(config.db.timeoutMs, () => health.available);
+  const profile = storageProfile(database.mode, {
+    retentionDoneSeconds: config.retentionDoneSeconds,
+    maxDoneTasks: config.retentionMaxDoneTasks,
+  });
+  const models = storyModels(connection);
+  const repository = new StoryRepository(models, gate, profile.listings);
+  const journal = new RemovalJournal(models, gate);
+  const history = new HistoryStore(connection, gate);
+  await repository.ensureIndexes();
+  await history.ensureIndexes();
+  return {
+    database,
+    profile,
+    commands,
+    repository,
+    totals: new StoredTotalsReader(models, gate),
+    ledger: new StoryLedger(repository, journal),
+    history,
+    /** Connected, and the health check's pings answer. */
+    available: () => isConnected(connection) && health.available,
+    /** The health check alone: its pings answer (settling unknown writes waits for it). */
+    pinging: () => health.available,
+  };
+}
+
+export type Storage = Awaited<ReturnType<typeof startStorage>>;

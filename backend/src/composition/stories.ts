@@ -1,0 +1,100 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Processor } from '../processing/processor.js';
+import type { Clock } from '../shared/clock.js';
+import type { Lifecycle } from '../shared/lifecycle.js';
+import { Periodic } from '../shared/periodic.js';
+import type { CounterCache } from '../stats/counter-cache.js';
+import { DoneStoryPurge } from '../stories/done-story-purge.js';
+import { PauseControl } from '../stories/pause-control.js';
+import { RetentionSweeper } from '../stories/retention-sweeper.js';
+import { StoryCommands, type ClusterPeers } from '../stories/story-commands.js';
+import { storyIntake } from '../stories/story-intake.js';
+import { toWork } from '../stories/story.mapper.js';
+import { StoryQueries } from '../stories/story-queries.js';
+import { UnknownWriteSettler } from '../stories/unknown-write-settler.js';
+import { UnsettledInserts } from '../stories/unsettled-inserts.js';
+import type { ClusterNode } from '../cluster/cluster-node.js';
+import type { Storage } from './storage.js';
+
+interface StoriesParts {
+  config: Config;
+  storage: Storage;
+  processor: Processor;
+  counters: CounterCache;
+  cluster: ClusterNode | null;
+  clock: Clock;
+  logger: Logger;
+  lifecycle: Lifecycle;
+}
+
+/** The cluster's side of the story commands, over Redis. */
+const peersOf = (cluster: ClusterNode): ClusterPeers => ({
+  admit: (tasks) => cluster.admission.reserve(tasks),
+  own: async (id) => (await cluster.leases.acquire([id])).length === 1,
+  disclaim: (ids) => cluster.leases.release(ids),
+  announceDeleted: (ids) => cluster.announceDeleted(ids),
+});
+
+/**
+ * Story commands and queries, pause control, and the two loops that keep the stored stories in shape:
+ * settling writes whose outcome was unknown, and retention of Done stories. They listen to the processor
+ * (a story stored Done joins retention's list; a refusal or a passed size bound sweeps at once).
+ */
+export async function createStories({ config, storage, processor, counters, cluster, clock, logger, lifecycle }: StoriesParts) {
+  const { repository, ledger, profile } = storage;
+  const peers = cluster ? peersOf(cluster) : undefined;
+  const unsettled = new UnsettledInserts();
+  const takeOn = storyIntake(processor, counters);
+  const donePurge = new DoneStoryPurge({ repository, ledger, counters, shared: cluster !== null });
+  const commands = new StoryCommands({
+    repository,
+    ledger,
+    processor,
+    takeOn,
+    unsettled,
+    donePurge,
+    counters,
+    clock,
+    logger,
+    cluster: peers,
+  });
+  const queries = new StoryQueries(repository, processor);
+  const pause = new PauseControl(processor, clock, cluster ? (state) => cluster.setPaused(state) : undefined);
+  const settler = new UnknownWriteSettler({ unsettled, repository, ledger, takeOn, processor, counters, clock, logger, cluster: peers });
+
+  const retention = new RetentionSweeper({
+    purge: (cutoff, batch) => donePurge.purge(cutoff, batch),
+    retentionMs: profile.retentionDoneSeconds * 1000,
+    maxDoneTasks: profile.maxDoneTasks,
+    storedDoneTasks: () => counters.current.storedDoneTasks,
+    sweepMs: config.retentionSweepMs,
+    clock,
+    logger,
+  });
+  // Retention's list of the stored Done stories (only needed when it runs).
+  if (retention.enabled) await donePurge.loadStored();
+  processor.changes.add((story, change) => {
+    if (change !== 'done') return;
+    donePurge.noteStoredDone(story.id, story.taskCount, clock.now());
+    // A burst completes thousands of tasks a second: purge as soon as the size bound is passed.
+    if (profile.maxDoneTasks > 0 && counters.current.storedDoneTasks > profile.maxDoneTasks) retention.kick();
+  });
+  processor.admission.onRefused(() => retention.kick());
+
+  const settling = new Periodic(() => (storage.pinging() ? settler.settle() : Promise.resolve()), 1000, clock);
+  settling.start();
+  lifecycle.started('unknown-write settler', () => settling.stop());
+  retention.start();
+  lifecycle.started('retention', () => retention.stop());
+  return { commands, queries, pause };
+}
+
+export type Stories = Awaited<ReturnType<typeof createStories>>;
+
+/** Single instance: every Open story in the database is ours; its Open tasks are queued again. */
+export async function recoverOpenStories(storage: Storage, processor: Processor): Promise<number> {
+  const open = await storage.repository.findOpen();
+  for (const doc of open) processor.add(toWork(doc));
+  return open.length;
+}

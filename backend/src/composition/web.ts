@@ -1,0 +1,162 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HealthDto, InfoDto } from '@storyflow/contracts';
+import { LocalConnectionBudget, compileTrust } from '../access/client-address.js';
+import type { ClusterNode } from '../cluster/cluster-node.js';
+import type { Config } from '../config.js';
+import { createApp } from '../http/app.js';
+import type { SystemState } from '../http/system.routes.js';
+import type { Logger } from '../logger.js';
+import { createMetrics } from '../metrics/metrics.js';
+import type { Processor } from '../processing/processor.js';
+import { attachLegacyStatusSocket, LEGACY_STATUS_PATH } from '../realtime/legacy-status-ws.js';
+import { attachSocketServer } from '../realtime/socket-server.js';
+import type { StatsFeed } from '../realtime/stats-feed.js';
+import { attachStoryWatch } from '../realtime/story-watch.js';
+import { refuseUnknownUpgrades } from '../realtime/upgrade-guard.js';
+import type { Clock } from '../shared/clock.js';
+import type { Lifecycle } from '../shared/lifecycle.js';
+import type { CounterCache } from '../stats/counter-cache.js';
+import { ProgressChanges } from '../stories/progress-changes.js';
+import type { StoryCommands } from '../stories/story-commands.js';
+import type { StoryQueries } from '../stories/story-queries.js';
+import type { Stories } from './stories.js';
+import type { Storage } from './storage.js';
+
+export interface WebParts {
+  config: Config;
+  storage: Storage;
+  counters: CounterCache;
+  processor: Processor;
+  stories: Stories;
+  feed: StatsFeed;
+  cluster: ClusterNode | null;
+  clock: Clock;
+  logger: Logger;
+  lifecycle: Lifecycle;
+}
+
+/** Prometheus metrics: instruments fed by the database's command events and the processor's changes. */
+function observe({ storage, counters, processor, clock }: WebParts) {
+  const metrics = createMetrics({
+    pool: () => processor.figures,
+    counters: () => counters.current,
+    openTasks: () => processor.admission.openTasks,
+    tasksRun: () => processor.tasksRun,
+  });
+  storage.commands.add((name, command) => metrics.dbCommand(name, typeof command[name] === 'string' ? command[name] : ''));
+  processor.changes.add((story, change) => change === 'done' && metrics.storyCompleted((clock.now() - story.createdAt) / 1000));
+  return metrics;
+}
+
+/** What the story routes call: commands, queries and pause control. */
+function storyEndpoints({ commands, queries, pause }: Stories) {
+  return {
+    create: (request: Parameters<StoryCommands['create']>[0]) => commands.create(request),
+    createFromLegacyJob: (job: Parameters<StoryCommands['createFromLegacyJob']>[0]) => commands.createFromLegacyJob(job),
+    assertRoomFor: (minTasks: number) => commands.assertRoomFor(minTasks),
+    rerun: (id: string) => commands.rerun(id),
+    bulk: (request: Parameters<StoryCommands['bulk']>[0]) => commands.bulk(request),
+    deleteOne: (id: string) => commands.deleteOne(id),
+    deleteDone: () => commands.deleteDone(),
+    list: (query: Parameters<StoryQueries['list']>[0]) => queries.list(query),
+    get: (id: string) => queries.get(id),
+    processing: () => pause.state(),
+    setPaused: (paused: boolean) => pause.setPaused(paused),
+  };
+}
+
+/** What `/api/health`, `/api/info` and the stats endpoints answer. */
+function systemState({ config, storage, counters, processor, feed, cluster, clock }: WebParts, accepting: () => boolean): SystemState {
+  const startedAt = clock.now();
+  const { database, profile, history } = storage;
+  return {
+    health: (): HealthDto => {
+      const connected = storage.available();
+      return {
+        status: connected && accepting() ? 'ok' : 'unavailable',
+        accepting: accepting(),
+        db: { mode: database.mode, state: connected ? 'connected' : 'disconnected', durable: database.durable },
+        uptimeSec: Math.round((clock.now() - startedAt) / 1000),
+      };
+    },
+    snapshot: () => feed.snapshot(),
+    info: (): InfoDto => ({
+      db: { mode: database.mode, durable: database.durable },
+      retention: { doneSeconds: profile.retentionDoneSeconds, maxDoneTasks: profile.maxDoneTasks },
+      historySeconds: config.historySeconds,
+      countersSince: counters.since,
+      paused: processor.pausedAt !== null,
+      instanceId: cluster?.instanceId ?? null,
+    }),
+    history: (range) => history.range(range, clock.now()),
+  };
+}
+
+/**
+ * The edges: the REST API and dashboard (Express), Socket.IO, the legacy `/ws/status`, and per-story
+ * progress rooms, on one HTTP server. Stopping refuses new work first (503), closes the sockets, then
+ * the server (in-flight requests get a moment).
+ */
+export async function startWeb(parts: WebParts): Promise<{ url: string; httpServer: ReturnType<typeof createServer> }> {
+  const { config, stories, feed, cluster, clock, logger, lifecycle } = parts;
+  let accepting = true;
+  const trustProxy = compileTrust(config.trustProxy);
+  const app = createApp({
+    stories: storyEndpoints(stories),
+    system: systemState(parts, () => accepting),
+    logger,
+    limits: config.limits,
+    bodyLimit: config.bodyLimit,
+    legacyCorsOrigins: config.legacyCorsOrigins,
+    staticDir: config.staticDir,
+    accepting: () => accepting,
+    access: config.access,
+    metrics: observe(parts),
+    trustProxy,
+    rateLimit: config.rateLimit,
+    ...(cluster ? { rateLimitStore: cluster.rateLimitStore } : {}),
+  });
+  const httpServer = createServer(app);
+  // Slow or idle clients must not hold sockets forever (slowloris): bounded header and request times.
+  httpServer.headersTimeout = 20_000;
+  httpServer.requestTimeout = 60_000;
+  lifecycle.started('http server', () => closeHttpServer(httpServer));
+
+  const gate = {
+    access: config.access,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy,
+    budget: cluster ? cluster.socketBudget : new LocalConnectionBudget(config.maxSocketsPerClient),
+  };
+  const sockets = attachSocketServer(httpServer, feed, gate, logger, cluster ? { adapter: cluster.adapter, websocketOnly: true } : {});
+  const legacy = attachLegacyStatusSocket(httpServer, feed, gate, logger);
+  const progressChanges = new ProgressChanges(clock);
+  parts.processor.changes.add((story, change) => progressChanges.note(story, change));
+  const watch = attachStoryWatch(sockets.io, progressChanges.source(stories.queries), clock, cluster?.watched);
+  refuseUnknownUpgrades(httpServer, [sockets.io.path(), LEGACY_STATUS_PATH]);
+  lifecycle.started('sockets', async () => {
+    watch.close();
+    await Promise.all([sockets.close(), legacy.close()]);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  lifecycle.started('accepting requests', () => {
+    accepting = false;
+    logger.info('shutting down: refusing new work, committing completions');
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, httpServer };
+}
+
+function closeHttpServer(httpServer: ReturnType<typeof createServer>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    httpServer.close(() => resolve());
+    httpServer.closeIdleConnections();
+    // In-flight requests get a moment; then the sockets are cut.
+    setTimeout(() => httpServer.closeAllConnections(), 1000).unref();
+  });
+}

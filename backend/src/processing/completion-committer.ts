@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../shared/clock.js';
+import type { CompletionCounter, CompletionStore, ProgressWrite } from './ports.js';
+import { isFinished, type TrackedStory } from './tracked-story.js';
+
+export interface CompletionCommitterOptions {
+  store: CompletionStore;
+  counters: CompletionCounter;
+  clock: Clock;
+  logger: Logger;
+  /** How often progress of running stories is looked at (finished stories are committed at once). */
+  flushIntervalMs: number;
+  /** At most one progress write per story per this interval; a story's final update is never delayed. */
+  progressWriteIntervalMs: number;
+  /** A story's Done is stored (called inside the store's critical section, see CompletionStore). */
+  onStoredDone: (story: TrackedStory) => void;
+}
+
+interface ProgressItem {
+  story: TrackedStory;
+  write: ProgressWrite;
+}
+
+/**
+ * Group commit of task completions. A story whose last task is done is committed at once: if no commit
+ * is in flight one starts now, else it joins the next, which starts as soon as the current one ends (one
+ * updateMany for every story that finished meanwhile, so a burst costs a write per batch, not per story).
+ * Progress of long stories is written at most once per `progressWriteIntervalMs` (one bulkWrite for all
+ * due). Only one commit runs at a time: `flushing` is the commit in flight.
+ */
+export class CompletionCommitter {
+  /** Running stories with completions not yet committed. */
+  private readonly dirty = new Set<TrackedStory>();
+  /** Stories whose last task is done, waiting for their final commit. */
+  private readonly finished = new Set<TrackedStory>();
+  private flushing: Promise<void> | null = null;
+  private flushAgain = false;
+  private progressTimer: unknown;
+  private stopped = false;
+  /** The last commit failed: the next failure is not logged again (an outage fails every flush). */
+  private failing = false;
+
+  constructor(private readonly options: CompletionCommitterOptions) {}
+
+  /** Starts the progress loop (finished stories do not wait for it). */
+  start(): void {
+    this.progressTimer = this.options.clock.setTimeout(() => {
+      void this.flush().finally(() => !this.stopped && this.start());
+    }, this.options.flushIntervalMs);
+  }
+
+  /** A task of `story` is done in memory. */
+  noteTaskDone(story: TrackedStory, taskNumber: number): void {
+    story.pending.push(taskNumber);
+    if (isFinished(story)) {
+      this.dirty.delete(story);
+      this.finished.add(story);
+    } else {
+      this.dirty.add(story);
+    }
+  }
+
+  /** A story taken on with every task already done (recovered after its last progress write). */
+  noteFinished(story: TrackedStory): void {
+    this.finished.add(story);
+    this.commitFinishedSoon();
+  }
+
+  /** The story left memory (deleted, disowned, or committed): nothing more is committed for it. */
+  drop(story: TrackedStory): void {
+    this.dirty.delete(story);
+    this.finished.delete(story);
+  }
+
+  /** Group commit: finished stories go out now, or right after the commit in flight. */
+  commitFinishedSoon(): void {
+    if (!this.finished.size || this.stopped) return;
+    if (this.flushing) this.flushAgain = true;
+    else void this.flush();
+  }
+
+  /** Commits finished stories and due progress (`all`: every completion, as at shutdown). Concurrent calls share one commit. */
+  flush(all = false): Promise<void> {
+    if (this.flushing) return all ? this.flushing.then(() => this.flush(true)) : this.flushing;
+    this.flushing = this.commit(all).finally(() => {
+      this.flushing = null;
+      if (this.flushAgain && !this.stopped) {
+        this.flushAgain = false;
+        void this.flush();
+      }
+    });
+    return this.flushing;
+  }
+
+  /** Stops the loop and commits everything done in memory. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.options.clock.clearTimeout(this.progressTimer);
+    await this.flushing;
+    await this.flush(true);
+  }
+
+  private async commit(all: boolean): Promise<void> {
+    if (!this.dirty.size && !this.finished.size) return;
+    const now = this.options.clock.now();
+    const finishing = [...this.finished];
+    this.finished.clear();
+    await Promise.all([this.commitProgress(this.takeDueProgress(all, now), now), this.commitFinished(finishing, now)]);
+  }
+
+  private takeDueProgress(all: boolean, now: number): ProgressItem[] {
+    const due: ProgressItem[] = [];
+    for (const story of this.dirty) {
+      // Progress that is not due yet stays pending: after a crash those tasks simply run again.
+      if (!all && now - story.lastWriteAt < this.options.progressWriteIntervalMs) continue;
+      const taskNumbers = story.pending.splice(0);
+      story.inFlight = taskNumbers.length;
+      const startedAt = story.startedAtStored ? null : story.startedAt;
+      due.push({ story, write: { id: story.id, taskNumbers, doneCount: story.committedDone + taskNumbers.length, startedAt } });
+      this.dirty.delete(story);
+    }
+    return due;
+  }
+
+  private async commitProgress(batch: ProgressItem[], now: number): Promise<void> {
+    if (!batch.length) return;
+    try {
+      await this.options.store.writeProgress(
+        batch.map((item) => item.write),
+        new Date(now),
+      );
+      for (const { story, write } of batch) {
+        story.committedDone += story.inFlight;
+        story.inFlight = 0;
+        story.lastWriteAt = now;
+        if (write.startedAt !== null) story.startedAtStored = true;
+      }
+      this.succeeded();
+    } catch (error) {
+      // Nothing is lost: the completions go back and a later flush retries them.
+      for (const { story, write } of batch) {
+        story.inFlight = 0;
+        if (story.removed) continue;
+        story.pending.unshift(...write.taskNumbers);
+        // Its last tasks may have finished meanwhile: then it already waits in `finished`.
+        if (!this.finished.has(story)) this.dirty.add(story);
+      }
+      this.failed(error, 'writing task progress failed; will retry');
+    }
+  }
+
+  private async commitFinished(stories: TrackedStory[], now: number): Promise<void> {
+    if (!stories.length) return;
+    const attempt = randomUUID();
+    const prior = [...new Set(stories.flatMap((story) => story.commitAttempts))];
+    const ids = stories.map((story) => story.id);
+    try {
+      await this.options.store.completeStories(ids, attempt, prior, new Date(now), (completed) => {
+        for (const story of stories) {
+          // Deleted or disowned while this commit was in flight: it has left memory already.
+          if (story.removed) continue;
+          story.committedDone = story.taskCount;
+          story.pending.length = 0;
+          this.options.onStoredDone(story);
+        }
+        const tasks = stories.reduce((sum, story) => sum + story.taskCount, 0);
+        if (completed) this.options.counters.storiesCompleted(completed, tasks);
+      });
+      this.succeeded();
+    } catch (error) {
+      // The write may have landed before it failed: the retry also matches stories marked by this attempt,
+      // so each is counted once, by whichever attempt of ours is acknowledged. Retried by the progress
+      // loop's next flush, not at once: the database needs a moment.
+      for (const story of stories) {
+        if (story.removed) continue;
+        story.commitAttempts.push(attempt);
+        this.finished.add(story);
+      }
+      this.failed(error, 'committing finished stories failed; will retry');
+    }
+  }
+
+  private failed(error: unknown, message: string): void {
+    if (!this.failing) this.options.logger.error({ err: error }, message);
+    this.failing = true;
+  }
+
+  private succeeded(): void {
+    if (this.failing) this.options.logger.info('committing completions works again');
+    this.failing = false;
+  }
+}

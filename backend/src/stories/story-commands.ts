@@ -1,0 +1,178 @@
+import type {
+  BulkActionRequest,
+  BulkActionResultDto,
+  CreateStoryRequest,
+  DeleteResultDto,
+  LegacyJobRequest,
+  StoryDto,
+} from '@storyflow/contracts';
+import type { Logger } from '../logger.js';
+import type { Processor } from '../processing/processor.js';
+import { randomInt, type Clock, type Random } from '../shared/clock.js';
+import { DatabaseUnavailableError, UnavailableError } from '../shared/errors.js';
+import type { CounterCache } from '../stats/counter-cache.js';
+import type { DoneStoryPurge } from './done-story-purge.js';
+import { isStoryId, notFound } from './story-errors.js';
+import type { TakeOn } from './story-intake.js';
+import type { StoryLedger } from './story-ledger.js';
+import { toDto } from './story.mapper.js';
+import { newStoryDocument, type StoryRepository } from './story.repository.js';
+import type { UnsettledInserts } from './unsettled-inserts.js';
+
+const BULK_BATCH = 500;
+
+/** Cluster mode: what the commands need from the other instances (implemented over Redis). */
+export interface ClusterPeers {
+  /** Admission across the cluster; throws OverloadedError. */
+  admit(tasks: number): Promise<void>;
+  /** Takes the lease of a story about to be stored (false: someone holds it). */
+  own(id: string): Promise<boolean>;
+  /** Lets go of leases (a create that failed). */
+  disclaim(ids: string[]): Promise<void>;
+  /** Tells every instance these stories are gone (the one running them frees its workers). */
+  announceDeleted(ids: string[]): Promise<void>;
+}
+
+export interface StoryCommandsDeps {
+  repository: StoryRepository;
+  ledger: StoryLedger;
+  processor: Processor;
+  takeOn: TakeOn;
+  unsettled: UnsettledInserts;
+  donePurge: DoneStoryPurge;
+  counters: CounterCache;
+  clock: Clock;
+  logger: Logger;
+  random?: Random;
+  cluster?: ClusterPeers;
+}
+
+/** Writes a client asks for: create (also from the legacy client), run again, delete, in bulk. */
+export class StoryCommands {
+  /** Creates between taking their lease and being taken on (cluster mode renews those leases too). */
+  private readonly creating = new Set<string>();
+
+  constructor(private readonly deps: StoryCommandsDeps) {}
+
+  /** Admits, persists, then queues: a 201 means the story survives a crash. */
+  async create(request: CreateStoryRequest, externalRef: number | null = null): Promise<StoryDto> {
+    const random = this.deps.random ?? Math.random;
+    const estimates =
+      'tasks' in request
+        ? request.tasks.map((task) => task.estimate)
+        : Array.from({ length: request.taskCount }, () => randomInt(random, request.estimateMin, request.estimateMax));
+    const release = this.deps.processor.admission.reserve(estimates.length);
+    const doc = newStoryDocument({
+      title: request.title || null,
+      externalRef,
+      estimates,
+      createdAt: new Date(this.deps.clock.now()),
+    });
+    const id = doc._id.toHexString();
+    const { cluster } = this.deps;
+    try {
+      // In a cluster: within the cluster's bound, and ours before it is stored (no other instance may claim it).
+      await cluster?.admit(estimates.length);
+      if (cluster && !(await cluster.own(id))) throw new UnavailableError('Could not take ownership of the new story; try again');
+    } catch (error) {
+      release();
+      throw error;
+    }
+    this.creating.add(id);
+    try {
+      await this.deps.repository.insert(doc);
+    } catch (error) {
+      // The lease stays with an unsettled create (renewed with our stories) until it is settled.
+      if (error instanceof DatabaseUnavailableError) this.deps.unsettled.add(doc, release);
+      else {
+        release();
+        await cluster?.disclaim([id]).catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      this.creating.delete(id);
+    }
+    this.deps.takeOn(doc, release);
+    return toDto(doc);
+  }
+
+  /**
+   * Throws OverloadedError while even a story of `minTasks` would be refused: a full server answers
+   * before reading a body (a flood of large bodies it would refuse anyway costs it no memory).
+   */
+  assertRoomFor(minTasks: number): void {
+    this.deps.processor.admission.check(minTasks);
+  }
+
+  /** The original client's job: its `id` is a page-local counter, kept only as a reference. */
+  createFromLegacyJob(job: LegacyJobRequest): Promise<StoryDto> {
+    return this.create({ title: `Job ${job.id}`, tasks: job.tasks.map((task) => ({ estimate: task.estimate })) }, job.id);
+  }
+
+  /** A new story with the same task estimates (a finished one again, or a copy of a running one). */
+  async rerun(id: string): Promise<StoryDto> {
+    const doc = isStoryId(id) ? await this.deps.repository.findById(id) : null;
+    if (!doc) throw notFound(id);
+    const title = `${doc.title ?? `Story ${id.slice(-6)}`} (again)`;
+    return this.create({
+      title: title.length > 200 ? `${title.slice(0, 199)}…` : title,
+      tasks: doc.tasks.map((task) => ({ estimate: task.estimate })),
+    });
+  }
+
+  /** One action on each of the ids; a failure of one (gone, refused) does not stop the others. */
+  async bulk(request: BulkActionRequest): Promise<BulkActionResultDto> {
+    const results: BulkActionResultDto['results'] = [];
+    for (const id of request.ids) {
+      try {
+        if (request.action === 'delete') {
+          await this.deleteOne(id);
+          results.push({ id, ok: true });
+        } else {
+          results.push({ id, ok: true, newId: (await this.rerun(id)).id });
+        }
+      } catch (error) {
+        // Unavailability stops the batch (the rest would fail the same way); anything else is per story.
+        if (error instanceof DatabaseUnavailableError) throw error;
+        results.push({ id, ok: false, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return { results };
+  }
+
+  async deleteOne(id: string): Promise<DeleteResultDto> {
+    if (!isStoryId(id)) throw notFound(id);
+    const deleted = await this.deps.ledger.removeById(id, async (removed) => {
+      this.deps.donePurge.forget(id);
+      // Only once it is gone: if the delete failed, the story keeps running.
+      if (removed.open) {
+        this.deps.processor.forget(id);
+        // Another instance may be running it: it frees its workers when told.
+        await this.deps.cluster
+          ?.announceDeleted([id])
+          .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not announce a deletion'));
+      }
+      this.deps.counters.storiesRemoved(removed, 'delete');
+      return removed.open + removed.done;
+    });
+    if (deleted === null) throw notFound(id);
+    return { deleted };
+  }
+
+  /** Deletes every Done story, in batches so a large collection never means one huge request. */
+  async deleteDone(): Promise<DeleteResultDto> {
+    let deleted = 0;
+    for (;;) {
+      const { refs, removed } = await this.deps.ledger.removeDone('delete', BULK_BATCH);
+      for (const ref of refs) this.deps.donePurge.forget(ref.id);
+      this.deps.counters.storiesRemoved(removed, 'delete');
+      deleted += removed.done;
+      if (removed.done < BULK_BATCH) return { deleted };
+    }
+  }
+
+  /** Creates in flight or whose outcome is unknown: their leases are held (and renewed) until they are taken on or settled. */
+  heldIds(): string[] {
+    return [...this.creating, ...this.deps.unsettled.ids()];
+  }
+}

@@ -1,0 +1,51 @@
+import { type ListStoriesQuery, type StoryDto, type StoryListDto, type StoryProgressDto } from '@storyflow/contracts';
+import type { Processor } from '../processing/processor.js';
+import { isStoryId, notFound } from './story-errors.js';
+import { toDto, toSummary } from './story.mapper.js';
+import type { StoryDoc } from './story.model.js';
+import type { StoryRepository } from './story.repository.js';
+
+/** Reads: stored stories with the live figures of those Open in this instance's memory. Changes nothing. */
+export class StoryQueries {
+  constructor(
+    private readonly repository: StoryRepository,
+    private readonly processor: Processor,
+  ) {}
+
+  async list(query: ListStoriesQuery): Promise<StoryListDto> {
+    const { items, total, counts } = await this.repository.list({ status: query.status, q: query.q }, query.page, query.limit);
+    return {
+      items: items.map((doc) => toSummary(doc, this.live(doc))),
+      total,
+      page: query.page,
+      limit: query.limit,
+      counts: { all: counts.Open + counts.Done, ...counts },
+    };
+  }
+
+  async get(id: string): Promise<StoryDto> {
+    const doc = isStoryId(id) ? await this.repository.findById(id) : null;
+    if (!doc) throw notFound(id);
+    return toDto(doc, this.live(doc));
+  }
+
+  /** A story's live figures, if it is Open in this server's memory. */
+  liveProgress(id: string): StoryProgressDto | null {
+    const live = this.processor.progressOf(id);
+    if (!live) return null;
+    return {
+      id,
+      status: 'Open',
+      taskCount: live.taskCount,
+      doneCount: live.doneCount,
+      runningTasks: live.runningTasks,
+      running: live.running,
+      startedAt: live.startedAt === null ? null : new Date(live.startedAt).toISOString(),
+      completedAt: null,
+    };
+  }
+
+  private live(doc: StoryDoc) {
+    return doc.status === 'Open' ? this.processor.progressOf(doc._id.toHexString()) : null;
+  }
+}
