@@ -25,7 +25,7 @@ export interface ClusterSettings {
  * (leases, totals, live figures, admission, socket budget, pause, watched stories, the Socket.IO adapter,
  * the rate limiter's store). The composition root wires them in; without REDIS_URL none of this exists.
  */
-export async function joinCluster(o: {
+export async function joinCluster(options: {
   settings: ClusterSettings;
   maxOpenTasks: number;
   maxSocketsPerClient: number;
@@ -35,7 +35,7 @@ export async function joinCluster(o: {
   clock: Clock;
   logger: Logger;
 }) {
-  const { settings, logger } = o;
+  const { settings, logger } = options;
   const logs = logger.child({ instance: settings.instanceId });
   // Commands, subscriptions (stats, control, deletions) and the adapter's pair: a subscribed connection
   // can do nothing else.
@@ -48,11 +48,11 @@ export async function joinCluster(o: {
     subscriber,
     instance: settings.instanceId,
     leaseMs: settings.leaseMs,
-    totals: o.totals,
-    clock: o.clock,
+    totals: options.totals,
+    clock: options.clock,
     logger: logs,
-    historySeconds: o.historySeconds,
-    countersSince: o.countersSince,
+    historySeconds: options.historySeconds,
+    countersSince: options.countersSince,
   });
   const control = new ProcessingControl(redis, subscriber, logs);
   const deletedListeners = new Listeners<[ids: string[]]>();
@@ -68,8 +68,8 @@ export async function joinCluster(o: {
     redis,
     leases: new Leases(redis, settings.instanceId, settings.leaseMs),
     stats,
-    admission: new ClusterAdmission(redis, settings.instanceId, o.maxOpenTasks),
-    socketBudget: new ClusterConnectionBudget(redis, settings.instanceId, o.maxSocketsPerClient),
+    admission: new ClusterAdmission(redis, settings.instanceId, options.maxOpenTasks),
+    socketBudget: new ClusterConnectionBudget(redis, settings.instanceId, options.maxSocketsPerClient),
     control,
     watched: new WatchedStories(redis, logs),
     adapter: createAdapter(adapterPub, adapterSub, { key: 'sf:socket.io' }),

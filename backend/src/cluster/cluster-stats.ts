@@ -53,7 +53,7 @@ export class ClusterStats {
   private leader = false;
 
   constructor(
-    private readonly o: {
+    private readonly options: {
       redis: Redis;
       subscriber: Redis;
       instance: string;
@@ -69,14 +69,14 @@ export class ClusterStats {
 
   async start(): Promise<void> {
     // Alive from the start: the shares of live instances (admission, sockets) count only with a heartbeat.
-    await this.o.redis.set(KEYS.heartbeat(this.o.instance), '1', 'PX', this.o.leaseMs);
-    await this.o.subscriber.subscribe(KEYS.samples);
-    this.o.subscriber.on('message', (channel: string, message: string) => {
+    await this.options.redis.set(KEYS.heartbeat(this.options.instance), '1', 'PX', this.options.leaseMs);
+    await this.options.subscriber.subscribe(KEYS.samples);
+    this.options.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== KEYS.samples) return;
       try {
         this.receive(JSON.parse(message) as ClusterSecond);
       } catch (error) {
-        this.o.logger.warn({ err: error }, 'malformed cluster sample ignored');
+        this.options.logger.warn({ err: error }, 'malformed cluster sample ignored');
       }
     });
     this.schedule();
@@ -84,7 +84,7 @@ export class ClusterStats {
 
   stop(): void {
     this.stopped = true;
-    this.o.clock.clearTimeout(this.timer);
+    this.options.clock.clearTimeout(this.timer);
   }
 
   get isLeader(): boolean {
@@ -93,20 +93,20 @@ export class ClusterStats {
 
   /** This instance's second (from its own sampler): written with its heartbeat. */
   async report(second: InstanceSecond): Promise<void> {
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const figures: InstanceFigures = {
-      id: this.o.instance,
+      id: this.options.instance,
       poolSize: second.poolSize,
       busyWorkers: second.busyWorkers,
       backlogTasks: second.backlogTasks,
       lastSeen: now,
     };
-    await this.o.redis
+    await this.options.redis
       .multi()
-      .hset(KEYS.second(second.t), this.o.instance, JSON.stringify(second))
+      .hset(KEYS.second(second.t), this.options.instance, JSON.stringify(second))
       .pexpire(KEYS.second(second.t), 120_000)
-      .set(KEYS.heartbeat(this.o.instance), '1', 'PX', this.o.leaseMs)
-      .hset(KEYS.instances, this.o.instance, JSON.stringify(figures))
+      .set(KEYS.heartbeat(this.options.instance), '1', 'PX', this.options.leaseMs)
+      .hset(KEYS.instances, this.options.instance, JSON.stringify(figures))
       .exec();
   }
 
@@ -124,14 +124,19 @@ export class ClusterStats {
   }
 
   snapshot(): StatsSnapshot {
-    return { now: this.o.clock.now(), history: [...this.history], countersSince: this.o.countersSince(), instanceId: this.o.instance };
+    return {
+      now: this.options.clock.now(),
+      history: [...this.history],
+      countersSince: this.options.countersSince(),
+      instanceId: this.options.instance,
+    };
   }
 
   /** Each second, a little after the boundary (the instances' reports are in): lead or follow. */
   private schedule(): void {
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const next = now - (now % 1000) + 1000 + 400;
-    this.timer = this.o.clock.setTimeout(() => {
+    this.timer = this.options.clock.setTimeout(() => {
       void this.tick(next - 400 - 1000).finally(() => !this.stopped && this.schedule());
     }, next - now);
   }
@@ -139,33 +144,33 @@ export class ClusterStats {
   /** Aggregates and publishes second `t` if this instance leads. */
   async tick(t: number): Promise<void> {
     try {
-      this.leader = (await this.o.redis.eval(LEAD, 1, KEYS.leader, this.o.instance, 3000)) === 1;
+      this.leader = (await this.options.redis.eval(LEAD, 1, KEYS.leader, this.options.instance, 3000)) === 1;
       if (!this.leader) return;
       const second = await this.aggregate(t);
-      await this.o.redis.publish(KEYS.samples, JSON.stringify(second));
+      await this.options.redis.publish(KEYS.samples, JSON.stringify(second));
     } catch (error) {
-      this.o.logger.warn({ err: error }, 'cluster statistics unavailable this second');
+      this.options.logger.warn({ err: error }, 'cluster statistics unavailable this second');
     }
   }
 
   private async aggregate(t: number): Promise<ClusterSecond> {
     const [reports, totals, instances] = await Promise.all([
-      this.o.redis.hgetall(KEYS.second(t)),
-      this.o.totals(),
-      this.o.redis.hgetall(KEYS.instances),
+      this.options.redis.hgetall(KEYS.second(t)),
+      this.options.totals(),
+      this.options.redis.hgetall(KEYS.instances),
     ]);
     const seconds = Object.values(reports).map((r) => JSON.parse(r) as InstanceSecond);
     const sum = (f: (s: InstanceSecond) => number) => seconds.reduce((n, s) => n + f(s), 0);
     // Instances alive: a heartbeat within LEASE_MS; the dead are dropped from the breakdown.
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     const alive: InstanceFigures[] = [];
     const dead: string[] = [];
     for (const [id, json] of Object.entries(instances)) {
       const figures = JSON.parse(json) as InstanceFigures;
-      if (now - figures.lastSeen <= this.o.leaseMs) alive.push(figures);
+      if (now - figures.lastSeen <= this.options.leaseMs) alive.push(figures);
       else dead.push(id);
     }
-    if (dead.length) await this.o.redis.hdel(KEYS.instances, ...dead);
+    if (dead.length) await this.options.redis.hdel(KEYS.instances, ...dead);
     const { open } = totals;
     const sample: StatsSample = {
       t,
@@ -193,7 +198,7 @@ export class ClusterStats {
     const last = this.history.at(-1);
     if (last && second.sample.t <= last.t) return; // a second published twice (leader change): once
     this.history.push(second.sample);
-    if (this.history.length > this.o.historySeconds) this.history.shift();
+    if (this.history.length > this.options.historySeconds) this.history.shift();
     this.publishedListeners.emit(second, this.leader);
     this.sampleListeners.emit(second.sample);
     this.activityListeners.emit(second.activity);

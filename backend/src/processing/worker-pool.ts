@@ -46,9 +46,9 @@ export class WorkerPool {
 
   constructor(
     private readonly queue: FairQueue,
-    private readonly o: WorkerPoolOptions,
+    private readonly options: WorkerPoolOptions,
   ) {
-    this.size = o.initialSize;
+    this.size = options.initialSize;
   }
 
   get poolSize(): number {
@@ -69,7 +69,7 @@ export class WorkerPool {
    * only; none in a pool of one, which long tasks would otherwise never get.
    */
   get reserve(): number {
-    return this.size < 2 ? 0 : Math.max(1, Math.ceil(this.size * this.o.reserveFraction));
+    return this.size < 2 ? 0 : Math.max(1, Math.ceil(this.size * this.options.reserveFraction));
   }
 
   /** Paused: running tasks finish, no new ones start. */
@@ -89,7 +89,7 @@ export class WorkerPool {
   /** Hands waiting tasks to idle workers; call after tasks were queued. */
   pump(): void {
     if (!this.running) return;
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     this.fill(now);
     this.arm(now);
   }
@@ -118,7 +118,7 @@ export class WorkerPool {
   /** Stops taking tasks and abandons the ones in flight: uncommitted work runs again after restart. */
   stop(): void {
     this.running = false;
-    this.o.clock.clearTimeout(this.timer);
+    this.options.clock.clearTimeout(this.timer);
     this.timer = null;
     while (this.heap.length) this.finish(this.heap[0]!);
   }
@@ -133,7 +133,7 @@ export class WorkerPool {
     this.busy++;
     if (story.long) this.busyLong++;
     this.heapPush(slot);
-    this.o.onTaskStart?.(story);
+    this.options.onTaskStart?.(story);
   }
 
   /** Releases a busy slot; returns its story. */
@@ -152,14 +152,14 @@ export class WorkerPool {
     this.timer = null;
     this.timerDue = Infinity;
     if (!this.running) return;
-    const now = this.o.clock.now();
+    const now = this.options.clock.now();
     // Tasks started at a freed worker's deadline may be due already: complete and refill until none is.
     while (this.heap.length && this.due[this.heap[0]!]! <= now) {
       while (this.heap.length && this.due[this.heap[0]!]! <= now) {
         const slot = this.heap[0]!;
         const n = this.taskN[slot]!;
         this.freedAt.push(this.due[slot]!);
-        this.o.onTaskDone(this.finish(slot), n);
+        this.options.onTaskDone(this.finish(slot), n);
       }
       if (!this.running) return;
       this.fill(now);
@@ -167,7 +167,7 @@ export class WorkerPool {
     this.freedAt.length = 0;
     this.freedNext = 0;
     this.arm(now);
-    this.o.onSettled?.();
+    this.options.onSettled?.();
   }
 
   /** One timer, for the earliest deadline; re-armed only when that moves earlier. */
@@ -175,9 +175,9 @@ export class WorkerPool {
     if (!this.heap.length) return;
     const next = this.due[this.heap[0]!]!;
     if (next >= this.timerDue) return;
-    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    if (this.timer !== null) this.options.clock.clearTimeout(this.timer);
     this.timerDue = next;
-    this.timer = this.o.clock.setTimeout(() => this.wake(), Math.max(0, next - now));
+    this.timer = this.options.clock.setTimeout(() => this.wake(), Math.max(0, next - now));
   }
 
   // Indexed binary heap of slots by due time (pos[slot] = index in heap, so cancel is O(log n)).

@@ -24,12 +24,12 @@ export class RetentionSweeper {
   private readonly loop: Periodic;
   private stopped = false;
 
-  constructor(private readonly o: RetentionOptions) {
-    this.loop = new Periodic(() => this.sweep(), o.sweepMs, o.clock);
+  constructor(private readonly options: RetentionOptions) {
+    this.loop = new Periodic(() => this.sweep(), options.sweepMs, options.clock);
   }
 
   get enabled(): boolean {
-    return this.o.retentionMs > 0 || this.o.maxDoneTasks > 0;
+    return this.options.retentionMs > 0 || this.options.maxDoneTasks > 0;
   }
 
   start(): void {
@@ -42,24 +42,24 @@ export class RetentionSweeper {
   }
 
   async sweep(): Promise<number> {
-    const batch = this.o.batch ?? 500;
+    const batch = this.options.batch ?? 500;
     let total = 0;
     try {
-      if (this.o.retentionMs > 0) {
+      if (this.options.retentionMs > 0) {
         for (;;) {
-          const n = await this.o.purge(new Date(this.o.clock.now() - this.o.retentionMs), batch);
+          const n = await this.options.purge(new Date(this.options.clock.now() - this.options.retentionMs), batch);
           total += n;
           if (n < batch || this.stopped) break;
         }
       }
-      while (this.o.maxDoneTasks > 0 && this.o.storedDoneTasks() > this.o.maxDoneTasks && !this.stopped) {
-        const n = await this.o.purge(undefined, Math.min(batch, 100));
+      while (this.options.maxDoneTasks > 0 && this.options.storedDoneTasks() > this.options.maxDoneTasks && !this.stopped) {
+        const n = await this.options.purge(undefined, Math.min(batch, 100));
         total += n;
         if (n === 0) break;
       }
-      if (total) this.o.logger.debug({ purged: total }, 'retention purged Done stories');
+      if (total) this.options.logger.debug({ purged: total }, 'retention purged Done stories');
     } catch (error) {
-      this.o.logger.error({ err: error }, 'retention sweep failed; will retry');
+      this.options.logger.error({ err: error }, 'retention sweep failed; will retry');
     }
     return total;
   }
