@@ -1,14 +1,15 @@
-import type {
-  BulkActionRequest,
-  BulkActionResultDto,
-  CreateStoryRequest,
-  DeleteResultDto,
-  LegacyJobRequest,
-  ListStoriesQuery,
-  ProcessingDto,
-  StoryDto,
-  StoryListDto,
-  StoryProgressDto,
+import {
+  isStoryId,
+  type BulkActionRequest,
+  type BulkActionResultDto,
+  type CreateStoryRequest,
+  type DeleteResultDto,
+  type LegacyJobRequest,
+  type ListStoriesQuery,
+  type ProcessingDto,
+  type StoryDto,
+  type StoryListDto,
+  type StoryProgressDto,
 } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import type { Processor } from '../processing/processor.js';
@@ -26,8 +27,7 @@ import type { StoryRepository } from './story.repository.js';
 import { UnsettledInserts } from './unsettled-inserts.js';
 
 const BULK_BATCH = 500;
-// ObjectId.isValid also accepts any 12-character string; ids here are always 24 hex digits.
-const isStoryId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
+// isStoryId, not ObjectId.isValid: that also accepts any 12-character string; ids here are always 24 hex digits.
 
 export const toWork = (doc: StoryDoc): StoryWork => ({
   id: doc._id.toHexString(),
