@@ -56,7 +56,7 @@ function guardsOf(decl: RouteDecl, guards: RouteGuards): RequestHandler[] {
 
 function endpoint(decl: RouteDecl, handler: AnyHandler): RequestHandler {
   const { body } = decl;
-  return async (req, res) => {
+  const handle: RequestHandler = async (req, res) => {
     const input = {
       params: req.params,
       query: decl.query ? parseWith(decl.query, req.query, 'query') : undefined,
@@ -65,6 +65,7 @@ function endpoint(decl: RouteDecl, handler: AnyHandler): RequestHandler {
     } as HandlerInput<RouteDecl>;
     send(res, decl, await handler(input));
   };
+  return handle;
 }
 
 function send(res: Response, decl: RouteDecl, result: unknown): void {
