@@ -99,7 +99,7 @@ export function byPath(table: RouteTable): Map<string, [string, RouteDecl][]> {
   return paths;
 }
 
-/** Paths that keep answering while the server shuts down. */
+/** Paths that keep answering while the server shuts down (compared with `req.path`, so literal paths only). */
 export const pathsServedWhileStopping = (table: RouteTable): Set<string> =>
   new Set(Object.values(table).flatMap((decl) => (decl.servedWhileStopping ? [decl.path] : [])));
 
