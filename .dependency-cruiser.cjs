@@ -52,6 +52,12 @@ module.exports = {
       '^backend/src/(http|realtime|stories|processing|stats|db)/',
       'cluster/ (Redis coordination) declares what it works on; server.ts adapts the rest.',
     ),
+    forbid(
+      'http-calls-declared-endpoints',
+      backend('http'),
+      '^backend/src/(stories|processing)/',
+      'http/ declares what its handlers call (http/endpoints.ts); server.ts passes the implementation in.',
+    ),
     forbid('http-is-not-realtime', backend('http'), '^backend/src/realtime/', 'The two edges do not know each other.'),
     forbid(
       'only-the-root-composes',

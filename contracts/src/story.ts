@@ -10,6 +10,20 @@ const typeError = (expected: string) => (issue: { input?: unknown }) => (issue.i
 /** Object-level error that leaves field-level messages (e.g. unrecognized keys) alone. */
 const objectError = (message: string) => (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined);
 
+/**
+ * A story id: a MongoDB ObjectId as 24 hex digits, the one pattern every layer checks ids with.
+ * The server writes ids lower case (`ObjectId.toHexString()`); wherever a client names a story (URLs, bulk
+ * ids, search, live watch) either case is accepted, as it always has been (ObjectId parses both), so the
+ * accepted pattern spells out both cases rather than using the `i` flag, which JSON Schema cannot express.
+ */
+export const STORY_ID_PATTERN = /^[0-9a-fA-F]{24}$/;
+/** Whether a client-supplied value names a story (either case; see STORY_ID_PATTERN). */
+export const isStoryId = (value: string): boolean => STORY_ID_PATTERN.test(value);
+/** A story id as the server sends it: lower case. */
+export const StoryIdSchema = z.string().regex(/^[0-9a-f]{24}$/);
+/** A story id as a client may send it: either case. */
+export const StoryIdInputSchema = z.string().regex(STORY_ID_PATTERN);
+
 export const STORY_STATUSES = ['Open', 'Done'] as const;
 export const StoryStatusSchema = z.enum(STORY_STATUSES);
 export type StoryStatus = z.infer<typeof StoryStatusSchema>;
@@ -134,8 +148,6 @@ export const BulkDeleteQuerySchema = z.strictObject({
 
 /** Response bodies. Every type below is inferred from its schema; the OpenAPI document is generated from them too. */
 
-/** A story id: MongoDB ObjectId, 24 hex digits. */
-export const StoryIdSchema = z.string().regex(/^[0-9a-f]{24}$/);
 /** Timestamps are ISO 8601 in UTC (`Date.prototype.toISOString`). */
 const timestamp = z.iso.datetime();
 const count = z.number().int().nonnegative();
@@ -154,7 +166,7 @@ export const BULK_MAX = 100;
 export const BulkActionRequestSchema = z.strictObject({
   action: z.enum(['delete', 'rerun'], { error: 'action must be "delete" or "rerun"' }),
   ids: z
-    .array(z.string({ error: 'must be a story id' }).regex(/^[0-9a-f]{24}$/i, 'must be a story id (24 hex characters)'), {
+    .array(z.string({ error: 'must be a story id' }).regex(STORY_ID_PATTERN, 'must be a story id (24 hex characters)'), {
       error: 'ids must be an array of story ids',
     })
     .min(1, 'ids must name at least one story')

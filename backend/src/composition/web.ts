@@ -5,7 +5,7 @@ import { LocalConnectionBudget, compileTrust } from '../access/client-address.js
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
-import type { SystemState } from '../http/system.routes.js';
+import type { SystemState } from '../http/endpoints.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics/metrics.js';
 import type { Processor } from '../processing/processor.js';

@@ -1,5 +1,4 @@
 import type { Request, RequestHandler } from 'express';
-import type { AccessDto } from '@storyflow/contracts';
 import { bearerToken, canMutate, canRead, resolveAccess, type Access, type AccessConfig } from '../access/access-policy.js';
 import { ApiError } from './errors.js';
 
@@ -18,21 +17,6 @@ export function requireOperator(config: AccessConfig): RequestHandler {
   return (req, _res, next) => {
     const decision = canMutate(accessOf(config, req));
     next(decision.ok ? undefined : refusal(decision.status, decision.message));
-  };
-}
-
-/** GET /api/access: the caller's role, so the dashboard knows whether to ask for a token or hide controls. */
-export function accessRoute(config: AccessConfig): RequestHandler {
-  return (req, res, next) => {
-    const access = accessOf(config, req);
-    const decision = canRead(access);
-    if (!decision.ok) return next(refusal(decision.status, decision.message));
-    const body: AccessDto = {
-      role: access.role === 'operator' ? 'operator' : 'viewer',
-      readsNeedToken: config.viewToken !== undefined,
-      mutationsNeedToken: config.apiToken !== undefined,
-    };
-    res.set('Cache-Control', 'no-store').json(body);
   };
 }
 

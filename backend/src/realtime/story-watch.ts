@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import {
   MAX_WATCHED_STORIES,
   SOCKET_EVENTS,
+  isStoryId,
   type ClientToServerEvents,
   type ServerToClientEvents,
   type StoryProgressDto,
@@ -10,7 +11,6 @@ import type { Clock } from '../shared/clock.js';
 import type { ProgressSource } from './story-progress-feed.js';
 
 const room = (id: string) => `story:${id}`;
-const STORY_ID = /^[0-9a-f]{24}$/i;
 
 /** The ids a client asked for, made safe: an array of story ids, deduplicated, at most MAX_WATCHED_STORIES. */
 export function watchedIds(input: unknown): string[] {
@@ -18,7 +18,7 @@ export function watchedIds(input: unknown): string[] {
   const ids = new Set<string>();
   for (const id of input) {
     if (ids.size >= MAX_WATCHED_STORIES) break;
-    if (typeof id === 'string' && STORY_ID.test(id)) ids.add(id.toLowerCase());
+    if (typeof id === 'string' && isStoryId(id)) ids.add(id.toLowerCase());
   }
   return [...ids];
 }

@@ -1,10 +1,11 @@
-import type {
-  BulkActionRequest,
-  BulkActionResultDto,
-  CreateStoryRequest,
-  DeleteResultDto,
-  LegacyJobRequest,
-  StoryDto,
+import {
+  isStoryId,
+  type BulkActionRequest,
+  type BulkActionResultDto,
+  type CreateStoryRequest,
+  type DeleteResultDto,
+  type LegacyJobRequest,
+  type StoryDto,
 } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import type { Processor } from '../processing/processor.js';
@@ -12,7 +13,7 @@ import { randomInt, type Clock, type Random } from '../shared/clock.js';
 import { DatabaseUnavailableError, UnavailableError } from '../shared/errors.js';
 import type { CounterCache } from '../stats/counter-cache.js';
 import type { DoneStoryPurge } from './done-story-purge.js';
-import { isStoryId, notFound } from './story-errors.js';
+import { notFound } from './story-errors.js';
 import type { TakeOn } from './story-intake.js';
 import type { StoryLedger } from './story-ledger.js';
 import { toDto } from './story.mapper.js';

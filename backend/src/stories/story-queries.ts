@@ -1,6 +1,6 @@
-import { type ListStoriesQuery, type StoryDto, type StoryListDto, type StoryProgressDto } from '@storyflow/contracts';
+import { isStoryId, type ListStoriesQuery, type StoryDto, type StoryListDto, type StoryProgressDto } from '@storyflow/contracts';
 import type { Processor } from '../processing/processor.js';
-import { isStoryId, notFound } from './story-errors.js';
+import { notFound } from './story-errors.js';
 import { toDto, toSummary } from './story.mapper.js';
 import type { StoryDoc } from './story.model.js';
 import type { StoryRepository } from './story.repository.js';

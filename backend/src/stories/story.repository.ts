@@ -1,5 +1,5 @@
 import { mongo, Types } from 'mongoose';
-import type { StoryStatus } from '@storyflow/contracts';
+import { isStoryId, type StoryStatus } from '@storyflow/contracts';
 import { isDatabaseUnavailable } from '../db/db-errors.js';
 import type { DbGate } from '../db/db-gate.js';
 import type { ProgressWrite } from '../processing/ports.js';
@@ -38,7 +38,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export function searchFilter(q: string | undefined): Record<string, unknown> {
   if (!q) return {};
-  if (/^[0-9a-f]{24}$/i.test(q)) return { _id: asId(q) };
+  if (isStoryId(q)) return { _id: asId(q) };
   const words = titleWords(q) ?? [];
   const byWords = words.length ? { $and: words.map((w) => ({ titleWords: { $regex: `^${escapeRegex(w)}` } })) } : { _id: null };
   return /^\d{1,15}$/.test(q) ? { $or: [byWords, { externalRef: Number(q) }] } : byWords;

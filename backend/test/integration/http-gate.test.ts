@@ -4,7 +4,7 @@ import { compileTrust } from '../../src/access/client-address.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import type { StoryEndpoints } from '../../src/http/story-endpoints.js';
+import type { StoryEndpoints } from '../../src/http/endpoints.js';
 import { request } from '../support/http.js';
 
 // The express app alone, in-process through supertest: a service that must never be reached while stopping.

@@ -5,10 +5,13 @@ import {
   createLegacyJobSchema,
   createStoryRequestSchemas,
   DEFAULT_STORY_LIMITS,
+  isStoryId,
   ListStoriesQuerySchema,
   PAGE_LIMIT_DEFAULT,
   PAGE_LIMIT_MAX,
   pickCreateStorySchema,
+  StoryIdInputSchema,
+  StoryIdSchema,
   type StoryLimits,
 } from '@storyflow/contracts';
 
@@ -171,5 +174,19 @@ describe('BulkDeleteQuerySchema', () => {
     expect(BulkDeleteQuerySchema.safeParse({ status: 'Done' }).success).toBe(true);
     expect(issues(BulkDeleteQuerySchema, {})).toEqual(['status: status=Done is required: only finished stories can be deleted in bulk']);
     expect(issues(BulkDeleteQuerySchema, { status: 'Open' })).toHaveLength(1);
+  });
+});
+
+describe('story ids', () => {
+  const id = '0123456789abcdef01234567';
+  it('accepts 24 hex digits in either case where a client names a story, as lookups always have', () => {
+    expect(isStoryId(id)).toBe(true);
+    expect(isStoryId(id.toUpperCase())).toBe(true);
+    expect(StoryIdInputSchema.safeParse(id.toUpperCase()).success).toBe(true);
+    for (const bad of ['', id.slice(1), `${id}0`, `${id.slice(1)}g`, ` ${id.slice(1)}`, `${id}\n`]) expect(isStoryId(bad)).toBe(false);
+  });
+  it('describes the ids the server sends as lower case', () => {
+    expect(StoryIdSchema.safeParse(id).success).toBe(true);
+    expect(StoryIdSchema.safeParse(id.toUpperCase()).success).toBe(false);
   });
 });

@@ -1,0 +1,230 @@
+import { z } from 'zod';
+import {
+  AccessDtoSchema,
+  BulkActionRequestSchema,
+  BulkActionResultDtoSchema,
+  BulkDeleteQuerySchema,
+  createLegacyJobSchema,
+  createStoryRequestSchemas,
+  DeleteResultDtoSchema,
+  HealthDtoSchema,
+  InfoDtoSchema,
+  ListStoriesQuerySchema,
+  pickCreateStorySchema,
+  ProcessingDtoSchema,
+  ProcessingRequestSchema,
+  StatsHistoryQuerySchema,
+  StatsHistorySchema,
+  StatsSnapshotSchema,
+  StoryDtoSchema,
+  StoryIdInputSchema,
+  StoryLimitsSchema,
+  StoryListDtoSchema,
+  type StoryLimits,
+} from '@storyflow/contracts';
+import type { RouteDecl, RouteTable } from './route.js';
+
+/**
+ * Every HTTP route the server answers, each declared once: method, path, who may call it, its rate-limit
+ * budget, what it validates and what it answers. The express routes (express-routes.ts) and the OpenAPI
+ * document (openapi.ts) are both derived from this table; the handlers (route-handlers.ts) are keyed by
+ * its keys, the operation ids.
+ *
+ * Order matters where paths overlap: `/api/stories/bulk` comes before `/api/stories/:id`. The methods of
+ * a path are listed (in `Allow` too) in the order they appear here.
+ */
+export function apiRoutes(limits: StoryLimits) {
+  return { ...storiesRoutes(limits), ...storyRoutes(), ...controlRoutes(limits), ...systemRoutes() } satisfies RouteTable;
+}
+
+/** The collection: list, create, delete the Done ones, act on many. */
+function storiesRoutes(limits: StoryLimits) {
+  const create = createStoryRequestSchemas(limits);
+  return {
+    listStories: {
+      method: 'get',
+      path: '/api/stories',
+      summary: 'List stories, newest first, without their tasks',
+      role: 'viewer',
+      rateLimit: 'reads',
+      query: ListStoriesQuerySchema,
+      ok: { status: 200, description: 'A page of stories, with counts by status', schema: StoryListDtoSchema },
+      errors: [400],
+    },
+    createStory: {
+      method: 'post',
+      path: '/api/stories',
+      summary: 'Create a story from task estimates, or from a count and an estimate range (201 once persisted)',
+      role: 'operator',
+      rateLimit: 'changes',
+      // A full server refuses before reading the body (see StoryEndpoints.assertRoomFor).
+      roomForStory: true,
+      body: {
+        schemas: { CreateStoryWithTasks: create.explicit, CreateStoryGenerated: create.generated },
+        pick: (body) => pickCreateStorySchema(body, create),
+      },
+      ok: { status: 201, description: 'The stored story', schema: StoryDtoSchema },
+    },
+    deleteDoneStories: {
+      method: 'delete',
+      path: '/api/stories',
+      summary: 'Delete every Done story',
+      role: 'operator',
+      rateLimit: 'changes',
+      query: BulkDeleteQuerySchema,
+      ok: { status: 200, description: 'How many were deleted', schema: DeleteResultDtoSchema },
+      errors: [400],
+    },
+    bulkStories: {
+      method: 'post',
+      path: '/api/stories/bulk',
+      summary: 'Delete or rerun up to 100 stories; a failure of one does not stop the others',
+      role: 'operator',
+      rateLimit: 'changes',
+      body: { schemas: { BulkActionRequest: BulkActionRequestSchema } },
+      ok: { status: 200, description: 'One result per id, in the order asked', schema: BulkActionResultDtoSchema },
+    },
+  } satisfies RouteTable;
+}
+
+/** One story, by id. */
+function storyRoutes() {
+  const storyId = { id: { description: 'Story id', schema: StoryIdInputSchema } };
+  return {
+    rerunStory: {
+      method: 'post',
+      path: '/api/stories/:id/rerun',
+      summary: 'Create a new story with the same tasks',
+      role: 'operator',
+      rateLimit: 'changes',
+      params: storyId,
+      ok: { status: 201, description: 'The new story', schema: StoryDtoSchema },
+      errors: [404],
+    },
+    getStory: {
+      method: 'get',
+      path: '/api/stories/:id',
+      summary: 'A story with its tasks and progress',
+      role: 'viewer',
+      rateLimit: 'reads',
+      params: storyId,
+      ok: { status: 200, description: 'The story', schema: StoryDtoSchema },
+      errors: [404],
+    },
+    deleteStory: {
+      method: 'delete',
+      path: '/api/stories/:id',
+      summary: "Delete a story (an Open story's waiting tasks are dropped)",
+      role: 'operator',
+      rateLimit: 'changes',
+      params: storyId,
+      ok: { status: 200, description: '`{ "deleted": 1 }`', schema: DeleteResultDtoSchema },
+      errors: [404],
+    },
+  } satisfies RouteTable;
+}
+
+/** The original client's jobs, and pausing the whole server. */
+function controlRoutes(limits: StoryLimits) {
+  return {
+    // The original Go/React client posts its jobs here.
+    createLegacyJob: {
+      method: 'post',
+      path: '/api/jobs',
+      summary: "The original Go/React client's job, stored as a story (`externalRef` = its `id`)",
+      role: 'operator',
+      rateLimit: 'changes',
+      roomForStory: true,
+      crossOrigin: true,
+      body: { schemas: { LegacyJob: createLegacyJobSchema(limits) } },
+      ok: { status: 201, description: 'The stored story', schema: StoryDtoSchema },
+    },
+    getProcessing: {
+      method: 'get',
+      path: '/api/processing',
+      summary: 'Whether processing is paused',
+      role: 'viewer',
+      ok: { status: 200, description: 'The processing state', schema: ProcessingDtoSchema },
+    },
+    setProcessing: {
+      method: 'put',
+      path: '/api/processing',
+      summary: 'Pause (running tasks finish, no new ones start) or resume processing',
+      role: 'operator',
+      rateLimit: 'changes',
+      body: { schemas: { ProcessingRequest: ProcessingRequestSchema } },
+      ok: { status: 200, description: 'The new processing state', schema: ProcessingDtoSchema },
+    },
+  } satisfies RouteTable;
+}
+
+/** The server's own state; none of these reads the stories. */
+function systemRoutes() {
+  const read = <const Ok extends RouteDecl['ok']>(path: string, summary: string, ok: Ok) =>
+    ({ method: 'get', path, summary, role: 'viewer', ok }) as const;
+  return {
+    getOpenApi: read('/api/openapi.json', 'This document', {
+      status: 200,
+      description: 'OpenAPI 3.1',
+      schema: z.looseObject({ openapi: z.string() }),
+    }),
+    // The limits this server validates with, so the dashboard's form checks the same ones.
+    getLimits: read('/api/limits', 'The request limits this server validates with', {
+      status: 200,
+      description: 'The limits',
+      schema: StoryLimitsSchema,
+    }),
+    getAccess: {
+      ...read('/api/access', "What the caller's token (or none) allows", {
+        status: 200,
+        description: 'The role and which requests need a token',
+        schema: AccessDtoSchema,
+      }),
+      headers: { 'Cache-Control': 'no-store' },
+    },
+    // Open to everyone (load balancers, compose healthchecks): it tells nothing about the stories.
+    getHealth: {
+      method: 'get',
+      path: '/api/health',
+      summary: 'Database mode and state; open to everyone (load balancers, healthchecks)',
+      role: 'none',
+      servedWhileStopping: true,
+      ok: { status: 200, description: 'Healthy', schema: HealthDtoSchema },
+      also: { 503: { description: 'The database is unreachable, or the server is stopping', schema: HealthDtoSchema } },
+      headers: { 'Cache-Control': 'no-store' },
+    },
+    getInfo: read('/api/info', 'Database mode, retention, history length, pause state, cluster instance', {
+      status: 200,
+      description: 'What this server runs with',
+      schema: InfoDtoSchema,
+    }),
+    // The persisted per-second figures, by range (from the database, so rate-limited like other reads).
+    getStatsHistory: {
+      ...read('/api/stats/history', 'The persisted per-second figures over a range, bucketed', {
+        status: 200,
+        description: 'Buckets, oldest first; a bucket without data is absent',
+        schema: StatsHistorySchema,
+      }),
+      rateLimit: 'reads',
+      query: StatsHistoryQuerySchema,
+      errors: [400],
+    },
+    // Served from memory (counter cache + history), never from the database.
+    getStats: read('/api/stats', 'Current figures and the recent per-second history, from memory', {
+      status: 200,
+      description: 'Figures, oldest second first',
+      schema: StatsSnapshotSchema,
+    }),
+    // Prometheus scrapes the backend directly (nginx does not expose it); a viewer token when reads need one.
+    getMetrics: {
+      ...read('/metrics', 'Prometheus metrics (scraped from the backend directly; nginx does not expose it)', {
+        status: 200,
+        description: 'Prometheus text exposition format',
+        schema: z.string(),
+        contentType: 'text/plain',
+      }),
+      // `?name=` (repeatable): just those series, for a cheap poll (the benchmark watches completions so).
+      query: z.object({ name: z.union([z.string(), z.array(z.string())]).optional() }),
+    },
+  } satisfies RouteTable;
+}

@@ -1,0 +1,46 @@
+import type {
+  BulkActionRequest,
+  BulkActionResultDto,
+  CreateStoryRequest,
+  DeleteResultDto,
+  HealthDto,
+  HistoryRange,
+  InfoDto,
+  LegacyJobRequest,
+  ListStoriesQuery,
+  ProcessingDto,
+  StatsHistoryDto,
+  StatsSnapshot,
+  StoryDto,
+  StoryListDto,
+} from '@storyflow/contracts';
+
+/**
+ * What the HTTP handlers call, declared here so http/ depends on no particular implementation of the story
+ * commands and queries (server.ts passes them in). Domain errors (NotFoundError, OverloadedError, …) are
+ * thrown through; errors.ts maps them to statuses.
+ */
+export interface StoryEndpoints {
+  create(request: CreateStoryRequest): Promise<StoryDto>;
+  createFromLegacyJob(job: LegacyJobRequest): Promise<StoryDto>;
+  list(query: ListStoriesQuery): Promise<StoryListDto>;
+  /** Any string: one that is not a story id is a NotFoundError, like a missing story. */
+  get(id: string): Promise<StoryDto>;
+  rerun(id: string): Promise<StoryDto>;
+  bulk(request: BulkActionRequest): Promise<BulkActionResultDto>;
+  deleteOne(id: string): Promise<DeleteResultDto>;
+  /** Every Done story. */
+  deleteDone(): Promise<DeleteResultDto>;
+  processing(): ProcessingDto;
+  setPaused(paused: boolean): Promise<ProcessingDto>;
+  /** Throws OverloadedError when a story of `minTasks` would not be admitted (checked before a body is read). */
+  assertRoomFor(minTasks: number): void;
+}
+
+/** What the system endpoints report. */
+export interface SystemState {
+  health(): HealthDto;
+  snapshot(): StatsSnapshot;
+  info(): InfoDto;
+  history(range: HistoryRange): Promise<StatsHistoryDto>;
+}

@@ -1,0 +1,77 @@
+import { Router, type RequestHandler, type Response } from 'express';
+import { requireJson } from './body-guard.js';
+import { methodNotAllowed } from './errors.js';
+import { byPath, Reply, type Handlers, type HandlerInput, type RateClass, type RouteDecl, type RouteTable } from './route.js';
+import { jsonBody, parseWith } from './validate.js';
+
+/** The middleware the table's declarations name. */
+export interface RouteGuards {
+  /** By role (`none` needs none): requireRead, requireOperator. */
+  viewer: RequestHandler;
+  operator: RequestHandler;
+  /** Per client address, by budget. */
+  rateLimits: Record<RateClass, RequestHandler>;
+  /** Refuses (503) when there is no room for another story. */
+  roomForStory: RequestHandler;
+  bodyLimit: string;
+  /** CORS for the routes declared `crossOrigin`, given the methods of the path; none: same-origin only. */
+  crossOrigin?: (methods: string[]) => RequestHandler;
+}
+
+type AnyHandler = (input: HandlerInput<RouteDecl>) => unknown;
+
+const API = '/api';
+
+/**
+ * The express routes of a table, in its order: `api` holds those under /api (paths relative to it, to be
+ * mounted there), `root` the others. Each route runs, in this order: the rate limit, the access check, the
+ * room check, the body guards (media type, then the JSON parser), then the query or body schema, then its
+ * handler. Every path answers the methods it does not serve with 405 and `Allow` (OPTIONS: 204).
+ */
+export function tableRouters<T extends RouteTable>(table: T, handlers: Handlers<T>, guards: RouteGuards): { api: Router; root: Router } {
+  const routers = { api: Router(), root: Router() };
+  for (const [path, operations] of byPath(table)) {
+    const underApi = path.startsWith(`${API}/`);
+    const router = underApi ? routers.api : routers.root;
+    const at = underApi ? path.slice(API.length) : path;
+    const methods = operations.map(([, decl]) => decl.method.toUpperCase());
+    if (guards.crossOrigin && operations.some(([, decl]) => decl.crossOrigin)) router.use(at, guards.crossOrigin(methods));
+    const route = router.route(at);
+    for (const [id, decl] of operations)
+      route[decl.method](...guardsOf(decl, guards), endpoint(decl, handlers[id] as unknown as AnyHandler));
+    route.all(methodNotAllowed(methods));
+  }
+  return routers;
+}
+
+function guardsOf(decl: RouteDecl, guards: RouteGuards): RequestHandler[] {
+  return [
+    ...(decl.rateLimit ? [guards.rateLimits[decl.rateLimit]] : []),
+    ...(decl.role === 'none' ? [] : [guards[decl.role]]),
+    ...(decl.roomForStory ? [guards.roomForStory] : []),
+    // An unauthorised body is never read.
+    ...(decl.body ? [requireJson, jsonBody(guards.bodyLimit)] : []),
+  ];
+}
+
+function endpoint(decl: RouteDecl, handler: AnyHandler): RequestHandler {
+  const { body } = decl;
+  const handle: RequestHandler = async (req, res) => {
+    const input = {
+      params: req.params,
+      query: decl.query ? parseWith(decl.query, req.query, 'query') : undefined,
+      body: body ? parseWith(body.pick?.(req.body) ?? Object.values(body.schemas)[0]!, req.body, 'body') : undefined,
+      authorization: req.get('authorization'),
+    } as HandlerInput<RouteDecl>;
+    send(res, decl, await handler(input));
+  };
+  return handle;
+}
+
+function send(res: Response, decl: RouteDecl, result: unknown): void {
+  const answer = result instanceof Reply ? result : new Reply(decl.ok.status, result);
+  res.status(answer.status).set({ ...decl.headers, ...answer.headers });
+  const declared = answer.status === decl.ok.status ? decl.ok : decl.also?.[answer.status];
+  if ((declared?.contentType ?? 'application/json') === 'application/json') res.json(answer.body);
+  else res.send(answer.body);
+}

@@ -1,0 +1,66 @@
+import type { AccessDto, StoryLimits } from '@storyflow/contracts';
+import { bearerToken, resolveAccess, type AccessConfig } from '../access/access-policy.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { apiRoutes } from './api-routes.js';
+import type { StoryEndpoints, SystemState } from './endpoints.js';
+import { reply, type Handlers } from './route.js';
+
+export type ApiRoutes = ReturnType<typeof apiRoutes>;
+
+export interface HandlerDeps {
+  stories: StoryEndpoints;
+  system: SystemState;
+  limits: StoryLimits;
+  access: AccessConfig;
+  metrics: Metrics;
+  /** The OpenAPI document (built from the same table). */
+  openApi: { openapi: string };
+}
+
+/**
+ * What each route of the table does, once its guards passed and its query and body are parsed: a handler
+ * returns the `ok` answer's body, or a `reply` with another status or headers of its own.
+ */
+export function routeHandlers({ stories, system, limits, access, metrics, openApi }: HandlerDeps): Handlers<ApiRoutes> {
+  return {
+    listStories: ({ query }) => stories.list(query),
+    createStory: ({ body }) => stories.create(body),
+    deleteDoneStories: () => stories.deleteDone(),
+    bulkStories: ({ body }) => stories.bulk(body),
+    rerunStory: ({ params }) => stories.rerun(params.id),
+    getStory: ({ params }) => stories.get(params.id),
+    deleteStory: ({ params }) => stories.deleteOne(params.id),
+    createLegacyJob: ({ body }) => stories.createFromLegacyJob(body),
+    getProcessing: () => stories.processing(),
+    setProcessing: ({ body }) => stories.setPaused(body.paused),
+
+    getOpenApi: () => openApi,
+    getLimits: () => limits,
+    // The caller's role, so the dashboard knows whether to ask for a token or hide controls.
+    getAccess: ({ authorization }): AccessDto => {
+      const caller = resolveAccess(access, bearerToken(authorization));
+      return {
+        role: caller.role === 'operator' ? 'operator' : 'viewer',
+        readsNeedToken: access.viewToken !== undefined,
+        mutationsNeedToken: access.apiToken !== undefined,
+      };
+    },
+    getHealth: () => {
+      const health = system.health();
+      return health.status === 'ok' ? health : reply(503, health);
+    },
+    getInfo: () => system.info(),
+    getStatsHistory: ({ query }) => system.history(query.range),
+    getStats: () => system.snapshot(),
+    getMetrics: async ({ query }) => {
+      // Just the series named (unknown names are skipped), or all of them.
+      const names = [query.name ?? []].flat();
+      const { registry } = metrics;
+      const known = names.filter((n) => registry.getSingleMetric(n));
+      const text = names.length
+        ? (await Promise.all(known.map((n) => registry.getSingleMetricAsString(n)))).join('\n')
+        : await registry.metrics();
+      return reply(200, text, { 'Content-Type': registry.contentType });
+    },
+  };
+}
