@@ -1,4 +1,4 @@
-import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import {
   type ApplicationConfig,
   inject,
@@ -25,7 +25,8 @@ export const appConfig: ApplicationConfig = {
       // the server is down (the outage is when operators switch screens to see what happened).
       withPreloading(PreloadAllModules),
     ),
-    provideHttpClient(withFetch(), withInterceptors([authInterceptor])),
+    // Fetch, Angular's default backend since v22 (withFetch() before).
+    provideHttpClient(withInterceptors([authInterceptor])),
     // The socket handshake carries the same token as REST requests.
     { provide: LIVE_TOKEN, useFactory: () => inject(TokenStore).token },
     // Fetch the server's request limits at start without waiting for them: the defaults apply until then.
