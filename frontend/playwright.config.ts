@@ -9,8 +9,9 @@ export default defineConfig({
   testDir: './e2e',
   outputDir: './e2e/test-results',
   globalSetup: './e2e/global-setup.ts',
-  // Each test starts its own backend (and Chromium context): one at a time on this two-core machine.
-  workers: 1,
+  // Two workers, each with a database server and a shared backend of its own (see fixtures.ts); a test that
+  // stops or pauses its backend starts its own. Files are spread over the workers, a file's tests run in order.
+  workers: 2,
   fullyParallel: false,
   // A flaky test should fail the run, not be hidden by a retry.
   retries: 0,

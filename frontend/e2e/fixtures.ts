@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
-import type { StoryDto } from '@storyflow/contracts';
+import type { StatsSample, StatsSnapshot, StoryDto } from '@storyflow/contracts';
 import {
   dashboardDir,
   startBackend,
@@ -230,4 +230,21 @@ export function poll<T>(value: () => Promise<T>, message: string) {
 /** Resolves once the API reports the story Done. */
 export async function storyDone(request: APIRequestContext, id: string): Promise<void> {
   await poll(async () => ((await (await request.get(`/api/stories/${id}`)).json()) as StoryDto).status, `story ${id} Done`).toBe('Done');
+}
+
+/**
+ * The server's figures for the first second that starts at or after `at` (epoch ms), once there is one: read
+ * at the end of that second, so at least a second after `at` (what a running pool does in a second, it has done).
+ */
+export async function sampleFrom(request: APIRequestContext, at: number): Promise<StatsSample> {
+  let found: StatsSample | undefined;
+  await poll(
+    async () => {
+      const { history } = (await (await request.get('/api/stats')).json()) as StatsSnapshot;
+      found = history.find((s) => s.t >= at);
+      return !!found;
+    },
+    `a sample from ${new Date(at).toISOString()} on`,
+  ).toBe(true);
+  return found!;
 }

@@ -19,8 +19,8 @@ test.describe('the server going away and coming back', () => {
     await poll(() => figure(page, 'generator-sent'), 'stories sent').toBeGreaterThan(10);
     const completedBefore = await figure(page, 'figure-completed');
 
-    let posts = 0;
-    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/stories') && posts++);
+    const posts: number[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().endsWith('/api/stories') && posts.push(Date.now()));
     await backend.stop();
     await expect(liveIndicator(page)).toHaveCount(0);
     await expect(page.getByRole('status').filter({ hasText: /reconnecting|offline/ })).toBeVisible();
@@ -33,10 +33,16 @@ test.describe('the server going away and coming back', () => {
     expect(await figure(page, 'figure-completed')).toBe(completedBefore);
     await expect(page.getByTestId('generator-state')).toHaveText(/^paused: server unreachable since \d\d:\d\d:\d\d/);
 
-    const postsAtStop = posts;
-    await page.waitForTimeout(10_000);
-    // Probes at growing intervals (1, 2, 4 s …), not a request every pause (≈130 in 10 s).
-    expect(posts - postsAtStop, 'requests while the server is down').toBeLessThanOrEqual(5);
+    // Held: from now on only probes, one story at growing intervals (1, 2, 4 s …), not a request every pause
+    // (one each 50–100 ms). Two probes, at least the doubled wait apart, and the wait after them longer still.
+    const postsAtHold = posts.length;
+    await expect
+      .poll(async () => posts.length - postsAtHold, { message: 'probes while the server is down', intervals: [100], timeout: 20_000 })
+      .toBeGreaterThanOrEqual(2);
+    const [first, second] = posts.slice(postsAtHold);
+    expect(second! - first!, 'pause between the first two probes').toBeGreaterThanOrEqual(1500);
+    await expect(page.getByTestId('generator-state')).toHaveText(/next try in ([3-9]|\d\d) s$/);
+    expect(posts.length - postsAtHold, 'requests while the server is down').toBe(2);
     await screenshot(page, testInfo, 'outage-stats-1280-light');
 
     // Every screen was preloaded: switching works while the server is down.

@@ -8,6 +8,7 @@ import {
   generator,
   liveIndicator,
   poll,
+  sampleFrom,
   screenshot,
   storyDone,
   storyRow,
@@ -121,7 +122,10 @@ test.describe('stats screen', () => {
       const row = storyRow(page, title);
       await expect(row.getByTestId('story-status')).toHaveText('Open');
       await expect(paused).toBeVisible();
-      await page.waitForTimeout(1500);
+      // The figures of a second read a second after the story was queued: a running pool would have run its two
+      // 10 ms tasks by then; paused, both wait in the backlog and no worker is busy.
+      expect(await sampleFrom(request, Date.parse(story.createdAt))).toMatchObject({ paused: true, backlogTasks: 2, busyWorkers: 0 });
+      await expect(row.getByTestId('story-status')).toHaveText('Open');
       await expect(row.getByTestId('story-progress')).toHaveText('0/2');
 
       await paused.getByRole('button', { name: /^Resume/ }).click();

@@ -165,7 +165,10 @@ test.describe('stories screen', () => {
       const box = (await target.boundingBox())!;
       let listLoads = 0;
       page.on('request', (r) => r.method() === 'GET' && /\/api\/stories\?/.test(r.url()) && listLoads++);
-      await page.waitForTimeout(4000);
+      // While twenty more stories arrive (each could have moved the rows if the list followed them live)...
+      const waiting = async () => Number(/\d+/.exec((await show.textContent()) ?? '')?.[0] ?? 0);
+      const waitingBefore = await waiting();
+      await poll(waiting, 'new stories waiting').toBeGreaterThanOrEqual(waitingBefore + 20);
       expect(await ids(), 'the same rows in the same order').toEqual(before);
       expect(listLoads, 'the list is not polled').toBe(0);
       // The button under the pointer is still the same story's.

@@ -4,7 +4,6 @@ import type { ClientToServerEvents, ServerToClientEvents, StatsSample, StoryDto,
 import {
   dashboardDir,
   freePort,
-  sleep,
   startBackend,
   startDns,
   startNginx,
@@ -84,7 +83,10 @@ const metric = async (base: string, name: string) => {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(' ')[1]) : NaN;
 };
-const lastSample = async (base: string) => (await request<{ history: StatsSample[] }>(base, 'GET', '/api/stats')).body.history.at(-1);
+const history = async (base: string) => (await request<{ history: StatsSample[] }>(base, 'GET', '/api/stats')).body.history;
+const lastSample = async (base: string) => (await history(base)).at(-1);
+/** When the server queued the story (its createdAt, epoch ms). */
+const queuedAt = (story: StoryDto) => Date.parse(story.createdAt);
 
 describe('cluster mode (REDIS_URL): several instances act as one', () => {
   it('three instances behind nginx: 3,000 stories, one instance killed mid-way, every story Done exactly once', async () => {
@@ -170,18 +172,24 @@ describe('cluster mode (REDIS_URL): several instances act as one', () => {
         socket.on('stats', (s) => seen.set(s.t, s));
       }
       for (let i = 0; i < 40; i++) {
-        await request([a, b][i % 2]!, 'POST', '/api/stories', { taskCount: 20, estimateMin: 50, estimateMax: 150 });
-        await sleep(50);
+        const res = await request([a, b][i % 2]!, 'POST', '/api/stories', { taskCount: 20, estimateMin: 50, estimateMax: 150 });
+        expect(res.status).toBe(201);
       }
-      await sleep(2500);
-      const common = [...received[a!]!.keys()].filter((t) => received[b!]!.has(t));
-      expect(common.length).toBeGreaterThanOrEqual(3);
+      // Until both dashboards have three seconds in common and the 40 stories are all in A's figures.
+      const produced = (url: string) => [...received[url]!.values()].reduce((n, s) => n + s.producedPerSec, 0);
+      const commonSeconds = () => [...received[a!]!.keys()].filter((t) => received[b!]!.has(t));
+      await waitFor(() => commonSeconds().length >= 3 && produced(a!) >= 40 && produced(b!) >= 40, {
+        timeoutMs: 15_000,
+        what: 'three common seconds with all 40 stories',
+      });
+      const common = commonSeconds();
       for (const t of common) expect(received[b!]!.get(t)).toEqual(received[a!]!.get(t));
       // Summed over the instances, with each one's share listed.
       const busy = common.map((t) => received[a!]!.get(t)!).find((s) => s.instances?.length === 2);
       expect(busy?.instances?.map((i) => i.id)).toEqual(['i0', 'i1']);
       expect(busy!.poolSize).toBe(busy!.instances!.reduce((n, i) => n + i.poolSize, 0));
-      expect([...received[a!]!.values()].reduce((n, s) => n + s.producedPerSec, 0)).toBe(40);
+      expect(produced(a!)).toBe(40);
+      expect(produced(b!)).toBe(40);
     } finally {
       for (const s of sockets) s.disconnect();
     }
@@ -223,8 +231,11 @@ describe('cluster mode (REDIS_URL): several instances act as one', () => {
     expect((await request(a!, 'PUT', '/api/processing', { paused: true })).status).toBe(200);
     await waitFor(async () => (await lastSample(b!))?.paused === true);
     const held = (await request<StoryDto>(b!, 'POST', '/api/stories', { tasks: [{ estimate: 5 }] })).body;
-    await sleep(500);
-    expect((await request<StoryDto>(b!, 'GET', `/api/stories/${held.id}`)).body.status).toBe('Open');
+    // The cluster's figures for a second read a second after the story was queued: a running pool would have
+    // run its 5 ms task by then; paused, it waits in the backlog and no worker is busy.
+    const sample = await waitFor(async () => (await history(b!)).find((s) => s.t >= queuedAt(held)), { what: 'a later sample' });
+    expect(sample).toMatchObject({ paused: true, backlogTasks: 1, busyWorkers: 0 });
+    expect((await request<StoryDto>(b!, 'GET', `/api/stories/${held.id}`)).body).toMatchObject({ status: 'Open', doneCount: 0 });
     expect((await request(b!, 'PUT', '/api/processing', { paused: false })).status).toBe(200);
     await waitFor(async () => (await request<StoryDto>(a!, 'GET', `/api/stories/${held.id}`)).body.status === 'Done');
   }, 60_000);

@@ -13,8 +13,9 @@ import type {
   StoryListDto,
   StoryProgressDto,
 } from '@storyflow/contracts';
-import { waitFor } from '@storyflow/test-support';
+import { uniqueDbName, waitFor } from '@storyflow/test-support';
 import { because } from '../support/because.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { api, request } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
@@ -122,9 +123,18 @@ describe('pause and resume', () => {
     const paused = await request<ProcessingDto>(server.url, 'PUT', '/api/processing', { paused: true });
     expect(paused.body.paused).toBe(true);
     try {
-      await waitFor(async () => (await api(server.url).stats()).body.history.at(-1)?.paused);
+      // (A story of an earlier test may still hold a worker: running tasks finish.)
+      const before = await waitFor(async () => {
+        const s = await api(server.url).lastSample();
+        return s?.paused && s;
+      });
       const story = await create({ taskCount: 5, estimateMin: 50, estimateMax: 50 });
-      await new Promise((r) => setTimeout(r, 500));
+      // A second's figures read a second after the story was queued: a running pool would have run its five
+      // 50 ms tasks by then; paused, all five wait in the backlog and no new task has started.
+      const sample = await api(server.url).sampleFrom(Date.now());
+      expect(sample.paused).toBe(true);
+      expect(sample.backlogTasks).toBe(before.backlogTasks + 5);
+      expect(sample.busyWorkers).toBeLessThanOrEqual(before.busyWorkers);
       expect((await api(server.url).getStory(story.id)).body).toMatchObject({ status: 'Open', doneCount: 0, runningTasks: 0 });
       expect((await request<InfoDto>(server.url, 'GET', '/api/info')).body.paused).toBe(true);
       const resumed = await request<ProcessingDto>(server.url, 'PUT', '/api/processing', { paused: false });
@@ -146,18 +156,39 @@ describe('info and persisted history', () => {
   });
 
   it('serves the per-second figures by range, persisted across a restart, with the downtime as a gap', async () => {
-    const first = await startTestServer({ MONGODB_DB: `h_${Date.now()}` });
-    const env = first.env;
+    // Both servers on one fake clock: their seconds, the downtime between them and the periodic history
+    // writes (every 5 s) happen when the test moves the time, not after real seconds of waiting.
+    const clock = new FakeClock(Date.now() - (Date.now() % 1000));
+    const history = async (url: string, range = '1m') => {
+      const res = await request<StatsHistoryDto>(url, 'GET', `/api/stats/history?range=${range}`);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    // A second at a time while a server runs: after each, a read of the database, so that what the second
+    // started (its health ping, whose deadline is two seconds off) is answered before the time moves on.
+    const run = async (url: string, seconds: number) => {
+      for (let i = 0; i < seconds; i++) {
+        clock.advanceBy(1000);
+        await history(url);
+      }
+    };
+    const env = { MONGODB_DB: uniqueDbName('h'), RATE_LIMIT_PER_SEC: '0' };
+    const first = await startTestServer(env, { clock });
     let second: typeof first | undefined;
     try {
-      await create.call(null, { tasks: [{ estimate: 1 }] });
-      await new Promise((r) => setTimeout(r, 2500));
+      await run(first.url, 3);
       await first.stop(); // flushes what it recorded
-      const stoppedAt = Date.now();
-      await new Promise((r) => setTimeout(r, 2500));
-      second = await startTestServer({ MONGODB_DB: env.MONGODB_DB! });
-      await new Promise((r) => setTimeout(r, 6500)); // one periodic write
-      const h = (await request<StatsHistoryDto>(second.url, 'GET', '/api/stats/history?range=1m')).body;
+      const stoppedAt = clock.now();
+      clock.advanceBy(3000); // down for three seconds
+      second = await startTestServer(env, { clock });
+      await run(second.url, 6); // with one periodic write, after five seconds
+      const h = await waitFor(
+        async () => {
+          const res = await history(second!.url);
+          return res.points.some((p) => p.t > stoppedAt + 2000) && res;
+        },
+        { what: "the second server's periodic history write" },
+      );
       expect(h.stepSec).toBe(1);
       const times = h.points.map((p) => p.t);
       expect(times.some((t) => t < stoppedAt - 1000)).toBe(true);
@@ -166,14 +197,14 @@ describe('info and persisted history', () => {
       const gaps = times.slice(1).map((t, i) => t - times[i]!);
       expect(Math.max(...gaps)).toBeGreaterThanOrEqual(2000);
       expect(gaps.filter((g) => g > 1000)).toHaveLength(1);
-      const coarse = (await request<StatsHistoryDto>(second.url, 'GET', '/api/stats/history?range=15m')).body;
+      const coarse = await history(second.url, '15m');
       expect(coarse.stepSec).toBe(5);
       expect(coarse.points.every((p) => p.t % 5000 === 0)).toBe(true);
       expect((await request(second.url, 'GET', '/api/stats/history?range=2d')).status).toBe(400);
     } finally {
       await second?.stop();
     }
-  }, 30_000);
+  });
 });
 
 describe('live events for the dashboard', () => {

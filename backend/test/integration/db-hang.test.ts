@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { HealthDto, StatsSnapshot, StoryListDto } from '@storyflow/contracts';
 import { startJongodb } from '../../src/db/jongodb.js';
-import { waitFor } from '@storyflow/test-support';
-import { startBackend } from '@storyflow/test-support';
+import { sleep, startBackend, waitFor } from '@storyflow/test-support';
 import { request } from '../support/http.js';
 import { testEnv } from '../support/test-server.js';
 
@@ -23,7 +22,7 @@ describe('a database that hangs (SIGSTOP) under load', () => {
         if (res.status === 201) accepted.push(res.body.id);
         else if (res.status === 503) slowest503.push(Date.now() - started);
         else other++;
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20); // a steady load, not a wait for a result
       }
     })();
     try {
@@ -36,7 +35,12 @@ describe('a database that hangs (SIGSTOP) under load', () => {
         intervalMs: 50,
       });
       expect(Date.now() - stoppedAt).toBeLessThan(DB_TIMEOUT_MS + 1500);
-      await new Promise((r) => setTimeout(r, 3000));
+      // The load goes on meanwhile: creates keep being answered 503, each within the deadline (checked below).
+      const refusedBefore = slowest503.length;
+      await waitFor(async () => slowest503.length >= refusedBefore + 5, {
+        timeoutMs: 5 * (DB_TIMEOUT_MS + 1000),
+        what: 'creates answered 503',
+      });
       // Reads too: 503 at once while the database is known to hang.
       const started = Date.now();
       expect((await request(server.url, 'GET', '/api/stories')).status).toBe(503);

@@ -1,3 +1,3 @@
 export default async function globalTeardown() {
-  await globalThis.__storyflowTestDb?.stop();
+  await Promise.all((globalThis.__storyflowTestDbs ?? []).map((db) => db.stop()));
 }

@@ -1,5 +1,6 @@
 import supertest from 'supertest';
-import type { StatsSnapshot, StoryDto, StoryListDto } from '@storyflow/contracts';
+import type { StatsSample, StatsSnapshot, StoryDto, StoryListDto } from '@storyflow/contracts';
+import { waitFor } from '@storyflow/test-support';
 
 /** What supertest can drive: an express app or HTTP server in this process, or a base URL (a child process, nginx). */
 export type Target = Parameters<typeof supertest>[0];
@@ -41,4 +42,17 @@ export const api = (target: Target) => ({
   deleteStory: (id: string) => request<{ deleted: number }>(target, 'DELETE', `/api/stories/${id}`),
   /** The newest per-second sample. */
   lastSample: async () => (await request<StatsSnapshot>(target, 'GET', '/api/stats')).body.history.at(-1),
+  /**
+   * The sample of the first second that starts at or after `at` (epoch ms), once there is one. Its figures
+   * were read at the end of that second: at least a second after `at`, so what should have happened within
+   * a second has (a running pool has run a short task), and what should not have, shows (a paused one has not).
+   */
+  sampleFrom: (at: number): Promise<StatsSample> =>
+    waitFor(
+      async () => {
+        const history = (await request<StatsSnapshot>(target, 'GET', '/api/stats')).body.history;
+        return history.find((s) => s.t >= at);
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: `a sample from ${new Date(at).toISOString()} on` },
+    ),
 });
