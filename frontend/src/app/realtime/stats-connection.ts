@@ -67,6 +67,12 @@ export interface LiveConnection {
  * window, forwards story activity and (batched) progress of the watched stories. Runs inside the Web
  * Worker, or on the main thread as a fallback.
  */
+/** A `stories:activity` payload parsed with the contract's schema; null when malformed. */
+function activityMessage(payload: unknown): LiveMessage | null {
+  const parsed = StoriesActivitySchema.safeParse(payload);
+  return parsed.success ? { type: 'activity', activity: parsed.data } : null;
+}
+
 export function openLiveConnection(
   origin: string,
   initialToken: string | null,
@@ -116,9 +122,8 @@ export function openLiveConnection(
   socket.on(SOCKET_EVENTS.snapshot, (payload: unknown) => dispatch(received(snapshotEvent(payload))));
   socket.on(SOCKET_EVENTS.stats, (payload: unknown) => dispatch(received(sampleEvent(payload))));
   socket.on(SOCKET_EVENTS.activity, (payload: unknown) => {
-    const parsed = StoriesActivitySchema.safeParse(payload);
-    if (parsed.success) emit({ type: 'activity', activity: parsed.data });
-    else dispatch({ kind: 'malformed' });
+    const message = activityMessage(payload);
+    return message ? emit(message) : dispatch({ kind: 'malformed' });
   });
   socket.on(SOCKET_EVENTS.progress, (payload: unknown) => {
     const parsed = StoryProgressSchema.safeParse(payload);
