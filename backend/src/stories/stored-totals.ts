@@ -1,18 +1,6 @@
 import type { DbGate } from '../db/db-gate.js';
+import type { SeedTotals } from '../stats/counter-cache.js';
 import { COUNTERS_ID, type StoryModels } from './story.model.js';
-
-export interface StoredTotals {
-  /** When counting began (epoch ms). */
-  since: number;
-  open: number;
-  done: number;
-  /** Tasks of the Done stories still stored (the in-memory mode bounds them). */
-  doneTasks: number;
-  removedOpen: number;
-  removedDone: number;
-  purged: number;
-  deleted: number;
-}
 
 /** The stored truth behind the counters: counts by status and the cumulative counters document. */
 export class StoredTotalsReader {
@@ -46,7 +34,8 @@ export class StoredTotalsReader {
     return new Date(doc?.since ?? now).getTime();
   }
 
-  async totals(): Promise<StoredTotals> {
+  /** What the counter cache is seeded from at start. */
+  async totals(): Promise<SeedTotals> {
     const { Story, Counters } = this.models;
     const [open, done, counters] = await Promise.all([
       this.db.run(() => Story.countDocuments({ status: 'Open' }).exec()),
