@@ -204,9 +204,16 @@ describe('cluster mode (REDIS_URL): several instances act as one', () => {
       ids.push((await request<StoryDto>(owner!.url, 'POST', '/api/stories', { tasks: [{ estimate: 3000 }] })).body.id);
     other!.signal('SIGKILL');
     await other!.exited;
+    const postedAt = Date.now();
     const restarted = await cluster.start(1);
-    // It claimed nothing at start, and runs nothing while the owner lives.
-    await waitFor(async () => (await lastSample(owner!.url))?.open === 0, { timeoutMs: 30_000, what: 'the owner finished its stories' });
+    // It claimed nothing at start, and runs nothing while the owner lives. Only a second that began after the
+    // posts counts: the killed instance may have been the leader, and until another takes over the last
+    // published second is one from before the stories existed (open 0).
+    const finished = async () => {
+      const sample = await lastSample(owner!.url);
+      return !!sample && sample.t >= postedAt && sample.open === 0;
+    };
+    await waitFor(finished, { timeoutMs: 30_000, what: 'the owner finished its stories' });
     expect(await metric(restarted.url, 'storyflow_tasks_run')).toBe(0);
     expect(await metric(owner!.url, 'storyflow_tasks_run')).toBe(10);
     expect(restarted.output()).not.toContain('took on stories whose owner is gone');
