@@ -19,30 +19,70 @@ if total + tonumber(ARGV[2]) > tonumber(ARGV[3]) then return -1 end
 redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
 return total`;
 
+// Our share moves by ARGV[2] if it exists (reservations sent before this still land in it), else is
+// set to ARGV[3] (another instance dropped it while our heartbeat had lapsed).
+const ADJUST = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+end`;
+
 /**
  * Admission control across the cluster: MAX_OPEN_TASKS bounds the Open tasks of all live instances
  * together, not each instance's alone. Each instance's share is a field in Redis, reserved atomically
  * per create and set to its true figure with every heartbeat; a dead instance's share stops counting
  * when its heartbeat expires (the instances that take over its stories count them as theirs).
+ *
+ * Reservations and the heartbeat's correction are sent on one connection, so Redis applies them in the
+ * order sent. A correction sent while reservations are unanswered cannot know which of them will land,
+ * so it moves the share by the change it knows of instead of overwriting theirs; with none in flight
+ * it sets the share outright, which also repairs any drift (a reservation whose answer was lost).
  */
 export class ClusterAdmission {
+  /** Tasks of reservations sent and not answered yet. */
+  private inFlight = 0;
+  /** Our share as Redis holds it, as far as the answers received tell. */
+  private published = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly instance: string,
     private readonly maxOpenTasks: number,
   ) {}
 
-  async reserve(tasks: number): Promise<void> {
-    const before = (await this.redis.eval(RESERVE, 1, KEYS.held, this.instance, tasks, this.maxOpenTasks, KEYS.heartbeat(''))) as number;
-    if (before < 0)
-      throw new OverloadedError(
-        `The cluster holds too many open tasks for ${tasks} more (its limit is ${this.maxOpenTasks}). Retry after 5 s`,
-        5,
-      );
+  /**
+   * Reserves `tasks` of the cluster's bound, or throws OverloadedError. `giveBack` releases the local
+   * reservation the caller made first: it runs on refusal before anything else can read our share.
+   */
+  async reserve(tasks: number, giveBack: () => void): Promise<void> {
+    this.inFlight += tasks;
+    let before: number;
+    try {
+      before = (await this.redis.eval(RESERVE, 1, KEYS.held, this.instance, tasks, this.maxOpenTasks, KEYS.heartbeat(''))) as number;
+    } catch (error) {
+      this.inFlight -= tasks;
+      giveBack();
+      throw error;
+    }
+    this.inFlight -= tasks;
+    if (before >= 0) {
+      this.published += tasks;
+      return;
+    }
+    giveBack();
+    throw new OverloadedError(
+      `The cluster holds too many open tasks for ${tasks} more (its limit is ${this.maxOpenTasks}). Retry after 5 s`,
+      5,
+    );
   }
 
-  /** This instance's true share (the reservations of creates that failed are gone from it then). */
+  /** Publishes our true share: `heldHere` counts the Open tasks held here, reservations in flight included. */
   async sync(heldHere: number): Promise<void> {
-    await this.redis.hset(KEYS.held, this.instance, heldHere);
+    const share = Math.max(0, heldHere - this.inFlight);
+    const change = share - this.published;
+    this.published = share;
+    if (this.inFlight === 0) await this.redis.hset(KEYS.held, this.instance, share);
+    else await this.redis.eval(ADJUST, 1, KEYS.held, this.instance, change, share);
   }
 }

@@ -30,7 +30,7 @@ interface StoriesParts {
 
 /** The cluster's side of the story commands, over Redis. */
 const peersOf = (cluster: ClusterNode): ClusterPeers => ({
-  admit: (tasks) => cluster.admission.reserve(tasks),
+  admit: (tasks, giveBack) => cluster.admission.reserve(tasks, giveBack),
   own: async (id) => (await cluster.leases.acquire([id])).length === 1,
   disclaim: (ids) => cluster.leases.release(ids),
   announceDeleted: (ids) => cluster.announceDeleted(ids),

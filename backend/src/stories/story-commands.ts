@@ -24,8 +24,8 @@ const BULK_BATCH = 500;
 
 /** Cluster mode: what the commands need from the other instances (implemented over Redis). */
 export interface ClusterPeers {
-  /** Admission across the cluster; throws OverloadedError. */
-  admit(tasks: number): Promise<void>;
+  /** Admission across the cluster; throws OverloadedError after calling `giveBack` (the local reservation). */
+  admit(tasks: number, giveBack: () => void): Promise<void>;
   /** Takes the lease of a story about to be stored (false: someone holds it). */
   own(id: string): Promise<boolean>;
   /** Lets go of leases (a create that failed). */
@@ -73,7 +73,7 @@ export class StoryCommands {
     const { cluster } = this.deps;
     try {
       // In a cluster: within the cluster's bound, and ours before it is stored (no other instance may claim it).
-      await cluster?.admit(estimates.length);
+      await cluster?.admit(estimates.length, release);
       if (cluster && !(await cluster.own(id))) throw new UnavailableError('Could not take ownership of the new story; try again');
     } catch (error) {
       release();
