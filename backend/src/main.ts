@@ -44,8 +44,16 @@ installProcessGuards(logger, (reason) => shutdown(reason, 1));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
 
+// Without its database the server could only answer 503 for ever: it exits at once instead, saying why,
+// so that whatever supervises it (Docker's restart policy, systemd, a shell loop) starts it afresh.
+const exitForGood = (reason: string) => {
+  logger.fatal({ reason }, 'the database is gone; exiting');
+  process.stderr.write(`storyflow: ${reason} Exiting with code 1 so that a supervisor starts it again.\n`);
+  process.exit(1);
+};
+
 try {
-  server = await startServer(config, logger);
+  server = await startServer(config, logger, { onFatal: exitForGood });
 } catch (error) {
   logger.fatal({ err: error }, 'storyflow failed to start');
   process.exit(1);

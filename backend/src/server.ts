@@ -21,6 +21,11 @@ export interface RunningServer {
 
 export interface ServerHooks {
   clock?: Clock;
+  /**
+   * The server cannot go on (its embedded database exited): `main` exits non-zero at once, for a
+   * supervisor to restart it. Without a hook the server logs it and stops.
+   */
+  onFatal?: (reason: string) => void;
   onDbCommand?: (commandName: string, command: Record<string, unknown>) => void;
 }
 
@@ -34,7 +39,13 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
   const clock = hooks.clock ?? systemClock;
   const lifecycle = new Lifecycle((part, error) => logger.error({ err: error, part }, 'a part failed to stop'));
   try {
-    const storage = await startStorage(config, logger, clock, lifecycle);
+    const onLost =
+      hooks.onFatal ??
+      ((reason: string) => {
+        logger.fatal({ reason }, 'the database is gone; stopping');
+        void lifecycle.stop();
+      });
+    const storage = await startStorage(config, logger, clock, lifecycle, onLost);
     if (hooks.onDbCommand) storage.commands.add(hooks.onDbCommand);
     const counters = await loadCounters(storage, config.cluster !== null, clock, logger);
     const cluster = await joinClusterIfConfigured(config, storage, counters, clock, logger, lifecycle);

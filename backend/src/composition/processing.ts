@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { roomReturnsAfterSec } from '../db/storage-profile.js';
 import { DEFAULT_AUTOSCALER } from '../processing/autoscaler.js';
 import { Processor } from '../processing/processor.js';
 import type { Clock } from '../shared/clock.js';
@@ -19,7 +20,7 @@ export function createProcessing(
   logger: Logger,
   lifecycle: Lifecycle,
 ) {
-  const { maxDoneTasks } = storage.profile;
+  const { maxDoneTasks, capacity } = storage.profile;
   const processor = new Processor({
     store: storage.ledger,
     counters,
@@ -39,6 +40,12 @@ export function createProcessing(
     // Done tasks over the retention bound wait for the purge: until then they hold back new work, so what
     // the database holds stays bounded whatever clients send.
     backlogElsewhere: () => (maxDoneTasks > 0 ? Math.max(0, counters.current.storedDoneTasks - maxDoneTasks) : 0),
+    // A database with a heap of its own holds Done stories too: admitted work always fits in it.
+    storage: capacity && {
+      ...capacity,
+      storedDone: () => ({ stories: counters.current.storedDone, tasks: counters.current.storedDoneTasks }),
+      retryAfterSec: roomReturnsAfterSec(storage.profile),
+    },
   });
   lifecycle.started('processor', () => processor.stop());
   return processor;

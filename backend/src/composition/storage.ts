@@ -19,11 +19,13 @@ import { StoredTotalsReader } from '../stories/stored-totals.js';
  * The database and everything that talks to it: the server (embedded unless MONGODB_URI is set), one
  * connection, its health check and deadline gate, the story repository, the removal journal and the
  * ledger of status changes, the stats history. Commands sent are announced on `commands` (metrics, tests).
+ * An embedded server that exits unasked is reported to `onLost` (the server cannot go on without it).
  */
-export async function startStorage(config: Config, logger: Logger, clock: Clock, lifecycle: Lifecycle) {
+export async function startStorage(config: Config, logger: Logger, clock: Clock, lifecycle: Lifecycle, onLost: (reason: string) => void) {
   const database: DatabaseHandle = config.db.uri
     ? { uri: config.db.uri, mode: 'external', durable: true, stop: async () => {} }
     : await startEmbeddedDatabase({ preference: config.db.embedded, dataDir: config.db.dataDir, memoryMb: config.db.memoryMb, logger });
+  database.onExit?.(onLost);
   lifecycle.started('database', () => database.stop());
   const commands = new Listeners<[name: string, command: Record<string, unknown>]>();
   const connection = await connectDatabase(database.uri, config.db.dbName, config.db.timeoutMs, logger, (name, command) =>
@@ -41,6 +43,7 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
   const profile = storageProfile(database.mode, {
     retentionDoneSeconds: config.retentionDoneSeconds,
     maxDoneTasks: config.retentionMaxDoneTasks,
+    memoryMb: config.db.memoryMb,
   });
   const models = storyModels(connection);
   const repository = new StoryRepository(models, gate, profile.listings);

@@ -34,7 +34,12 @@ export async function startEmbeddedDatabase(options: {
     'Embedded in-memory database: data lasts only while the server runs. ' +
       'For durable storage set MONGODB_URI to a MongoDB server, or run `docker compose up -d`.',
   );
-  return { ...db, mode: 'embedded-memory', durable: false };
+  return {
+    ...db,
+    mode: 'embedded-memory',
+    durable: false,
+    onExit: (listener) => db.onExit?.((why) => listener(`The embedded in-memory database exited (${why}): every story it held is lost.`)),
+  };
 }
 
 async function startMongod(dataDir: string, logger: Logger): Promise<DatabaseHandle> {
@@ -46,11 +51,22 @@ async function startMongod(dataDir: string, logger: Logger): Promise<DatabaseHan
   // Find or download the binary first: that fails quietly offline, where create() would print a stack trace.
   const binary = await MongoBinary.getPath();
   const server = await MongoMemoryServer.create({ instance: { dbPath, storageEngine: 'wiredTiger' }, binary: { systemBinary: binary } });
+  const child = server.instanceInfo?.instance.mongodProcess;
+  let stopping = false;
   return {
     uri: server.getUri(),
     mode: 'embedded-mongod',
     durable: true,
+    pid: child?.pid,
+    onExit: (listener) =>
+      child?.once('exit', (code, signal) => {
+        if (!stopping)
+          listener(
+            `The embedded mongod exited with ${signal ? `signal ${signal}` : `code ${code}`}; its stories are kept in ${dbPath} and resume at the next start.`,
+          );
+      }),
     stop: async () => {
+      stopping = true;
       await server.stop({ doCleanup: false });
     },
   };

@@ -8,6 +8,8 @@ export interface RunningDatabase {
   uri: string;
   /** The server's process, when we started one. */
   pid?: number;
+  /** Tells `listener` why, if a server we started exits without being stopped. */
+  onExit?(listener: (reason: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -44,26 +46,41 @@ export async function startJongodb(options: { port?: number; startTimeoutMs?: nu
       const match = /JONGODB_URI=(\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        child.off('exit', onEarlyExit);
         resolve();
       }
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code, signal) => {
+    const onEarlyExit = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
       reject(new Error(`jongodb exited before it was ready (code ${code}, signal ${signal}): ${output.slice(-500)}`));
-    });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', onEarlyExit);
   });
-  // Keep draining its output so a chatty server never blocks on a full pipe.
-  child.stdout?.resume();
-  child.stderr?.resume();
+  // Keep draining its output so a chatty server never blocks on a full pipe; its last words say why it died.
+  let lastOutput = '';
+  const keepTail = (chunk: Buffer) => (lastOutput = (lastOutput + chunk.toString()).slice(-300));
+  child.stdout?.on('data', keepTail);
+  child.stderr?.on('data', keepTail);
   // Whatever way this process exits (even process.exit after a shutdown timeout), the server goes too.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
+  let stopping = false;
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     pid: child.pid,
+    onExit: (listener) =>
+      child.once('exit', (code, signal) => {
+        if (stopping) return;
+        const how = signal ? `signal ${signal}` : `exit code ${code}`;
+        const said = lastOutput.trim().split('\n').at(-1);
+        listener(`jongodb pid ${child.pid}, ${how}${said ? `, last output: ${said}` : ''}`);
+      }),
     stop: async () => {
+      stopping = true;
       process.removeListener('exit', killOnExit);
       await stopChild(child);
     },

@@ -18,26 +18,79 @@ export interface StorageProfile {
   maxDoneTasks: number;
   /** Listings at once, and queued beyond that, before one is refused with 503. */
   listings: { concurrent: number; queued: number };
+  /**
+   * What the database has room for, for one that keeps its documents in a heap of its own (null: bounded
+   * by its disk, not by us). Admission refuses a story that would not fit: a story accepted is kept.
+   */
+  capacity: StorageCapacity | null;
 }
+
+/** Room in task units: a stored task is one, a story document `perStory` more (its fields and indexes). */
+export interface StorageCapacity {
+  units: number;
+  perStory: number;
+  /** What an operator can do when it is full. */
+  remedy: string;
+}
+
+/**
+ * The in-memory stand-in's heap (EMBEDDED_MEMORY_MB), measured on this machine filling it with retention
+ * off (stories of 50 tasks; 20-task ones give a story's weight of ≈4 tasks). Creates and completions alone
+ * went on to ≈1,570 task units per MB, but a listing (which sorts a copy of the collection) or a bulk delete
+ * then ran it out of memory from ≈420 per MB (27,000 units at 64 MB, 92,000 at 192 MB) and was fine at
+ * ≈350 per MB (21,600 at 64 MB, 70,200 at 192 MB): about 440 per MB above a fixed ≈10 MB. Admission keeps
+ * it at 80 % of that, where every operation still fits.
+ */
+export const IN_MEMORY_UNITS_PER_MB = 350;
+export const IN_MEMORY_BASE_MB = 10;
+export const IN_MEMORY_UNITS_PER_STORY = 4;
 
 const REAL_MONGODB: StorageProfile = {
   retentionDoneSeconds: 0,
   maxDoneTasks: 0,
   listings: { concurrent: 16, queued: 256 },
+  capacity: null,
 };
 
-const IN_MEMORY_STAND_IN: StorageProfile = {
+const inMemoryStandIn = (memoryMb: number): StorageProfile => ({
   retentionDoneSeconds: 30,
   maxDoneTasks: 15_000,
-  listings: { concurrent: 4, queued: 64 },
-};
+  // One listing at a time: each sorts a copy of the collection in the same heap.
+  listings: { concurrent: 1, queued: 64 },
+  capacity: {
+    units: Math.max(0, memoryMb - IN_MEMORY_BASE_MB) * IN_MEMORY_UNITS_PER_MB,
+    perStory: IN_MEMORY_UNITS_PER_STORY,
+    remedy:
+      'Delete Done stories (DELETE /api/stories?status=Done), keep fewer (RETENTION_DONE_SECONDS, RETENTION_MAX_DONE_TASKS), ' +
+      'give the embedded database more memory (EMBEDDED_MEMORY_MB), or set MONGODB_URI',
+  },
+});
 
-/** The profile of a database mode, with the operator's retention settings (undefined: the mode's default). */
-export function storageProfile(mode: DbMode, overrides: { retentionDoneSeconds?: number; maxDoneTasks?: number }): StorageProfile {
-  const base = mode === 'embedded-memory' ? IN_MEMORY_STAND_IN : REAL_MONGODB;
+/** The operator's settings that shape a profile (undefined: the mode's default). */
+export interface ProfileSettings {
+  retentionDoneSeconds?: number;
+  maxDoneTasks?: number;
+  /** The in-memory database's heap (EMBEDDED_MEMORY_MB). */
+  memoryMb: number;
+}
+
+/** The profile of a database mode, with the operator's settings. */
+export function storageProfile(mode: DbMode, settings: ProfileSettings): StorageProfile {
+  const base = mode === 'embedded-memory' ? inMemoryStandIn(settings.memoryMb) : REAL_MONGODB;
   return {
     ...base,
-    retentionDoneSeconds: overrides.retentionDoneSeconds ?? base.retentionDoneSeconds,
-    maxDoneTasks: overrides.maxDoneTasks ?? base.maxDoneTasks,
+    retentionDoneSeconds: settings.retentionDoneSeconds ?? base.retentionDoneSeconds,
+    maxDoneTasks: settings.maxDoneTasks ?? base.maxDoneTasks,
   };
+}
+
+/**
+ * Seconds until a full database may have room again, beyond the backlog's drain: retention by count
+ * purges as soon as work is refused, retention by age within its period; without retention only a
+ * deletion frees room.
+ */
+export function roomReturnsAfterSec(profile: StorageProfile): number {
+  if (profile.maxDoneTasks > 0) return 1;
+  if (profile.retentionDoneSeconds > 0) return Math.min(60, profile.retentionDoneSeconds);
+  return 60;
 }

@@ -8,10 +8,45 @@ export interface AdmissionBounds {
 }
 
 /**
+ * A database that holds only so much (the in-memory stand-in, in its own heap): what it has room for, in
+ * task units (a stored task is one, a story document `perStory` more), and what it holds besides the
+ * Open work admission counts itself.
+ */
+export interface StorageRoom {
+  units: number;
+  perStory: number;
+  /** Done stories stored, and their tasks. */
+  storedDone(): { stories: number; tasks: number };
+  /** Seconds until room may come back once the backlog has drained (retention purges), for Retry-After. */
+  retryAfterSec: number;
+  /** What an operator can do about it, said with the refusal. */
+  remedy: string;
+}
+
+export interface AdmissionOptions {
+  bounds: AdmissionBounds;
+  /** How long the current backlog needs at the pool's full speed (Retry-After). */
+  drainSec: () => number;
+  /**
+   * Tasks that count against the task bound without being held here (see the storage profile: stored
+   * Done tasks over what the embedded database may hold, until the purge catches up).
+   */
+  backlogElsewhere?: () => number;
+  /** Set for a database that holds only so much: a story is admitted only if it fits, so a story accepted is kept. */
+  storage?: StorageRoom | null;
+}
+
+interface Refusal {
+  reason: string;
+  retryAfterSec: number;
+}
+
+/**
  * Admission control: the Open tasks held at once (queued, running, or done but not committed) and the
  * Open stories stay under bounds, so whatever clients send, memory (ours and the database's) and queued
  * work stay bounded: many large stories hit the task bound, many tiny ones the story bound.
  * A create reserves before its insert and hands the reservation over once stored (or gives it back).
+ * Where the database has a capacity, everything it stores counts against that too.
  */
 export class Admission {
   private held = 0;
@@ -19,16 +54,7 @@ export class Admission {
   private closed = false;
   private readonly refusedListeners = new Listeners<[]>();
 
-  /**
-   * @param drainSec how long the current backlog needs at the pool's full speed (Retry-After).
-   * @param backlogElsewhere tasks that count against the bound without being held here (see the storage
-   *   profile: stored Done tasks over what the embedded database may hold, until the purge catches up).
-   */
-  constructor(
-    private readonly bounds: AdmissionBounds,
-    private readonly drainSec: () => number,
-    private readonly backlogElsewhere: () => number = () => 0,
-  ) {}
+  constructor(private readonly options: AdmissionOptions) {}
 
   get openTasks(): number {
     return this.held;
@@ -36,6 +62,14 @@ export class Admission {
 
   get openStories(): number {
     return this.stories;
+  }
+
+  /** What the database holds, in the task units of its room: Open and Done (0 without a bounded room). */
+  get storedUnits(): number {
+    const room = this.options.storage;
+    if (!room) return 0;
+    const done = room.storedDone();
+    return this.held + done.tasks + room.perStory * (this.stories + done.stories);
   }
 
   /** Called when a story is refused (e.g. a purge may make room). */
@@ -59,11 +93,11 @@ export class Admission {
   /** Throws OverloadedError if a story of `tasks` tasks would not fit now; reserves nothing. */
   check(tasks: number): void {
     if (this.closed) return;
-    const refusal = this.refusal(tasks);
+    const refusal = this.refusal(tasks) ?? this.storageRefusal(tasks);
     if (refusal === null) return;
     this.refusedListeners.emit();
-    const retryAfter = Math.min(60, Math.max(1, Math.ceil(this.drainSec())));
-    throw new OverloadedError(`${refusal}. Retry after ${retryAfter} s`, retryAfter);
+    const retryAfter = Math.min(60, Math.max(1, Math.ceil(refusal.retryAfterSec)));
+    throw new OverloadedError(`${refusal.reason}. Retry after ${retryAfter} s`, retryAfter);
   }
 
   /** Stories taken on without a reservation (recovered at start) count too. */
@@ -83,13 +117,27 @@ export class Admission {
     this.closed = true;
   }
 
-  private refusal(tasks: number): string | null {
-    const elsewhere = this.backlogElsewhere();
-    if (this.held + elsewhere + tasks > this.bounds.tasks) {
+  /** The bounds on Open work (the backlog drains: retry once it has). */
+  private refusal(tasks: number): Refusal | null {
+    const { bounds, drainSec, backlogElsewhere } = this.options;
+    const elsewhere = backlogElsewhere?.() ?? 0;
+    let reason: string | null = null;
+    if (this.held + elsewhere + tasks > bounds.tasks) {
       const held = elsewhere ? `${this.held} open tasks and ${elsewhere} finished ones waiting to be purged` : `${this.held} open tasks`;
-      return `The server holds ${held}; ${tasks} more would exceed its limit of ${this.bounds.tasks}`;
-    }
-    if (this.stories >= this.bounds.stories) return `The server holds ${this.stories} open stories, its limit`;
-    return null;
+      reason = `The server holds ${held}; ${tasks} more would exceed its limit of ${bounds.tasks}`;
+    } else if (this.stories >= bounds.stories) reason = `The server holds ${this.stories} open stories, its limit`;
+    return reason === null ? null : { reason, retryAfterSec: drainSec() };
+  }
+
+  /** The database's room: Open and Done stories alike stay stored, so only a purge or a deletion frees it. */
+  private storageRefusal(tasks: number): Refusal | null {
+    const room = this.options.storage;
+    if (!room) return null;
+    const used = this.storedUnits;
+    if (used + tasks + room.perStory <= room.units) return null;
+    return {
+      reason: `The database is full: it holds ${used} of the ${room.units} task units it has room for (a story counts ${room.perStory} besides its tasks). ${room.remedy}`,
+      retryAfterSec: this.options.drainSec() + room.retryAfterSec,
+    };
   }
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { Listeners } from '../shared/listeners.js';
-import { Admission, type AdmissionBounds } from './admission.js';
+import { Admission, type AdmissionBounds, type StorageRoom } from './admission.js';
 import { decidePoolSize, initialAutoscalerState, type AutoscalerConfig, type AutoscalerState } from './autoscaler.js';
 import { CompletionCommitter } from './completion-committer.js';
 import { FairQueue } from './fair-queue.js';
@@ -24,6 +24,8 @@ export interface ProcessorOptions {
   maxOpen: AdmissionBounds;
   /** Tasks stored elsewhere that count against that bound (see Admission). */
   backlogElsewhere?: () => number;
+  /** The database's room, when it holds only so much (see Admission). */
+  storage?: StorageRoom | null;
   /** Tasks up to this long may use the pool's reserve (see WorkerPool). */
   shortTaskMs?: number;
   reserveFraction?: number;
@@ -62,7 +64,12 @@ export class Processor {
     this.scaling = initialAutoscalerState(options.autoscaler);
     this.queue = new FairQueue(options.autoscaler.max);
     const drainSec = () => this.queue.backlogWorkMs / options.autoscaler.max / 1000;
-    this.admission = new Admission(options.maxOpen, drainSec, options.backlogElsewhere);
+    this.admission = new Admission({
+      bounds: options.maxOpen,
+      drainSec,
+      backlogElsewhere: options.backlogElsewhere,
+      storage: options.storage,
+    });
     this.committer = new CompletionCommitter({
       ...options,
       onStoredDone: (story) => {

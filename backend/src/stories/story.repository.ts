@@ -180,8 +180,12 @@ export class StoryRepository {
    */
   async findDone(limit: number, completedBefore?: Date): Promise<StoryRef[]> {
     const filter = completedBefore ? { status: 'Done' as const, completedAt: { $lt: completedBefore } } : { status: 'Done' as const };
+    // An aggregation, so the in-memory server (which ignores find projections) ships no tasks: a batch of
+    // full documents from a full heap is what would exhaust it.
     const docs = await this.db.run(() =>
-      this.models.Story.find(filter).select({ _id: 1, taskCount: 1 }).limit(limit).lean<Pick<StoryDoc, '_id' | 'taskCount'>[]>().exec(),
+      this.models.Story.collection
+        .aggregate<Pick<StoryDoc, '_id' | 'taskCount'>>([{ $match: filter }, { $limit: limit }, { $project: { _id: 1, taskCount: 1 } }])
+        .toArray(),
     );
     return docs.map((d) => ({ id: d._id.toHexString(), status: 'Done', taskCount: d.taskCount }));
   }
