@@ -336,7 +336,7 @@ async function burst(stories: number, retry: boolean) {
     await completedReached(base, 100, 60_000);
     await sleep(1500);
     socket.on('stats', (s: StatsSample) => (maxPool = Math.max(maxPool, s.poolSize)));
-    const names = ['storyflow_stories_completed', 'storyflow_db_operations_total', 'storyflow_story_latency_seconds'];
+    const names = ['storyflow_stories_completed', 'storyflow_db_operations_total', 'storyflow_story_duration_seconds'];
     const m0 = await metrics(base, names);
     const startCompleted = m0?.get('storyflow_stories_completed') ?? 0;
     const u0 = usage(pid);
@@ -367,7 +367,7 @@ async function burst(stories: number, retry: boolean) {
       postAllMs: Math.round(postedAt - t0),
       allDoneMs: Math.round(end - t0),
       tasksPerSec: Math.round(acceptedTasks / seconds),
-      storyLatencyMs: histogramPercentiles(m0, m1, 'storyflow_story_latency_seconds'),
+      storyLatencyMs: histogramPercentiles(m0, m1, 'storyflow_story_duration_seconds'),
       postLatencyMs: postLatency(outcomes),
       serverCpuCores: round((u1.cpuSec - u0.cpuSec) / seconds, 2),
       databaseCpuCores: round((u1.dbCpuSec - u0.dbCpuSec) / seconds, 2),

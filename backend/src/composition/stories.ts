@@ -51,7 +51,6 @@ export async function createStories({ config, storage, processor, counters, clus
     repository,
     ledger,
     processor,
-    takeOn,
     unsettled,
     donePurge,
     counters,

@@ -24,10 +24,14 @@ export function createMetrics(sources: MetricSources) {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
   });
-  const storyLatency = new Histogram({
-    name: 'storyflow_story_latency_seconds',
+  const storyDuration = new Histogram({
+    name: 'storyflow_story_duration_seconds',
     help: 'From a story being accepted to it being stored Done',
-    buckets: [0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 120],
+    // Fine around the floor of the reference load (its longest task, 10–20 ms), then up to a minute.
+    buckets: [
+      0.01, 0.015, 0.02, 0.021, 0.022, 0.023, 0.024, 0.025, 0.0275, 0.03, 0.035, 0.04, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 0.75, 1, 1.5, 2.5,
+      5, 10, 20, 30, 60,
+    ],
     registers: [registry],
   });
   const dbOperations = new Counter({
@@ -68,7 +72,7 @@ export function createMetrics(sources: MetricSources) {
       httpDuration.observe({ method, route, status: String(status) }, seconds);
     },
     storyCompleted(latencySeconds: number): void {
-      storyLatency.observe(latencySeconds);
+      storyDuration.observe(latencySeconds);
     },
     dbCommand(command: string, collection: string): void {
       dbOperations.inc({ command, collection });

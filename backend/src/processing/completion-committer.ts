@@ -67,6 +67,11 @@ export class CompletionCommitter {
     this.commitFinishedSoon();
   }
 
+  /** The insert of a story that ran while storing landed: what it finished meanwhile may be committed now. */
+  noteStored(story: TrackedStory): void {
+    if (this.finished.has(story)) this.commitFinishedSoon();
+  }
+
   /** The story left memory (deleted, disowned, or committed): nothing more is committed for it. */
   drop(story: TrackedStory): void {
     this.dirty.delete(story);
@@ -104,8 +109,9 @@ export class CompletionCommitter {
   private async commit(all: boolean): Promise<void> {
     if (!this.dirty.size && !this.finished.size) return;
     const now = this.options.clock.now();
-    const finishing = [...this.finished];
-    this.finished.clear();
+    // A story still being inserted waits in `finished` for its insert (see noteStored).
+    const finishing = [...this.finished].filter((story) => !story.storing);
+    for (const story of finishing) this.finished.delete(story);
     await Promise.all([this.commitProgress(this.takeDueProgress(all, now), now), this.commitFinished(finishing, now)]);
   }
 
@@ -113,7 +119,7 @@ export class CompletionCommitter {
     const due: ProgressItem[] = [];
     for (const story of this.dirty) {
       // Progress that is not due yet stays pending: after a crash those tasks simply run again.
-      if (!all && now - story.lastWriteAt < this.options.progressWriteIntervalMs) continue;
+      if (story.storing || (!all && now - story.lastWriteAt < this.options.progressWriteIntervalMs)) continue;
       const taskNumbers = story.pending.splice(0);
       story.inFlight = taskNumbers.length;
       const startedAt = story.startedAtStored ? null : story.startedAt;

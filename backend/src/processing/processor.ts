@@ -156,6 +156,29 @@ export class Processor {
     if (isFinished(story)) this.committer.noteFinished(story);
   }
 
+  /**
+   * Takes a story whose insert is in flight: its tasks start now, nothing of it is committed until the
+   * caller says it is `stored`. If the insert fails the caller `abandon`s it: it leaves without a trace,
+   * and the reservation stays the caller's (an insert of unknown outcome keeps holding it).
+   */
+  addWhileStoring(work: StoryWork, reservation: () => void): { stored(): void; abandon(): void } {
+    this.add(work, reservation);
+    const story = this.tracked.get(work.id);
+    if (!story) return { stored: () => {}, abandon: () => {} };
+    story.storing = true;
+    return {
+      stored: () => {
+        story.storing = false;
+        if (!story.removed) this.committer.noteStored(story);
+      },
+      abandon: () => {
+        if (story.removed) return;
+        this.releases.delete(story);
+        this.drop(story);
+      },
+    };
+  }
+
   /** Forgets a story that was deleted: its waiting tasks leave the queue and its running ones stop. */
   forget(id: string): void {
     const story = this.tracked.get(id);

@@ -36,6 +36,11 @@ export interface TrackedStory {
   inFlight: number;
   /** Deleted while Open: its waiting and running tasks are dropped, nothing more is committed. */
   removed: boolean;
+  /**
+   * Its insert is in flight: its tasks already run (the insert's round trip is not added to its latency),
+   * but nothing of it is committed until it is stored.
+   */
+  storing: boolean;
   /** When progress was last written (or the story was taken on): progress writes are rate-limited. */
   lastWriteAt: number;
   /** Ids of earlier completion commits that failed: one of them may have reached the database. */
@@ -69,6 +74,7 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
     pending: [],
     inFlight: 0,
     removed: false,
+    storing: false,
     lastWriteAt: now,
     commitAttempts: [],
   };

@@ -14,9 +14,8 @@ import { DatabaseUnavailableError, UnavailableError } from '../shared/errors.js'
 import type { CounterCache } from '../stats/counter-cache.js';
 import type { DoneStoryPurge } from './done-story-purge.js';
 import { notFound } from './story-errors.js';
-import type { TakeOn } from './story-intake.js';
 import type { StoryLedger } from './story-ledger.js';
-import { toDto } from './story.mapper.js';
+import { toDto, toWork } from './story.mapper.js';
 import { newStoryDocument, type StoryRepository } from './story.repository.js';
 import type { UnsettledInserts } from './unsettled-inserts.js';
 
@@ -38,7 +37,6 @@ export interface StoryCommandsDeps {
   repository: StoryRepository;
   ledger: StoryLedger;
   processor: Processor;
-  takeOn: TakeOn;
   unsettled: UnsettledInserts;
   donePurge: DoneStoryPurge;
   counters: CounterCache;
@@ -80,9 +78,12 @@ export class StoryCommands {
       throw error;
     }
     this.creating.add(id);
+    // Its tasks run while the insert is in flight; nothing of it is committed before it is stored.
+    const running = this.deps.processor.addWhileStoring(toWork(doc), release);
     try {
       await this.deps.repository.insert(doc);
     } catch (error) {
+      running.abandon();
       // The lease stays with an unsettled create (renewed with our stories) until it is settled.
       if (error instanceof DatabaseUnavailableError) this.deps.unsettled.add(doc, release);
       else {
@@ -93,7 +94,8 @@ export class StoryCommands {
     } finally {
       this.creating.delete(id);
     }
-    this.deps.takeOn(doc, release);
+    this.deps.counters.storyCreated();
+    running.stored();
     return toDto(doc);
   }
 

@@ -27,7 +27,10 @@ describe('Prometheus metrics', () => {
     await waitFor(async () => (await api(server.url).getStory(story.id)).body.status === 'Done');
     expect((await api(server.url).createStory({ tasks: [] })).status).toBe(400);
     const text = await scrape();
-    expect(value(text, 'storyflow_story_latency_seconds_count')).toBeGreaterThanOrEqual(1);
+    // One observation per story stored Done, each at least its longest task (8 ms).
+    expect(value(text, 'storyflow_story_duration_seconds_count')).toBe(value(text, 'storyflow_stories_completed'));
+    expect(value(text, 'storyflow_story_duration_seconds_bucket{le="0.01"}')).toBeGreaterThanOrEqual(0);
+    expect(value(text, 'storyflow_story_duration_seconds_sum')).toBeGreaterThanOrEqual(0.008 * value(text, 'storyflow_stories_completed'));
     expect(text).toMatch(/storyflow_http_request_duration_seconds_count\{method="POST",route="\/api\/stories",status="201"\} [1-9]/);
     expect(text).toMatch(/storyflow_db_operations_total\{command="insert",collection="stories"\} [1-9]/);
     expect(text).toMatch(/storyflow_db_operations_total\{command="update",collection="stories"\} [1-9]/);

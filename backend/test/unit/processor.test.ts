@@ -268,4 +268,43 @@ describe('Processor (queue + pool + completion batcher)', () => {
     expect(store.status.get(small)?.done).toBe(true);
     await processor.stop();
   });
+
+  describe('a story whose insert is in flight', () => {
+    it('runs its tasks at once but commits nothing of it until it is stored, then turns Done exactly once', async () => {
+      const { store, counters, processor, run } = setup();
+      const work = story([10, 20]);
+      const running = processor.addWhileStoring(work, processor.admission.reserve(2));
+      await run(50);
+      // Both tasks ran (the pool did not wait for the insert), yet neither progress nor Done was written.
+      expect(processor.progressOf(work.id)?.doneCount).toBe(2);
+      expect(store.commitsFor(work.id)).toEqual([]);
+      // Stored: committed at once, not at the next progress tick.
+      store.status.set(work.id, { done: false, attempt: null });
+      counters.storyCreated();
+      running.stored();
+      await run(10);
+      expect(store.commitsFor(work.id)).toEqual([{ id: work.id, taskNumbers: [], doneCount: -1, finished: true }]);
+      expect(processor.progressOf(work.id)).toBeNull();
+      expect(counters.current).toMatchObject({ completed: 1, open: 0 });
+      expect(processor.admission.openTasks).toBe(0);
+    });
+
+    it('abandoned (the insert failed): leaves without a trace, and the reservation stays with the caller', async () => {
+      const { store, processor, run } = setup();
+      const work = story([1000]);
+      const release = processor.admission.reserve(1);
+      const running = processor.addWhileStoring(work, release);
+      await run(20);
+      expect(processor.figures.busyWorkers).toBe(1);
+      running.abandon();
+      await run(2000);
+      expect(processor.progressOf(work.id)).toBeNull();
+      expect(processor.figures.busyWorkers).toBe(0);
+      expect(store.commitsFor(work.id)).toEqual([]);
+      // Still held: an insert of unknown outcome keeps its reservation until it is settled.
+      expect(processor.admission.openTasks).toBe(1);
+      release();
+      expect(processor.admission.openTasks).toBe(0);
+    });
+  });
 });
