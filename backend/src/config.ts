@@ -70,6 +70,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_BURST: int(200, 0),
   /** Open Socket.IO + /ws/status connections per client address. */
   MAX_SOCKETS_PER_CLIENT: int(32, 1),
+  /** Events per second each Socket.IO connection may send, and the burst above that (excess dropped; a flood closes it); 0 turns it off. */
+  SOCKET_EVENTS_PER_SEC: int(20, 0),
+  SOCKET_EVENTS_BURST: int(40, 1),
   /** Cluster mode: several instances act as one, coordinated through this Redis (unset: one instance). */
   REDIS_URL: z
     .string()
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     trustProxy: e.TRUST_PROXY,
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
+    socketEvents: { perSec: e.SOCKET_EVENTS_PER_SEC, burst: e.SOCKET_EVENTS_BURST },
     maxOpenTasks: e.MAX_OPEN_TASKS,
     maxOpenStories: e.MAX_OPEN_STORIES,
     cluster: e.REDIS_URL

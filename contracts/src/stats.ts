@@ -95,7 +95,15 @@ export const SOCKET_EVENTS = {
   activity: 'stories:activity',
   progress: 'story:progress',
   watch: 'stories:watch',
+  error: 'socket:error',
 } as const;
+
+/**
+ * Why the server is about to close this connection (`socket:error`, just before it does): e.g.
+ * `too_many_events` when it kept sending far more events than its budget.
+ */
+export const SocketErrorSchema = z.object({ code: z.string(), message: z.string() });
+export type SocketErrorDto = z.infer<typeof SocketErrorSchema>;
 
 /** At most this many stories watched per connection (`stories:watch`). */
 export const MAX_WATCHED_STORIES = 100;
@@ -106,6 +114,8 @@ export interface ServerToClientEvents {
   'stories:activity': (activity: StoriesActivity) => void;
   /** For watched stories only: on change (at most a few times a second each), and at once when watched. */
   'story:progress': (progress: StoryProgressDto) => void;
+  /** Sent once before the server closes the connection for misbehaving. */
+  'socket:error': (error: SocketErrorDto) => void;
 }
 
 export interface ClientToServerEvents {

@@ -129,7 +129,11 @@ export async function startWeb(parts: WebParts): Promise<{ url: string; httpServ
     trustProxy,
     budget: cluster ? cluster.socketBudget : new LocalConnectionBudget(config.maxSocketsPerClient),
   };
-  const sockets = attachSocketServer(httpServer, feed, gate, logger, cluster ? { adapter: cluster.adapter, websocketOnly: true } : {});
+  const sockets = attachSocketServer(httpServer, feed, gate, logger, {
+    ...(cluster ? { adapter: cluster.adapter, websocketOnly: true } : {}),
+    eventBudget: config.socketEvents,
+    now: () => clock.now(),
+  });
   const legacy = attachLegacyStatusSocket(httpServer, feed, gate, logger);
   const progressChanges = new ProgressChanges(clock);
   parts.processor.changes.add((story, change) => progressChanges.note(story, change));
