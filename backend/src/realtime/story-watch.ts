@@ -23,23 +23,25 @@ export function watchedIds(input: unknown): string[] {
   return [...ids];
 }
 
-/**
- * Live progress of the stories a dashboard shows (`stories:watch`): each connection joins a room per
- * watched story; changes are collected and sent at most every `intervalMs` per story, only to rooms
- * someone is in. A final state (Done, Deleted) goes out with the next batch too.
- */
 /** Cluster mode: which stories are watched on any instance (a watcher may be connected elsewhere). */
 export interface WatchRegistry {
   note(ids: string[]): Promise<void>;
   isWatched(id: string): boolean;
 }
 
+/**
+ * Live progress of the stories a dashboard shows (`stories:watch`): each connection joins a room per
+ * watched story; changes are collected and sent at most every `intervalMs` per story, only to rooms
+ * someone is in. A final state (Done, Deleted) goes out with the next batch too. A connection's
+ * watched set changes at most every `applyIntervalMs` (its latest request wins).
+ */
 export function attachStoryWatch(
   io: Server<ClientToServerEvents, ServerToClientEvents>,
   source: ProgressSource,
   clock: Clock,
   registry?: WatchRegistry,
   intervalMs = 250,
+  applyIntervalMs = 250,
 ) {
   const dirty = new Map<string, StoryProgressDto | null>();
   const unsubscribe = source.onChange((id, final) => {
@@ -47,16 +49,38 @@ export function attachStoryWatch(
     if (final || !dirty.has(id)) dirty.set(id, final);
   });
   io.on('connection', (socket) => {
-    socket.on(SOCKET_EVENTS.watch, (input: unknown) => {
-      const ids = watchedIds(input);
+    // The latest request wins: applied at once, or (within applyIntervalMs of the last one) when the
+    // interval is over. However often a connection asks, its rooms and the registry change at most
+    // that often, by at most MAX_WATCHED_STORIES ids each way.
+    let requested: unknown = null;
+    let appliedAt = -Infinity;
+    let pending: unknown = null;
+    const apply = () => {
+      pending = null;
+      const ids = watchedIds(requested);
+      requested = null;
+      appliedAt = clock.now();
       void registry?.note(ids);
-      for (const r of socket.rooms) if (r.startsWith('story:') && !ids.includes(r.slice(6))) void socket.leave(r);
+      const wanted = new Set(ids.map(room));
+      for (const r of socket.rooms) if (r.startsWith('story:') && !wanted.has(r)) void socket.leave(r);
       for (const id of ids) {
         if (socket.rooms.has(room(id))) continue;
         void socket.join(room(id));
         const now = source.progress(id);
         if (now) socket.emit(SOCKET_EVENTS.progress, now);
       }
+    };
+    socket.on(SOCKET_EVENTS.watch, (input: unknown) => {
+      requested = input;
+      if (pending !== null) return;
+      const wait = appliedAt + applyIntervalMs - clock.now();
+      if (wait <= 0) apply();
+      else pending = clock.setTimeout(apply, wait);
+    });
+    // Nothing of a connection outlives it.
+    socket.once('disconnect', () => {
+      if (pending !== null) clock.clearTimeout(pending);
+      pending = requested = null;
     });
   });
   let timer: unknown;
