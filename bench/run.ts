@@ -15,7 +15,8 @@
  * Scenarios:
  * - reference: the original client's load (a story every 50–100 ms, 20–80 tasks of 10–20 ms, seeded).
  *   Story latency is the server's own: createdAt (accepted) → completedAt (its Done commit), per story.
- * - burst N: N reference stories posted at once (64 clients); tasks/s from the first POST to the last
+ * - burst N: N reference stories posted at once (64 clients, retrying 503/429 after their Retry-After as
+ *   clients should: the embedded database takes only what it holds); tasks/s from the first POST to the last
  *   story committed Done (watched on the completion counter, /metrics). Each scenario runs on a fresh
  *   server after a short warm-up (V8 compiling the hot paths is not what is measured).
  * - drain N: like a burst, but more than admission control takes at once: the clients retry 503
@@ -23,13 +24,16 @@
  * - engine: the processing engine alone (no database, no HTTP), a million tasks (backend's bench:engine).
  * - cluster: a burst over 1, 2 and 3 instances in cluster mode (one jongodb, one Redis), posted to the
  *   instances in turn; tasks/s as for the bursts (the instances' completion counters summed).
+ * - bullmq: the reference load and each burst on BullMQ flows over Redis (bench/bullmq.ts), same seeds.
  * - flood (not in the default list): 1,000 maximum-size attempts at once (--flood=N); statuses and memory.
  */
-import { execFileSync, execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
+import { bullmqBurst, bullmqReference } from './bullmq.js';
+import { phasesOf, summarizePhases } from './phases.js';
+import { usage, watchMemory } from './proc-usage.js';
 import type { HealthDto, StatsSample, StoryDto, StoryLimits, StoryListDto } from '@storyflow/contracts';
 import {
   freePort,
@@ -47,7 +51,7 @@ import {
 
 const { values: args } = parseArgs({
   options: {
-    scenarios: { type: 'string', default: 'engine,reference,burst,drain,cluster' },
+    scenarios: { type: 'string', default: 'engine,reference,burst,drain,cluster,bullmq' },
     cluster: { type: 'string', default: '1,2,3' },
     'cluster-stories': { type: 'string', default: '1000' },
     'reference-sec': { type: 'string', default: '20' },
@@ -68,54 +72,6 @@ const seed = Number(args.seed);
 const extraEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
 const round = (x: number | null, digits = 1) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
-const CLOCK_TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-
-/** CPU seconds and RSS (MB) of a process and, separately, of its children (the embedded database). */
-function usage(pid: number): { cpuSec: number; rssMb: number; dbCpuSec: number; dbRssMb: number } {
-  const one = (p: number) => {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const cpuSec = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-      const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1];
-      return { cpuSec, rssMb: Number(rss ?? 0) / 1024 };
-    } catch {
-      return { cpuSec: 0, rssMb: 0 };
-    }
-  };
-  let children: number[] = [];
-  try {
-    children = execFileSync('pgrep', ['-P', String(pid)])
-      .toString()
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    // none
-  }
-  const self = one(pid);
-  const db = children.map(one).reduce((a, b) => ({ cpuSec: a.cpuSec + b.cpuSec, rssMb: a.rssMb + b.rssMb }), { cpuSec: 0, rssMb: 0 });
-  return { cpuSec: self.cpuSec, rssMb: self.rssMb, dbCpuSec: db.cpuSec, dbRssMb: db.rssMb };
-}
-
-/** Samples the server's and database's memory every 100 ms; `stop` gives the peak of their sum. */
-function watchMemory(pid: number) {
-  let peak = 0;
-  let peakServer = 0;
-  let peakDb = 0;
-  const timer = setInterval(() => {
-    const u = usage(pid);
-    peak = Math.max(peak, u.rssMb + u.dbRssMb);
-    peakServer = Math.max(peakServer, u.rssMb);
-    peakDb = Math.max(peakDb, u.dbRssMb);
-  }, 100);
-  return () => {
-    clearInterval(timer);
-    return { peakMb: Math.round(peak), serverMb: Math.round(peakServer), databaseMb: Math.round(peakDb) };
-  };
-}
-
 /** Prometheus series by name (the server's own counters); null when it has no /metrics (an older version). */
 async function metrics(base: string, names: string[]): Promise<Map<string, number> | null> {
   const res = await fetch(`${base}/metrics?${names.map((n) => `name=${n}`).join('&')}`);
@@ -227,6 +183,12 @@ async function completedReached(base: string, target: number, timeoutMs: number)
   }
 }
 
+/** Where the latency of the last stories went (bench/phases.ts), read before retention purges them. */
+async function storyPhases(base: string, outcomes: PostOutcome[]) {
+  const stories = await Promise.all(outcomes.map(async (o) => (await fetch(`${base}/api/stories/${o.id}`)).json() as Promise<StoryDto>));
+  return summarizePhases(stories.filter((s) => Array.isArray(s.tasks)).flatMap((s) => phasesOf(s) ?? []));
+}
+
 async function withServer<T>(run: (server: BackendProcess, base: string) => Promise<T>): Promise<T> {
   const server = await startBackend({
     env: {
@@ -262,7 +224,8 @@ async function reference(seconds: number) {
     }
     await sleep(2000);
     const startCompleted = (await metrics(base, ['storyflow_stories_completed']))?.get('storyflow_stories_completed') ?? 0;
-    const m0 = await metrics(base, ['storyflow_db_operations_total']);
+    const referenceSeries = ['storyflow_db_operations_total', 'storyflow_story_duration_seconds'];
+    const m0 = await metrics(base, referenceSeries);
     const u0 = usage(pid);
     const memory = watchMemory(pid);
     const t0 = performance.now();
@@ -276,7 +239,8 @@ async function reference(seconds: number) {
     await completedReached(base, startCompleted + accepted.length, 60_000);
     const wallSec = (performance.now() - t0) / 1000;
     const u1 = usage(pid);
-    const m1 = await metrics(base, ['storyflow_db_operations_total']);
+    const m1 = await metrics(base, referenceSeries);
+    const phases = await storyPhases(base, accepted.slice(-100));
     const peak = memory();
     // Exact latencies, from the stored timestamps (read before retention may purge them).
     const wanted = new Set(accepted.map((o) => o.id!));
@@ -316,6 +280,9 @@ async function reference(seconds: number) {
       databaseCpuCores: round((u1.dbCpuSec - u0.dbCpuSec) / wallSec, 3),
       poolSize: pool.length ? { mean: round(pool.reduce((a, b) => a + b, 0) / pool.length), max: Math.max(...pool) } : null,
       poolBackAtMinAfterIdleSec: shrunkAfterSec,
+      // Up to the Done write's acknowledgement (the stored timestamps stop when it is sent), by histogram bucket.
+      storyLatencyStoredMs: histogramPercentiles(m0, m1, 'storyflow_story_duration_seconds'),
+      phasesMs: phases,
       storyWritesPerStory: m0 ? round((storyWrites(m1) - storyWrites(m0)) / accepted.length, 2) : null,
       memoryMb: peak,
     };
@@ -489,6 +456,13 @@ async function flood(attempts: number) {
   });
 }
 
+/** The same reference load and bursts on BullMQ flows (bench/bullmq.ts), in the same run. */
+async function bullmq() {
+  const bursts: Record<string, unknown> = {};
+  for (const n of args.bursts.split(',').map(Number).filter(Boolean)) bursts[n] = await bullmqBurst(n, seed, concurrency);
+  return { reference: await bullmqReference(Number(args['reference-sec']), seed), bursts };
+}
+
 function engine() {
   const out = execFileSync('npm', ['run', '--silent', 'bench:engine', '-w', 'backend'], {
     encoding: 'utf8',
@@ -505,7 +479,7 @@ async function main() {
   if (scenarios.has('reference')) result.reference = await reference(Number(args['reference-sec']));
   if (scenarios.has('burst')) {
     const bursts: Record<string, unknown> = {};
-    for (const n of args.bursts.split(',').map(Number).filter(Boolean)) bursts[n] = await burst(n, false);
+    for (const n of args.bursts.split(',').map(Number).filter(Boolean)) bursts[n] = await burst(n, true);
     result.bursts = bursts;
   }
   const drain = Number(args.drain);
@@ -516,6 +490,7 @@ async function main() {
     result.cluster = runs;
   }
   if (scenarios.has('flood')) result.flood = await flood(Number(args['flood']));
+  if (scenarios.has('bullmq')) result.bullmq = await bullmq();
   console.log(JSON.stringify(result, null, 2));
   console.log(markdown(result));
 }
@@ -535,7 +510,7 @@ function markdown(r: Record<string, unknown>): string {
   ];
   const add = (name: string, row: Row, stories: unknown, tasksPerSec: unknown) =>
     lines.push(
-      `| ${name} | ${String(stories)} | ${String(tasksPerSec ?? '')} | ${lat(row)} | ${String(row.serverCpuCores)} | ${row.memoryMb?.peakMb ?? ''} | ${String(row.storyWritesPerStory ?? 'n/a')} | ${row.postLatencyMs?.p50} / ${row.postLatencyMs?.p99} | ${String(row.errors ?? 0)} |`,
+      `| ${name} | ${String(stories)} | ${String(tasksPerSec ?? '')} | ${lat(row)} | ${String(row.serverCpuCores)} | ${row.memoryMb?.peakMb ?? ''} | ${String(row.storyWritesPerStory ?? 'n/a')} | ${row.postLatencyMs ? `${row.postLatencyMs.p50} / ${row.postLatencyMs.p99}` : 'n/a'} | ${String(row.errors ?? 0)} |`,
     );
   const ref = r.reference as Row | undefined;
   if (ref) add(`reference load, ${String(ref.seconds)} s`, ref, ref.accepted, '');
@@ -547,11 +522,39 @@ function markdown(r: Record<string, unknown>): string {
     lines.push(
       `| engine only, ${e.tasks} tasks | | ${e.tasksPerSec} (${Math.round(e.ofCeiling * 100)} % of POOL_MAX ÷ mean task) | | | | | | |`,
     );
+  const bull = r.bullmq as { reference: Row; bursts: Record<string, Row> } | undefined;
+  if (bull) {
+    add(`BullMQ: reference load, ${String(bull.reference.seconds)} s`, bull.reference, bull.reference.stories, '');
+    for (const [n, row] of Object.entries(bull.bursts)) add(`BullMQ: burst of ${n}`, row, row.stories, row.tasksPerSec);
+    lines.push('', ...comparison(r, bull), '');
+  }
   for (const c of (r.cluster ?? []) as { instances: number; stories: number; tasksPerSec: number }[])
     lines.push(
       `| cluster of ${c.instances} instances, burst of ${c.stories} (one jongodb, one Redis) | ${c.stories} | ${c.tasksPerSec} | | | | | | |`,
     );
   return lines.join('\n');
+}
+
+/** Storyflow ÷ BullMQ, where both ran: the burst throughput ratios, and the reference load side by side. */
+function comparison(
+  r: Record<string, unknown>,
+  bull: { reference: Record<string, unknown>; bursts: Record<string, Record<string, unknown>> },
+) {
+  const out: string[] = [];
+  const ours = (r.bursts ?? {}) as Record<string, { tasksPerSec: number }>;
+  for (const [n, row] of Object.entries(bull.bursts))
+    if (ours[n])
+      out.push(
+        `Burst of ${n}: Storyflow ${ours[n].tasksPerSec} tasks/s = ${round(ours[n].tasksPerSec / Number(row.tasksPerSec), 2)}× BullMQ's ${String(row.tasksPerSec)}.`,
+      );
+  const ref = r.reference as { storyLatencyMs: { p99: number | null }; serverCpuCores: number; databaseCpuCores: number } | undefined;
+  const theirs = bull.reference as { storyLatencyMs: { p99: number | null }; serverCpuCores: number; databaseCpuCores: number };
+  if (ref)
+    out.push(
+      `Reference load: p99 ${ref.storyLatencyMs.p99} ms at ${ref.serverCpuCores} server + ${ref.databaseCpuCores} database cores; ` +
+        `BullMQ p99 ${theirs.storyLatencyMs.p99} ms at ${theirs.serverCpuCores} worker + ${theirs.databaseCpuCores} Redis cores.`,
+    );
+  return out;
 }
 
 main().catch((error: unknown) => {
