@@ -24,6 +24,7 @@
  * - engine: the processing engine alone (no database, no HTTP), a million tasks (backend's bench:engine).
  * - cluster: a burst over 1, 2 and 3 instances in cluster mode (one jongodb, one Redis), posted to the
  *   instances in turn; tasks/s as for the bursts (the instances' completion counters summed).
+ * - screens: gzipped JavaScript a fresh browser fetches before each screen's heading shows (bench/screens.ts).
  * - bullmq: the reference load and each burst on BullMQ flows over Redis (bench/bullmq.ts), same seeds.
  * - flood (not in the default list): 1,000 maximum-size attempts at once (--flood=N); statuses and memory.
  */
@@ -33,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { bullmqBurst, bullmqReference } from './bullmq.js';
 import { phasesOf, summarizePhases } from './phases.js';
+import { screenWeights } from './screens.js';
 import { usage, watchMemory } from './proc-usage.js';
 import type { HealthDto, StatsSample, StoryDto, StoryLimits, StoryListDto } from '@storyflow/contracts';
 import {
@@ -51,7 +53,7 @@ import {
 
 const { values: args } = parseArgs({
   options: {
-    scenarios: { type: 'string', default: 'engine,reference,burst,drain,cluster,bullmq' },
+    scenarios: { type: 'string', default: 'engine,screens,reference,burst,drain,cluster,bullmq' },
     cluster: { type: 'string', default: '1,2,3' },
     'cluster-stories': { type: 'string', default: '1000' },
     'reference-sec': { type: 'string', default: '20' },
@@ -476,6 +478,7 @@ async function main() {
   if (scenarios.has('engine')) result.engine = engine();
   const health = await withServer(async (_s, base) => (await (await fetch(`${base}/api/health`)).json()) as HealthDto);
   result.dbMode = health.db.mode;
+  if (scenarios.has('screens')) result.screens = await withServer((_s, base) => screenWeights(base));
   if (scenarios.has('reference')) result.reference = await reference(Number(args['reference-sec']));
   if (scenarios.has('burst')) {
     const bursts: Record<string, unknown> = {};
@@ -522,6 +525,8 @@ function markdown(r: Record<string, unknown>): string {
     lines.push(
       `| engine only, ${e.tasks} tasks | | ${e.tasksPerSec} (${Math.round(e.ofCeiling * 100)} % of POOL_MAX ÷ mean task) | | | | | | |`,
     );
+  for (const [screen, w] of Object.entries((r.screens ?? {}) as Record<string, { jsGzipKb: number; files: string[] }>))
+    lines.push(`| ${screen}: gzipped JavaScript before its heading shows | | | ${w.jsGzipKb} KB in ${w.files.length} files | | | | | |`);
   const bull = r.bullmq as { reference: Row; bursts: Record<string, Row> } | undefined;
   if (bull) {
     add(`BullMQ: reference load, ${String(bull.reference.seconds)} s`, bull.reference, bull.reference.stories, '');
