@@ -7,6 +7,8 @@ import type { StoryProgressDto } from './story.js';
 
 z.config({ jitless: true });
 
+export * from './realtime.js';
+
 /**
  * Socket payloads. The server builds them (its types are inferred from these schemas); the
  * dashboard parses what it receives with the same schemas before using it. Unknown keys are
@@ -56,14 +58,6 @@ export const StatsSnapshotSchema = z.object({
 });
 export type StatsSnapshot = z.infer<typeof StatsSnapshotSchema>;
 
-/** GET /api/stats/history?range=…: the persisted per-second figures, bucketed. */
-export const HISTORY_RANGES = {
-  '1m': { seconds: 60, stepSec: 1 },
-  '15m': { seconds: 900, stepSec: 5 },
-  '1h': { seconds: 3600, stepSec: 15 },
-} as const;
-export type HistoryRange = keyof typeof HISTORY_RANGES;
-
 /**
  * Oldest first. Each point covers `stepSec` seconds from `t`: rates are per-second averages over it,
  * the other figures its last second's. A bucket with no data (the server was down) is absent: a gap.
@@ -89,24 +83,12 @@ export const StoriesActivitySchema = z.object({
 });
 export type StoriesActivity = z.infer<typeof StoriesActivitySchema>;
 
-export const SOCKET_EVENTS = {
-  snapshot: 'stats:snapshot',
-  stats: 'stats',
-  activity: 'stories:activity',
-  progress: 'story:progress',
-  watch: 'stories:watch',
-  error: 'socket:error',
-} as const;
-
 /**
  * Why the server is about to close this connection (`socket:error`, just before it does): e.g.
  * `too_many_events` when it kept sending far more events than its budget.
  */
 export const SocketErrorSchema = z.object({ code: z.string(), message: z.string() });
 export type SocketErrorDto = z.infer<typeof SocketErrorSchema>;
-
-/** At most this many stories watched per connection (`stories:watch`). */
-export const MAX_WATCHED_STORIES = 100;
 
 export interface ServerToClientEvents {
   'stats:snapshot': (snapshot: StatsSnapshot) => void;

@@ -6,6 +6,7 @@ export { startDatabase, uniqueDbName, type TestDatabase } from './database.js';
 export { startDns, type DnsServer } from './dns.js';
 export { NGINX_PATH, renderNginxConf, startNginx, type NginxProcess } from './nginx.js';
 export { dashboardDir, nginxConfPath, repoRoot } from './paths.js';
+export { weighScreen, type ScreenWeight } from './screen-weight.js';
 export { startProcess, type Exit, type ManagedProcess } from './process.js';
 export { randomInt, seededRandom, type Random } from './random.js';
 export { REDIS_SERVER_PATH, startRedis, type RedisProcess } from './redis.js';

@@ -6,10 +6,11 @@ import {
   provideBrowserGlobalErrorListeners,
   provideZonelessChangeDetection,
 } from '@angular/core';
-import { PreloadAllModules, provideRouter, withComponentInputBinding, withInMemoryScrolling, withPreloading } from '@angular/router';
+import { provideRouter, withComponentInputBinding, withInMemoryScrolling, withPreloading } from '@angular/router';
 import { routes } from './app.routes';
 import { authInterceptor } from './core/access/auth-interceptor';
 import { TokenStore } from './core/access/token-store';
+import { IdlePreloading } from './core/idle-preloading';
 import { ServerLimits } from './core/limits';
 import { LIVE_TOKEN } from './realtime/stats-stream';
 
@@ -21,9 +22,8 @@ export const appConfig: ApplicationConfig = {
       routes,
       withComponentInputBinding(),
       withInMemoryScrolling({ scrollPositionRestoration: 'enabled' }),
-      // Every screen loads in the background after the first: moving to another one still works while
-      // the server is down (the outage is when operators switch screens to see what happened).
-      withPreloading(PreloadAllModules),
+      // Every screen loads in the background once the first is shown and the browser idle (see IdlePreloading).
+      withPreloading(IdlePreloading),
     ),
     // Fetch, Angular's default backend since v22 (withFetch() before).
     provideHttpClient(withInterceptors([authInterceptor])),

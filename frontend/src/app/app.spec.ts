@@ -4,7 +4,9 @@ import { Dialog } from '@angular/cdk/dialog';
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { Injectable, signal } from '@angular/core';
-import { TestBed } from '@angular/core/testing';
+import { DeferBlockBehavior, TestBed } from '@angular/core/testing';
+import { renderDeferred } from './testing/deferred';
+import { FirstScreen } from './core/first-screen';
 import { Router, provideRouter } from '@angular/router';
 import type { AccessDto, HealthDto } from '@storyflow/contracts';
 import { App } from './app';
@@ -33,11 +35,14 @@ describe('App shell', () => {
     view.set(EMPTY_STATS_VIEW);
     TestBed.configureTestingModule({
       imports: [App],
+      deferBlockBehavior: DeferBlockBehavior.Manual,
       providers: [
         provideRouter(routes),
         provideHttpClient(withInterceptors([authInterceptor])),
         provideHttpClientTesting(),
         { provide: InteractivityChecker, useClass: LaidOutChecker },
+        // No navigation happens here: the first screen counts as shown at once.
+        { provide: FirstScreen, useValue: { shown: Promise.resolve() } },
         {
           provide: StatsStream,
           useValue: { view, start: jest.fn(), activity: signal(null), progress: signal(new Map()), watch: jest.fn(), unwatch: jest.fn() },
@@ -60,6 +65,7 @@ describe('App shell', () => {
       );
     else check.flush(access);
     await fixture.whenStable();
+    await renderDeferred(fixture);
     return { fixture, el: fixture.nativeElement as HTMLElement };
   }
 

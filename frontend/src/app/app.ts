@@ -6,6 +6,7 @@ import {
   computed,
   effect,
   inject,
+  signal,
   untracked,
   viewChild,
 } from '@angular/core';
@@ -17,6 +18,7 @@ import { AccessStatus } from './core/access/access-status';
 import { OperatorNote } from './core/access/operator-note';
 import { TokenPrompt } from './core/access/token-prompt';
 import { TokenStore } from './core/access/token-store';
+import { FirstScreen } from './core/first-screen';
 import { HealthService, describeDb } from './core/health';
 import { NoticeHost } from './core/notice-host';
 import { PausedBanner } from './core/paused-banner';
@@ -70,7 +72,12 @@ const HEALTH_REFRESH_MS = 30_000;
       </div>
     }
     @if (access.canMutate()) {
-      <sf-generator-panel />
+      <!-- Its code loads once the first screen is shown, into a bar of its own height (nothing moves). -->
+      @defer (when firstScreenShown()) {
+        <sf-generator-panel />
+      } @placeholder {
+        <div class="generator-placeholder" aria-hidden="true"></div>
+      }
     } @else if (access.role() === 'viewer') {
       <div class="viewer-bar"><sf-operator-note text="The generator, creating, deleting and pausing need the operator token." /></div>
     }
@@ -93,6 +100,7 @@ export class App {
   protected readonly access = inject(AccessService);
   private readonly main = viewChild.required<ElementRef<HTMLElement>>('main');
 
+  protected readonly firstScreenShown = signal(false);
   protected readonly db = computed(() => describeDb(this.health.health()));
   protected readonly volatile = computed(() => this.health.health()?.db.durable === false);
   protected readonly tokenNeeded = computed(() => {
@@ -105,8 +113,12 @@ export class App {
   constructor() {
     this.health.refresh();
     this.info.load();
-    // The live feed serves every screen (figures, list activity, the generator's view of the server).
-    this.stream.start();
+    // The live feed serves every screen (figures, list activity, the generator's view of the server). It
+    // starts once the first screen is shown: its Web Worker's code is not what that screen's heading waits for.
+    void inject(FirstScreen).shown.then(() => {
+      this.stream.start();
+      this.firstScreenShown.set(true);
+    });
     const timer = setInterval(() => this.health.refresh(), HEALTH_REFRESH_MS);
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
 

@@ -3,18 +3,31 @@ import { Injectable, inject } from '@angular/core';
 import type { AccessDto, HealthDto, InfoDto } from '@storyflow/contracts/api';
 import type { ProcessingDto } from '@storyflow/contracts/story';
 import type { StoryLimits } from '@storyflow/contracts/limits';
-import { AccessSchema, InfoSchema, ProcessingSchema } from '@storyflow/contracts/responses';
-import { StatsHistorySchema, type HistoryRange, type StatsHistoryDto } from '@storyflow/contracts/stats';
-import { map, type Observable } from 'rxjs';
+import type { HistoryRange } from '@storyflow/contracts/realtime';
+import type { StatsHistoryDto } from '@storyflow/contracts/stats';
+import { from, map, mergeMap, type Observable } from 'rxjs';
+import { parseAccess } from './access/access-answer';
 import { OWN_AUTHORIZATION, QUIET_REFUSAL } from './access/auth-interceptor';
+import { FirstScreen } from './first-screen';
+
+type Schemas = typeof import('./response-schemas');
 
 /**
  * The server's own endpoints (health, limits, access, info, processing, history). Answers the shell
- * depends on are parsed with the contract's schemas: a malformed one fails like a failed request.
+ * depends on are parsed with the contract's schemas: a malformed one fails like a failed request. The
+ * schemas (and zod with them) load once the first screen is shown, not before its heading.
  */
 @Injectable({ providedIn: 'root' })
 export class ServerApi {
   private readonly http = inject(HttpClient);
+  private readonly firstScreen = inject(FirstScreen);
+  private schemas: Promise<Schemas> | null = null;
+
+  /** `body` parsed by the schema `pick` chooses, once the schemas are loaded. */
+  private parsed<T>(body$: Observable<unknown>, pick: (schemas: Schemas) => { parse(body: unknown): T }): Observable<T> {
+    this.schemas ??= this.firstScreen.shown.then(() => import('./response-schemas'));
+    return body$.pipe(mergeMap((body) => from(this.schemas!.then((schemas) => pick(schemas).parse(body)))));
+  }
 
   health(): Observable<HealthDto> {
     return this.http.get<HealthDto>('/api/health');
@@ -36,22 +49,22 @@ export class ServerApi {
       context = context.set(OWN_AUTHORIZATION, true);
       headers = headers.set('Authorization', `Bearer ${candidate}`);
     }
-    return this.http.get<unknown>('/api/access', { context, headers }).pipe(map((body) => AccessSchema.parse(body)));
+    return this.http.get<unknown>('/api/access', { context, headers }).pipe(map(parseAccess));
   }
 
   info(): Observable<InfoDto> {
-    return this.http.get<unknown>('/api/info').pipe(map((body) => InfoSchema.parse(body)));
+    return this.parsed(this.http.get<unknown>('/api/info'), (s) => s.InfoSchema);
   }
 
   processing(): Observable<ProcessingDto> {
-    return this.http.get<unknown>('/api/processing').pipe(map((body) => ProcessingSchema.parse(body)));
+    return this.parsed(this.http.get<unknown>('/api/processing'), (s) => s.ProcessingSchema);
   }
 
   setPaused(paused: boolean): Observable<ProcessingDto> {
-    return this.http.put<unknown>('/api/processing', { paused }).pipe(map((body) => ProcessingSchema.parse(body)));
+    return this.parsed(this.http.put<unknown>('/api/processing', { paused }), (s) => s.ProcessingSchema);
   }
 
   history(range: HistoryRange): Observable<StatsHistoryDto> {
-    return this.http.get<unknown>('/api/stats/history', { params: { range } }).pipe(map((body) => StatsHistorySchema.parse(body)));
+    return this.parsed(this.http.get<unknown>('/api/stats/history', { params: { range } }), (s) => s.StatsHistorySchema);
   }
 }

@@ -1,7 +1,6 @@
 import type { StatsSample } from '@storyflow/contracts';
 import {
   addSample,
-  formatClock,
   initialStatsState,
   reduceStats,
   sampleEvent,
@@ -10,6 +9,7 @@ import {
   type StatsWindowOptions,
   type StatsWindowState,
 } from './stats-window';
+import { formatClock } from './clock-format';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const opts: StatsWindowOptions = {

@@ -1,4 +1,5 @@
 // The subpath, not the barrel: the worker needs the stats schemas only, not the request schemas.
+import { formatClock } from './clock-format';
 import { StatsSampleSchema, StatsSnapshotSchema, type StatsSample, type StatsSnapshot } from '@storyflow/contracts/stats';
 
 /**
@@ -241,11 +242,6 @@ export function toStatsView(state: StatsWindowState, options: StatsWindowOptions
 }
 
 /** `HH:MM:SS` in local time. */
-export function formatClock(t: number): string {
-  const d = new Date(t);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
 
 /**
  * The event for an untrusted `stats` payload: parsed with the contract's schema, or `malformed`

@@ -1,14 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import { HISTORY_RANGES } from '@storyflow/contracts/stats';
+import { HISTORY_RANGES } from '@storyflow/contracts/realtime';
 import type { Chart, ChartConfiguration, ChartData, ChartType, Plugin } from 'chart.js';
-import { BaseChartDirective } from 'ng2-charts';
 import { EMPTY, catchError, map, of, switchMap, timer } from 'rxjs';
 import { toApiFailure } from '../core/api-failure';
 import { ColorScheme } from '../core/color-scheme';
 import { ServerApi } from '../core/server-api';
 import type { StatsView } from '../realtime/stats-window';
-import { formatClock } from '../realtime/stats-window';
+import { BarCanvas } from './bar-canvas';
+import { formatClock } from '../realtime/clock-format';
 import { downloadText } from './download';
 import {
   EMPTY_SERIES,
@@ -76,7 +76,7 @@ const gapPlugin: Plugin<'bar'> = {
  */
 @Component({
   selector: 'sf-stats-chart',
-  imports: [BaseChartDirective],
+  imports: [BarCanvas],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './stats-chart.html',
   styleUrl: './stats-chart.css',

@@ -2,7 +2,9 @@ import { jest } from '@jest/globals';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { signal } from '@angular/core';
-import { TestBed } from '@angular/core/testing';
+import { DeferBlockBehavior, TestBed } from '@angular/core/testing';
+import { renderDeferred } from '../testing/deferred';
+import { FirstScreen } from '../core/first-screen';
 import type { InfoDto } from '@storyflow/contracts/api';
 import type { InstanceFigures, StatsSample } from '@storyflow/contracts/stats';
 import { EMPTY_STATS_VIEW, StatsStream } from '../realtime/stats-stream';
@@ -67,8 +69,15 @@ describe('StatsPage', () => {
     // jsdom has no canvas: the chart directive then simply does not draw.
     jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
     TestBed.configureTestingModule({
+      deferBlockBehavior: DeferBlockBehavior.Manual,
       imports: [StatsPage],
-      providers: [provideHttpClient(), provideHttpClientTesting(), { provide: StatsStream, useValue: { view, start } }],
+      providers: [
+        // No navigation happens here: the first screen counts as shown at once.
+        { provide: FirstScreen, useValue: { shown: Promise.resolve() } },
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: StatsStream, useValue: { view, start } },
+      ],
     });
     http = TestBed.inject(HttpTestingController);
   });
@@ -76,6 +85,7 @@ describe('StatsPage', () => {
   async function render() {
     const fixture = TestBed.createComponent(StatsPage);
     await fixture.whenStable();
+    await renderDeferred(fixture);
     http.match('/api/access').forEach((r) => r.flush({ role: 'operator', readsNeedToken: false, mutationsNeedToken: false }));
     await fixture.whenStable();
     return { fixture, el: fixture.nativeElement as HTMLElement };
@@ -189,6 +199,7 @@ describe('StatsPage', () => {
     try {
       const fixture = TestBed.createComponent(StatsPage);
       fixture.detectChanges();
+      await renderDeferred(fixture);
       view.set(liveView(40));
       fixture.detectChanges();
       const el = fixture.nativeElement as HTMLElement;
@@ -208,6 +219,8 @@ describe('StatsPage', () => {
           { ...p, t: T0 + 15_000 },
         ],
       });
+      // Parsed once the schemas have loaded (a dynamic import).
+      await jest.advanceTimersByTimeAsync(1);
       fixture.detectChanges();
       expect(summary(el)).toBe('From 12:00:00 to 12:00:15: 130 produced, 120 completed; one gap without data');
       expect(el.querySelector('[data-testid="range-15m"]')!.getAttribute('aria-pressed')).toBe('true');

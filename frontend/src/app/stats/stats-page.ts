@@ -1,11 +1,11 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
-import { provideCharts, withDefaultRegisterables } from 'ng2-charts';
 import { AccessService } from '../core/access/access';
 import { Processing } from '../core/processing';
 import { ServerInfo } from '../core/server-info';
 import { StatsStream } from '../realtime/stats-stream';
-import { formatClock, type ConnectionState } from '../realtime/stats-window';
+import { formatClock } from '../realtime/clock-format';
+import type { ConnectionState } from '../realtime/stats-window';
 import { InstanceBreakdown } from './instance-breakdown';
 import { instanceRows } from './instance-rows';
 import { StatsChart } from './stats-chart';
@@ -34,8 +34,6 @@ const CONNECTION_TEXT: Record<ConnectionState | 'late', string> = {
 @Component({
   selector: 'sf-stats-page',
   imports: [StatsChart, InstanceBreakdown, DecimalPipe, DatePipe],
-  // Chart.js is registered here so it loads with this lazy screen, not with the app.
-  providers: [provideCharts(withDefaultRegisterables())],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './stats-page.html',
   styleUrl: './stats-page.css',

@@ -1,4 +1,5 @@
-import { HISTORY_RANGES, type HistoryRange, type StatsHistoryDto, type StatsSample } from '@storyflow/contracts/stats';
+import { HISTORY_RANGES, type HistoryRange } from '@storyflow/contracts/realtime';
+import type { StatsHistoryDto, StatsSample } from '@storyflow/contracts/stats';
 
 /** What the chart draws: one bar per step; null where the server has no data (it was down): a gap. */
 export interface StatsSeries {

@@ -31,8 +31,13 @@ const NARROW = '(max-width: 720px)';
     <div class="layout">
       <!-- A viewer sees no form: the shell says why, once, for every screen. -->
       @if (canMutate() && formOpen()) {
-        <!-- Your own new story is what you expect to see: load the newest page. -->
-        <sf-story-form id="new-story" (storyCreated)="list().showNew()" />
+        <!-- Your own new story is what you expect to see: load the newest page. The form (its checks
+             bring zod) loads once the list is shown, into a box of the form's own height. -->
+        @defer (on immediate) {
+          <sf-story-form id="new-story" (storyCreated)="list().showNew()" />
+        } @placeholder {
+          <div class="form-placeholder card" aria-busy="true"></div>
+        }
       }
       <sf-story-list />
     </div>
@@ -49,6 +54,10 @@ const NARROW = '(max-width: 720px)';
       margin: 0;
     }
     /* The form above the list: the list, with its live columns, needs the full width. */
+    /* The form's height before it loads, so the list below it does not move when it comes. */
+    .form-placeholder {
+      height: 219.7px;
+    }
     .layout {
       display: grid;
       grid-template-columns: minmax(0, 1fr);

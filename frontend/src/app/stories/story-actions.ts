@@ -1,11 +1,10 @@
-import { Dialog } from '@angular/cdk/dialog';
-import { Injectable, inject } from '@angular/core';
+import { Injectable, Injector, inject } from '@angular/core';
 import type { BulkActionResultDto, StoryDto } from '@storyflow/contracts';
 import { firstValueFrom } from 'rxjs';
 import { toApiFailure } from '../core/api-failure';
 import { Notices } from '../core/notices';
 import { StoriesApi } from '../core/stories-api';
-import { CONFIRM_TITLE_ID, ConfirmDialog, type ConfirmData } from './confirm-dialog';
+import type { ConfirmData, ConfirmDialog as ConfirmDialogComponent } from './confirm-dialog';
 import { plural, storyName } from './story-format';
 
 /**
@@ -17,7 +16,7 @@ import { plural, storyName } from './story-format';
 export class StoryActions {
   private readonly api = inject(StoriesApi);
   private readonly notices = inject(Notices);
-  private readonly dialog = inject(Dialog);
+  private readonly injector = inject(Injector);
 
   async delete(story: Pick<StoryDto, 'id' | 'title'>): Promise<boolean> {
     try {
@@ -119,8 +118,18 @@ export class StoryActions {
     });
   }
 
-  private confirm(data: ConfirmData): Promise<boolean> {
-    const ref = this.dialog.open<boolean, ConfirmData, ConfirmDialog>(ConfirmDialog, {
+  /** The dialog (the CDK's overlay) loads when a first confirmation is asked, not with the list. */
+  private async confirm(data: ConfirmData): Promise<boolean> {
+    const loaded = await Promise.all([import('@angular/cdk/dialog'), import('./confirm-dialog')]).catch(() => null);
+    if (!loaded) {
+      this.notices.show({
+        text: 'The confirmation could not be shown (the server cannot be reached): nothing was changed.',
+        tone: 'error',
+      });
+      return false;
+    }
+    const [{ Dialog }, { CONFIRM_TITLE_ID, ConfirmDialog }] = loaded;
+    const ref = this.injector.get(Dialog).open<boolean, ConfirmData, ConfirmDialogComponent>(ConfirmDialog, {
       data,
       ariaLabelledBy: CONFIRM_TITLE_ID,
       width: '26rem',

@@ -1,7 +1,6 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, output } from '@angular/core';
-import { FormControl, ReactiveFormsModule } from '@angular/forms';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, output, signal, untracked } from '@angular/core';
 import type { StoryCountsDto } from '@storyflow/contracts';
-import { debounceTime } from 'rxjs';
+import { Subject, debounceTime } from 'rxjs';
 import { STATUS_FILTERS, type StatusFilter } from './list-query';
 
 /** Typing pauses this long before the search runs (Enter runs it at once). */
@@ -10,7 +9,6 @@ export const SEARCH_DEBOUNCE_MS = 400;
 /** Status filter buttons with their counts, and the search by id or title. */
 @Component({
   selector: 'sf-story-filters',
-  imports: [ReactiveFormsModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="filters" role="group" aria-label="Filter by status">
@@ -36,7 +34,8 @@ export const SEARCH_DEBOUNCE_MS = 400;
         autocomplete="off"
         spellcheck="false"
         maxlength="200"
-        [formControl]="text"
+        [value]="text()"
+        (input)="typed($any($event.target).value)"
         aria-describedby="story-search-hint"
       />
       <span id="story-search-hint" class="sr-only">Searches by a story's id or by text in its title; results update as you type.</span>
@@ -106,7 +105,9 @@ export class StoryFilters {
   readonly search = output<{ q: string; replace: boolean }>();
 
   protected readonly filters = STATUS_FILTERS;
-  protected readonly text = new FormControl('', { nonNullable: true });
+  /** What the field says (a plain input: the list screen loads without Angular's forms). */
+  protected readonly text = signal('');
+  private readonly typing = new Subject<void>();
   private readonly countsByFilter = computed(() => {
     const c = this.counts();
     return { All: c?.all, Open: c?.Open, Done: c?.Done };
@@ -116,9 +117,9 @@ export class StoryFilters {
     // The URL is the truth (Back, a shared link): the field follows it unless it already says the same.
     effect(() => {
       const q = this.q();
-      if (this.text.value.trim() !== q.trim()) this.text.setValue(q, { emitEvent: false });
+      if (untracked(this.text).trim() !== q.trim()) this.text.set(q);
     });
-    const sub = this.text.valueChanges.pipe(debounceTime(SEARCH_DEBOUNCE_MS)).subscribe(() => this.emitIfChanged(true));
+    const sub = this.typing.pipe(debounceTime(SEARCH_DEBOUNCE_MS)).subscribe(() => this.emitIfChanged(true));
     inject(DestroyRef).onDestroy(() => sub.unsubscribe());
   }
 
@@ -127,12 +128,17 @@ export class StoryFilters {
     return n === undefined ? '' : `(${n.toLocaleString('en-US')})`;
   }
 
+  protected typed(value: string): void {
+    this.text.set(value);
+    this.typing.next();
+  }
+
   protected runSearch(): void {
     this.emitIfChanged(false);
   }
 
   private emitIfChanged(replace: boolean): void {
-    const q = this.text.value.trim();
+    const q = this.text().trim();
     if (q !== this.q().trim()) this.search.emit({ q, replace });
   }
 }

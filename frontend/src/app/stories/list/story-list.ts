@@ -13,7 +13,8 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { PAGE_LIMIT_DEFAULT, type StoryCountsDto, type StoryListDto } from '@storyflow/contracts';
+import { PAGE_LIMIT_DEFAULT } from '@storyflow/contracts/limits';
+import type { StoryCountsDto, StoryListDto } from '@storyflow/contracts';
 import { catchError, map, of, switchMap, tap } from 'rxjs';
 import { AccessService } from '../../core/access/access';
 import { TokenStore } from '../../core/access/token-store';
