@@ -13,7 +13,9 @@ describe('IdlePreloading', () => {
       providers: [{ provide: FirstScreen, useValue: { shown: new Promise<void>((resolve) => (shown = resolve)) } }],
     });
   });
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('loads a screen and its deferred parts only after the first screen is shown and the browser idle', async () => {
     const load = jest.fn(() => of('screen'));
