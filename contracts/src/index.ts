@@ -2,3 +2,4 @@ export * from './limits.js';
 export * from './story.js';
 export * from './stats.js';
 export * from './api.js';
+export * from './latency.js';

@@ -20,3 +20,12 @@ export const SOCKET_EVENTS = {
 
 /** At most this many stories watched per connection (`stories:watch`). */
 export const MAX_WATCHED_STORIES = 100;
+
+/**
+ * Story latency (accepted → Done stored) histogram bounds, ms: fine around the reference load's floor
+ * (its longest task, 10–20 ms), then up to a minute. The Prometheus histogram and the per-second
+ * figures of the stats events use the same bounds, so their buckets add up across seconds and instances.
+ */
+export const LATENCY_BUCKETS_MS = [
+  10, 15, 20, 21, 22, 23, 24, 25, 27.5, 30, 35, 40, 50, 75, 100, 150, 250, 500, 750, 1000, 1500, 2500, 5000, 10_000, 20_000, 30_000, 60_000,
+] as const;

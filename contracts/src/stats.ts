@@ -30,8 +30,27 @@ export const StatsSampleSchema = z.object({
   paused: z.optional(z.boolean()),
   /** In cluster mode, each instance's share of the figures above. */
   instances: z.optional(z.array(z.lazy(() => InstanceFiguresSchema))),
+  /** Story latency of the stories stored Done in that second (absent: none). */
+  latency: z.optional(z.lazy(() => LatencySecondSchema)),
+  /** Tasks run to the end in that second (the backlog's drain rate). */
+  tasksDonePerSec: z.optional(z.number()),
+  /** Age of the oldest Open story at the end of that second, s (null: none). */
+  oldestOpenAgeSec: z.optional(z.nullable(z.number())),
 });
 export type StatsSample = z.infer<typeof StatsSampleSchema>;
+
+/**
+ * One second's story latencies: how many, p50/p95/p99 in ms (exact), and the count per bucket of
+ * LATENCY_BUCKETS_MS (one more for above the last), so that a range's percentiles come from their sum.
+ */
+export const LatencySecondSchema = z.object({
+  count: z.number(),
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  buckets: z.array(z.number()),
+});
+export type LatencySecond = z.infer<typeof LatencySecondSchema>;
 
 /** One instance of a cluster, as of its last heartbeat. */
 export const InstanceFiguresSchema = z.object({

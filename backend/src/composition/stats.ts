@@ -1,3 +1,4 @@
+import { latencySecond } from '@storyflow/contracts';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -8,7 +9,7 @@ import type { Lifecycle } from '../shared/lifecycle.js';
 import { Periodic } from '../shared/periodic.js';
 import type { CounterCache } from '../stats/counter-cache.js';
 import type { HistoryStore } from '../stats/history-store.js';
-import { StatsSampler } from '../stats/sampler.js';
+import { StatsSampler, type PoolFigures } from '../stats/sampler.js';
 
 const HISTORY_WRITE_MS = 5_000;
 const HISTORY_TRIM_MS = 600_000;
@@ -27,7 +28,7 @@ export async function startStats(
 ): Promise<StatsFeed> {
   const { config, counters, processor, history, cluster } = parts;
   const figures = () => ({ ...processor.figures, paused: processor.pausedAt !== null });
-  const sampler = new StatsSampler(counters, figures, clock, config.historySeconds);
+  const sampler = new StatsSampler(counters, secondFigures(processor, clock, figures), clock, config.historySeconds);
   sampler.start();
   lifecycle.started('stats sampler', () => sampler.stop());
   startHistoryWriter(history, clock, lifecycle);
@@ -70,4 +71,30 @@ function startHistoryWriter(history: HistoryStore, clock: Clock, lifecycle: Life
     await writer.stop();
     await history.flush().catch(() => undefined);
   });
+}
+
+/**
+ * What the sampler reads each second: the pool's figures, and the second's story latencies (from the
+ * stories stored Done in it), tasks done, and the oldest Open story's age. In cluster mode the cluster's
+ * figures are aggregated from the instances' reports, which carry the pool's figures only.
+ */
+function secondFigures(processor: Processor, clock: Clock, figures: () => PoolFigures & { oldestOpenAt: number | null }) {
+  // Bounded: a second never holds more latencies than this (a larger burst's are sampled by the first ones).
+  const MAX_PER_SECOND = 100_000;
+  const latencies: number[] = [];
+  processor.changes.add((story, change) => {
+    if (change === 'done' && latencies.length < MAX_PER_SECOND) latencies.push(clock.now() - story.createdAt);
+  });
+  let tasksRun = processor.tasksRun;
+  return (): PoolFigures => {
+    const { oldestOpenAt, ...pool } = figures();
+    const tasksDonePerSec = processor.tasksRun - tasksRun;
+    tasksRun = processor.tasksRun;
+    return {
+      ...pool,
+      latency: latencySecond(latencies.splice(0)),
+      tasksDonePerSec,
+      oldestOpenAgeSec: oldestOpenAt === null ? null : Math.max(0, Math.round((clock.now() - oldestOpenAt) / 100) / 10),
+    };
+  };
 }

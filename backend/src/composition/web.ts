@@ -43,6 +43,7 @@ function observe({ storage, counters, processor, clock }: WebParts) {
     counters: () => counters.current,
     openTasks: () => processor.admission.openTasks,
     tasksRun: () => processor.tasksRun,
+    now: () => clock.now(),
   });
   storage.commands.add((name, command) => metrics.dbCommand(name, typeof command[name] === 'string' ? command[name] : ''));
   processor.changes.add((story, change) => change === 'done' && metrics.storyCompleted((clock.now() - story.createdAt) / 1000));

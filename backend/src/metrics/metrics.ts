@@ -1,12 +1,14 @@
+import { LATENCY_BUCKETS_MS } from '@storyflow/contracts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** What the gauges read when Prometheus scrapes. */
 export interface MetricSources {
-  pool: () => { poolSize: number; busyWorkers: number; backlogTasks: number };
+  pool: () => { poolSize: number; busyWorkers: number; backlogTasks: number; oldestOpenAt: number | null };
   counters: () => { produced: number; completed: number; open: number };
   openTasks: () => number;
   /** Tasks this instance ran to the end since it started. */
   tasksRun: () => number;
+  now: () => number;
 }
 
 /**
@@ -27,11 +29,8 @@ export function createMetrics(sources: MetricSources) {
   const storyDuration = new Histogram({
     name: 'storyflow_story_duration_seconds',
     help: 'From a story being accepted to it being stored Done',
-    // Fine around the floor of the reference load (its longest task, 10–20 ms), then up to a minute.
-    buckets: [
-      0.01, 0.015, 0.02, 0.021, 0.022, 0.023, 0.024, 0.025, 0.0275, 0.03, 0.035, 0.04, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 0.75, 1, 1.5, 2.5,
-      5, 10, 20, 30, 60,
-    ],
+    // The contract's bounds (fine around the reference load's 10–20 ms floor, then up to a minute), in seconds.
+    buckets: LATENCY_BUCKETS_MS.map((ms) => ms / 1000),
     registers: [registry],
   });
   const dbOperations = new Counter({
@@ -61,6 +60,10 @@ export function createMetrics(sources: MetricSources) {
   gauge('storyflow_open_tasks', 'Open tasks held (admission control counts these)', () => sources.openTasks());
   gauge('storyflow_tasks_run', 'Tasks this instance ran to the end since it started', () => sources.tasksRun());
   gauge('storyflow_stories_open', 'Open stories', () => sources.counters().open);
+  gauge('storyflow_oldest_open_story_age_seconds', 'Age of the oldest Open story held here (0: none)', () => {
+    const oldest = sources.pool().oldestOpenAt;
+    return oldest === null ? 0 : Math.max(0, (sources.now() - oldest) / 1000);
+  });
   // Counters kept by the counter cache: exposed as gauges of cumulative totals (they survive restarts).
   gauge('storyflow_stories_produced', 'Stories accepted, cumulative', () => sources.counters().produced);
   gauge('storyflow_stories_completed', 'Stories completed, cumulative', () => sources.counters().completed);

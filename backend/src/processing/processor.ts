@@ -35,6 +35,8 @@ export interface PoolFigures {
   poolSize: number;
   busyWorkers: number;
   backlogTasks: number;
+  /** When the oldest Open story held here was accepted (epoch ms), null when none. */
+  oldestOpenAt: number | null;
 }
 
 /**
@@ -88,7 +90,9 @@ export class Processor {
   }
 
   get figures(): PoolFigures {
-    return { poolSize: this.pool.poolSize, busyWorkers: this.pool.busyWorkers, backlogTasks: this.queue.backlogTasks };
+    let oldestOpenAt: number | null = null;
+    for (const story of this.tracked.values()) if (oldestOpenAt === null || story.createdAt < oldestOpenAt) oldestOpenAt = story.createdAt;
+    return { poolSize: this.pool.poolSize, busyWorkers: this.pool.busyWorkers, backlogTasks: this.queue.backlogTasks, oldestOpenAt };
   }
 
   /** Tasks this processor ran to the end (counted once each, for the metrics). */

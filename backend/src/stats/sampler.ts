@@ -1,4 +1,4 @@
-import type { StatsSample, StatsSnapshot, StoriesActivity } from '@storyflow/contracts';
+import type { LatencySecond, StatsSample, StatsSnapshot, StoriesActivity } from '@storyflow/contracts';
 import type { Clock } from '../shared/clock.js';
 import type { CounterCache } from './counter-cache.js';
 import { makeSample, msUntilNextSecond, StatsHistory, type Totals } from './stats-history.js';
@@ -10,6 +10,10 @@ export interface PoolFigures {
   busyWorkers: number;
   backlogTasks: number;
   paused?: boolean;
+  /** The second's story latencies, tasks done, and the oldest Open story's age (see StatsSample). */
+  latency?: LatencySecond;
+  tasksDonePerSec?: number;
+  oldestOpenAgeSec?: number | null;
 }
 
 /** Takes a sample at every whole second, keeps the recent history, and tells listeners. */

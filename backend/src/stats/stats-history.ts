@@ -1,3 +1,4 @@
+import type { PoolFigures } from './sampler.js';
 import type { StatsSample } from '@storyflow/contracts';
 
 /** The last `capacity` seconds of samples, oldest first. Pure: no clock, no I/O. */
@@ -40,7 +41,7 @@ export function makeSample(
   t: number,
   previous: Totals,
   current: Totals & { open: number },
-  pool: { poolSize: number; busyWorkers: number; backlogTasks: number; paused?: boolean },
+  pool: PoolFigures,
 ): StatsSample {
   return {
     t,
@@ -52,5 +53,8 @@ export function makeSample(
     busyWorkers: pool.busyWorkers,
     backlogTasks: pool.backlogTasks,
     paused: pool.paused ?? false,
+    ...(pool.latency ? { latency: pool.latency } : {}),
+    ...(pool.tasksDonePerSec !== undefined ? { tasksDonePerSec: pool.tasksDonePerSec } : {}),
+    ...(pool.oldestOpenAgeSec !== undefined ? { oldestOpenAgeSec: pool.oldestOpenAgeSec } : {}),
   };
 }

@@ -36,10 +36,11 @@ const app = createApp({
   legacyCorsOrigins: ['*'],
   access: { apiToken: undefined, viewToken: undefined },
   metrics: createMetrics({
-    pool: () => ({ poolSize: 0, busyWorkers: 0, backlogTasks: 0 }),
+    pool: () => ({ poolSize: 0, busyWorkers: 0, backlogTasks: 0, oldestOpenAt: null }),
     counters: () => ({ produced: 0, completed: 0, open: 0 }),
     openTasks: () => 0,
     tasksRun: () => 0,
+    now: () => Date.now(),
   }),
   trustProxy: compileTrust(['loopback']),
   rateLimit: { perSec: 0, burst: 0 },

@@ -41,6 +41,7 @@ describe('Prometheus metrics', () => {
       'storyflow_backlog_tasks',
       'storyflow_open_tasks',
       'storyflow_stories_completed',
+      'storyflow_oldest_open_story_age_seconds',
     ])
       because(gauge, () => expect(value(text, gauge)).toBeGreaterThanOrEqual(0));
     expect(value(text, 'storyflow_stories_completed')).toBeGreaterThanOrEqual(1);

@@ -45,6 +45,18 @@ describe('Socket.IO stats', () => {
       for (let i = 1; i < samples.length; i++) expect(samples[i]!.t).toBeGreaterThan(samples[i - 1]!.t);
       expect(samples.every((s) => s.t % 1000 === 0)).toBe(true);
       expect(last.poolSize).toBeGreaterThanOrEqual(4);
+      // Each second says how long its Done stories took (at least their longest task, ≤ 20 ms here), how
+      // many tasks ran, and the oldest Open story's age (none left at the end).
+      const latencies = samples.flatMap((s) => (s.latency ? [s.latency] : []));
+      expect(latencies.reduce((n, l) => n + l.count, 0)).toBe(N);
+      for (const l of latencies) {
+        expect(l.p50).toBeGreaterThanOrEqual(10);
+        expect(l.p50).toBeLessThanOrEqual(l.p95);
+        expect(l.p95).toBeLessThanOrEqual(l.p99);
+        expect(l.buckets.reduce((a, b) => a + b, 0)).toBe(l.count);
+      }
+      expect(samples.reduce((n, s) => n + (s.tasksDonePerSec ?? 0), 0)).toBeGreaterThanOrEqual(N * 20);
+      expect(last.oldestOpenAgeSec).toBeNull();
 
       // The REST snapshot is the same history the socket sent.
       const rest = (await api(server.url).stats()).body;

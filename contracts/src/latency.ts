@@ -1,0 +1,46 @@
+// Story latency figures, pure and without zod (the dashboard computes a range's percentiles with these).
+import { LATENCY_BUCKETS_MS } from './realtime.js';
+import type { LatencySecond } from './stats.js';
+
+export interface LatencyPercentiles {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** Index of the bucket `ms` falls in (the first bound ≥ ms; the last index for above the last bound). */
+export function latencyBucket(ms: number): number {
+  const i = LATENCY_BUCKETS_MS.findIndex((bound) => ms <= bound);
+  return i === -1 ? LATENCY_BUCKETS_MS.length : i;
+}
+
+/** The nearest-rank percentile of sorted values. */
+const rank = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+/** One second's latencies (ms), or undefined when there were none: exact percentiles and the bucket counts. */
+export function latencySecond(values: readonly number[]): LatencySecond | undefined {
+  if (!values.length) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const buckets = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+  for (const ms of sorted) buckets[latencyBucket(ms)]!++;
+  return { count: sorted.length, p50: rank(sorted, 50), p95: rank(sorted, 95), p99: rank(sorted, 99), buckets };
+}
+
+/**
+ * Percentiles over many seconds (or instances) from their summed buckets: the upper bound of the bucket
+ * each falls in (above the last bound: that bound), as Prometheus' histogram_quantile would bound it.
+ */
+export function latencyOverRange(seconds: readonly (Pick<LatencySecond, 'buckets'> | undefined)[]): LatencyPercentiles | null {
+  const sum = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+  for (const second of seconds) second?.buckets.forEach((n, i) => i < sum.length && (sum[i]! += n));
+  const count = sum.reduce((a, b) => a + b, 0);
+  if (!count) return null;
+  const at = (p: number) => {
+    const wanted = Math.ceil((p / 100) * count);
+    let seen = 0;
+    for (let i = 0; i < sum.length; i++) if ((seen += sum[i]!) >= wanted) return LATENCY_BUCKETS_MS[Math.min(i, LATENCY_BUCKETS_MS.length - 1)]!;
+    return LATENCY_BUCKETS_MS.at(-1)!;
+  };
+  return { count, p50: at(50), p95: at(95), p99: at(99) };
+}
