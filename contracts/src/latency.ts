@@ -39,7 +39,8 @@ export function latencyOverRange(seconds: readonly (Pick<LatencySecond, 'buckets
   const at = (p: number) => {
     const wanted = Math.ceil((p / 100) * count);
     let seen = 0;
-    for (let i = 0; i < sum.length; i++) if ((seen += sum[i]!) >= wanted) return LATENCY_BUCKETS_MS[Math.min(i, LATENCY_BUCKETS_MS.length - 1)]!;
+    for (let i = 0; i < sum.length; i++)
+      if ((seen += sum[i]!) >= wanted) return LATENCY_BUCKETS_MS[Math.min(i, LATENCY_BUCKETS_MS.length - 1)]!;
     return LATENCY_BUCKETS_MS.at(-1)!;
   };
   return { count, p50: at(50), p95: at(95), p99: at(99) };

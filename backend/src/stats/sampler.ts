@@ -1,20 +1,10 @@
-import type { LatencySecond, StatsSample, StatsSnapshot, StoriesActivity } from '@storyflow/contracts';
+import type { StatsSample, StatsSnapshot, StoriesActivity } from '@storyflow/contracts';
 import type { Clock } from '../shared/clock.js';
 import type { CounterCache } from './counter-cache.js';
-import { makeSample, msUntilNextSecond, StatsHistory, type Totals } from './stats-history.js';
-import { Listeners } from '../shared/listeners.js';
+import { makeSample, msUntilNextSecond, StatsHistory, type PoolFigures, type Totals } from './stats-history.js';
 
-/** The pool's figures as the sampler reads them (processing provides them; stats does not import it). */
-export interface PoolFigures {
-  poolSize: number;
-  busyWorkers: number;
-  backlogTasks: number;
-  paused?: boolean;
-  /** The second's story latencies, tasks done, and the oldest Open story's age (see StatsSample). */
-  latency?: LatencySecond;
-  tasksDonePerSec?: number;
-  oldestOpenAgeSec?: number | null;
-}
+export type { PoolFigures };
+import { Listeners } from '../shared/listeners.js';
 
 /** Takes a sample at every whole second, keeps the recent history, and tells listeners. */
 export class StatsSampler {

@@ -1,5 +1,4 @@
-import type { PoolFigures } from './sampler.js';
-import type { StatsSample } from '@storyflow/contracts';
+import type { LatencySecond, StatsSample } from '@storyflow/contracts';
 
 /** The last `capacity` seconds of samples, oldest first. Pure: no clock, no I/O. */
 export class StatsHistory {
@@ -37,12 +36,19 @@ export interface Totals {
 }
 
 /** One second's sample: per-second figures are differences of cumulative counters. */
-export function makeSample(
-  t: number,
-  previous: Totals,
-  current: Totals & { open: number },
-  pool: PoolFigures,
-): StatsSample {
+/** The pool's figures as the sampler reads them (processing provides them; stats does not import it). */
+export interface PoolFigures {
+  poolSize: number;
+  busyWorkers: number;
+  backlogTasks: number;
+  paused?: boolean;
+  /** The second's story latencies, tasks done, and the oldest Open story's age (see StatsSample). */
+  latency?: LatencySecond;
+  tasksDonePerSec?: number;
+  oldestOpenAgeSec?: number | null;
+}
+
+export function makeSample(t: number, previous: Totals, current: Totals & { open: number }, pool: PoolFigures): StatsSample {
   return {
     t,
     producedPerSec: current.produced - previous.produced,

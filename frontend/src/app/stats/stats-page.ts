@@ -6,6 +6,7 @@ import { ServerInfo } from '../core/server-info';
 import { StatsStream } from '../realtime/stats-stream';
 import { formatClock } from '../realtime/clock-format';
 import type { ConnectionState } from '../realtime/stats-window';
+import { backlogEta, describeEta, formatSeconds, latencyFigures } from './backlog-figures';
 import { InstanceBreakdown } from './instance-breakdown';
 import { instanceRows } from './instance-rows';
 import { StatsChart } from './stats-chart';
@@ -79,6 +80,15 @@ export class StatsPage {
       { id: 'open', label: 'Open stories', value: f?.open ?? null },
       { id: 'completed', label: 'Completed stories', value: f?.completed ?? null },
     ];
+  });
+
+  /** Story latency (accepted → stored Done): the latest second with Done stories, and the live window's. */
+  protected readonly latency = computed(() => latencyFigures(this.view().samples));
+  protected readonly eta = computed(() => backlogEta(this.view().samples));
+  protected readonly etaText = computed(() => describeEta(this.eta()));
+  protected readonly oldestText = computed(() => {
+    const age = this.eta()?.oldestAgeSec;
+    return age === null || age === undefined ? 'No Open story.' : `Oldest Open story: ${formatSeconds(age)} old.`;
   });
 
   protected readonly busyPercent = computed(() => {

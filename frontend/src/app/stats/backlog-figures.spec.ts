@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import { latencySecond } from '@storyflow/contracts/latency';
+import type { StatsSample } from '@storyflow/contracts/stats';
+import { backlogEta, describeEta, formatSeconds, latencyFigures } from './backlog-figures';
+
+const sample = (t: number, over: Partial<StatsSample> = {}): StatsSample => ({
+  t: t * 1000,
+  producedPerSec: 0,
+  completedPerSec: 0,
+  open: 0,
+  completed: 0,
+  poolSize: 20,
+  busyWorkers: 20,
+  backlogTasks: 0,
+  ...over,
+});
+
+describe('backlog ETA', () => {
+  it('clears at the completion rate of the last 5 s', () => {
+    const samples = [0, 1, 2, 3, 4, 5].map((t) => sample(t, { backlogTasks: 9000 - t * 1000, tasksDonePerSec: 1000, oldestOpenAgeSec: 6 }));
+    const eta = backlogEta(samples)!;
+    expect(eta).toEqual({ state: 'clears', seconds: 4, ratePerSec: 1000, oldestAgeSec: 6 });
+    expect(describeEta(eta)).toBe('The backlog clears in ≈ 4 s at the current 1,000 tasks/s.');
+  });
+
+  it('says it grows when the backlog is larger than 5 s ago although tasks complete', () => {
+    const samples = [0, 1, 2, 3, 4].map((t) => sample(t, { backlogTasks: 100 + t * 50, tasksDonePerSec: 300 }));
+    expect(backlogEta(samples)?.state).toBe('grows');
+    expect(describeEta(backlogEta(samples))).toBe('The backlog grows: more arrives than the 300 tasks/s completed.');
+  });
+
+  it('says nothing completes (paused) and when there is no backlog, and no figures without samples', () => {
+    expect(backlogEta([sample(0, { backlogTasks: 50, tasksDonePerSec: 0 })])?.state).toBe('stalled');
+    expect(backlogEta([sample(0, { oldestOpenAgeSec: null })])).toEqual({
+      state: 'none',
+      seconds: null,
+      ratePerSec: 0,
+      oldestAgeSec: null,
+    });
+    expect(describeEta(backlogEta([]))).toBe('No figures yet.');
+  });
+
+  it('formats seconds, minutes and hours', () => {
+    expect([formatSeconds(40), formatSeconds(125), formatSeconds(7260)]).toEqual(['40 s', '2 min 5 s', '2 h 1 min']);
+  });
+});
+
+describe('latency figures', () => {
+  it('the latest second with Done stories, exact; the window from its buckets', () => {
+    const samples = [sample(0, { latency: latencySecond([21, 22, 23]) }), sample(1, { latency: latencySecond([300]) }), sample(2)];
+    const figures = latencyFigures(samples);
+    expect(figures.second).toEqual({ count: 1, p50: 300, p95: 300, p99: 300 });
+    expect(figures.window).toEqual({ count: 4, p50: 22, p95: 500, p99: 500 });
+    expect(latencyFigures([sample(0)])).toEqual({ second: null, window: null });
+  });
+});
