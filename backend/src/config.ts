@@ -73,6 +73,16 @@ const EnvSchema = z.object({
   /** Events per second each Socket.IO connection may send, and the burst above that (excess dropped; a flood closes it); 0 turns it off. */
   SOCKET_EVENTS_PER_SEC: int(20, 0),
   SOCKET_EVENTS_BURST: int(40, 1),
+  /** Objective on the rolling p99 story latency, ms (0: none), over SLO_WINDOW_SECONDS. */
+  SLO_STORY_P99_MS: int(0, 0),
+  SLO_WINDOW_SECONDS: int(60, 1, 3600),
+  /** Objective on the oldest Open story's age, s (0: none). */
+  SLO_BACKLOG_AGE_SECONDS: int(0, 0),
+  /** Breaches (firing, resolved) are POSTed here as JSON, Alertmanager's vocabulary (unset: not sent). */
+  ALERT_WEBHOOK_URL: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http:// or https:// URL')
+    .optional(),
   /** Cluster mode: several instances act as one, coordinated through this Redis (unset: one instance). */
   REDIS_URL: z
     .string()
@@ -172,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
     socketEvents: { perSec: e.SOCKET_EVENTS_PER_SEC, burst: e.SOCKET_EVENTS_BURST },
+    objectives: { storyP99Ms: e.SLO_STORY_P99_MS, backlogAgeSec: e.SLO_BACKLOG_AGE_SECONDS, windowSec: e.SLO_WINDOW_SECONDS },
+    alertWebhookUrl: e.ALERT_WEBHOOK_URL ?? null,
     maxOpenTasks: e.MAX_OPEN_TASKS,
     maxOpenStories: e.MAX_OPEN_STORIES,
     cluster: e.REDIS_URL

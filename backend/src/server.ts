@@ -56,8 +56,13 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     processor.start();
     const { mode } = storage.database;
     logger.info({ dbMode: mode, counters: counters.current, resumed, instance: cluster?.instanceId }, 'storyflow state loaded');
-    const feed = await startStats({ config, counters, processor, history: storage.history, cluster }, clock, logger, lifecycle);
-    const { url, httpServer } = await startWeb({ ...parts, counters, feed, cluster });
+    const { feed, objectives } = await startStats(
+      { config, counters, processor, history: storage.history, cluster },
+      clock,
+      logger,
+      lifecycle,
+    );
+    const { url, httpServer } = await startWeb({ ...parts, counters, feed, objectives, cluster });
     logListening(logger, config, url, storage.profile, mode);
     return {
       url,

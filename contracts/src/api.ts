@@ -1,5 +1,6 @@
 import './zod-setup.js';
 import * as z from 'zod';
+import { OBJECTIVE_NAMES } from './realtime.js';
 
 /**
  * Response bodies of the system endpoints and the error body. Each type is inferred from its schema; the
@@ -47,6 +48,19 @@ export const HealthDtoSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
   accepting: z.boolean(),
   db: z.object({ mode: DbModeSchema, state: z.enum(['connected', 'disconnected']), durable: z.boolean() }),
+  /** The objectives set (SLO_*), each met or breached; empty when none is set. */
+  slo: z
+    .array(
+      z.object({
+        name: z.enum(OBJECTIVE_NAMES),
+        target: z.number(),
+        value: z.number().nullable(),
+        status: z.enum(['ok', 'firing']),
+        since: z.number().nullable(),
+        windowSec: z.number(),
+      }),
+    )
+    .optional(),
   uptimeSec: z.number().nonnegative(),
 });
 export type HealthDto = z.infer<typeof HealthDtoSchema>;

@@ -29,3 +29,23 @@ export const MAX_WATCHED_STORIES = 100;
 export const LATENCY_BUCKETS_MS = [
   10, 15, 20, 21, 22, 23, 24, 25, 27.5, 30, 35, 40, 50, 75, 100, 150, 250, 500, 750, 1000, 1500, 2500, 5000, 10_000, 20_000, 30_000, 60_000,
 ] as const;
+
+/** Objectives an operator may set (SLO_STORY_P99_MS, SLO_BACKLOG_AGE_SECONDS). */
+export const OBJECTIVE_NAMES = ['story_p99', 'backlog_age'] as const;
+export type ObjectiveName = (typeof OBJECTIVE_NAMES)[number];
+export const OBJECTIVES: Record<ObjectiveName, { label: string; unit: 'ms' | 's' }> = {
+  story_p99: { label: 'Story latency p99', unit: 'ms' },
+  backlog_age: { label: 'Oldest Open story', unit: 's' },
+};
+
+/** An objective's state: its target, its value now, and since when it is breached (null: met). */
+export interface ObjectiveState {
+  name: ObjectiveName;
+  target: number;
+  /** The rolling value (null: no data in the window). */
+  value: number | null;
+  status: 'ok' | 'firing';
+  /** Epoch ms the breach started (firing only). */
+  since: number | null;
+  windowSec: number;
+}

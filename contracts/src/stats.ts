@@ -3,6 +3,7 @@
 // Worker, loaded with the landing screen, where they cost ≈5 kB gzipped this way. Same setting, same
 // reason: the CSP forbids eval, and zod's JIT probes `new Function` on the first parse unless jitless.
 import * as z from 'zod/mini';
+import { OBJECTIVE_NAMES } from './realtime.js';
 import type { StoryProgressDto } from './story.js';
 
 z.config({ jitless: true });
@@ -36,8 +37,20 @@ export const StatsSampleSchema = z.object({
   tasksDonePerSec: z.optional(z.number()),
   /** Age of the oldest Open story at the end of that second, s (null: none). */
   oldestOpenAgeSec: z.optional(z.nullable(z.number())),
+  /** Objectives breached at the end of that second (absent or empty: none breached, or none set). */
+  alerts: z.optional(z.array(z.lazy(() => AlertSchema))),
 });
 export type StatsSample = z.infer<typeof StatsSampleSchema>;
+
+/** A breached objective, as the dashboard shows it on every screen (see ObjectiveState). */
+export const AlertSchema = z.object({
+  name: z.enum(OBJECTIVE_NAMES),
+  target: z.number(),
+  value: z.nullable(z.number()),
+  since: z.number(),
+  windowSec: z.number(),
+});
+export type AlertDto = z.infer<typeof AlertSchema>;
 
 /**
  * One second's story latencies: how many, p50/p95/p99 in ms (exact), and the count per bucket of

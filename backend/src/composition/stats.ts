@@ -1,4 +1,6 @@
-import { latencySecond } from '@storyflow/contracts';
+import { latencySecond, type ObjectiveState, type StatsSample } from '@storyflow/contracts';
+import { ObjectiveEvaluator } from '../alerts/objectives.js';
+import { WebhookNotifier } from '../alerts/webhook-notifier.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -25,16 +27,17 @@ export async function startStats(
   clock: Clock,
   logger: Logger,
   lifecycle: Lifecycle,
-): Promise<StatsFeed> {
+): Promise<{ feed: StatsFeed; objectives: () => ObjectiveState[] }> {
   const { config, counters, processor, history, cluster } = parts;
   const figures = () => ({ ...processor.figures, paused: processor.pausedAt !== null });
-  const sampler = new StatsSampler(counters, secondFigures(processor, clock, figures), clock, config.historySeconds);
+  const alerts = startObjectives(config, cluster, logger, lifecycle);
+  const sampler = new StatsSampler(counters, secondFigures(processor, clock, figures), clock, config.historySeconds, alerts.complete);
   sampler.start();
   lifecycle.started('stats sampler', () => sampler.stop());
   startHistoryWriter(history, clock, lifecycle);
   if (!cluster) {
     sampler.onSample((sample) => history.record(sample));
-    return sampler;
+    return { feed: sampler, objectives: alerts.objectives };
   }
   sampler.onActivity((activity) => {
     const second = {
@@ -50,7 +53,7 @@ export async function startStats(
   });
   cluster.stats.onPublished((second, leader) => leader && history.record(second.sample));
   await cluster.stats.start();
-  return cluster.stats;
+  return { feed: cluster.stats, objectives: alerts.objectives };
 }
 
 /** Every few seconds, the seconds recorded since the last write; trimmed to the kept range every ten minutes. */
@@ -97,4 +100,43 @@ function secondFigures(processor: Processor, clock: Clock, figures: () => PoolFi
       oldestOpenAgeSec: oldestOpenAt === null ? null : Math.max(0, Math.round((clock.now() - oldestOpenAt) / 100) / 10),
     };
   };
+}
+
+/**
+ * The objectives (SLO_*): each second's sample is evaluated and carries the breached ones (every
+ * dashboard shows them); breaches are POSTed to ALERT_WEBHOOK_URL as they fire and resolve. In cluster
+ * mode the instances' samples carry no latency: the objectives are evaluated on one instance only.
+ */
+function startObjectives(config: Config, cluster: ClusterNode | null, logger: Logger, lifecycle: Lifecycle) {
+  const evaluator = new ObjectiveEvaluator(config.objectives);
+  const notifier = config.alertWebhookUrl
+    ? new WebhookNotifier(
+        {
+          url: config.alertWebhookUrl,
+          timeoutMs: 2000,
+          attempts: 3,
+          retryPauseMs: 1000,
+          maxQueued: 50,
+          labels: { instance: cluster?.instanceId ?? 'storyflow' },
+        },
+        logger,
+      )
+    : null;
+  if (notifier) lifecycle.started('alert webhook', () => notifier.stop());
+  const complete = (sample: StatsSample): StatsSample => {
+    if (!evaluator.enabled) return sample;
+    for (const transition of evaluator.observe(sample)) {
+      logger.warn(
+        { objective: transition.state.name, status: transition.status, value: transition.state.value, target: transition.state.target },
+        'objective ' + transition.status,
+      );
+      notifier?.notify(transition);
+    }
+    const breached = evaluator.current().filter((state) => state.status === 'firing');
+    return {
+      ...sample,
+      alerts: breached.map(({ name, target, value, since, windowSec }) => ({ name, target, value, since: since!, windowSec })),
+    };
+  };
+  return { complete, objectives: () => evaluator.current() };
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HealthDto, InfoDto } from '@storyflow/contracts';
+import type { HealthDto, InfoDto, ObjectiveState } from '@storyflow/contracts';
 import { LocalConnectionBudget, compileTrust } from '../access/client-address.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Config } from '../config.js';
@@ -30,6 +30,8 @@ export interface WebParts {
   processor: Processor;
   stories: Stories;
   feed: StatsFeed;
+  /** The objectives (SLO_*), met or breached, for /api/health. */
+  objectives: () => ObjectiveState[];
   cluster: ClusterNode | null;
   clock: Clock;
   logger: Logger;
@@ -68,7 +70,10 @@ function storyEndpoints({ commands, queries, pause }: Stories) {
 }
 
 /** What `/api/health`, `/api/info` and the stats endpoints answer. */
-function systemState({ config, storage, counters, processor, feed, cluster, clock }: WebParts, accepting: () => boolean): SystemState {
+function systemState(
+  { config, storage, counters, processor, feed, objectives, cluster, clock }: WebParts,
+  accepting: () => boolean,
+): SystemState {
   const startedAt = clock.now();
   const { database, profile, history } = storage;
   return {
@@ -78,6 +83,7 @@ function systemState({ config, storage, counters, processor, feed, cluster, cloc
         status: connected && accepting() ? 'ok' : 'unavailable',
         accepting: accepting(),
         db: { mode: database.mode, state: connected ? 'connected' : 'disconnected', durable: database.durable },
+        slo: objectives(),
         uptimeSec: Math.round((clock.now() - startedAt) / 1000),
       };
     },

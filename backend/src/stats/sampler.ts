@@ -20,6 +20,8 @@ export class StatsSampler {
     private readonly pool: () => PoolFigures,
     private readonly clock: Clock,
     historySeconds: number,
+    /** Completes each sample before it is kept and sent (e.g. the objectives it breaches). */
+    private readonly complete: (sample: StatsSample) => StatsSample = (sample) => sample,
   ) {
     this.history = new StatsHistory(historySeconds);
     this.previous = { ...counters.current };
@@ -51,7 +53,7 @@ export class StatsSampler {
   /** Records the second that ends at `secondEnd`. */
   tick(secondEnd: number): StatsSample {
     const current = this.counters.current;
-    const sample = makeSample(secondEnd - 1000, this.previous, current, this.pool());
+    const sample = this.complete(makeSample(secondEnd - 1000, this.previous, current, this.pool()));
     this.previous = { produced: current.produced, completed: current.completed };
     this.history.push(sample);
     this.listeners.emit(sample);
