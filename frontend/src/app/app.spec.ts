@@ -143,6 +143,24 @@ describe('App shell', () => {
     expect(put.request.body).toEqual({ paused: false });
   });
 
+  it('names a breached objective, its value, target and since when, in the header, while the figures are live', async () => {
+    const { fixture, el } = await render();
+    const figures = { producedPerSec: 0, completedPerSec: 0, open: 1, completed: 2, poolSize: 4, busyWorkers: 0, backlogTasks: 9 };
+    const since = new Date(2026, 0, 1, 12, 30, 5).getTime();
+    const alerts = [{ name: 'story_p99' as const, target: 100, value: 500, since, windowSec: 60 }];
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live', figures: { ...figures, alerts } });
+    await fixture.whenStable();
+    const banner = el.querySelector('[data-testid="alert-banner"]')!;
+    expect(banner.textContent?.replace(/\s+/g, ' ').trim()).toBe(
+      'Story latency p99 500 > 100 ms since 12:30:05: objective breached over a 60 s window',
+    );
+    expect(banner.closest('header')).not.toBeNull();
+    // Not live: the last figures claim nothing.
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'offline', figures: { ...figures, alerts } });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="alert-banner"]')).toBeNull();
+  });
+
   it('the skip link moves the focus to the main content without leaving the page', async () => {
     const { el } = await render();
     const router = TestBed.inject(Router);

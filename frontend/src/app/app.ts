@@ -18,6 +18,7 @@ import { AccessStatus } from './core/access/access-status';
 import { OperatorNote } from './core/access/operator-note';
 import { TokenPrompt } from './core/access/token-prompt';
 import { TokenStore } from './core/access/token-store';
+import { AlertBanner } from './core/alert-banner';
 import { FirstScreen } from './core/first-screen';
 import { HealthService, describeDb } from './core/health';
 import { NoticeHost } from './core/notice-host';
@@ -36,7 +37,7 @@ const HEALTH_REFRESH_MS = 30_000;
  */
 @Component({
   selector: 'sf-root',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, GeneratorPanel, AccessStatus, OperatorNote, PausedBanner, NoticeHost],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, GeneratorPanel, AccessStatus, OperatorNote, AlertBanner, PausedBanner, NoticeHost],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <!-- A click handler, not the fragment: "#main" resolves against the base href, i.e. to another route. -->
@@ -54,6 +55,9 @@ const HEALTH_REFRESH_MS = 30_000;
           <a routerLink="/stats" routerLinkActive="active" ariaCurrentWhenActive="page">Stats</a>
           <a routerLink="/stories" routerLinkActive="active" ariaCurrentWhenActive="page">Stories</a>
         </nav>
+        @if (alerts().length) {
+          <sf-alert-banner [alerts]="alerts()" />
+        }
         @if (paused()) {
           <sf-paused-banner />
         }
@@ -101,6 +105,8 @@ export class App {
   private readonly main = viewChild.required<ElementRef<HTMLElement>>('main');
 
   protected readonly firstScreenShown = signal(false);
+  /** Objectives breached as of the latest second (none while no figures come: stale figures claim nothing). */
+  protected readonly alerts = computed(() => (this.stream.view().connection === 'live' ? (this.stream.view().figures?.alerts ?? []) : []));
   protected readonly db = computed(() => describeDb(this.health.health()));
   protected readonly volatile = computed(() => this.health.health()?.db.durable === false);
   protected readonly tokenNeeded = computed(() => {

@@ -23,10 +23,13 @@ describe('backlog ETA', () => {
     expect(describeEta(eta)).toBe('The backlog clears in ≈ 4 s at the current 1,000 tasks/s.');
   });
 
-  it('says it grows when the backlog is larger than 5 s ago although tasks complete', () => {
+  it('says it grows when the backlog is larger than a second before although tasks complete', () => {
     const samples = [0, 1, 2, 3, 4].map((t) => sample(t, { backlogTasks: 100 + t * 50, tasksDonePerSec: 300 }));
     expect(backlogEta(samples)?.state).toBe('grows');
     expect(describeEta(backlogEta(samples))).toBe('The backlog grows: more arrives than the 300 tasks/s completed.');
+    // The burst stopped arriving: from the next second on, it clears.
+    const after = [...samples, sample(5, { backlogTasks: 200, tasksDonePerSec: 300 })];
+    expect(backlogEta(after)).toMatchObject({ state: 'clears', seconds: 1 });
   });
 
   it('says nothing completes (paused) and when there is no backlog, and no figures without samples', () => {

@@ -27,8 +27,8 @@ export interface BacklogEta {
 
 /**
  * When the backlog clears at the current completion rate (tasks done per second over the last
- * ETA_WINDOW_SEC seconds), or that it grows (it is larger than at the window's start while tasks
- * complete), or that nothing completes (paused, or stuck).
+ * ETA_WINDOW_SEC seconds), or that it grows (larger than a second before, while tasks complete: a
+ * burst that has stopped arriving clears from the next second on), or that nothing completes.
  */
 export function backlogEta(samples: readonly StatsSample[]): BacklogEta | null {
   const last = samples.at(-1);
@@ -39,7 +39,8 @@ export function backlogEta(samples: readonly StatsSample[]): BacklogEta | null {
   const base = { ratePerSec, oldestAgeSec };
   if (last.backlogTasks === 0) return { ...base, state: 'none', seconds: null };
   if (ratePerSec <= 0) return { ...base, state: 'stalled', seconds: null };
-  if (window.length > 1 && last.backlogTasks > window[0]!.backlogTasks) return { ...base, state: 'grows', seconds: null };
+  const previous = samples.at(-2);
+  if (previous && last.backlogTasks > previous.backlogTasks) return { ...base, state: 'grows', seconds: null };
   return { ...base, state: 'clears', seconds: Math.ceil(last.backlogTasks / ratePerSec) };
 }
 
