@@ -2,9 +2,10 @@ import { Injectable, Injector, inject } from '@angular/core';
 import type { BulkActionResultDto, StoryDto } from '@storyflow/contracts';
 import { firstValueFrom } from 'rxjs';
 import { toApiFailure } from '../core/api-failure';
+import { openLazyDialog } from '../core/lazy-dialog';
 import { Notices } from '../core/notices';
 import { StoriesApi } from '../core/stories-api';
-import type { ConfirmData, ConfirmDialog as ConfirmDialogComponent } from './confirm-dialog';
+import type { ConfirmData, ConfirmDialog } from './confirm-dialog';
 import { plural, storyName } from './story-format';
 
 /**
@@ -118,24 +119,20 @@ export class StoryActions {
     });
   }
 
-  /** The dialog (the CDK's overlay) loads when a first confirmation is asked, not with the list. */
+  /** The dialog loads when a first confirmation is asked, not with the list. */
   private async confirm(data: ConfirmData): Promise<boolean> {
-    const loaded = await Promise.all([import('@angular/cdk/dialog'), import('./confirm-dialog')]).catch(() => null);
-    if (!loaded) {
+    const ref = await openLazyDialog<boolean, ConfirmData, ConfirmDialog>(
+      this.injector,
+      () => import('./confirm-dialog').then((m) => ({ component: m.ConfirmDialog, titleId: m.CONFIRM_TITLE_ID })),
+      data,
+    ).catch(() => null);
+    if (!ref) {
       this.notices.show({
         text: 'The confirmation could not be shown (the server cannot be reached): nothing was changed.',
         tone: 'error',
       });
       return false;
     }
-    const [{ Dialog }, { CONFIRM_TITLE_ID, ConfirmDialog }] = loaded;
-    const ref = this.injector.get(Dialog).open<boolean, ConfirmData, ConfirmDialogComponent>(ConfirmDialog, {
-      data,
-      ariaLabelledBy: CONFIRM_TITLE_ID,
-      width: '26rem',
-      maxWidth: 'calc(100vw - 2rem)',
-      backdropClass: 'sf-backdrop',
-    });
     return firstValueFrom(ref.closed).then((confirmed) => confirmed === true);
   }
 

@@ -1,10 +1,11 @@
 import type { DialogRef } from '@angular/cdk/dialog';
 import { Injectable, Injector, inject } from '@angular/core';
+import { openLazyDialog } from '../lazy-dialog';
 import type { TokenDialog, TokenReason } from './token-dialog';
 
 /**
  * Opens the token dialog, at most one at a time. The dialog (the CDK's overlay and a form) loads the
- * first time it is needed, not with the app: most screens never ask for a token.
+ * first time it is needed (see openLazyDialog), not with the app: most screens never ask for a token.
  */
 @Injectable({ providedIn: 'root' })
 export class TokenPrompt {
@@ -34,14 +35,11 @@ export class TokenPrompt {
     );
   }
 
-  private async openDialog(reason: TokenReason): Promise<DialogRef<boolean, TokenDialog>> {
-    const [{ Dialog }, { TokenDialog, TOKEN_TITLE_ID }] = await Promise.all([import('@angular/cdk/dialog'), import('./token-dialog')]);
-    return this.injector.get(Dialog).open<boolean, { reason: TokenReason }, TokenDialog>(TokenDialog, {
-      data: { reason },
-      ariaLabelledBy: TOKEN_TITLE_ID,
-      width: '26rem',
-      maxWidth: 'calc(100vw - 2rem)',
-      backdropClass: 'sf-backdrop',
-    });
+  private openDialog(reason: TokenReason): Promise<DialogRef<boolean, TokenDialog>> {
+    return openLazyDialog<boolean, { reason: TokenReason }, TokenDialog>(
+      this.injector,
+      () => import('./token-dialog').then((m) => ({ component: m.TokenDialog, titleId: m.TOKEN_TITLE_ID })),
+      { reason },
+    );
   }
 }
