@@ -47,8 +47,8 @@ describe('a socket flooding the server', () => {
         const seen = arrivals.filter((t) => t >= floodStart);
         expect(seen.length).toBeGreaterThanOrEqual(3);
         expect(Math.max(...seen.map((t, i) => (i ? t - seen[i - 1]! : 0)))).toBeLessThan(1500);
-        // And /api/health stayed as fast as before (unbounded, the watch flood made it p50 10 ms, p95 39 ms here;
-        // the reconnecting namespace flood, with only the per-second flood rule, p50 14 ms, p95 930 ms).
+        // And /api/health stayed as fast as before. Unbounded, the watch flood made it p50 1.9 → 29 ms, p95 3.3 → 76 ms
+        // here; the reconnecting namespace flood, with a budget over events only, p95 4 → 1,900 ms.
         expect(ms(during, 50)).toBeLessThan(ms(baseline, 50) + 5);
         expect(ms(during, 95)).toBeLessThan(ms(baseline, 95) + 15);
       } finally {
