@@ -70,7 +70,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_BURST: int(200, 0),
   /** Open Socket.IO + /ws/status connections per client address. */
   MAX_SOCKETS_PER_CLIENT: int(32, 1),
-  /** Events per second each Socket.IO connection may send, and the burst above that (excess dropped; a flood closes it); 0 turns it off. */
+  /** Frames per second each Socket.IO connection may send (any event, ack, connect, heartbeat), and the burst above that (excess dropped; a flood closes it); 0 turns it off. */
   SOCKET_EVENTS_PER_SEC: int(20, 0),
   SOCKET_EVENTS_BURST: int(40, 1),
   /** Objective on the rolling p99 story latency, ms (0: none), over SLO_WINDOW_SECONDS. */

@@ -12,14 +12,20 @@ export type EventVerdict = 'accept' | 'drop' | 'flood';
 const FLOOD_FACTOR = 2;
 /** Flooding seconds in a row that close the connection. */
 const FLOOD_SECONDS = 2;
+/**
+ * A second bringing this many times the flood level floods at once: frames that cannot be dropped
+ * (acks, namespace connects) must not get a free second each time the client reconnects.
+ */
+const FLOOD_AT_ONCE_FACTOR = 10;
 
 /**
- * The budget of one connection's events (any event name counts): a token bucket of `burst` tokens
- * refilled at `perSec`, one token per event; an event without a token is dropped. A connection that
- * sends more than twice what the bucket can accept in a second (`burst + perSec`), second after second
- * (FLOOD_SECONDS in a row, counted in whole seconds from its first event), is flooding: the verdict
- * says so, and the caller closes it. A short burst is only dropped; a steady excess below the flood
- * level too. Pure: the caller passes the time.
+ * The budget of one connection's frames (events of any name, and whatever else it sends): a token
+ * bucket of `burst` tokens refilled at `perSec`, one token per frame; an event without a token is
+ * dropped. A connection that sends more than twice what the bucket can accept in a second
+ * (`burst + perSec`), second after second (FLOOD_SECONDS in a row, counted in whole seconds from its
+ * first frame), or ten times that within one second, is flooding: the verdict says so, and the caller
+ * closes it. A short burst is only dropped; a steady excess below the flood level too. Pure: the
+ * caller passes the time.
  */
 export class EventBudget {
   private tokens: number;
@@ -28,6 +34,7 @@ export class EventBudget {
   private inWindow = 0;
   private floodingWindows = 0;
   private readonly floodLevel: number;
+  private readonly floodAtOnce: number;
 
   constructor(
     private readonly limits: EventBudgetLimits,
@@ -37,12 +44,14 @@ export class EventBudget {
     this.refilledAt = now;
     this.windowStart = now;
     this.floodLevel = FLOOD_FACTOR * (limits.burst + limits.perSec);
+    this.floodAtOnce = FLOOD_AT_ONCE_FACTOR * this.floodLevel;
   }
 
   take(now: number): EventVerdict {
     if (this.limits.perSec <= 0) return 'accept';
     this.countWindow(now);
-    if (++this.inWindow > this.floodLevel && this.floodingWindows >= FLOOD_SECONDS - 1) return 'flood';
+    if (++this.inWindow > this.floodLevel && (this.floodingWindows >= FLOOD_SECONDS - 1 || this.inWindow > this.floodAtOnce))
+      return 'flood';
     this.tokens = Math.min(this.limits.burst, this.tokens + (Math.max(0, now - this.refilledAt) * this.limits.perSec) / 1000);
     this.refilledAt = now;
     if (this.tokens < 1) return 'drop';

@@ -1,10 +1,11 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
-import { Server, type ServerOptions, type Socket } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { SOCKET_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import { acquireSlot, admitOrigin, admitToken, TOO_MANY_CONNECTIONS, type GateConfig } from './connection-gate.js';
-import { EventBudget, type EventBudgetLimits } from './event-budget.js';
+import type { EventBudgetLimits } from './event-budget.js';
 import type { StatsFeed } from './stats-feed.js';
+import { limitTraffic } from './traffic-limit.js';
 
 /** Clients send their handshake and `stories:watch` (≤ 100 ids, ≈ 3 kB): a small buffer bounds what a hostile one can make us hold. */
 const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
@@ -78,10 +79,11 @@ export function attachSocketServer(
     error.data = { status: decision.status };
     next(error);
   });
+  // Before any handler of ours: the budget sees every frame first.
+  if (eventBudget) limitTraffic(io, eventBudget, now, logger);
   io.on('connection', (socket) => {
     logger.debug({ id: socket.id }, 'socket connected');
     socket.on('error', (error) => logger.debug({ err: error, id: socket.id }, 'socket error'));
-    if (eventBudget && eventBudget.perSec > 0) limitEvents(socket, eventBudget, now, logger);
     socket.emit(SOCKET_EVENTS.snapshot, feed.snapshot());
   });
   const unsubscribe = feed.onSample((sample) => io.emit(SOCKET_EVENTS.stats, sample));
@@ -98,34 +100,4 @@ export function attachSocketServer(
         resolve();
       }),
   };
-}
-
-const TOO_MANY_EVENTS = { code: 'too_many_events', message: 'This connection sent far more events than allowed; it is closed.' };
-
-/**
- * Every event the client sends (whatever its name, known or not) takes from the connection's budget
- * before any handler sees it: over budget it is dropped; a connection that keeps flooding is told why
- * (`socket:error`) and closed, and that is logged once. The budget lives and dies with the socket.
- */
-function limitEvents(
-  socket: Socket<ClientToServerEvents, ServerToClientEvents>,
-  limits: EventBudgetLimits,
-  now: () => number,
-  logger: Logger,
-) {
-  const budget = new EventBudget(limits, now());
-  let dropped = 0;
-  socket.use((_packet, next) => {
-    const verdict = budget.take(now());
-    if (verdict === 'accept') return next();
-    if (dropped++ === 0) logger.debug({ id: socket.id }, 'socket over its event budget: dropping events');
-    if (verdict === 'flood' && socket.connected) {
-      logger.warn(
-        { id: socket.id, address: socket.handshake.address, dropped, perSec: limits.perSec, burst: limits.burst },
-        'socket closed: it kept sending far more events than its budget',
-      );
-      socket.emit(SOCKET_EVENTS.error, TOO_MANY_EVENTS);
-      socket.disconnect(true);
-    }
-  });
 }

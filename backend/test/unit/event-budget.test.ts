@@ -25,7 +25,7 @@ describe('EventBudget', () => {
     expect(send(budget, 0, 600_000, 20 * 600)).toEqual({ accept: 12_000, drop: 0, flood: 0 });
   });
 
-  it('only drops a steady excess below the flood level, and a one-second burst of any size', () => {
+  it('only drops a steady excess below the flood level, and a one-second burst up to ten times it', () => {
     const steady = new EventBudget(limits, 0);
     // 110 a second: over budget (60 at most in a second) but not over twice that (120).
     const tally = send(steady, 0, 10_000, 1100);
@@ -34,13 +34,20 @@ describe('EventBudget', () => {
     expect(tally.accept).toBeLessThanOrEqual(40 + 200);
 
     const burst = new EventBudget(limits, 0);
-    expect(send(burst, 0, 900, 5000).flood).toBe(0);
+    expect(send(burst, 0, 900, 1200).flood).toBe(0);
     expect(send(burst, 2000, 10_000, 100).flood).toBe(0);
+  });
+
+  it('calls ten times the flood level within a second a flood at once', () => {
+    const budget = new EventBudget(limits, 0);
+    const verdicts = [...Array(1300).keys()].map((i) => budget.take(i / 10));
+    expect(verdicts.indexOf('flood')).toBe(1200);
+    expect(verdicts.slice(1200).every((v) => v === 'flood')).toBe(true);
   });
 
   it('calls a flood a flood once it lasts a second flooding second in a row', () => {
     const budget = new EventBudget(limits, 0);
-    expect(send(budget, 0, 1000, 4500).flood).toBe(0);
+    expect(send(budget, 0, 1000, 1000).flood).toBe(0);
     // Second flooding second: the verdict turns once it passes the flood level (120) in it.
     const second = [...Array(200).keys()].map((i) => budget.take(1000 + i));
     expect(second.indexOf('flood')).toBe(120);

@@ -1,7 +1,14 @@
 import { jest } from '@jest/globals';
 import type { StatsSample, StoriesActivity } from '@storyflow/contracts/stats';
 import type { StoryProgressDto } from '@storyflow/contracts/story';
-import { PROGRESS_FLUSH_MS, SERVER_CLOSE_RETRY_MS, openLiveConnection, type LiveMessage, type StatsSocket } from './stats-connection';
+import {
+  PROGRESS_FLUSH_MS,
+  SERVER_CLOSE_RETRY_MS,
+  SERVER_ERROR_RETRY_MS,
+  openLiveConnection,
+  type LiveMessage,
+  type StatsSocket,
+} from './stats-connection';
 import type { StatsView, StatsWindowOptions } from './stats-window';
 
 type Listener = (...args: unknown[]) => void;
@@ -191,6 +198,24 @@ describe('openLiveConnection', () => {
     expect(socket.connects).toBe(0);
     jest.advanceTimersByTime(1);
     expect(socket.connects).toBe(1);
+  });
+
+  it('waits longer before coming back when the server said why it closed the socket', () => {
+    jest.useFakeTimers();
+    open();
+    socket.accept();
+    socket.fire('socket:error', { code: 'too_many_events', message: 'This connection sent far more events than allowed' });
+    socket.fire('disconnect', 'io server disconnect');
+    expect(last().connection).toBe('reconnecting');
+    jest.advanceTimersByTime(SERVER_ERROR_RETRY_MS - 1);
+    expect(socket.connects).toBe(0);
+    jest.advanceTimersByTime(1);
+    expect(socket.connects).toBe(1);
+    // Only that once: a later plain close (a restart) is retried soon again.
+    socket.accept();
+    socket.fire('disconnect', 'io server disconnect');
+    jest.advanceTimersByTime(SERVER_CLOSE_RETRY_MS);
+    expect(socket.connects).toBe(2);
   });
 
   it('sends the token in the handshake, and reconnects with a new one', () => {

@@ -4,6 +4,7 @@ import { StoryProgressSchema } from '@storyflow/contracts/responses';
 import {
   MAX_WATCHED_STORIES,
   SOCKET_EVENTS,
+  SocketErrorSchema,
   StoriesActivitySchema,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -22,6 +23,11 @@ import {
 } from './stats-window';
 
 export const SERVER_CLOSE_RETRY_MS = 1000;
+/**
+ * After the server said why it closed us (`socket:error`, e.g. too many events), the next attempt waits
+ * this long: coming straight back with the same behaviour would only be closed again.
+ */
+export const SERVER_ERROR_RETRY_MS = 30_000;
 /** Story progress is forwarded in batches, at most this often: a list of 100 running stories stays cheap. */
 export const PROGRESS_FLUSH_MS = 250;
 
@@ -63,16 +69,36 @@ export interface LiveConnection {
 }
 
 /**
- * Owns the Socket.IO connection: parses messages with the contract's schemas, keeps the rolling stats
- * window, forwards story activity and (batched) progress of the watched stories. Runs inside the Web
- * Worker, or on the main thread as a fallback.
+ * A server that shuts down closes its sockets ("io server disconnect"), and socket.io-client does not
+ * reconnect by itself after that. The server is usually back soon (restart, deploy): retry, soon, or
+ * much later when it said why it closed this one (`socket:error`). `malformed`: that reason did not parse.
  */
+function retryAfterServerClose(socket: StatsSocket, malformed: () => void): { cancel(): void } {
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let explained = false;
+  socket.on(SOCKET_EVENTS.error, (payload: unknown) => {
+    explained = true;
+    if (!SocketErrorSchema.safeParse(payload).success) malformed();
+  });
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect')
+      retry = setTimeout(() => socket.connect(), explained ? SERVER_ERROR_RETRY_MS : SERVER_CLOSE_RETRY_MS);
+    explained = false;
+  });
+  return { cancel: () => clearTimeout(retry) };
+}
+
 /** A `stories:activity` payload parsed with the contract's schema; null when malformed. */
 function activityMessage(payload: unknown): LiveMessage | null {
   const parsed = StoriesActivitySchema.safeParse(payload);
   return parsed.success ? { type: 'activity', activity: parsed.data } : null;
 }
 
+/**
+ * Owns the Socket.IO connection: parses messages with the contract's schemas, keeps the rolling stats
+ * window, forwards story activity and (batched) progress of the watched stories. Runs inside the Web
+ * Worker, or on the main thread as a fallback.
+ */
 export function openLiveConnection(
   origin: string,
   initialToken: string | null,
@@ -85,7 +111,6 @@ export function openLiveConnection(
   let watched: string[] = [];
   let pending = new Map<string, StoryProgressDto>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  let retry: ReturnType<typeof setTimeout> | undefined;
 
   const dispatch = (event: StatsEvent) => {
     state = reduceStats(state, event, options);
@@ -105,12 +130,8 @@ export function openLiveConnection(
     // The server keeps the watched set per connection: tell a new connection again.
     if (watched.length > 0) socket.emit(SOCKET_EVENTS.watch, watched);
   });
-  socket.on('disconnect', (reason) => {
-    dispatch({ kind: 'disconnected', at: Date.now() });
-    // A server that shuts down closes its sockets ("io server disconnect"), and socket.io-client does
-    // not reconnect by itself after that. The server is usually back soon (restart, deploy): retry.
-    if (reason === 'io server disconnect') retry = setTimeout(() => socket.connect(), SERVER_CLOSE_RETRY_MS);
-  });
+  socket.on('disconnect', () => dispatch({ kind: 'disconnected', at: Date.now() }));
+  const retry = retryAfterServerClose(socket, () => dispatch({ kind: 'malformed' }));
   socket.on('connect_error', (error: Error) => {
     // A refusal by the server's middleware (no or a wrong token) leaves the socket inactive: it waits
     // for a new token. A transport error keeps it active, reconnecting by itself.
@@ -139,7 +160,7 @@ export function openLiveConnection(
       if (next === token) return;
       token = next;
       // Reconnect with it (the auth callback reads the new one); also wakes a refused socket.
-      clearTimeout(retry);
+      retry.cancel();
       socket.disconnect();
       socket.connect();
     },
@@ -151,7 +172,7 @@ export function openLiveConnection(
       if (socket.connected) socket.emit(SOCKET_EVENTS.watch, watched);
     },
     close: () => {
-      clearTimeout(retry);
+      retry.cancel();
       clearTimeout(flushTimer);
       socket.removeAllListeners();
       socket.io.removeAllListeners();
