@@ -27,21 +27,58 @@ export function latencySecond(values: readonly number[]): LatencySecond | undefi
   return { count: sorted.length, p50: rank(sorted, 50), p95: rank(sorted, 95), p99: rank(sorted, 99), buckets };
 }
 
-/**
- * Percentiles over many seconds (or instances) from their summed buckets: the upper bound of the bucket
- * each falls in (above the last bound: that bound), as Prometheus' histogram_quantile would bound it.
- */
-export function latencyOverRange(seconds: readonly (Pick<LatencySecond, 'buckets'> | undefined)[]): LatencyPercentiles | null {
+/** The bucket counts of many seconds (or instances) added up; seconds without latencies count nothing. */
+export function sumLatencyBuckets(seconds: readonly (Pick<LatencySecond, 'buckets'> | undefined)[]): number[] {
   const sum = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
   for (const second of seconds) second?.buckets.forEach((n, i) => i < sum.length && (sum[i]! += n));
-  const count = sum.reduce((a, b) => a + b, 0);
+  return sum;
+}
+
+/**
+ * Percentiles from bucket counts: the upper bound of the bucket each falls in (above the last bound:
+ * that bound), as Prometheus' histogram_quantile would bound it. Null when the buckets count nothing.
+ */
+export function bucketPercentiles(buckets: readonly number[]): LatencyPercentiles | null {
+  const count = buckets.reduce((a, b) => a + b, 0);
   if (!count) return null;
   const at = (p: number) => {
     const wanted = Math.ceil((p / 100) * count);
     let seen = 0;
-    for (let i = 0; i < sum.length; i++)
-      if ((seen += sum[i]!) >= wanted) return LATENCY_BUCKETS_MS[Math.min(i, LATENCY_BUCKETS_MS.length - 1)]!;
+    for (let i = 0; i < buckets.length; i++)
+      if ((seen += buckets[i]!) >= wanted) return LATENCY_BUCKETS_MS[Math.min(i, LATENCY_BUCKETS_MS.length - 1)]!;
     return LATENCY_BUCKETS_MS.at(-1)!;
   };
   return { count, p50: at(50), p95: at(95), p99: at(99) };
+}
+
+/** Percentiles over many seconds (or instances), from their summed buckets (see bucketPercentiles). */
+export function latencyOverRange(seconds: readonly (Pick<LatencySecond, 'buckets'> | undefined)[]): LatencyPercentiles | null {
+  return bucketPercentiles(sumLatencyBuckets(seconds));
+}
+
+/**
+ * Many seconds' (or instances') latencies as one: their summed buckets, with bucket-bound percentiles
+ * (the exact values are not kept). Undefined when none finished, as for latencySecond.
+ */
+export function mergeLatency(seconds: readonly (Pick<LatencySecond, 'buckets'> | undefined)[]): LatencySecond | undefined {
+  const buckets = sumLatencyBuckets(seconds);
+  const percentiles = bucketPercentiles(buckets);
+  return percentiles ? { ...percentiles, buckets } : undefined;
+}
+
+/** Bucket counts without their zeros, as `[index, count, index, count, …]`: how a second is stored. */
+export function packBuckets(buckets: readonly number[]): number[] {
+  const packed: number[] = [];
+  buckets.forEach((n, i) => n > 0 && packed.push(i, n));
+  return packed;
+}
+
+/** The dense bucket counts of packBuckets' output; pairs outside the buckets are ignored. */
+export function unpackBuckets(packed: readonly number[]): number[] {
+  const buckets = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
+  for (let k = 0; k + 1 < packed.length; k += 2) {
+    const i = packed[k]!;
+    if (Number.isInteger(i) && i >= 0 && i < buckets.length) buckets[i]! += packed[k + 1]!;
+  }
+  return buckets;
 }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { InstanceFigures, StatsSample, StatsSnapshot, StoriesActivity } from '@storyflow/contracts';
+import { mergeLatency, type InstanceFigures, type StatsSample, type StatsSnapshot, type StoriesActivity } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { KEYS } from './keys.js';
@@ -15,7 +15,17 @@ export interface InstanceSecond {
   busyWorkers: number;
   backlogTasks: number;
   paused: boolean;
+  /** Its second's story latencies, as bucket counts (LATENCY_BUCKETS_MS and the overflow), when any finished. */
+  latencyBuckets?: number[];
+  tasksDonePerSec?: number;
+  oldestOpenAgeSec?: number | null;
 }
+
+/**
+ * Completes each published second before it is kept and relayed (with the objectives it breaches), told
+ * whether this instance leads: every instance sees the same seconds in the same order, so all agree.
+ */
+export type CompleteSecond = (sample: StatsSample, leader: boolean) => StatsSample;
 
 export interface ClusterSecond {
   sample: StatsSample;
@@ -51,6 +61,7 @@ export class ClusterStats {
   private timer: unknown;
   private stopped = false;
   private leader = false;
+  private complete: CompleteSecond = (sample) => sample;
 
   constructor(
     private readonly options: {
@@ -67,7 +78,8 @@ export class ClusterStats {
     },
   ) {}
 
-  async start(): Promise<void> {
+  async start(complete?: CompleteSecond): Promise<void> {
+    if (complete) this.complete = complete;
     // Alive from the start: the shares of live instances (admission, sockets) count only with a heartbeat.
     await this.options.redis.set(KEYS.heartbeat(this.options.instance), '1', 'PX', this.options.leaseMs);
     await this.options.subscriber.subscribe(KEYS.samples);
@@ -172,6 +184,8 @@ export class ClusterStats {
     }
     if (dead.length) await this.options.redis.hdel(KEYS.instances, ...dead);
     const { open } = totals;
+    const oldest = seconds.map((s) => s.oldestOpenAgeSec).filter((age): age is number => typeof age === 'number');
+    const latency = mergeLatency(seconds.map((s) => (s.latencyBuckets ? { buckets: s.latencyBuckets } : undefined)));
     const sample: StatsSample = {
       t,
       producedPerSec: sum((s) => s.producedPerSec),
@@ -183,6 +197,10 @@ export class ClusterStats {
       backlogTasks: sum((s) => s.backlogTasks),
       paused: seconds.some((s) => s.paused),
       instances: alive.sort((a, b) => a.id.localeCompare(b.id)),
+      // The cluster's latencies are its instances' buckets summed: exact counts, bucket-bound percentiles.
+      ...(latency ? { latency } : {}),
+      tasksDonePerSec: sum((s) => s.tasksDonePerSec ?? 0),
+      oldestOpenAgeSec: oldest.length ? Math.max(...oldest) : null,
     };
     const activity: StoriesActivity = {
       t,
@@ -194,9 +212,10 @@ export class ClusterStats {
     return { sample, activity };
   }
 
-  private receive(second: ClusterSecond): void {
+  private receive(published: ClusterSecond): void {
     const last = this.history.at(-1);
-    if (last && second.sample.t <= last.t) return; // a second published twice (leader change): once
+    if (last && published.sample.t <= last.t) return; // a second published twice (leader change): once
+    const second = { ...published, sample: this.complete(published.sample, this.leader) };
     this.history.push(second.sample);
     if (this.history.length > this.options.historySeconds) this.history.shift();
     this.publishedListeners.emit(second, this.leader);

@@ -2,6 +2,7 @@ import { latencySecond, type ObjectiveState, type StatsSample } from '@storyflow
 import { ObjectiveEvaluator } from '../alerts/objectives.js';
 import { WebhookNotifier } from '../alerts/webhook-notifier.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
+import type { InstanceSecond } from '../cluster/cluster-stats.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Processor } from '../processing/processor.js';
@@ -31,7 +32,9 @@ export async function startStats(
   const { config, counters, processor, history, cluster } = parts;
   const figures = () => ({ ...processor.figures, paused: processor.pausedAt !== null });
   const alerts = startObjectives(config, cluster, logger, lifecycle);
-  const sampler = new StatsSampler(counters, secondFigures(processor, clock, figures), clock, config.historySeconds, alerts.complete);
+  // Alone, this instance's seconds are the figures the objectives judge; in a cluster, the cluster's.
+  const local = cluster ? undefined : alerts.complete;
+  const sampler = new StatsSampler(counters, secondFigures(processor, clock, figures), clock, config.historySeconds, local);
   sampler.start();
   lifecycle.started('stats sampler', () => sampler.stop());
   startHistoryWriter(history, clock, lifecycle);
@@ -39,21 +42,36 @@ export async function startStats(
     sampler.onSample((sample) => history.record(sample));
     return { feed: sampler, objectives: alerts.objectives };
   }
+  reportSeconds(sampler, cluster, logger);
+  cluster.stats.onPublished((second, leader) => leader && history.record(second.sample));
+  await cluster.stats.start(alerts.complete);
+  return { feed: cluster.stats, objectives: alerts.objectives };
+}
+
+/** In a cluster, each of this instance's seconds goes to Redis, for the leader to add up. */
+function reportSeconds(sampler: StatsSampler, cluster: ClusterNode, logger: Logger): void {
+  let latest: StatsSample | undefined;
+  // A second's sample comes just before its activity (see StatsSampler.tick).
+  sampler.onSample((sample) => (latest = sample));
   sampler.onActivity((activity) => {
-    const second = {
-      ...figures(),
+    const sample = latest?.t === activity.t ? latest : undefined;
+    const second: InstanceSecond = {
       t: activity.t,
       producedPerSec: activity.created,
       completedPerSec: activity.completed,
       removedPerSec: activity.removed,
+      poolSize: sample?.poolSize ?? 0,
+      busyWorkers: sample?.busyWorkers ?? 0,
+      backlogTasks: sample?.backlogTasks ?? 0,
+      paused: sample?.paused ?? false,
+      ...(sample?.latency ? { latencyBuckets: sample.latency.buckets } : {}),
+      tasksDonePerSec: sample?.tasksDonePerSec ?? 0,
+      oldestOpenAgeSec: sample?.oldestOpenAgeSec ?? null,
     };
     void cluster.stats
       .report(second)
       .catch((error: unknown) => logger.debug({ err: error }, 'could not report this second to the cluster'));
   });
-  cluster.stats.onPublished((second, leader) => leader && history.record(second.sample));
-  await cluster.stats.start();
-  return { feed: cluster.stats, objectives: alerts.objectives };
 }
 
 /** Every few seconds, the seconds recorded since the last write; trimmed to the kept range every ten minutes. */
@@ -79,7 +97,7 @@ function startHistoryWriter(history: HistoryStore, clock: Clock, lifecycle: Life
 /**
  * What the sampler reads each second: the pool's figures, and the second's story latencies (from the
  * stories stored Done in it), tasks done, and the oldest Open story's age. In cluster mode the cluster's
- * figures are aggregated from the instances' reports, which carry the pool's figures only.
+ * figures are aggregated from the instances' reports of these.
  */
 function secondFigures(processor: Processor, clock: Clock, figures: () => PoolFigures & { oldestOpenAt: number | null }) {
   // Bounded: a second never holds more latencies than this (a larger burst's are sampled by the first ones).
@@ -104,8 +122,9 @@ function secondFigures(processor: Processor, clock: Clock, figures: () => PoolFi
 
 /**
  * The objectives (SLO_*): each second's sample is evaluated and carries the breached ones (every
- * dashboard shows them); breaches are POSTed to ALERT_WEBHOOK_URL as they fire and resolve. In cluster
- * mode the instances' samples carry no latency: the objectives are evaluated on one instance only.
+ * dashboard shows them); breaches are POSTed to ALERT_WEBHOOK_URL as they fire and resolve. In a cluster,
+ * every instance evaluates the cluster's published seconds (so all agree, and a new leader goes on where
+ * the last one stopped), and only the leader POSTs, with labels that do not name it.
  */
 function startObjectives(config: Config, cluster: ClusterNode | null, logger: Logger, lifecycle: Lifecycle) {
   const evaluator = new ObjectiveEvaluator(config.objectives);
@@ -117,15 +136,16 @@ function startObjectives(config: Config, cluster: ClusterNode | null, logger: Lo
           attempts: 3,
           retryPauseMs: 1000,
           maxQueued: 50,
-          labels: { instance: cluster?.instanceId ?? 'storyflow' },
+          labels: cluster ? { scope: 'cluster' } : { instance: 'storyflow' },
         },
         logger,
       )
     : null;
   if (notifier) lifecycle.started('alert webhook', () => notifier.stop());
-  const complete = (sample: StatsSample): StatsSample => {
+  const complete = (sample: StatsSample, notifies = true): StatsSample => {
     if (!evaluator.enabled) return sample;
     for (const transition of evaluator.observe(sample)) {
+      if (!notifies) continue;
       logger.warn(
         { objective: transition.state.name, status: transition.status, value: transition.state.value, target: transition.state.target },
         'objective ' + transition.status,

@@ -1,16 +1,18 @@
 import { HISTORY_RANGES, type HistoryRange, type StatsHistoryDto, type StatsSample } from '@storyflow/contracts';
 import { Schema, type Connection } from 'mongoose';
 import type { DbGate } from '../db/db-gate.js';
+import { addSecond, bucketSeconds, storeSecond, type SummedSecond } from './history-points.js';
 
 /** Seconds of figures kept: twice the longest range the dashboard shows. */
 export const HISTORY_KEEP_MS = 2 * 3600_000;
 
-/** One minute of one instance's per-second figures, compactly: `s[second] = [produced, completed, open, completedTotal, pool, busy, backlog, paused]`. */
+/** One minute of one instance's per-second figures, compactly (see StoredSecond): `s[second]` its figures, `l[second]` its story latencies. */
 interface MinuteDoc {
   _id: string;
   minute: Date;
   instance: string;
   s: Record<string, number[]>;
+  l?: Record<string, number[]>;
 }
 
 const MinuteSchema = new Schema(
@@ -19,21 +21,11 @@ const MinuteSchema = new Schema(
     minute: { type: Date, required: true },
     instance: { type: String, required: true },
     s: { type: Schema.Types.Mixed, default: {} },
+    l: { type: Schema.Types.Mixed },
   },
   { collection: 'stats_minutes', versionKey: false, autoCreate: false, minimize: false },
 );
 MinuteSchema.index({ minute: 1 });
-
-const pack = (s: StatsSample): number[] => [
-  s.producedPerSec,
-  s.completedPerSec,
-  s.open,
-  s.completed,
-  s.poolSize,
-  s.busyWorkers,
-  s.backlogTasks,
-  s.paused ? 1 : 0,
-];
 
 /**
  * The per-second figures, persisted so the dashboard can show the last hour across restarts: a document
@@ -79,7 +71,7 @@ export class HistoryStore {
             updateOne: {
               filter: { _id: `${minute}:${this.instance}` },
               update: {
-                $set: Object.fromEntries(samples.map((s) => [`s.${((s.t - minute) / 1000) | 0}`, pack(s)])),
+                $set: Object.fromEntries(samples.flatMap((s) => secondFields((s.t - minute) / 1000, s))),
                 $setOnInsert: { minute: new Date(minute), instance: this.instance },
               },
               upsert: true,
@@ -110,46 +102,29 @@ export class HistoryStore {
         .lean<MinuteDoc[]>()
         .exec(),
     );
-    // Per second: the instances' figures summed; then per bucket: rates averaged, gauges from its last second.
-    const perSecond = new Map<number, number[]>();
+    // Per second: the instances' figures summed; then in buckets of the range's step.
+    const perSecond = new Map<number, SummedSecond>();
     for (const doc of docs) {
       const minute = new Date(doc.minute).getTime();
-      for (const [i, values] of Object.entries(doc.s)) {
+      for (const [i, figures] of Object.entries(doc.s)) {
         const t = minute + Number(i) * 1000;
         if (t < from || t >= to) continue;
-        const sum = perSecond.get(t);
-        if (!sum) perSecond.set(t, [...values]);
-        else for (let k = 0; k < values.length; k++) sum[k] = k === 7 ? Math.max(sum[k]!, values[k]!) : sum[k]! + values[k]!;
+        const latency = doc.l?.[i];
+        perSecond.set(t, addSecond(perSecond.get(t), latency ? { figures, latency } : { figures }));
       }
     }
-    const buckets = new Map<number, { t: number; n: number; produced: number; completed: number; last: number[]; lastT: number }>();
-    for (const [t, v] of perSecond) {
-      const start = t - (t % stepMs);
-      const b = buckets.get(start) ?? { t: start, n: 0, produced: 0, completed: 0, last: v, lastT: -1 };
-      b.n++;
-      b.produced += v[0]!;
-      b.completed += v[1]!;
-      if (t > b.lastT) {
-        b.last = v;
-        b.lastT = t;
-      }
-      buckets.set(start, b);
-    }
-    const points: StatsSample[] = [...buckets.values()]
-      .sort((a, b) => a.t - b.t)
-      .map((b) => ({
-        t: b.t,
-        producedPerSec: round(b.produced / b.n),
-        completedPerSec: round(b.completed / b.n),
-        open: b.last[2]!,
-        completed: b.last[3]!,
-        poolSize: b.last[4]!,
-        busyWorkers: b.last[5]!,
-        backlogTasks: b.last[6]!,
-        paused: b.last[7] === 1,
-      }));
-    return { range, stepSec, from, to, points };
+    return { range, stepSec, from, to, points: bucketSeconds(perSecond, stepMs) };
   }
 }
 
-const round = (x: number) => Math.round(x * 100) / 100;
+/** The `$set` fields of one second of a minute's document. */
+function secondFields(second: number, sample: StatsSample): [string, number[]][] {
+  const i = second | 0;
+  const stored = storeSecond(sample);
+  return stored.latency
+    ? [
+        [`s.${i}`, stored.figures],
+        [`l.${i}`, stored.latency],
+      ]
+    : [[`s.${i}`, stored.figures]];
+}

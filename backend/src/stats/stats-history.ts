@@ -35,7 +35,6 @@ export interface Totals {
   completed: number;
 }
 
-/** One second's sample: per-second figures are differences of cumulative counters. */
 /** The pool's figures as the sampler reads them (processing provides them; stats does not import it). */
 export interface PoolFigures {
   poolSize: number;
@@ -48,6 +47,7 @@ export interface PoolFigures {
   oldestOpenAgeSec?: number | null;
 }
 
+/** One second's sample: per-second figures are differences of cumulative counters. */
 export function makeSample(t: number, previous: Totals, current: Totals & { open: number }, pool: PoolFigures): StatsSample {
   return {
     t,

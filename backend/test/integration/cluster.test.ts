@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents, StatsSample, StoryDto, StoryListDto } from '@storyflow/contracts';
+import type { ClientToServerEvents, HealthDto, ServerToClientEvents, StatsSample, StoryDto, StoryListDto } from '@storyflow/contracts';
 import {
   dashboardDir,
   freePort,
@@ -17,6 +17,7 @@ import {
 } from '@storyflow/test-support';
 import { request } from '../support/http.js';
 import { testDbUri } from '../support/test-db.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
  * Cluster mode for real: several backend processes on one database and one Redis, each on a loopback
@@ -192,6 +193,52 @@ describe('cluster mode (REDIS_URL): several instances act as one', () => {
       expect(produced(b!)).toBe(40);
     } finally {
       for (const s of sockets) s.disconnect();
+    }
+  }, 60_000);
+
+  it("latencies and objectives are the cluster's: every story's latency counted once, one webhook POST per breach", async () => {
+    const receiver = await startWebhookReceiver();
+    started.push({ stop: receiver.close });
+    const cluster = await startCluster(2, { SLO_STORY_P99_MS: '100', SLO_WINDOW_SECONDS: '3', ALERT_WEBHOOK_URL: receiver.url });
+    const [a, b] = cluster.instances.map((p) => p.url);
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(a!, { transports: ['websocket'], forceNew: true });
+    const seconds = new Map<number, StatsSample>();
+    socket.on('stats', (s) => seconds.set(s.t, s));
+    try {
+      // Slow stories on both instances: the cluster's p99 passes 100 ms.
+      for (let i = 0; i < 6; i++)
+        expect((await request([a, b][i % 2]!, 'POST', '/api/stories', { tasks: [{ estimate: 300 }, { estimate: 20 }] })).status).toBe(201);
+      const counted = () => [...seconds.values()].reduce((n, s) => n + (s.latency?.count ?? 0), 0);
+      await waitFor(() => counted() >= 6 && receiver.bodies.length >= 1, { timeoutMs: 10_000, what: 'six latencies and a firing POST' });
+      const slo = async (url: string) => (await request<HealthDto>(url, 'GET', '/api/health')).body.slo;
+      expect(await slo(a!)).toMatchObject([{ name: 'story_p99', status: 'firing' }]);
+      expect(await slo(b!)).toMatchObject([{ name: 'story_p99', status: 'firing' }]);
+      const slow = [...seconds.values()].find((s) => s.latency);
+      expect(slow!.latency!.p99).toBeGreaterThanOrEqual(300);
+      expect([...seconds.values()].some((s) => s.alerts?.some((alert) => alert.name === 'story_p99'))).toBe(true);
+
+      // Fast ones: one resolved POST, from whichever instance leads, with the firing one's labels.
+      const fast = setInterval(() => void request([a, b][Date.now() % 2]!, 'POST', '/api/stories', { tasks: [{ estimate: 10 }] }), 100);
+      try {
+        await waitFor(() => receiver.bodies.length >= 2, { timeoutMs: 10_000, what: 'the resolved POST' });
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      } finally {
+        clearInterval(fast);
+      }
+      expect(receiver.bodies.map((body) => body.status)).toEqual(['firing', 'resolved']);
+      expect(receiver.bodies[1]!.alerts[0]!['labels']).toEqual(receiver.bodies[0]!.alerts[0]!['labels']);
+      expect(await slo(b!)).toMatchObject([{ status: 'ok' }]);
+      // Every story's latency in exactly one second, whichever instance ran it.
+      const done = await waitFor(
+        async () => {
+          const s = await lastSample(a!);
+          return s && s.open === 0 && s.completed;
+        },
+        { what: 'every story done' },
+      );
+      await waitFor(() => counted() === done, { what: 'a latency for every story done' });
+    } finally {
+      socket.disconnect();
     }
   }, 60_000);
 

@@ -1,33 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { HealthDto } from '@storyflow/contracts';
+import type { HealthDto, StatsHistoryDto } from '@storyflow/contracts';
 import { freePort, waitFor } from '@storyflow/test-support';
 import { api, request } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
-
-/** A webhook receiver on a free port: every JSON body POSTed to it, in order. */
-async function startReceiver(): Promise<{
-  url: string;
-  bodies: { status: string; alerts: Record<string, unknown>[] }[];
-  close(): Promise<void>;
-}> {
-  const bodies: { status: string; alerts: Record<string, unknown>[] }[] = [];
-  const server: Server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    req.on('end', () => {
-      bodies.push(JSON.parse(text) as (typeof bodies)[number]);
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`,
-    bodies,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 const running: { stop(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -36,7 +12,7 @@ afterEach(async () => {
 
 describe('objectives (SLO_*) and the alert webhook', () => {
   it('slow stories fire once (webhook, health, the stats), fast ones resolve once within the window', async () => {
-    const receiver = await startReceiver();
+    const receiver = await startWebhookReceiver();
     running.push({ stop: receiver.close });
     const server = await startTestServer({ SLO_STORY_P99_MS: '100', SLO_WINDOW_SECONDS: '3', ALERT_WEBHOOK_URL: receiver.url });
     running.push(server);
@@ -59,6 +35,16 @@ describe('objectives (SLO_*) and the alert webhook', () => {
     expect(await slo()).toMatchObject([{ status: 'firing', since: expect.any(Number) }]);
     const sample = (await api(server.url).stats()).body.history.at(-1)!;
     expect(sample.alerts).toMatchObject([{ name: 'story_p99', target: 100 }]);
+    // The seconds' latencies are persisted with the rest (written every 5 s): the history has the three.
+    await waitFor(
+      async () => {
+        const history = (await request<StatsHistoryDto>(server.url, 'GET', '/api/stats/history?range=15m')).body;
+        return history.points.reduce((n, p) => n + (p.latency?.count ?? 0), 0) === 3;
+      },
+      { timeoutMs: 8000, what: 'the slow stories in the persisted history' },
+    );
+    const slowest = (await request<StatsHistoryDto>(server.url, 'GET', '/api/stats/history?range=15m')).body.points.find((p) => p.latency);
+    expect(slowest!.latency!.p99).toBeGreaterThanOrEqual(300);
 
     // Fast stories from now on: once the slow ones leave the 3 s window, it resolves, once.
     const fast = setInterval(() => void api(server.url).createStory({ tasks: [{ estimate: 10 }] }), 100);
