@@ -175,7 +175,8 @@ export const generator = (page: Page): Locator => page.getByRole('region', { nam
 export const liveIndicator = (page: Page): Locator => page.getByRole('status').filter({ hasText: /^\s*live\s*$/ });
 
 /** The bar chart: an image whose accessible name sums up the bars ("From hh:mm:ss to hh:mm:ss: N produced, M completed[; gaps]"). */
-export const chart = (page: Page): Locator => page.getByRole('img', { name: /^From \d\d:\d\d:\d\d to \d\d:\d\d:\d\d: / });
+/** The throughput chart, by its accessible summary (the latency chart's beside it says "story latency"). */
+export const chart = (page: Page): Locator => page.getByRole('img', { name: /^From \d\d:\d\d:\d\d to \d\d:\d\d:\d\d: \d+ produced/ });
 
 export interface ChartSums {
   text: string;

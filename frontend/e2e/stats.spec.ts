@@ -26,7 +26,10 @@ test.describe('stats screen', () => {
     const box = await chart(page).boundingBox();
     expect(box?.width).toBeGreaterThan(200);
     expect(box?.height).toBeGreaterThan(100);
-    await expect(page.getByRole('heading', { name: 'Stories per second, latest 20 seconds' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Latest 20 seconds' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 3, name: 'Stories per second' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 3, name: /^Story latency/ })).toBeVisible();
+    await expect(page.getByTestId('latency-chart')).toBeVisible();
     await expect(page.getByRole('group', { name: 'Time range' }).getByRole('button', { name: '20 s' })).toHaveAttribute(
       'aria-pressed',
       'true',
@@ -56,6 +59,14 @@ test.describe('stats screen', () => {
     }, 'chart bars change').toBe(true);
     expect(await figure(page, 'pool-size')).toBeGreaterThan(0);
     expect(await figure(page, 'generator-failed')).toBe(0);
+    // The same seconds' story latency, beside it, and over the range.
+    await expect(page.getByTestId('latency-chart')).toHaveAttribute(
+      'aria-label',
+      /story latency p50 ≤ [\d.]+ ms, p95 ≤ [\d.]+ ms, p99 ≤ [\d.]+ ms over \d+ stories$/,
+    );
+    await expect(page.getByTestId('range-latency')).toHaveText(
+      /Over the range: p50 ≤ [\d.,]+ · p95 ≤ [\d.,]+ · p99 ≤ [\d.,]+ ms, [\d,]+ stor(y|ies)/,
+    );
     // It states what the server accepted, next to what its pauses allow.
     await expect(page.getByTestId('generator-state')).toHaveText(/^running · \d+(\.\d)? stories\/s accepted$/);
 
@@ -73,7 +84,7 @@ test.describe('stats screen', () => {
     await range.getByRole('button', { name: '15 min' }).click();
     expect((await history).status()).toBe(200);
     await expect(range.getByRole('button', { name: '15 min' })).toHaveAttribute('aria-pressed', 'true');
-    await expect(page.getByRole('heading', { name: /last 15 minutes \(5-second averages\)/ })).toBeVisible();
+    await expect(page.getByRole('heading', { name: /Last 15 minutes \(5-second steps\)/ })).toBeVisible();
     // 15 minutes of 5-second buckets; the server has not run that long, so the chart says where it has no data.
     await poll(async () => (await chartSums(page)).text, 'history drawn').toMatch(/gaps? without data$/);
     const { from, to } = await chartSums(page);
@@ -84,11 +95,13 @@ test.describe('stats screen', () => {
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^storyflow-stats-15m-.*\.csv$/);
     const csv = readFileSync(await file.path(), 'utf8');
-    expect(csv.split('\n')[0]).toBe('t,producedPerSec,completedPerSec,open,completed,poolSize,busyWorkers,backlogTasks,paused');
+    expect(csv.split('\n')[0]).toBe(
+      't,producedPerSec,completedPerSec,open,completed,poolSize,busyWorkers,backlogTasks,paused,tasksDonePerSec,oldestOpenAgeSec,latencyCount,latencyP50Ms,latencyP95Ms,latencyP99Ms',
+    );
     expect(csv.trim().split('\n').length).toBeGreaterThan(1);
 
     await range.getByRole('button', { name: '1 h' }).click();
-    await expect(page.getByRole('heading', { name: /last hour \(15-second averages\)/ })).toBeVisible();
+    await expect(page.getByRole('heading', { name: /Last hour \(15-second steps\)/ })).toBeVisible();
     await screenshot(page, testInfo, 'stats-1h-1280-light');
     await range.getByRole('button', { name: '1 min' }).click();
     await poll(async () => {

@@ -8,7 +8,7 @@ export const routes: Routes = [
     title: 'Stats · Storyflow',
     loadComponent: () => import('./stats/stats-page').then((m) => m.StatsPage),
     // What the screen defers past its heading, preloaded with it (the screen then works offline too).
-    data: deferredParts(() => import('./stats/bar-canvas')),
+    data: deferredParts(() => import('./stats/chart-canvas')),
   },
   {
     path: 'stories',

@@ -1,21 +1,40 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
-import { BarController, BarElement, CategoryScale, LinearScale, Tooltip, type ChartData, type ChartOptions, type Plugin } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+  type ChartData,
+  type ChartOptions,
+  type Plugin,
+} from 'chart.js';
 import { BaseChartDirective, provideCharts } from 'ng2-charts';
 
+/** The chart kinds the stats screen draws: throughput bars, latency lines. */
+export type CanvasKind = 'bar' | 'line';
+
 /**
- * The bar chart's canvas, on its own so that Chart.js loads with it: the stats screen shows its heading
- * and figures first and defers this (see stats-chart.html). Only what a bar chart with a tooltip uses is
- * registered, not Chart.js's every controller, element, scale and plugin.
+ * A chart's canvas, on its own so that Chart.js loads with it: the stats screen shows its heading and
+ * figures first and defers this (see stats-chart.html). Only what a bar chart and a line chart with a
+ * tooltip use is registered, not Chart.js's every controller, element, scale and plugin.
  */
 @Component({
-  selector: 'sf-bar-canvas',
+  selector: 'sf-chart-canvas',
   imports: [BaseChartDirective],
-  providers: [provideCharts({ registerables: [BarController, BarElement, CategoryScale, LinearScale, Tooltip] })],
+  providers: [
+    provideCharts({
+      registerables: [BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip],
+    }),
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `<canvas
     baseChart
-    data-testid="stats-chart"
-    type="bar"
+    [attr.data-testid]="testId()"
+    [type]="kind()"
     [data]="data()"
     [options]="options()"
     [plugins]="plugins()"
@@ -31,10 +50,12 @@ import { BaseChartDirective, provideCharts } from 'ng2-charts';
     }
   `,
 })
-export class BarCanvas {
-  readonly data = input.required<ChartData<'bar', (number | null)[]>>();
-  readonly options = input.required<ChartOptions<'bar'>>();
-  readonly plugins = input<Plugin<'bar'>[]>([]);
-  /** The accessible name: one sentence summing the bars up. */
+export class ChartCanvas {
+  readonly kind = input.required<CanvasKind>();
+  readonly data = input.required<ChartData<CanvasKind, (number | null)[]>>();
+  readonly options = input.required<ChartOptions<CanvasKind>>();
+  readonly plugins = input<Plugin<CanvasKind>[]>([]);
+  /** The accessible name: one sentence summing the chart up. */
   readonly label = input.required<string>();
+  readonly testId = input.required<string>();
 }

@@ -1,15 +1,18 @@
+import { DecimalPipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { HISTORY_RANGES } from '@storyflow/contracts/realtime';
-import type { Chart, ChartConfiguration, ChartData, ChartType, Plugin } from 'chart.js';
+import type { ChartData, ChartOptions } from 'chart.js';
 import { EMPTY, catchError, map, of, switchMap, timer } from 'rxjs';
 import { toApiFailure } from '../core/api-failure';
 import { ColorScheme } from '../core/color-scheme';
 import { ServerApi } from '../core/server-api';
 import type { StatsView } from '../realtime/stats-window';
-import { BarCanvas } from './bar-canvas';
 import { formatClock } from '../realtime/clock-format';
+import type { CanvasKind } from './chart-canvas';
+import { ChartCanvas } from './chart-canvas';
 import { downloadText } from './download';
+import { gapPlugin } from './gap-plugin';
 import {
   EMPTY_SERIES,
   RANGE_LABELS,
@@ -18,7 +21,9 @@ import {
   gapRuns,
   historySeries,
   isLiveRange,
+  latencySummary,
   liveSeries,
+  rangeLatency,
   seriesSummary,
   toCsv,
   toJson,
@@ -28,55 +33,21 @@ import {
 
 const RANGES: ChartRange[] = ['20s', '1m', '15m', '1h'];
 
-interface GapOptions {
-  /** Fill of a run without data. */
-  fill: string;
-  /** Color of its "no data" label. */
-  text: string;
-}
+type Series = ChartData<CanvasKind, (number | null)[]>;
 
-declare module 'chart.js' {
-  interface PluginOptionsByType<TType extends ChartType> {
-    /** Options of the gap plugin below (bar charts only). */
-    sfGaps?: TType extends 'bar' ? GapOptions : never;
-  }
-}
-
-/** Shades the runs of buckets without data and writes "no data" in them: an outage is drawn as one. */
-const gapPlugin: Plugin<'bar'> = {
-  id: 'sfGaps',
-  beforeDatasetsDraw(chart: Chart<'bar'>) {
-    const values = chart.data.datasets[0]?.data as (number | null)[] | undefined;
-    const x = chart.scales['x'];
-    if (!values || !x || values.length === 0) return;
-    const { ctx, chartArea } = chart;
-    const half = values.length > 1 ? (x.getPixelForValue(1) - x.getPixelForValue(0)) / 2 : chartArea.width / 2;
-    const options = chart.options.plugins?.sfGaps;
-    ctx.save();
-    for (const [from, to] of gapRuns(values)) {
-      const left = x.getPixelForValue(from) - half;
-      const right = x.getPixelForValue(to) + half;
-      ctx.fillStyle = options?.fill ?? 'rgba(0,0,0,0.08)';
-      ctx.fillRect(left, chartArea.top, right - left, chartArea.height);
-      if (right - left > 48) {
-        ctx.fillStyle = options?.text ?? '#666';
-        ctx.font = '12px system-ui, sans-serif';
-        ctx.textAlign = 'center';
-        ctx.fillText('no data', (left + right) / 2, chartArea.top + 16);
-      }
-    }
-    ctx.restore();
-  },
-};
+/** "p95: 23 ms" (a tooltip line of the latency chart). */
+const latencyTooltip = (item: { dataset: { label?: string }; parsed: { y: number | null } }) =>
+  `${item.dataset.label ?? ''}: ${item.parsed.y ?? '–'} ms`;
 
 /**
- * The throughput chart with its ranges: the latest 20 seconds (the default) and the last minute come
- * live from the socket; 15 minutes and an hour come from the server's persisted history, fetched again every step while shown. Seconds
- * without data are gaps, not zeros. The shown range exports as CSV or JSON.
+ * The throughput chart and, beside it, the story latency chart (p50/p95/p99), with their ranges: the
+ * latest 20 seconds (the default) and the last minute come live from the socket; 15 minutes and an hour
+ * come from the server's persisted history, fetched again every step while shown. Seconds without data
+ * are gaps, not zeros, in both. The shown range exports as CSV or JSON, latencies included.
  */
 @Component({
   selector: 'sf-stats-chart',
-  imports: [BarCanvas],
+  imports: [ChartCanvas, DecimalPipe],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './stats-chart.html',
   styleUrl: './stats-chart.css',
@@ -105,38 +76,54 @@ export class StatsChart {
     return this.history() ?? EMPTY_SERIES;
   });
   protected readonly summary = computed(() => seriesSummary(this.series()));
+  protected readonly latencySummary = computed(() => latencySummary(this.series()));
+  /** The whole range's story latency, from its summed buckets. */
+  protected readonly rangeLatency = computed(() => rangeLatency(this.series()));
 
   /** A new object on every change: the directive sees the input change and updates the existing chart. */
-  protected readonly chartData = computed<ChartData<'bar', (number | null)[]>>(() => {
+  protected readonly throughputData = computed<Series>(() => {
     this.scheme.dark();
     const s = this.series();
     return {
       labels: s.labels,
       datasets: [
-        { label: 'produced', data: s.produced, backgroundColor: this.scheme.cssVar('--produced', '#2457d6'), borderRadius: 2 },
-        { label: 'completed', data: s.completed, backgroundColor: this.scheme.cssVar('--completed', '#17915f'), borderRadius: 2 },
+        { label: 'produced', data: s.produced, backgroundColor: this.color('--produced', '#2457d6'), borderRadius: 2 },
+        { label: 'completed', data: s.completed, backgroundColor: this.color('--completed', '#17915f'), borderRadius: 2 },
       ],
     };
   });
 
-  protected readonly chartOptions = computed<ChartConfiguration<'bar', (number | null)[]>['options']>(() => {
+  /**
+   * One line per percentile, told apart by dash as well as color; a step where no story finished has no
+   * point. p99 is drawn on top (a lower `order`): where the tail equals p95 it still shows.
+   */
+  protected readonly latencyData = computed<Series>(() => {
     this.scheme.dark();
-    const grid = this.scheme.cssVar('--chart-grid', '#e6e9f0');
-    const tick = this.scheme.cssVar('--chart-tick', '#5d6780');
+    const { labels, latency } = this.series();
+    const line = (label: string, data: (number | null)[], color: string, borderDash: number[], order: number) => ({
+      label,
+      data,
+      order,
+      borderColor: color,
+      backgroundColor: color,
+      borderWidth: 2,
+      borderDash,
+      pointRadius: labels.length > 60 ? 0 : 2,
+      spanGaps: false,
+      tension: 0,
+    });
     return {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      scales: {
-        x: { grid: { display: false }, ticks: { color: tick, maxRotation: 0, autoSkip: true, autoSkipPadding: 16 } },
-        y: { beginAtZero: true, grid: { color: grid }, ticks: { color: tick, precision: 0 } },
-      },
-      plugins: {
-        tooltip: { mode: 'index', intersect: false },
-        sfGaps: { fill: this.scheme.cssVar('--gap-fill', 'rgba(0,0,0,0.08)'), text: tick },
-      },
+      labels,
+      datasets: [
+        line('p50', latency.p50, this.color('--p50', '#2457d6'), [], 2),
+        line('p95', latency.p95, this.color('--p95', '#a15c00'), [6, 3], 1),
+        line('p99', latency.p99, this.color('--p99', '#c0262d'), [2, 2], 0),
+      ],
     };
   });
+
+  protected readonly throughputOptions = computed(() => this.options('stories'));
+  protected readonly latencyOptions = computed(() => this.options('ms'));
 
   constructor() {
     // History for the longer ranges: at once, then every step (a new bucket), not while stale.
@@ -183,5 +170,40 @@ export class StatsChart {
     const name = `storyflow-stats-${this.range()}-${stamp}.${format}`;
     if (format === 'csv') downloadText(name, toCsv(s.samples), 'text/csv');
     else downloadText(name, toJson(this.range(), s.stepSec, s.samples), 'application/json');
+  }
+
+  private color(name: string, fallback: string): string {
+    return this.scheme.cssVar(name, fallback);
+  }
+
+  /** Both charts' options: the same axes, grid and gap shading (the throughput series' gaps); ms on the latency ticks. */
+  private options(unit: 'stories' | 'ms'): ChartOptions<CanvasKind> {
+    this.scheme.dark();
+    const grid = this.color('--chart-grid', '#e6e9f0');
+    const tick = this.color('--chart-tick', '#5d6780');
+    const ms = unit === 'ms';
+    return {
+      responsive: true,
+      maintainAspectRatio: false,
+      animation: false,
+      scales: {
+        x: { grid: { display: false }, ticks: { color: tick, maxRotation: 0, autoSkip: true, autoSkipPadding: 16 } },
+        y: {
+          beginAtZero: true,
+          grid: { color: grid },
+          ticks: { color: tick, precision: 0, ...(ms ? { callback: (value: string | number) => `${value} ms` } : {}) },
+        },
+      },
+      plugins: {
+        tooltip: {
+          mode: 'index',
+          intersect: false,
+          // p50 first, whatever the drawing order.
+          itemSort: (a, b) => a.datasetIndex - b.datasetIndex,
+          ...(ms ? { callbacks: { label: latencyTooltip } } : {}),
+        },
+        sfGaps: { runs: gapRuns(this.series().produced), fill: this.color('--gap-fill', 'rgba(0,0,0,0.08)'), text: tick },
+      },
+    };
   }
 }

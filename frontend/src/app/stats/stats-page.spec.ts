@@ -1,3 +1,4 @@
+import { latencySecond } from '@storyflow/contracts/latency';
 import { jest } from '@jest/globals';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
@@ -271,14 +272,34 @@ describe('StatsPage', () => {
     view.set(liveView(40));
     await fixture.whenStable();
     const canvas = () => el.querySelector('[data-testid="stats-chart"]')!;
-    expect(el.querySelector('#chart-title')!.textContent).toBe('Stories per second, latest 20 seconds');
+    expect(el.querySelector('#chart-title')!.textContent).toBe('Latest 20 seconds');
     expect(el.querySelector('[data-testid="range-20s"]')!.getAttribute('aria-pressed')).toBe('true');
     expect(canvas().getAttribute('aria-label')).toBe('From 21 to 40: 260 produced, 240 completed');
     el.querySelector<HTMLButtonElement>('[data-testid="range-1m"]')!.click();
     await fixture.whenStable();
-    expect(el.querySelector('#chart-title')!.textContent).toBe('Stories per second, last minute');
+    expect(el.querySelector('#chart-title')!.textContent).toBe('Last minute');
     expect(canvas().getAttribute('aria-label')).toBe('From -19 to 40: 780 produced, 720 completed');
     expect(http.match((r) => r.url.includes('/api/stats/history'))).toHaveLength(0);
+  });
+
+  it('draws the story latency of the same seconds beside it, with the range’s percentiles on one line', async () => {
+    const { fixture, el } = await render();
+    view.set(liveView(40));
+    await fixture.whenStable();
+    const latencyChart = () => el.querySelector('[data-testid="latency-chart"]')!;
+    expect(latencyChart().getAttribute('aria-label')).toBe('From 21 to 40: no story finished');
+    expect(text(el, 'range-latency')).toBe('No story finished in this range.');
+    // Stories finished in two of the seconds shown, one of them slow.
+    const base = liveView(40);
+    const samples = base.samples.map((s, i) =>
+      i === 58 ? { ...s, latency: latencySecond([21, 22, 23])! } : i === 59 ? { ...s, latency: latencySecond([24, 400])! } : s,
+    );
+    view.set({ ...base, samples });
+    await fixture.whenStable();
+    expect(latencyChart().getAttribute('aria-label')).toBe(
+      'From 21 to 40, story latency p50 ≤ 23 ms, p95 ≤ 500 ms, p99 ≤ 500 ms over 5 stories',
+    );
+    expect(text(el, 'range-latency')).toBe('Over the range: p50 ≤ 23 · p95 ≤ 500 · p99 ≤ 500 ms, 5 stories');
   });
 
   it('exports the shown range as CSV', async () => {

@@ -1,5 +1,16 @@
 import type { StatsHistoryDto, StatsSample } from '@storyflow/contracts/stats';
-import { EMPTY_SERIES, gapRuns, historySeries, liveSeries, seriesSummary, toCsv, toJson } from './stats-series';
+import { latencySecond } from '@storyflow/contracts/latency';
+import {
+  EMPTY_SERIES,
+  gapRuns,
+  historySeries,
+  latencySummary,
+  liveSeries,
+  rangeLatency,
+  seriesSummary,
+  toCsv,
+  toJson,
+} from './stats-series';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const point = (sec: number, produced: number, completed: number): StatsSample => ({
@@ -41,8 +52,29 @@ describe('stats series', () => {
     expect(series.produced).toEqual([null, 4, 5]);
     expect(series.samples.map((s) => s.t)).toEqual([T0 + 3000, T0 + 4000]);
     expect(series.stepSec).toBe(1);
+    expect(series.latency).toEqual({ p50: [null, null, null], p95: [null, null, null], p99: [null, null, null] });
     // A window shorter than asked for is shown whole.
     expect(liveSeries(chart, samples, 60).labels).toHaveLength(5);
+  });
+
+  it('draws latency lines at the steps where stories finished, and sums the range up from its buckets', () => {
+    const history: StatsHistoryDto = {
+      range: '15m',
+      stepSec: 5,
+      from: T0,
+      to: T0 + 15_000,
+      points: [
+        { ...point(0, 10, 9), latency: latencySecond([21, 22])! },
+        point(5, 1, 1),
+        { ...point(10, 1, 1), latency: latencySecond([300])! },
+      ],
+    };
+    const series = historySeries(history, (t) => String((t - T0) / 1000));
+    expect(series.latency).toEqual({ p50: [21, null, 300], p95: [22, null, 300], p99: [22, null, 300] });
+    expect(rangeLatency(series)).toEqual({ count: 3, p50: 22, p95: 500, p99: 500 });
+    expect(latencySummary(series)).toBe('From 0 to 10, story latency p50 ≤ 22 ms, p95 ≤ 500 ms, p99 ≤ 500 ms over 3 stories');
+    expect(latencySummary({ ...series, samples: [] })).toBe('From 0 to 10: no story finished');
+    expect(latencySummary(EMPTY_SERIES)).toBe('No data yet');
   });
 
   it('finds every run of gaps', () => {
@@ -56,11 +88,12 @@ describe('stats series', () => {
   });
 
   it('exports CSV with a header and ISO times, and JSON with the range', () => {
-    const csv = toCsv([point(0, 10, 9), { ...point(1, 1, 2), paused: true }]);
+    const latency = latencySecond([21, 22, 300])!;
+    const csv = toCsv([point(0, 10, 9), { ...point(1, 1, 2), paused: true, tasksDonePerSec: 80, oldestOpenAgeSec: null, latency }]);
     expect(csv.split('\n')).toEqual([
-      't,producedPerSec,completedPerSec,open,completed,poolSize,busyWorkers,backlogTasks,paused',
-      '2026-01-01T12:00:00.000Z,10,9,3,100,8,2,40,',
-      '2026-01-01T12:00:01.000Z,1,2,3,101,8,2,40,true',
+      't,producedPerSec,completedPerSec,open,completed,poolSize,busyWorkers,backlogTasks,paused,tasksDonePerSec,oldestOpenAgeSec,latencyCount,latencyP50Ms,latencyP95Ms,latencyP99Ms',
+      '2026-01-01T12:00:00.000Z,10,9,3,100,8,2,40,,,,0,,,',
+      '2026-01-01T12:00:01.000Z,1,2,3,101,8,2,40,true,80,,3,22,300,300',
       '',
     ]);
     const json = JSON.parse(toJson('1h', 15, [point(0, 10, 9)])) as { range: string; stepSec: number; points: StatsSample[] };

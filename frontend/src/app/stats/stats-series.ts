@@ -1,18 +1,45 @@
+import { latencyOverRange } from '@storyflow/contracts/latency';
 import { HISTORY_RANGES, type HistoryRange } from '@storyflow/contracts/realtime';
 import type { StatsHistoryDto, StatsSample } from '@storyflow/contracts/stats';
 
-/** What the chart draws: one bar per step; null where the server has no data (it was down): a gap. */
+/** Story latency percentiles per step, ms: null where no story finished, or the server has no data. */
+export interface LatencyLines {
+  p50: (number | null)[];
+  p95: (number | null)[];
+  p99: (number | null)[];
+}
+
+/**
+ * What the charts draw: one bar (and latency point) per step; null where the server has no data (it
+ * was down): a gap.
+ */
 export interface StatsSeries {
   times: number[];
   labels: string[];
   produced: (number | null)[];
   completed: (number | null)[];
+  latency: LatencyLines;
   stepSec: number;
   /** The samples behind it, for export. */
   samples: StatsSample[];
 }
 
-export const EMPTY_SERIES: StatsSeries = { times: [], labels: [], produced: [], completed: [], stepSec: 1, samples: [] };
+export const EMPTY_SERIES: StatsSeries = {
+  times: [],
+  labels: [],
+  produced: [],
+  completed: [],
+  latency: { p50: [], p95: [], p99: [] },
+  stepSec: 1,
+  samples: [],
+};
+
+/** The latency lines at `times`, from the samples (or points) that start at them. */
+function latencyLines(times: readonly number[], samples: readonly StatsSample[]): LatencyLines {
+  const byTime = new Map(samples.map((s) => [s.t, s.latency]));
+  const line = (pick: 'p50' | 'p95' | 'p99') => times.map((t) => byTime.get(t)?.[pick] ?? null);
+  return { p50: line('p50'), p95: line('p95'), p99: line('p99') };
+}
 
 /**
  * The buckets of a history answer from `from` to `to`, every `stepSec`: a point where the server had
@@ -23,7 +50,8 @@ export function historySeries(history: StatsHistoryDto, formatLabel: (t: number)
   const byBucket = new Map<number, StatsSample>();
   for (const p of history.points) byBucket.set(Math.floor((p.t - history.from) / step), p);
   const count = Math.max(0, Math.floor((history.to - history.from) / step));
-  const series: StatsSeries = { times: [], labels: [], produced: [], completed: [], stepSec: history.stepSec, samples: history.points };
+  const series: StatsSeries = { ...EMPTY_SERIES, times: [], labels: [], produced: [], completed: [], stepSec: history.stepSec };
+  const placed: StatsSample[] = [];
   for (let i = 0; i < count; i++) {
     const t = history.from + i * step;
     const p = byBucket.get(i);
@@ -31,8 +59,9 @@ export function historySeries(history: StatsHistoryDto, formatLabel: (t: number)
     series.labels.push(formatLabel(t));
     series.produced.push(p ? p.producedPerSec : null);
     series.completed.push(p ? p.completedPerSec : null);
+    if (p) placed.push({ ...p, t });
   }
-  return series;
+  return { ...series, latency: latencyLines(series.times, placed), samples: history.points };
 }
 
 /**
@@ -48,25 +77,32 @@ type LiveRange = keyof typeof LIVE_SECONDS;
 export const isLiveRange = (range: ChartRange): range is LiveRange => range in LIVE_SECONDS;
 
 export const RANGE_TITLES: Record<ChartRange, string> = {
-  '20s': 'latest 20 seconds',
-  '1m': 'last minute',
-  '15m': `last 15 minutes (${HISTORY_RANGES['15m'].stepSec}-second averages)`,
-  '1h': `last hour (${HISTORY_RANGES['1h'].stepSec}-second averages)`,
+  '20s': 'Latest 20 seconds',
+  '1m': 'Last minute',
+  '15m': `Last 15 minutes (${HISTORY_RANGES['15m'].stepSec}-second steps)`,
+  '1h': `Last hour (${HISTORY_RANGES['1h'].stepSec}-second steps)`,
 };
 
 export const RANGE_LABELS: Record<ChartRange, string> = { '20s': '20 s', '1m': '1 min', '15m': '15 min', '1h': '1 h' };
 
 /** The last `seconds` bars of the live window, and the samples behind them. */
-export function liveSeries(chart: Omit<StatsSeries, 'stepSec' | 'samples'>, samples: readonly StatsSample[], seconds: number): StatsSeries {
+export function liveSeries(
+  chart: Pick<StatsSeries, 'times' | 'labels' | 'produced' | 'completed'>,
+  samples: readonly StatsSample[],
+  seconds: number,
+): StatsSeries {
   const from = Math.max(0, chart.times.length - seconds);
   const first = chart.times[from] ?? Infinity;
+  const times = chart.times.slice(from);
+  const shown = samples.filter((s) => s.t >= first);
   return {
-    times: chart.times.slice(from),
+    times,
     labels: chart.labels.slice(from),
     produced: chart.produced.slice(from),
     completed: chart.completed.slice(from),
+    latency: latencyLines(times, shown),
     stepSec: 1,
-    samples: samples.filter((s) => s.t >= first),
+    samples: shown,
   };
 }
 
@@ -96,6 +132,23 @@ export function seriesSummary(series: StatsSeries): string {
   );
 }
 
+/**
+ * The range's story latency for the chart's caption and summary: percentiles over all its steps, from
+ * their summed buckets (so bucket bounds). Null when no story finished in it.
+ */
+export function rangeLatency(series: StatsSeries) {
+  return latencyOverRange(series.samples.map((s) => s.latency));
+}
+
+/** The latency chart's one-sentence summary (its accessible name). */
+export function latencySummary(series: StatsSeries): string {
+  if (series.labels.length === 0) return 'No data yet';
+  const range = rangeLatency(series);
+  const span = `From ${series.labels[0]} to ${series.labels.at(-1)}`;
+  if (!range) return `${span}: no story finished`;
+  return `${span}, story latency p50 ≤ ${range.p50} ms, p95 ≤ ${range.p95} ms, p99 ≤ ${range.p99} ms over ${range.count} stories`;
+}
+
 const CSV_COLUMNS = [
   't',
   'producedPerSec',
@@ -106,9 +159,20 @@ const CSV_COLUMNS = [
   'busyWorkers',
   'backlogTasks',
   'paused',
+  'tasksDonePerSec',
+  'oldestOpenAgeSec',
+  'latencyCount',
+  'latencyP50Ms',
+  'latencyP95Ms',
+  'latencyP99Ms',
 ] as const;
 
-/** One line per sample, the time as ISO 8601; the header names the contract's fields. */
+const cell = (value: number | boolean | null | undefined) => (value === undefined || value === null ? '' : String(value));
+
+/**
+ * One line per sample, the time as ISO 8601; the header names the contract's fields, the latency ones
+ * flattened (in a history, the percentiles of a step are bucket bounds; empty: no story finished).
+ */
 export function toCsv(samples: readonly StatsSample[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const s of samples) {
@@ -122,7 +186,13 @@ export function toCsv(samples: readonly StatsSample[]): string {
         s.poolSize,
         s.busyWorkers,
         s.backlogTasks,
-        s.paused === undefined ? '' : String(s.paused),
+        cell(s.paused),
+        cell(s.tasksDonePerSec),
+        cell(s.oldestOpenAgeSec),
+        s.latency?.count ?? 0,
+        cell(s.latency?.p50),
+        cell(s.latency?.p95),
+        cell(s.latency?.p99),
       ].join(','),
     );
   }
