@@ -1,5 +1,6 @@
 import type { TaskDto } from '@storyflow/contracts';
-import { storyTiming, type StoryTimingInput } from './story-timing';
+import type { BacklogEta } from '../realtime/backlog-eta';
+import { storyTiming, waitingEstimate, type StoryTimingInput } from './story-timing';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const iso = (ms: number) => new Date(T0 + ms).toISOString();
@@ -53,5 +54,13 @@ describe('storyTiming', () => {
   it('a Done story took from its first start to its completion', () => {
     const t = storyTiming(story({ status: 'Done', doneCount: 1000, startedAt: iso(1000), completedAt: iso(61_000) }), T0 + 999_999);
     expect(t).toEqual({ elapsedMs: 60_000, etaMs: null, waitingMs: null });
+  });
+
+  it('estimates a waiting story from the backlog it waits in', () => {
+    const eta = (over: Partial<BacklogEta>): BacklogEta => ({ state: 'clears', seconds: 90, ratePerSec: 1234.4, oldestAgeSec: 3, ...over });
+    expect(waitingEstimate(eta({}))).toBe('≈ 1 min 30 s at most: the backlog clears then, at the current 1,234 tasks/s');
+    expect(waitingEstimate(eta({ state: 'grows', seconds: null }))).toBe('unknown yet: the backlog grows');
+    expect(waitingEstimate(eta({ state: 'stalled', seconds: null }))).toBe('unknown yet: nothing completes (processing paused?)');
+    expect(waitingEstimate(null)).toBe('unknown yet');
   });
 });

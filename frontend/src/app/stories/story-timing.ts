@@ -1,4 +1,6 @@
 import type { StoryStatus, TaskDto } from '@storyflow/contracts';
+import type { BacklogEta } from '../realtime/backlog-eta';
+import { formatElapsed } from './story-format';
 
 /** The figures of a story that its timing depends on (a summary, or a summary updated by live progress). */
 export interface StoryTimingInput {
@@ -51,4 +53,22 @@ export function storyTiming(story: StoryTimingInput, now: number, tasks?: readon
   else if (elapsedMs >= PACE_MIN_MS && workDone > 0) etaMs = workLeft / (workDone / elapsedMs);
   else if (story.runningTasks > 0) etaMs = workLeft / story.runningTasks;
   return { elapsedMs, etaMs, waitingMs: null };
+}
+
+/**
+ * A story that waits has no pace of its own yet; its tasks are in the backlog, so it is done at the
+ * latest when the backlog has cleared at the current completion rate (stories that arrive after it
+ * with an earlier deadline, small ones, could come first: hence "at most", and "≈").
+ */
+export function waitingEstimate(eta: BacklogEta | null): string {
+  switch (eta?.state) {
+    case 'clears':
+      return `≈ ${formatElapsed(eta.seconds! * 1000)} at most: the backlog clears then, at the current ${Math.round(eta.ratePerSec).toLocaleString('en-US')} tasks/s`;
+    case 'grows':
+      return 'unknown yet: the backlog grows';
+    case 'stalled':
+      return 'unknown yet: nothing completes (processing paused?)';
+    default:
+      return 'unknown yet';
+  }
 }

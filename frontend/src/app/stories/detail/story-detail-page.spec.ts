@@ -100,6 +100,35 @@ describe('StoryDetailPage', () => {
     expect(text('detail-eta')).toMatch(/^≈ [56] s$/);
   });
 
+  it('a story still waiting: done at the latest when the backlog clears at the live rate', async () => {
+    const waiting = storyDto({
+      startedAt: null,
+      doneCount: 0,
+      runningTasks: 0,
+      running: [],
+      tasks: [1, 2, 3, 4].map((n) => task(n, null)),
+    });
+    // The backlog shrinks by 1,000 tasks a second from 9,000: 4 s to go after the last second.
+    const samples = [0, 1, 2, 3, 4, 5].map((i) => ({
+      t: now - (6 - i) * 1000,
+      producedPerSec: 0,
+      completedPerSec: 10,
+      open: 50,
+      completed: 0,
+      poolSize: 20,
+      busyWorkers: 20,
+      backlogTasks: 9000 - i * 1000,
+      tasksDonePerSec: 1000,
+    }));
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live', samples });
+    await open(waiting);
+    expect(text('detail-eta')).toBe('≈ 4 s at most: the backlog clears then, at the current 1,000 tasks/s');
+    // Figures that are not live say nothing of it.
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'reconnecting', disconnectedAt: now, samples });
+    await settle();
+    expect(text('detail-eta')).toBe('unknown yet');
+  });
+
   it('draws the tasks that ran on a timeline and lists every task', async () => {
     await open();
     const svg = el().querySelector('[data-testid="task-timeline"]')!;

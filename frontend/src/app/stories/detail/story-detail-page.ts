@@ -12,7 +12,8 @@ import { StatsStream } from '../../realtime/stats-stream';
 import { LastListQuery } from '../list/last-list-query';
 import { StoryActions } from '../story-actions';
 import { formatDuration, formatElapsed, plural, storyName } from '../story-format';
-import { storyTiming } from '../story-timing';
+import { backlogEta } from '../../realtime/backlog-eta';
+import { storyTiming, waitingEstimate } from '../story-timing';
 import { TaskTable } from './task-table';
 import { TaskTimeline } from './task-timeline';
 
@@ -62,6 +63,11 @@ export class StoryDetailPage {
   protected readonly timing = computed(() => {
     const story = this.story();
     return story ? storyTiming(story, this.now(), story.tasks) : null;
+  });
+  /** Time left while no task has started: from the backlog the story waits in (live figures only). */
+  protected readonly waitingEta = computed(() => {
+    const view = this.stream.view();
+    return waitingEstimate(view.connection === 'live' ? backlogEta(view.samples) : null);
   });
   protected readonly counts = computed(() => {
     const story = this.story();

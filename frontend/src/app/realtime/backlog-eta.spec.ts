@@ -1,19 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { latencySecond } from '@storyflow/contracts/latency';
-import type { StatsSample } from '@storyflow/contracts/stats';
-import { backlogEta, describeEta, formatSeconds, latencyFigures } from './backlog-figures';
+import { statsSample } from '../testing/stats-sample';
+import { backlogEta, describeEta, formatSeconds } from './backlog-eta';
 
-const sample = (t: number, over: Partial<StatsSample> = {}): StatsSample => ({
-  t: t * 1000,
-  producedPerSec: 0,
-  completedPerSec: 0,
-  open: 0,
-  completed: 0,
-  poolSize: 20,
-  busyWorkers: 20,
-  backlogTasks: 0,
-  ...over,
-});
+const sample = statsSample;
 
 describe('backlog ETA', () => {
   it('clears at the completion rate of the last 5 s', () => {
@@ -45,15 +34,5 @@ describe('backlog ETA', () => {
 
   it('formats seconds, minutes and hours', () => {
     expect([formatSeconds(40), formatSeconds(125), formatSeconds(7260)]).toEqual(['40 s', '2 min 5 s', '2 h 1 min']);
-  });
-});
-
-describe('latency figures', () => {
-  it('the latest second with Done stories, exact; the window from its buckets', () => {
-    const samples = [sample(0, { latency: latencySecond([21, 22, 23]) }), sample(1, { latency: latencySecond([300]) }), sample(2)];
-    const figures = latencyFigures(samples);
-    expect(figures.second).toEqual({ count: 1, p50: 300, p95: 300, p99: 300 });
-    expect(figures.window).toEqual({ count: 4, p50: 22, p95: 500, p99: 500 });
-    expect(latencyFigures([sample(0)])).toEqual({ second: null, window: null });
   });
 });

@@ -1,17 +1,7 @@
-import { latencyOverRange, type LatencyPercentiles } from '@storyflow/contracts/latency';
 import type { StatsSample } from '@storyflow/contracts/stats';
 
 /** Seconds the drain rate and the backlog's trend are read over. */
 export const ETA_WINDOW_SEC = 5;
-
-/** Story latency now: the latest second with Done stories (exact), and the window's (bucket bounds). */
-export function latencyFigures(samples: readonly StatsSample[]): { second: LatencyPercentiles | null; window: LatencyPercentiles | null } {
-  const latest = [...samples].reverse().find((s) => s.latency)?.latency ?? null;
-  return {
-    second: latest && { count: latest.count, p50: latest.p50, p95: latest.p95, p99: latest.p99 },
-    window: latencyOverRange(samples.map((s) => s.latency)),
-  };
-}
 
 export type BacklogState = 'none' | 'clears' | 'grows' | 'stalled';
 
