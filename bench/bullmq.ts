@@ -11,6 +11,7 @@ import {
   percentile,
   referenceIntervalMs,
   referenceStory,
+  round,
   seededRandom,
   sleep,
   startProcess,
@@ -22,8 +23,6 @@ import { STORY_QUEUE, TASK_CONCURRENCY, TASK_QUEUE } from './bullmq-queues.js';
 import { usage } from './proc-usage.js';
 
 type Body = { tasks: { estimate: number }[] };
-
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Redis, the worker process, and a producer; `done` maps each completed story's job id to its latency. */
 async function startBullmq() {

@@ -42,6 +42,7 @@ import {
   percentile,
   referenceIntervalMs,
   referenceStory,
+  round,
   seededRandom,
   sleep,
   startBackend,
@@ -73,7 +74,6 @@ const seed = Number(args.seed);
 /** Extra server settings, e.g. --env=POOL_TARGET_WAIT_MS=200 (to compare a setting). */
 const extraEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
-const round = (x: number | null, digits = 1) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 /** Prometheus series by name (the server's own counters); null when it has no /metrics (an older version). */
 async function metrics(base: string, names: string[]): Promise<Map<string, number> | null> {
   const res = await fetch(`${base}/metrics?${names.map((n) => `name=${n}`).join('&')}`);

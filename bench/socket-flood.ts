@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
-import { percentile, roundTrips, sleep, startBackend, startSocketFlooder, type FloodKind } from '@storyflow/test-support';
+import { percentile, round, roundTrips, sleep, startBackend, startSocketFlooder, type FloodKind } from '@storyflow/test-support';
 import { usage } from './proc-usage.js';
 
 const { values: args } = parseArgs({
@@ -26,7 +26,6 @@ const { values: args } = parseArgs({
 const env = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const floodMs = Number(args.seconds) * 1000;
 
-const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 const figures = (times: number[]) => ({
   n: times.length,
   p50: round(percentile(times, 50)),

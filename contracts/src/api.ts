@@ -1,6 +1,6 @@
 import './zod-setup.js';
 import * as z from 'zod';
-import { OBJECTIVE_NAMES } from './realtime.js';
+import { OBJECTIVE_NAMES, type ObjectiveState } from './realtime.js';
 
 /**
  * Response bodies of the system endpoints and the error body. Each type is inferred from its schema; the
@@ -51,6 +51,7 @@ export const HealthDtoSchema = z.object({
   /** The objectives set (SLO_*), each met or breached; empty when none is set. */
   slo: z
     .array(
+      // The objectives' own type (realtime.ts, without zod): a field missing here fails to compile.
       z.object({
         name: z.enum(OBJECTIVE_NAMES),
         target: z.number(),
@@ -58,7 +59,7 @@ export const HealthDtoSchema = z.object({
         status: z.enum(['ok', 'firing']),
         since: z.number().nullable(),
         windowSec: z.number(),
-      }),
+      }) satisfies z.ZodType<ObjectiveState>,
     )
     .optional(),
   uptimeSec: z.number().nonnegative(),

@@ -11,6 +11,6 @@ export { startProcess, type Exit, type ManagedProcess } from './process.js';
 export { randomInt, seededRandom, type Random } from './random.js';
 export { REDIS_SERVER_PATH, startRedis, type RedisProcess } from './redis.js';
 export { roundTrips, startSocketFlooder, type FloodKind, type FloodOutcome, type SocketFlooder } from './socket-flood.js';
-export { mean, percentile } from './stats.js';
+export { mean, percentile, round } from './stats.js';
 export { sleep, waitFor, type WaitOptions } from './wait.js';
 export { REFERENCE_WORKLOAD, referenceEstimates, referenceIntervalMs, referenceStory } from './workload.js';

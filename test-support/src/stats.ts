@@ -6,3 +6,10 @@ export function percentile(xs: readonly number[], p: number): number | null {
 }
 
 export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** `x` to `digits` decimals (a benchmark's printed figures); null stays null. */
+export function round(x: number, digits?: number): number;
+export function round(x: number | null, digits?: number): number | null;
+export function round(x: number | null, digits = 1): number | null {
+  return x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits;
+}
