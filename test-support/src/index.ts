@@ -9,6 +9,7 @@ export { dashboardDir, nginxConfPath, repoRoot } from './paths.js';
 export { weighScreen, type ScreenWeight } from './screen-weight.js';
 export { startProcess, type Exit, type ManagedProcess } from './process.js';
 export { randomInt, seededRandom, type Random } from './random.js';
+export { PROMETHEUS_PATH, prometheusConfig, startPrometheus, type PrometheusProcess } from './prometheus.js';
 export { REDIS_SERVER_PATH, startRedis, type RedisProcess } from './redis.js';
 export { roundTrips, startSocketFlooder, type FloodKind, type FloodOutcome, type SocketFlooder } from './socket-flood.js';
 export { mean, percentile, round } from './stats.js';

@@ -1,14 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { api, request } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
-import { waitFor } from '@storyflow/test-support';
+import { prometheusConfig, sleep, startPrometheus, waitFor } from '@storyflow/test-support';
 
 /**
  * The observability profile: docker-compose lists Prometheus and Grafana under it, Prometheus scrapes the
- * backend, and every metric the provisioned Grafana dashboard queries is one a running server exports.
+ * backend, and every metric the provisioned Grafana dashboard queries is one a running server exports; a
+ * real Prometheus (Debian's) with the deployed scrape settings answers every one of its queries.
  */
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const COMPOSE = process.env.DOCKER_COMPOSE_BIN ?? 'docker-compose';
@@ -18,6 +21,10 @@ interface Panel {
   title: string;
   targets: { expr: string }[];
 }
+const dashboardQueries = () =>
+  (JSON.parse(file('observability/grafana/dashboards/storyflow.json')) as { panels: Panel[] }).panels.flatMap((p) =>
+    p.targets.map((t) => ({ panel: p.title, expr: t.expr })),
+  );
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
@@ -88,4 +95,49 @@ describe('observability profile', () => {
     ])
       expect(titles).toContain(topic);
   });
+
+  it('a real Prometheus, scraping with the deployed settings and VIEW_TOKEN, has data for every dashboard query', async () => {
+    const token = 'observability-view-token-0123456789';
+    const operator = 'observability-api-token-0123456789';
+    const own = await startTestServer({ API_TOKEN: operator, VIEW_TOKEN: token, RATE_LIMIT_PER_SEC: '0' });
+    const dir = mkdtempSync(join(tmpdir(), 'storyflow-view-token-'));
+    writeFileSync(join(dir, 'token'), token);
+    const prometheus = await startPrometheus(prometheusConfig([new URL(own.url).host], { viewTokenFile: join(dir, 'token') }));
+    try {
+      await waitFor(async () => (await prometheus.query('up{job="storyflow"}'))[0]?.value[1] === '1', {
+        timeoutMs: 20_000,
+        what: 'the backend scraped, its token accepted',
+      });
+      // Then a few seconds of stories finishing and of refusals, scraped every second: rates have samples to go on.
+      const headers = { authorization: `Bearer ${operator}`, 'content-type': 'application/json' };
+      for (let i = 0; i < 40; i++) {
+        const tasks = i % 10 === 0 ? [] : [{ estimate: 20 }, { estimate: 40 }];
+        await fetch(`${own.url}/api/stories`, { method: 'POST', headers, body: JSON.stringify({ tasks }) });
+        await sleep(100);
+      }
+      // Each query answers a series with a number (a rate over too few samples would be NaN).
+      const answer = async () =>
+        Promise.all(
+          dashboardQueries().map(async (q) => ({ ...q, values: (await prometheus.query(q.expr)).map((r) => Number(r.value[1])) })),
+        );
+      const unanswered = (answers: Awaited<ReturnType<typeof answer>>) =>
+        answers.filter((a) => a.values.length === 0 || a.values.some(Number.isNaN));
+      const answers = await waitFor(
+        async () => {
+          const all = await answer();
+          return unanswered(all).length === 0 && all;
+        },
+        { timeoutMs: 15_000, what: 'every dashboard query answered with a number' },
+      ).catch(answer);
+      expect(unanswered(answers)).toEqual([]);
+      // The latency percentiles are the histogram's: p99 within the stories' real range (40 ms task, a few ms more).
+      const [p99] = await prometheus.query('histogram_quantile(0.99, sum by (le) (rate(storyflow_story_duration_seconds_bucket[1m])))');
+      expect(Number(p99!.value[1])).toBeGreaterThanOrEqual(0.04);
+      expect(Number(p99!.value[1])).toBeLessThan(0.5);
+    } finally {
+      await prometheus.stop();
+      await own.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
