@@ -33,9 +33,10 @@ export const LATENCY_BUCKETS_MS = [
 /** Objectives an operator may set (SLO_STORY_P99_MS, SLO_BACKLOG_AGE_SECONDS). */
 export const OBJECTIVE_NAMES = ['story_p99', 'backlog_age'] as const;
 export type ObjectiveName = (typeof OBJECTIVE_NAMES)[number];
-export const OBJECTIVES: Record<ObjectiveName, { label: string; unit: 'ms' | 's' }> = {
-  story_p99: { label: 'Story latency p99', unit: 'ms' },
-  backlog_age: { label: 'Oldest Open story', unit: 's' },
+/** `short`: the label where room is scarce (a phone's header). */
+export const OBJECTIVES: Record<ObjectiveName, { label: string; short: string; unit: 'ms' | 's' }> = {
+  story_p99: { label: 'Story latency p99', short: 'p99', unit: 'ms' },
+  backlog_age: { label: 'Oldest Open story', short: 'Oldest', unit: 's' },
 };
 
 /** An objective's state: its target, its value now, and since when it is breached (null: met). */
