@@ -17,7 +17,9 @@ test.describe('behind nginx (nginx.conf)', () => {
     await page.goto(`${nginx.url}/stats`);
     // Socket.IO through nginx, under connect-src 'self'.
     await expect(liveIndicator(page)).toBeVisible();
-    await expect(page.getByRole('img', { name: /^(From |No data yet)/ })).toBeVisible();
+    // Both charts drawn by Chart.js under the CSP (no inline styles or eval).
+    await expect(page.getByTestId('stats-chart')).toBeVisible();
+    await expect(page.getByTestId('latency-chart')).toBeVisible();
 
     const completedBefore = (await figure(page, 'figure-completed')) || 0;
     const title = uniqueTitle('nginx csp');

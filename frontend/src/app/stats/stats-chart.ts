@@ -187,7 +187,8 @@ export class StatsChart {
       maintainAspectRatio: false,
       animation: false,
       scales: {
-        x: { grid: { display: false }, ticks: { color: tick, maxRotation: 0, autoSkip: true, autoSkipPadding: 16 } },
+        // Offset as bars are: a line's steps sit where the bars of the same seconds do, the last one whole.
+        x: { offset: true, grid: { display: false }, ticks: { color: tick, maxRotation: 0, autoSkip: true, autoSkipPadding: 16 } },
         y: {
           beginAtZero: true,
           grid: { color: grid },
