@@ -45,8 +45,14 @@ process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
 
 // Without its database the server could only answer 503 for ever: it exits at once instead, saying why,
-// so that whatever supervises it (Docker's restart policy, systemd, a shell loop) starts it afresh.
+// so that whatever supervises it (Docker's restart policy, systemd, a shell loop) starts it afresh. While
+// it stops anyway, an embedded database leaving first is no emergency: Ctrl+C (and systemd's default
+// KillMode) signal the whole process group, the database too, and the stop goes on as it was.
 const exitForGood = (reason: string) => {
+  if (stopping) {
+    logger.info({ reason }, 'the database stopped before the server did');
+    return;
+  }
   logger.fatal({ reason }, 'the database is gone; exiting');
   process.stderr.write(`storyflow: ${reason} Exiting with code 1 so that a supervisor starts it again.\n`);
   process.exit(1);

@@ -113,4 +113,20 @@ describe('the embedded in-memory database', () => {
     );
     expect(server.output()).toContain('Exiting with code 1 so that a supervisor starts it again');
   });
+
+  // Ctrl+C at a terminal signals the whole foreground process group; systemd's default KillMode does the same with SIGTERM.
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stopped with %s to the whole process group (the database included): a clean stop, exit 0, no alarm',
+    async (signal) => {
+      const server = await startBackend({ env: embedded });
+      children.push(server);
+      expect((await api(server.url).createStory({ tasks: [{ estimate: 10 }] })).status).toBe(201);
+      server.signal(signal);
+      const exit = await server.exited;
+      expect(exit).toEqual({ code: 0, signal: null });
+      // The database leaving with it is no emergency: no alarm, no supervisor asked to restart anything.
+      expect(server.output()).not.toContain('the database is gone');
+      expect(server.output()).not.toContain('Exiting with code 1');
+    },
+  );
 });
