@@ -47,11 +47,12 @@ process.on('SIGINT', () => shutdown('SIGINT'));
 // Without its database the server could only answer 503 for ever: it exits at once instead, saying why,
 // so that whatever supervises it (Docker's restart policy, systemd, a shell loop) starts it afresh. While
 // it stops anyway, an embedded database leaving first is no emergency: Ctrl+C (and systemd's default
-// KillMode) signal the whole process group, the database too, and the stop goes on as it was.
+// KillMode) signal the whole process group, the database too. Nothing more can be written then, so the
+// stop ends at once, with its own exit code (what was done but not committed runs again at the next start).
 const exitForGood = (reason: string) => {
   if (stopping) {
-    logger.info({ reason }, 'the database stopped before the server did');
-    return;
+    logger.info({ reason }, 'the database stopped with the server: nothing more can be written; exiting');
+    process.exit(exitCode);
   }
   logger.fatal({ reason }, 'the database is gone; exiting');
   process.stderr.write(`storyflow: ${reason} Exiting with code 1 so that a supervisor starts it again.\n`);

@@ -1,7 +1,15 @@
 import type { Redis } from 'ioredis';
-import { mergeLatency, type InstanceFigures, type StatsSample, type StatsSnapshot, type StoriesActivity } from '@storyflow/contracts';
+import {
+  LATENCY_BUCKETS_MS,
+  mergeLatency,
+  type InstanceFigures,
+  type StatsSample,
+  type StatsSnapshot,
+  type StoriesActivity,
+} from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
+import { CountsSinceLastSeen, noCounts, type Counts, type CountsSince } from './instance-counts.js';
 import { KEYS } from './keys.js';
 import { Listeners } from '../shared/listeners.js';
 
@@ -19,6 +27,19 @@ export interface InstanceSecond {
   latencyBuckets?: number[];
   tasksDonePerSec?: number;
   oldestOpenAgeSec?: number | null;
+  /** Its running totals since it started: what the leader counts (see CountsSinceLastSeen). */
+  totals?: CountsSince;
+}
+
+/** The counts of an instance's own second, as it reports them. */
+export function ownCounts(second: InstanceSecond): Counts {
+  return {
+    produced: second.producedPerSec,
+    completed: second.completedPerSec,
+    removed: second.removedPerSec,
+    tasksDone: second.tasksDonePerSec ?? 0,
+    latency: second.latencyBuckets ?? noCounts(LATENCY_BUCKETS_MS.length + 1).latency,
+  };
 }
 
 /**
@@ -62,6 +83,8 @@ export class ClusterStats {
   private stopped = false;
   private leader = false;
   private complete: CompleteSecond = (sample) => sample;
+  /** The leader's: each instance's totals as of its last report read. */
+  private readonly seen = new CountsSinceLastSeen();
 
   constructor(
     private readonly options: {
@@ -171,9 +194,46 @@ export class ClusterStats {
       this.options.totals(),
       this.options.redis.hgetall(KEYS.instances),
     ]);
-    const seconds = Object.values(reports).map((r) => JSON.parse(r) as InstanceSecond);
+    const alive = await this.aliveInstances(instances);
+    const reported = Object.entries(reports).map(([id, json]) => ({ id, second: JSON.parse(json) as InstanceSecond }));
+    const seconds = reported.map((r) => r.second);
+    // What is new since each instance's last report read: a report too late for its second counts in the next.
+    const counted = reported.map(({ id, second }) =>
+      second.totals ? this.seen.take(id, second.totals, ownCounts(second)) : ownCounts(second),
+    );
+    this.seen.keepOnly(new Set([...alive.map((i) => i.id), ...reported.map((r) => r.id)]));
     const sum = (f: (s: InstanceSecond) => number) => seconds.reduce((n, s) => n + f(s), 0);
-    // Instances alive: a heartbeat within LEASE_MS; the dead are dropped from the breakdown.
+    const count = (f: (c: Counts) => number) => counted.reduce((n, c) => n + f(c), 0);
+    const oldest = seconds.map((s) => s.oldestOpenAgeSec).filter((age): age is number => typeof age === 'number');
+    // The cluster's latencies are its instances' buckets summed: exact counts, bucket-bound percentiles.
+    const latency = mergeLatency(counted.map((c) => ({ buckets: c.latency })));
+    const sample: StatsSample = {
+      t,
+      producedPerSec: count((c) => c.produced),
+      completedPerSec: count((c) => c.completed),
+      open: totals.open,
+      completed: totals.completed,
+      poolSize: sum((s) => s.poolSize),
+      busyWorkers: sum((s) => s.busyWorkers),
+      backlogTasks: sum((s) => s.backlogTasks),
+      paused: seconds.some((s) => s.paused),
+      instances: alive,
+      ...(latency ? { latency } : {}),
+      tasksDonePerSec: count((c) => c.tasksDone),
+      oldestOpenAgeSec: oldest.length ? Math.max(...oldest) : null,
+    };
+    const activity: StoriesActivity = {
+      t,
+      created: sample.producedPerSec,
+      completed: sample.completedPerSec,
+      removed: count((c) => c.removed),
+      counts: { Open: totals.open, Done: totals.storedDone },
+    };
+    return { sample, activity };
+  }
+
+  /** Instances with a heartbeat within LEASE_MS, by id; the dead are dropped from the breakdown. */
+  private async aliveInstances(instances: Record<string, string>): Promise<InstanceFigures[]> {
     const now = this.options.clock.now();
     const alive: InstanceFigures[] = [];
     const dead: string[] = [];
@@ -183,33 +243,7 @@ export class ClusterStats {
       else dead.push(id);
     }
     if (dead.length) await this.options.redis.hdel(KEYS.instances, ...dead);
-    const { open } = totals;
-    const oldest = seconds.map((s) => s.oldestOpenAgeSec).filter((age): age is number => typeof age === 'number');
-    const latency = mergeLatency(seconds.map((s) => (s.latencyBuckets ? { buckets: s.latencyBuckets } : undefined)));
-    const sample: StatsSample = {
-      t,
-      producedPerSec: sum((s) => s.producedPerSec),
-      completedPerSec: sum((s) => s.completedPerSec),
-      open,
-      completed: totals.completed,
-      poolSize: sum((s) => s.poolSize),
-      busyWorkers: sum((s) => s.busyWorkers),
-      backlogTasks: sum((s) => s.backlogTasks),
-      paused: seconds.some((s) => s.paused),
-      instances: alive.sort((a, b) => a.id.localeCompare(b.id)),
-      // The cluster's latencies are its instances' buckets summed: exact counts, bucket-bound percentiles.
-      ...(latency ? { latency } : {}),
-      tasksDonePerSec: sum((s) => s.tasksDonePerSec ?? 0),
-      oldestOpenAgeSec: oldest.length ? Math.max(...oldest) : null,
-    };
-    const activity: StoriesActivity = {
-      t,
-      created: sample.producedPerSec,
-      completed: sample.completedPerSec,
-      removed: sum((s) => s.removedPerSec),
-      counts: { Open: open, Done: totals.storedDone },
-    };
-    return { sample, activity };
+    return alive.sort((a, b) => a.id.localeCompare(b.id));
   }
 
   private receive(published: ClusterSecond): void {

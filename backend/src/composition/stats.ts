@@ -1,8 +1,9 @@
-import { latencySecond, type ObjectiveState, type StatsSample } from '@storyflow/contracts';
+import { LATENCY_BUCKETS_MS, latencySecond, type ObjectiveState, type StatsSample } from '@storyflow/contracts';
 import { ObjectiveEvaluator } from '../alerts/objectives.js';
 import { WebhookNotifier } from '../alerts/webhook-notifier.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
-import type { InstanceSecond } from '../cluster/cluster-stats.js';
+import { ownCounts, type InstanceSecond } from '../cluster/cluster-stats.js';
+import { addCounts, noCounts } from '../cluster/instance-counts.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Processor } from '../processing/processor.js';
@@ -42,14 +43,19 @@ export async function startStats(
     sampler.onSample((sample) => history.record(sample));
     return { feed: sampler, objectives: alerts.objectives };
   }
-  reportSeconds(sampler, cluster, logger);
+  reportSeconds(sampler, cluster, clock, logger);
   cluster.stats.onPublished((second, leader) => leader && history.record(second.sample));
   await cluster.stats.start(alerts.complete);
   return { feed: cluster.stats, objectives: alerts.objectives };
 }
 
-/** In a cluster, each of this instance's seconds goes to Redis, for the leader to add up. */
-function reportSeconds(sampler: StatsSampler, cluster: ClusterNode, logger: Logger): void {
+/**
+ * In a cluster, each of this instance's seconds goes to Redis, for the leader to add up: its own second's
+ * figures, and its running totals since it started (so that a report too late for its second is not lost).
+ */
+function reportSeconds(sampler: StatsSampler, cluster: ClusterNode, clock: Clock, logger: Logger): void {
+  const since = clock.now();
+  let totals = noCounts(LATENCY_BUCKETS_MS.length + 1);
   let latest: StatsSample | undefined;
   // A second's sample comes just before its activity (see StatsSampler.tick).
   sampler.onSample((sample) => (latest = sample));
@@ -68,8 +74,9 @@ function reportSeconds(sampler: StatsSampler, cluster: ClusterNode, logger: Logg
       tasksDonePerSec: sample?.tasksDonePerSec ?? 0,
       oldestOpenAgeSec: sample?.oldestOpenAgeSec ?? null,
     };
+    totals = addCounts(totals, ownCounts(second));
     void cluster.stats
-      .report(second)
+      .report({ ...second, totals: { ...totals, since } })
       .catch((error: unknown) => logger.debug({ err: error }, 'could not report this second to the cluster'));
   });
 }
