@@ -15,6 +15,8 @@ export interface CompletionCommitterOptions {
   progressWriteIntervalMs: number;
   /** A story's Done is stored (called inside the store's critical section, see CompletionStore). */
   onStoredDone: (story: TrackedStory) => void;
+  /** Its commit found it Done by another instance already: it leaves, not counted by us. */
+  onDoneElsewhere: (story: TrackedStory) => void;
 }
 
 interface ProgressItem {
@@ -162,13 +164,14 @@ export class CompletionCommitter {
     const prior = [...new Set(stories.flatMap((story) => story.commitAttempts))];
     const ids = stories.map((story) => story.id);
     try {
-      await this.options.store.completeStories(ids, attempt, prior, new Date(now), (completed) => {
+      await this.options.store.completeStories(ids, attempt, prior, new Date(now), (completed, ours) => {
         for (const story of stories) {
           // Deleted or disowned while this commit was in flight: it has left memory already.
           if (story.removed) continue;
           story.committedDone = story.taskCount;
           story.pending.length = 0;
-          this.options.onStoredDone(story);
+          if (ours(story.id)) this.options.onStoredDone(story);
+          else this.options.onDoneElsewhere(story);
         }
         const tasks = stories.reduce((sum, story) => sum + story.taskCount, 0);
         if (completed) this.options.counters.storiesCompleted(completed, tasks);

@@ -16,10 +16,18 @@ export interface CompletionStore {
    * Turns the stories Done (with their remaining tasks) in one write, only those still Open or marked by
    * one of `priorAttempts` (an earlier attempt of ours that may have landed before it failed). Marks them
    * with `attempt`; `onStored` gets how many this attempt turned (or found turned by one of ours) Done,
-   * and runs before any other status change (a delete) can touch these stories: the store serialises
-   * status changes, so the caller's bookkeeping cannot interleave with a removal.
+   * and which: `ours(id)` is false for a story found Done by someone else (another instance ran it too,
+   * after a lease changed hands) or gone. It runs before any other status change (a delete) can touch
+   * these stories: the store serialises status changes, so the caller's bookkeeping cannot interleave
+   * with a removal.
    */
-  completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date, onStored: (completed: number) => void): Promise<void>;
+  completeStories(
+    ids: string[],
+    attempt: string,
+    priorAttempts: string[],
+    now: Date,
+    onStored: (completed: number, ours: (id: string) => boolean) => void,
+  ): Promise<void>;
 }
 
 export interface CompletionCounter {
@@ -27,8 +35,12 @@ export interface CompletionCounter {
   storiesCompleted(stories: number, tasks: number): void;
 }
 
-/** What changed about a story the processor holds: it progressed, it was committed Done, or it left (deleted). */
-export type StoryChange = 'progress' | 'done' | 'removed';
+/**
+ * What changed about a story the processor holds: it progressed, it was committed Done (by us: counted
+ * once, whichever instance), it was found Done by another instance (it leaves without being counted
+ * again), or it left (deleted).
+ */
+export type StoryChange = 'progress' | 'done' | 'doneElsewhere' | 'removed';
 
 /** The story a change is about, as the listener may read it at that moment (it is not kept: no copy per task). */
 export interface ChangedStory {

@@ -78,6 +78,10 @@ export class Processor {
         this.leave(story);
         this.changes.emit(story, 'done');
       },
+      onDoneElsewhere: (story) => {
+        this.leave(story);
+        this.changes.emit(story, 'doneElsewhere');
+      },
     });
     this.pool = new WorkerPool(this.queue, {
       clock: options.clock,

@@ -28,8 +28,8 @@ export class ProgressChanges {
   }
 }
 
-function finalState(story: ChangedStory, change: 'done' | 'removed', now: number): StoryProgressDto {
-  const done = change === 'done';
+function finalState(story: ChangedStory, change: Exclude<StoryChange, 'progress'>, now: number): StoryProgressDto {
+  const done = change !== 'removed';
   return {
     id: story.id,
     status: done ? 'Done' : 'Deleted',

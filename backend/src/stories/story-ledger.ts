@@ -30,9 +30,12 @@ export class StoryLedger implements CompletionStore {
     attempt: string,
     priorAttempts: string[],
     now: Date,
-    onStored: (completed: number) => void,
+    onStored: (completed: number, ours: (id: string) => boolean) => void,
   ): Promise<void> {
-    return this.statusChanges.run(async () => onStored(await this.repository.completeStories(ids, attempt, priorAttempts, now)));
+    return this.statusChanges.run(async () => {
+      const { completed, ours } = await this.repository.completeStories(ids, attempt, priorAttempts, now);
+      onStored(completed, ours);
+    });
   }
 
   /** Removes the story if it exists, as it is stored now; `onRemoved` runs before any status can change again. */

@@ -235,8 +235,18 @@ export class StoryRepository {
    * its remaining tasks Done. `matchedCount` counts the stories this attempt turned Done plus those an
    * earlier, failed attempt of ours did (marked with its id), so a retry counts each story once.
    */
-  async completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date): Promise<number> {
-    if (!ids.length) return 0;
+  /**
+   * Turns the stories Done (see CompletionStore.completeStories): how many this attempt did, and which
+   * those are: all of them when every one matched, otherwise (rare: another instance got there first, or
+   * a story was deleted) read back by this attempt's mark.
+   */
+  async completeStories(
+    ids: string[],
+    attempt: string,
+    priorAttempts: string[],
+    now: Date,
+  ): Promise<{ completed: number; ours: (id: string) => boolean }> {
+    if (!ids.length) return { completed: 0, ours: () => false };
     const filter = {
       _id: { $in: ids.map(asId) },
       ...(priorAttempts.length ? { $or: [{ status: 'Open' }, { completionAttempt: { $in: priorAttempts } }] } : { status: 'Open' }),
@@ -256,7 +266,15 @@ export class StoryRepository {
         { arrayFilters: [{ 't.doneAt': null }] },
       ),
     );
-    return result.matchedCount;
+    if (result.matchedCount === ids.length) return { completed: result.matchedCount, ours: () => true };
+    const marked = await this.db.run(() =>
+      this.models.Story.find({ _id: { $in: ids.map(asId) }, completionAttempt: attempt })
+        .select({ _id: 1 })
+        .lean<Pick<StoryDoc, '_id'>[]>()
+        .exec(),
+    );
+    const ours = new Set(marked.map((doc) => String(doc._id)));
+    return { completed: result.matchedCount, ours: (id) => ours.has(id) };
   }
 
   /** Status and size of each id that still exists. */

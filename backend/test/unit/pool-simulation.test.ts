@@ -65,13 +65,13 @@ class Simulation implements CompletionStore {
     _attempt: string,
     _prior: string[],
     _now: Date,
-    onStored: (completed: number) => void,
+    onStored: (completed: number, ours: (id: string) => boolean) => void,
   ): Promise<void> {
     for (const id of ids) {
       this.latencies.push(this.clock.now() - this.arrivedAt.get(id)!);
       this.arrivedAt.delete(id);
     }
-    onStored(ids.length);
+    onStored(ids.length, () => true);
   }
 
   get unfinishedStories(): number {

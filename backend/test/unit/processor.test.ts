@@ -33,21 +33,27 @@ class FakeStore implements CompletionStore {
     this.maybeFail('after');
   }
 
-  async completeStories(ids: string[], attempt: string, prior: string[], _now: Date, onStored: (completed: number) => void): Promise<void> {
+  async completeStories(
+    ids: string[],
+    attempt: string,
+    prior: string[],
+    _now: Date,
+    onStored: (completed: number, ours: (id: string) => boolean) => void,
+  ): Promise<void> {
     this.maybeFail('before');
     this.completeCalls.push([...ids]);
-    let matched = 0;
+    const ours = new Set<string>();
     for (const id of ids) {
       const row = this.status.get(id);
       if (!row || (row.done && !(row.attempt && prior.includes(row.attempt)))) continue;
       row.done = true;
       row.attempt = attempt;
-      matched++;
+      ours.add(id);
     }
     this.commits.push(ids.map((id) => ({ id, taskNumbers: [], doneCount: -1, finished: true })));
     // Landed, but the reply is lost: the store throws and the committer's bookkeeping does not run.
     if (this.failNext > 0 && this.failMode === 'landed') return this.maybeFail('after');
-    onStored(matched);
+    onStored(ours.size, (id) => ours.has(id));
   }
 
   commitsFor(id: string): Commit[] {
@@ -126,14 +132,20 @@ describe('Processor (queue + pool + completion batcher)', () => {
     await processor.stop();
   });
 
-  it('does not count a story another writer already turned Done', async () => {
+  it('does not count a story another writer already turned Done, nor tell it Done by us', async () => {
     const { store: repository, counters, processor, add, run } = setup();
+    const changes: string[] = [];
+    processor.changes.add((_story, change) => changes.push(change));
+    const mine = add(story([10]));
     const id = add(story([10]));
     repository.status.set(id, { done: true, attempt: 'another-replica' }); // it finished the story first
     await run(400);
     expect(repository.commitsFor(id)).toHaveLength(1);
-    expect(counters.current.completed).toBe(0);
+    expect(counters.current.completed).toBe(1);
     expect(processor.trackedIds().length).toBe(0);
+    // Counted (latency, histogram, retention) by whoever stored it: here only ours; the other just leaves.
+    expect(changes.filter((c) => c !== 'progress').sort()).toEqual(['done', 'doneElsewhere']);
+    expect(repository.status.get(mine)).toMatchObject({ done: true });
     await processor.stop();
   });
 
