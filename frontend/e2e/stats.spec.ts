@@ -23,7 +23,10 @@ test.describe('stats screen', () => {
     await expect(page.getByRole('heading', { name: 'Live statistics' })).toBeVisible();
     await expect(liveIndicator(page)).toBeVisible();
     await expect(chart(page)).toBeVisible();
-    const box = await chart(page).boundingBox();
+    // The canvas itself (its placeholder, with the same name, gives way to it when Chart.js has loaded).
+    const canvas = page.getByTestId('stats-chart');
+    await expect(canvas).toBeVisible();
+    const box = await canvas.boundingBox();
     expect(box?.width).toBeGreaterThan(200);
     expect(box?.height).toBeGreaterThan(100);
     await expect(page.getByRole('heading', { name: 'Latest 20 seconds' })).toBeVisible();
