@@ -9,6 +9,9 @@ export interface ProgressWrite {
   startedAt: number | null;
 }
 
+/** How many stories a completion turned Done, and whether a given one is among them (see completeStories). */
+export type OnCompleted = (completed: number, ours: (id: string) => boolean) => void;
+
 export interface CompletionStore {
   /** One write for many stories' progress; throws if it may not have been applied. */
   writeProgress(items: ProgressWrite[], now: Date): Promise<void>;
@@ -21,13 +24,7 @@ export interface CompletionStore {
    * these stories: the store serialises status changes, so the caller's bookkeeping cannot interleave
    * with a removal.
    */
-  completeStories(
-    ids: string[],
-    attempt: string,
-    priorAttempts: string[],
-    now: Date,
-    onStored: (completed: number, ours: (id: string) => boolean) => void,
-  ): Promise<void>;
+  completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date, onStored: OnCompleted): Promise<void>;
 }
 
 export interface CompletionCounter {

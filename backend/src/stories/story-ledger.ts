@@ -1,4 +1,4 @@
-import type { CompletionStore, ProgressWrite } from '../processing/ports.js';
+import type { CompletionStore, OnCompleted, ProgressWrite } from '../processing/ports.js';
 import { SerialLock } from '../shared/serial-lock.js';
 import type { RemovalJournal, RemovalStory, RemovedCounts, SettledRemoval } from './removal-journal.js';
 import type { StoryRef, StoryRepository } from './story.repository.js';
@@ -25,13 +25,7 @@ export class StoryLedger implements CompletionStore {
     return this.repository.writeProgress(items, now);
   }
 
-  completeStories(
-    ids: string[],
-    attempt: string,
-    priorAttempts: string[],
-    now: Date,
-    onStored: (completed: number, ours: (id: string) => boolean) => void,
-  ): Promise<void> {
+  completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date, onStored: OnCompleted): Promise<void> {
     return this.statusChanges.run(async () => {
       const { completed, ours } = await this.repository.completeStories(ids, attempt, priorAttempts, now);
       onStored(completed, ours);

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_POOL_TARGET_WAIT_MS } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_AUTOSCALER, type AutoscalerConfig } from '../../src/processing/autoscaler.js';
-import type { CompletionStore } from '../../src/processing/ports.js';
+import type { CompletionStore, OnCompleted } from '../../src/processing/ports.js';
 import { Processor } from '../../src/processing/processor.js';
 import { randomInt, type Random } from '../../src/shared/clock.js';
 import { CounterCache } from '../../src/stats/counter-cache.js';
@@ -60,13 +60,7 @@ class Simulation implements CompletionStore {
 
   async writeProgress(): Promise<void> {}
 
-  async completeStories(
-    ids: string[],
-    _attempt: string,
-    _prior: string[],
-    _now: Date,
-    onStored: (completed: number, ours: (id: string) => boolean) => void,
-  ): Promise<void> {
+  async completeStories(ids: string[], _attempt: string, _prior: string[], _now: Date, onStored: OnCompleted): Promise<void> {
     for (const id of ids) {
       this.latencies.push(this.clock.now() - this.arrivedAt.get(id)!);
       this.arrivedAt.delete(id);

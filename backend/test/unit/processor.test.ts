@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_AUTOSCALER } from '../../src/processing/autoscaler.js';
-import type { CompletionStore, ProgressWrite } from '../../src/processing/ports.js';
+import type { CompletionStore, OnCompleted, ProgressWrite } from '../../src/processing/ports.js';
 import { Processor } from '../../src/processing/processor.js';
 import type { StoryWork } from '../../src/processing/tracked-story.js';
 import { OverloadedError } from '../../src/shared/errors.js';
@@ -33,13 +33,7 @@ class FakeStore implements CompletionStore {
     this.maybeFail('after');
   }
 
-  async completeStories(
-    ids: string[],
-    attempt: string,
-    prior: string[],
-    _now: Date,
-    onStored: (completed: number, ours: (id: string) => boolean) => void,
-  ): Promise<void> {
+  async completeStories(ids: string[], attempt: string, prior: string[], _now: Date, onStored: OnCompleted): Promise<void> {
     this.maybeFail('before');
     this.completeCalls.push([...ids]);
     const ours = new Set<string>();
