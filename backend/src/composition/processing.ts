@@ -36,6 +36,8 @@ export function createProcessing(
     autoscaleIntervalMs: config.pool.intervalMs,
     flushIntervalMs: config.flushIntervalMs,
     progressWriteIntervalMs: config.progressWriteIntervalMs,
+    // Half the shutdown bound: the parts that stop after it (the database) keep the rest.
+    stopRetryMs: config.shutdownTimeoutMs / 2,
     maxOpen: { tasks: config.maxOpenTasks, stories: config.maxOpenStories },
     // Done tasks over the retention bound wait for the purge: until then they hold back new work, so what
     // the database holds stays bounded whatever clients send.

@@ -17,6 +17,11 @@ export interface CompletionCommitterOptions {
   onStoredDone: (story: TrackedStory) => void;
   /** Its commit found it Done by another instance already: it leaves, not counted by us. */
   onDoneElsewhere: (story: TrackedStory) => void;
+  /**
+   * How long `stop` keeps retrying a commit that failed (a database briefly down or slow), one attempt
+   * per `flushIntervalMs`; default 0: one attempt. What is still not committed then runs again at the next start.
+   */
+  stopRetryMs?: number;
 }
 
 interface ProgressItem {
@@ -100,12 +105,32 @@ export class CompletionCommitter {
     return this.flushing;
   }
 
-  /** Stops the loop and commits everything done in memory. */
+  /** Stops the loop and commits everything done in memory, retrying a failed commit for up to `stopRetryMs`. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.options.clock.clearTimeout(this.progressTimer);
+    const { clock, flushIntervalMs, stopRetryMs = 0, logger } = this.options;
+    clock.clearTimeout(this.progressTimer);
     await this.flushing;
+    const giveUpAt = clock.now() + stopRetryMs;
     await this.flush(true);
+    while (this.uncommitted().stories && clock.now() < giveUpAt) {
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, flushIntervalMs));
+      await this.flush(true);
+    }
+    const left = this.uncommitted();
+    if (left.stories) logger.warn(left, 'stopped with completions not committed: those tasks run again at the next start');
+  }
+
+  /** What a commit could still write (a story whose insert is in flight cannot be committed yet). */
+  private uncommitted(): { stories: number; tasks: number } {
+    let stories = 0;
+    let tasks = 0;
+    for (const story of [...this.dirty, ...this.finished]) {
+      if (story.storing) continue;
+      stories++;
+      tasks += this.finished.has(story) ? story.taskCount - story.committedDone : story.pending.length;
+    }
+    return { stories, tasks };
   }
 
   private async commit(all: boolean): Promise<void> {

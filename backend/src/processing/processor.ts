@@ -20,6 +20,8 @@ export interface ProcessorOptions {
   flushIntervalMs: number;
   /** At most one progress write per story per this interval; a story's final update is never delayed. */
   progressWriteIntervalMs: number;
+  /** How long stopping keeps retrying a failed commit (see CompletionCommitter). */
+  stopRetryMs?: number;
   /** Admission bounds: Open tasks and Open stories held at once. */
   maxOpen: AdmissionBounds;
   /** Tasks stored elsewhere that count against that bound (see Admission). */

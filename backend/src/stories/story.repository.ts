@@ -233,12 +233,9 @@ export class StoryRepository {
   /**
    * One updateMany for every story that finished: Open → Done exactly once (the `status: Open` filter),
    * its remaining tasks Done. `matchedCount` counts the stories this attempt turned Done plus those an
-   * earlier, failed attempt of ours did (marked with its id), so a retry counts each story once.
-   */
-  /**
-   * Turns the stories Done (see CompletionStore.completeStories): how many this attempt did, and which
-   * those are: all of them when every one matched, otherwise (rare: another instance got there first, or
-   * a story was deleted) read back by this attempt's mark.
+   * earlier, failed attempt of ours did (marked with its id), so a retry counts each story once. Which
+   * stories those are: all of them when every one matched, otherwise (rare: another instance got there
+   * first, or a story was deleted) read back by this attempt's mark.
    */
   async completeStories(
     ids: string[],

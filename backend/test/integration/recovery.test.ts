@@ -91,7 +91,8 @@ describe('graceful shutdown', () => {
       const stored = await storyModels(conn).Story.find({}).lean().exec();
       expect(stored).toHaveLength(5);
       const written = stored.reduce((n, s) => n + s.doneCount, 0);
-      expect(written).toBeGreaterThan(50);
+      // When it was not, the server's log says why (a failed final commit is logged, not fatal).
+      if (written <= 50) throw new Error(`${written} completions stored at shutdown; the server said:\n${server.output()}`);
       expect(stored.flatMap((s) => s.tasks).filter((t) => t.status === 'Done')).toHaveLength(written);
     } finally {
       await conn.close();

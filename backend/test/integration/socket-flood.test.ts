@@ -48,9 +48,11 @@ describe('a socket flooding the server', () => {
         expect(seen.length).toBeGreaterThanOrEqual(3);
         expect(Math.max(...seen.map((t, i) => (i ? t - seen[i - 1]! : 0)))).toBeLessThan(1500);
         // And /api/health stayed as fast as before. Unbounded, the watch flood made it p50 1.9 → 29 ms, p95 3.3 → 76 ms
-        // here; the reconnecting namespace flood, with a budget over events only, p95 4 → 1,900 ms.
+        // here; the reconnecting namespace flood, with a budget over events only, p95 4 → 1,900 ms. The bounds
+        // catch both with room for a busy CI machine (another test file runs beside this one: p95 22 ms was
+        // seen there with the limit in place); bench/socket-flood.ts measures the figures.
         expect(ms(during, 50)).toBeLessThan(ms(baseline, 50) + 5);
-        expect(ms(during, 95)).toBeLessThan(ms(baseline, 95) + 15);
+        expect(ms(during, 95)).toBeLessThan(ms(baseline, 95) + 60);
       } finally {
         watcher.disconnect();
       }

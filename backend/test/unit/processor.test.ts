@@ -66,7 +66,7 @@ function story(estimates: number[], createdAt = 0): StoryWork {
   return { id: `s${nextId++}`, createdAt, tasks: estimates.map((estimate, n) => ({ n, estimate, done: false })) };
 }
 
-function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpenTasks = 1_000_000) {
+function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpenTasks = 1_000_000, stopRetryMs?: number) {
   const clock = new FakeClock(1_000_000);
   const store = new FakeStore();
   const counters = new CounterCache();
@@ -80,6 +80,7 @@ function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpe
     flushIntervalMs: 200,
     progressWriteIntervalMs: 1000,
     maxOpen: { tasks: maxOpenTasks, stories: 1_000_000 },
+    stopRetryMs,
   });
   const add = (work: StoryWork) => {
     store.status.set(work.id, { done: false, attempt: null });
@@ -184,6 +185,33 @@ describe('Processor (queue + pool + completion batcher)', () => {
     const before = repository.commits.length;
     await run(2000);
     expect(repository.commits.length).toBe(before);
+  });
+
+  it('at stop, retries a commit that fails (a database briefly away) until it lands, within stopRetryMs', async () => {
+    const { store, processor, add, run } = setup({ min: 1, max: 1 }, 1_000_000, 1000);
+    const running = add(story(Array.from({ length: 50 }, () => 20)));
+    await run(300);
+    store.failNext = 3; // the stop's first commit and two retries fail
+    const stopped = processor.stop();
+    await run(1000);
+    await stopped;
+    expect(store.commitsFor(running)).toHaveLength(1);
+    expect(store.commitsFor(running)[0]?.doneCount).toBeGreaterThanOrEqual(10);
+  });
+
+  it('at stop, gives up after stopRetryMs when the database stays away (the tasks run again at the next start)', async () => {
+    const { store, processor, add, run, clock } = setup({ min: 1, max: 1 }, 1_000_000, 1000);
+    const id = add(story(Array.from({ length: 50 }, () => 20)));
+    await run(300);
+    store.failNext = 1000;
+    const stopAt = clock.now();
+    let stoppedAt = 0;
+    const stopped = processor.stop().then(() => (stoppedAt = clock.now()));
+    await run(2000);
+    await stopped;
+    expect(stoppedAt - stopAt).toBeGreaterThanOrEqual(1000);
+    expect(stoppedAt - stopAt).toBeLessThan(1000 + 200 + 10);
+    expect(store.commitsFor(id)).toHaveLength(0);
   });
 
   it('commits a finished story at once, not at the next interval', async () => {
