@@ -57,6 +57,11 @@ const EnvSchema = z.object({
   LEGACY_CORS_ORIGINS: list(''),
   /** Origins besides the server's own that may open Socket.IO and /ws/status connections (browsers send Origin). */
   ALLOWED_ORIGINS: list(''),
+  /**
+   * Without API_TOKEN, requests must name this server in `Host` (DNS rebinding): IP addresses, localhost and
+   * HOST always do; these names too (`.example.com` also its subdomains, `*` any).
+   */
+  ALLOWED_HOSTS: list(''),
   /** Operator token: required for every mutation when set. */
   API_TOKEN: token,
   /** Viewer token: when set, reads and live feeds need it (or the operator token). */
@@ -177,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     bodyLimit: e.BODY_LIMIT,
     legacyCorsOrigins: e.LEGACY_CORS_ORIGINS,
     allowedOrigins: e.ALLOWED_ORIGINS,
+    /** Names `Host` may carry; null: any (a token protects the server, see access/host-policy.ts). */
+    allowedHosts: e.API_TOKEN ? null : [...e.ALLOWED_HOSTS, e.HOST],
     access: { apiToken: e.API_TOKEN, viewToken: e.VIEW_TOKEN },
     trustProxy: e.TRUST_PROXY,
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },

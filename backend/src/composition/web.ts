@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HealthDto, InfoDto, ObjectiveState } from '@storyflow/contracts';
 import { LocalConnectionBudget, compileTrust } from '../access/client-address.js';
+import { hostAllowed } from '../access/host-policy.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
@@ -9,7 +10,7 @@ import type { SystemState } from '../http/endpoints.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics/metrics.js';
 import type { Processor } from '../processing/processor.js';
-import { attachLegacyStatusSocket, LEGACY_STATUS_PATH } from '../realtime/legacy-status-ws.js';
+import { attachLegacyStatusSocket, takesLegacyUpgrade } from '../realtime/legacy-status-ws.js';
 import { attachSocketServer } from '../realtime/socket-server.js';
 import type { StatsFeed } from '../realtime/stats-feed.js';
 import { attachStoryWatch } from '../realtime/story-watch.js';
@@ -119,6 +120,7 @@ export async function startWeb(parts: WebParts): Promise<{ url: string; httpServ
     staticDir: config.staticDir,
     accepting: () => accepting,
     access: config.access,
+    allowedHosts: config.allowedHosts,
     metrics: observe(parts),
     trustProxy,
     rateLimit: config.rateLimit,
@@ -132,6 +134,7 @@ export async function startWeb(parts: WebParts): Promise<{ url: string; httpServ
 
   const gate = {
     access: config.access,
+    ownHost: hostAllowed(config.allowedHosts ?? ['*']),
     allowedOrigins: config.allowedOrigins,
     trustProxy,
     budget: cluster ? cluster.socketBudget : new LocalConnectionBudget(config.maxSocketsPerClient),
@@ -145,7 +148,7 @@ export async function startWeb(parts: WebParts): Promise<{ url: string; httpServ
   const progressChanges = new ProgressChanges(clock);
   parts.processor.changes.add((story, change) => progressChanges.note(story, change));
   const watch = attachStoryWatch(sockets.io, progressChanges.source(stories.queries), clock, cluster?.watched);
-  refuseUnknownUpgrades(httpServer, [sockets.io.path(), LEGACY_STATUS_PATH]);
+  refuseUnknownUpgrades(httpServer, [sockets.takesUpgrade, takesLegacyUpgrade]);
   lifecycle.started('sockets', async () => {
     watch.close();
     await Promise.all([sockets.close(), legacy.close()]);

@@ -5,7 +5,7 @@ import type { StoryLimits } from '@storyflow/contracts';
 import type { AccessConfig } from '../access/access-policy.js';
 import type { TrustProxy } from '../access/client-address.js';
 import type { Logger } from '../logger.js';
-import { requireOperator, requireRead } from './access.js';
+import { requireOperator, requireOwnHost, requireRead } from './access.js';
 import { apiRoutes } from './api-routes.js';
 import { declaredLengthGuard } from './body-guard.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -32,6 +32,8 @@ export interface AppDeps {
   /** Origins allowed to call POST /api/jobs from a browser (the original client runs on its own origin). */
   legacyCorsOrigins: string[];
   access: AccessConfig;
+  /** Names `Host` may carry (null: any; see access/host-policy.ts). */
+  allowedHosts: readonly string[] | null;
   metrics: Metrics;
   /** Which hops may report the client address (the project's own nginx). */
   trustProxy: TrustProxy;
@@ -46,6 +48,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
   app.use(requestObserver(deps.logger, deps.metrics));
+  app.use(requireOwnHost(deps.allowedHosts));
   // Helmet's full set for the dashboard's pages; a fixed handful for JSON (cheaper, and all JSON needs).
   app.use('/api', apiSecurityHeaders);
   app.use(/^(?!\/api\/)/, securityHeaders());

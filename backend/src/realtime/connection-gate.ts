@@ -2,9 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { bearerToken, canRead, resolveAccess, type AccessConfig, type Decision } from '../access/access-policy.js';
 import { clientAddress, type ConnectionBudget, type TrustProxy } from '../access/client-address.js';
 import { isOriginAllowed } from '../access/origin-policy.js';
+import { hostRefusal } from '../access/host-policy.js';
 
 export interface GateConfig {
   access: AccessConfig;
+  /** Whether a Host header names this server (DNS rebinding; see access/host-policy.ts). */
+  ownHost: (host: string | undefined) => boolean;
   allowedOrigins: readonly string[];
   trustProxy: TrustProxy;
   budget: ConnectionBudget;
@@ -13,9 +16,13 @@ export interface GateConfig {
 export type GateDecision = Decision | { ok: false; status: 429 | 503; message: string };
 export type Refusal = Extract<GateDecision, { ok: false }>;
 
-/** Admission of a live-feed connection (Socket.IO or /ws/status), before any state is kept for it: the Origin must be ours or configured. */
-export function admitOrigin(config: GateConfig, req: IncomingMessage): GateDecision {
-  if (!isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins))
+/**
+ * Admission of a live-feed connection (Socket.IO or /ws/status), before any state is kept for it: the Host
+ * must name this server, and the Origin must be ours or configured (`anyOrigin`: a public, read-only feed).
+ */
+export function admitOrigin(config: GateConfig, req: IncomingMessage, anyOrigin = false): GateDecision {
+  if (!config.ownHost(req.headers.host)) return { ok: false, status: 403, message: hostRefusal(req.headers.host) };
+  if (!anyOrigin && !isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins))
     return { ok: false, status: 403, message: `Origin ${req.headers.origin} may not connect` };
   return { ok: true };
 }

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
+import { pathOf, type UpgradeTaker } from './upgrade-guard.js';
 import type { StatsFeed } from './stats-feed.js';
 import {
   acquireSlot,
@@ -14,6 +15,8 @@ import {
 } from './connection-gate.js';
 
 export const LEGACY_STATUS_PATH = '/ws/status';
+/** The upgrades it takes: its path exactly, any query. */
+export const takesLegacyUpgrade: UpgradeTaker = (url) => pathOf(url) === LEGACY_STATUS_PATH;
 
 /**
  * The original React client's feed: a plain WebSocket that gets, each second, the number of stories
@@ -25,8 +28,7 @@ export function attachLegacyStatusSocket(httpServer: HttpServer, feed: StatsFeed
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });
   wss.on('error', (error) => logger.warn({ err: error }, '/ws/status server error'));
   httpServer.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== LEGACY_STATUS_PATH) return; // Socket.IO handles its own path.
+    if (!takesLegacyUpgrade(req.url ?? '')) return; // Socket.IO handles its own path; upgrade-guard the rest.
     socket.on('error', (error) => logger.debug({ err: error }, '/ws/status handshake socket error'));
     const refuse = (decision: Refusal) => {
       socket.end(
@@ -34,7 +36,8 @@ export function attachLegacyStatusSocket(httpServer: HttpServer, feed: StatsFeed
       );
       socket.destroy();
     };
-    const admitted = admitOrigin(gate, req);
+    // Public and read-only while reads need no token: the original client, served from its own origin, may read it.
+    const admitted = admitOrigin(gate, req, gate.access.viewToken === undefined);
     const decision = admitted.ok ? admitToken(gate, handshakeToken(req)) : admitted;
     if (!decision.ok) return refuse(decision);
     acquireSlot(gate, req).then(

@@ -6,6 +6,7 @@ import { acquireSlot, admitOrigin, admitToken, TOO_MANY_CONNECTIONS, type GateCo
 import type { EventBudgetLimits } from './event-budget.js';
 import type { StatsFeed } from './stats-feed.js';
 import { limitTraffic } from './traffic-limit.js';
+import type { UpgradeTaker } from './upgrade-guard.js';
 
 /** Clients send their handshake and `stories:watch` (≤ 100 ids, ≈ 3 kB): a small buffer bounds what a hostile one can make us hold. */
 const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
@@ -87,9 +88,13 @@ export function attachSocketServer(
     socket.emit(SOCKET_EVENTS.snapshot, feed.snapshot());
   });
   const unsubscribe = feed.onSample((sample) => io.emit(SOCKET_EVENTS.stats, sample));
+  // engine.io takes an upgrade whose URL starts with its path and a slash (`/socket.io/`), nothing else.
+  const enginePath = `${io.path()}/`;
+  const takesUpgrade: UpgradeTaker = (url) => url.startsWith(enginePath);
   const unsubscribeActivity = feed.onActivity((activity) => io.emit(SOCKET_EVENTS.activity, activity));
   return {
     io,
+    takesUpgrade,
     close: () =>
       new Promise<void>((resolve) => {
         unsubscribe();

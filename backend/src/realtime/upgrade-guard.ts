@@ -1,15 +1,22 @@
 import type { Server as HttpServer } from 'node:http';
 
+/** Whether a WebSocket server on this HTTP server takes an upgrade for this request URL (path and query). */
+export type UpgradeTaker = (url: string) => boolean;
+
 /**
- * Refuses WebSocket upgrades on paths nobody serves. Socket.IO is told to leave foreign upgrades alone
- * (so /ws/status works), and an upgrade left unanswered would hold its socket open forever and block
- * shutdown: answer 404 and close it.
+ * Answers every WebSocket upgrade nobody takes with 404 at once. Socket.IO and /ws/status each listen
+ * for upgrades and leave the others alone (Socket.IO is told not to destroy foreign ones), so an upgrade
+ * neither takes would hold its socket for ever, and keep the HTTP server from closing. `takers` must say
+ * exactly what each one takes (`/ws/status/x` or `/socket.io` without its slash are taken by neither).
  */
-export function refuseUnknownUpgrades(httpServer: HttpServer, servedPaths: string[]): void {
+export function refuseUnknownUpgrades(httpServer: HttpServer, takers: UpgradeTaker[]): void {
   httpServer.on('upgrade', (req, socket) => {
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    if (servedPaths.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`))) return;
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    socket.destroy();
+    const url = req.url ?? '';
+    if (takers.some((takes) => takes(url))) return;
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
   });
 }
+
+/** The path of a request URL, without its query. */
+export const pathOf = (url: string) => url.split('?')[0] ?? '';

@@ -102,6 +102,15 @@ describe('access control on the live feeds', () => {
     expect(await opens(`${url}?token=wrong-token-0000000000`)).toBe('401');
     expect(await opens(`${url}?token=${VIEWER}`)).toBe('open');
     expect(await opens(url, { authorization: `Bearer ${OPERATOR}` })).toBe('open');
+    // Not public while reads need a token: a page of another origin may not use a visitor's token.
+    expect(await opens(`${url}?token=${VIEWER}`, { origin: 'http://evil.example' })).toBe('403');
+  });
+});
+
+describe('a server with a token', () => {
+  it('serves whatever name it is reached by (the token, not the Host, keeps other pages out)', async () => {
+    const res = await request(server.url, 'GET', '/api/stats', undefined, { host: `storyflow.example:${port}`, ...auth(VIEWER) });
+    expect(res.status).toBe(200);
   });
 });
 

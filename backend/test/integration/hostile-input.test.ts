@@ -59,10 +59,18 @@ describe('malformed WebSocket frames', () => {
     expect(await healthy()).toBe(true);
   });
 
-  it('refuses a browser page of another origin before any frame, on both endpoints', async () => {
-    for (const path of ['/ws/status', '/socket.io/?EIO=4&transport=websocket']) {
-      const exchange = await rawWebSocket(port, path, HOSTILE_FRAMES['declared length 2^63-1']!, { origin: 'http://evil.example' });
-      because(path, () => expect(exchange.status).toMatch(/^HTTP\/1\.1 (400|403)/));
+  it('refuses a browser page of another origin on Socket.IO before any frame; /ws/status is public while reads need no token', async () => {
+    const refused = await rawWebSocket(port, '/socket.io/?EIO=4&transport=websocket', HOSTILE_FRAMES['declared length 2^63-1']!, {
+      origin: 'http://evil.example',
+    });
+    expect(refused.status).toMatch(/^HTTP\/1\.1 (400|403)/);
+    // The original client, served from its own dev server, reads the completed count (read-only, nothing else).
+    const legacy = new WebSocket(`ws://127.0.0.1:${port}/ws/status`, { origin: 'http://localhost:5173' });
+    try {
+      const frame = await new Promise<Buffer>((resolve, reject) => (legacy.once('message', resolve), legacy.once('error', reject)));
+      expect(String(frame)).toMatch(/^\d+$/);
+    } finally {
+      legacy.terminate();
     }
     const polling = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`, { headers: { origin: 'http://evil.example' } });
     expect(polling.status).toBe(403);
@@ -97,13 +105,70 @@ describe('malformed WebSocket frames', () => {
   });
 });
 
+describe('WebSocket upgrades, whatever their path', () => {
+  it.each([
+    ['/ws/status/x', 404],
+    ['/ws/status/', 404],
+    ['/ws/', 404],
+    ['/ws', 404],
+    ['/socket.io', 404],
+    ['/socket.io?EIO=4&transport=websocket', 404],
+    ['/socket.iox/?EIO=4&transport=websocket', 404],
+    ['/api/stories', 404],
+    ['/', 404],
+    ['/socket.io/', 400],
+    ['/socket.io/?EIO=4&transport=websocket', 101],
+    ['/ws/status?x=1', 101],
+  ])('%s is answered (%i) within a second', async (path, status) => {
+    const exchange = await rawWebSocket(port, path, null, { origin: own(), waitMs: status === 101 ? 1200 : 3000 });
+    because(`${path}: ${exchange.status}`, () => {
+      expect(exchange.status).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(exchange.answeredAfterMs).not.toBeNull();
+      expect(exchange.answeredAfterMs!).toBeLessThan(1000);
+    });
+    if (status !== 101) expect(exchange.closedByServer).toBe(true);
+  });
+});
+
+describe('requests naming another host (DNS rebinding onto a server without a token)', () => {
+  const evil = () => `evil.example:${port}`;
+
+  it('are refused with 403 before anything is done, naming the setting', async () => {
+    const read = await request<ApiErrorBody>(server.url, 'GET', '/api/stats', undefined, { host: evil() });
+    expect(read.status).toBe(403);
+    expect(read.body.error.message).toContain('ALLOWED_HOSTS');
+    const pause = await request<ApiErrorBody>(
+      server.url,
+      'PUT',
+      '/api/processing',
+      { paused: true },
+      { host: evil(), origin: `http://${evil()}` },
+    );
+    expect(pause.status).toBe(403);
+    const create = await request(server.url, 'POST', '/api/stories', { tasks: [{ estimate: 5 }] }, { host: evil() });
+    expect(create.status).toBe(403);
+    expect((await request<{ paused: boolean }>(server.url, 'GET', '/api/processing')).body.paused).toBe(false);
+    for (const path of ['/ws/status', '/socket.io/?EIO=4&transport=websocket']) {
+      const exchange = await rawWebSocket(port, path, null, { host: evil() });
+      because(path, () => expect(exchange.status).toMatch(/^HTTP\/1\.1 (400|403) /));
+    }
+    const polling = await request(server.url, 'GET', '/socket.io/?EIO=4&transport=polling', undefined, { host: evil() });
+    expect(polling.status).toBe(403);
+  });
+
+  it.each(['127.0.0.1', 'localhost', '[::1]', 'storyflow.localhost', 'LOCALHOST.'])('%s is the server itself', async (name) => {
+    const res = await request(server.url, 'GET', '/api/stats', undefined, { host: `${name}:${port}` });
+    expect(res.status).toBe(200);
+  });
+});
+
 describe('hostile HTTP', () => {
   it('answers a body declared over the limit with 413 before reading it, and closes the connection', async () => {
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () =>
         // Declares 100 MB, sends 10 bytes, then waits: a server that read the body would hang here.
         socket.write(
-          'POST /api/stories HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{"tasks":[',
+          'POST /api/stories HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{"tasks":[',
         ),
       );
       let data = '';

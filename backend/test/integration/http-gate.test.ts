@@ -35,6 +35,7 @@ const app = createApp({
   accepting: () => accepting,
   legacyCorsOrigins: ['*'],
   access: { apiToken: undefined, viewToken: undefined },
+  allowedHosts: ['*'],
   metrics: createMetrics({
     pool: () => ({ poolSize: 0, busyWorkers: 0, backlogTasks: 0, oldestOpenAt: null }),
     counters: () => ({ produced: 0, completed: 0, open: 0 }),

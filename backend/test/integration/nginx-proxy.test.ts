@@ -18,6 +18,7 @@ import type {
 import { dashboardDir, startNginx, waitFor, type NginxProcess } from '@storyflow/test-support';
 import { because } from '../support/because.js';
 import { request } from '../support/http.js';
+import { rawWebSocket } from '../support/raw-websocket.js';
 import { startTestServer } from '../support/test-server.js';
 
 /**
@@ -201,6 +202,17 @@ describe('nginx in front of the backend (nginx.conf)', () => {
     // The health answer itself (not the backend's 404 for an upgrade on a path it does not serve).
     expect(outcome.status).toBe(200);
     expect((JSON.parse(outcome.body) as HealthDto).status).toBe('ok');
+  });
+
+  it.each([
+    ['/ws/status/x', 404],
+    ['/ws/', 404],
+    ['/socket.io', 301], // nginx's own redirect to /socket.io/
+  ])('answers a WebSocket upgrade to %s within a second (%i)', async (path, status) => {
+    const exchange = await rawWebSocket(Number(new URL(base).port), path, null, { waitMs: 1200 });
+    because(exchange.status, () => expect(exchange.status).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `)));
+    expect(exchange.answeredAfterMs).not.toBeNull();
+    expect(exchange.answeredAfterMs!).toBeLessThan(1000);
   });
 
   it('carries Socket.IO over WebSocket: the snapshot, then per-second stats', async () => {

@@ -7,6 +7,8 @@ export interface RawExchange {
   frames: Buffer;
   /** How the server ended it: it closed the connection, or it was still open when we gave up. */
   closedByServer: boolean;
+  /** When its first byte came (or it closed), ms after the handshake was sent; null: never, in `waitMs`. */
+  answeredAfterMs: number | null;
 }
 
 /**
@@ -17,22 +19,27 @@ export function rawWebSocket(
   port: number,
   path: string,
   frame: Buffer | null,
-  options: { origin?: string; headers?: Record<string, string>; waitMs?: number } = {},
+  options: { origin?: string; host?: string; headers?: Record<string, string>; waitMs?: number } = {},
 ): Promise<RawExchange> {
   return new Promise((resolve, reject) => {
     const extra = Object.entries({ ...(options.origin ? { Origin: options.origin } : {}), ...options.headers })
       .map(([k, v]) => `${k}: ${v}\r\n`)
       .join('');
-    const socket = connect(port, '127.0.0.1', () =>
+    let sentAt = 0;
+    let answeredAfterMs: number | null = null;
+    const answered = () => (answeredAfterMs ??= Date.now() - sentAt);
+    const socket = connect(port, '127.0.0.1', () => {
+      sentAt = Date.now();
       socket.write(
-        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `GET ${path} HTTP/1.1\r\nHost: ${options.host ?? `127.0.0.1:${port}`}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n${extra}\r\n`,
-      ),
-    );
+      );
+    });
     let received = Buffer.alloc(0);
     let headerEnd = -1;
     let closedByServer = false;
     socket.on('data', (chunk: Buffer) => {
+      answered();
       received = Buffer.concat([received, chunk]);
       if (headerEnd < 0) {
         headerEnd = received.indexOf('\r\n\r\n');
@@ -43,9 +50,12 @@ export function rawWebSocket(
     socket.on('close', () => {
       clearTimeout(timer);
       const status = received.subarray(0, Math.max(0, received.indexOf('\r\n'))).toString();
-      resolve({ status, frames: headerEnd >= 0 ? received.subarray(headerEnd + 4) : Buffer.alloc(0), closedByServer });
+      resolve({ status, frames: headerEnd >= 0 ? received.subarray(headerEnd + 4) : Buffer.alloc(0), closedByServer, answeredAfterMs });
     });
-    socket.on('end', () => (closedByServer = true));
+    socket.on('end', () => {
+      closedByServer = true;
+      answered();
+    });
     const timer = setTimeout(() => socket.destroy(), options.waitMs ?? 1500);
     socket.once('error', (e) => headerEnd < 0 && received.length === 0 && reject(e));
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { bearerToken, canMutate, canRead, resolveAccess } from '../../src/access/access-policy.js';
 import { LocalConnectionBudget } from '../../src/access/client-address.js';
+import { hostAllowed, hostName } from '../../src/access/host-policy.js';
 import { isOriginAllowed } from '../../src/access/origin-policy.js';
+import { because } from '../support/because.js';
 
 const OPERATOR = 'operator-token-0123456789';
 const VIEWER = 'viewer-token-0123456789ab';
@@ -70,5 +72,33 @@ describe('connection budget', () => {
     expect(budget.count('1.2.3.4')).toBe(1);
     expect(await budget.acquire('1.2.3.4')).not.toBeNull();
     b();
+  });
+});
+
+describe('host policy (DNS rebinding)', () => {
+  it('allows IP literals, localhost and its subdomains, and the configured names only', () => {
+    const allowed = hostAllowed(['storyflow.example', '.corp.example']);
+    for (const host of [
+      '127.0.0.1:3000',
+      '10.1.2.3',
+      '[::1]:3000',
+      'localhost',
+      'a.localhost:3000',
+      'Storyflow.Example:8080',
+      'corp.example',
+      'x.corp.example',
+      undefined,
+    ])
+      because(String(host), () => expect(allowed(host)).toBe(true));
+    for (const host of ['evil.example:3000', 'storyflow.example.evil', 'evilcorp.example', 'localhost.evil', '', 'a b', '[::1', 'x:y'])
+      because(host, () => expect(allowed(host)).toBe(false));
+    expect(hostAllowed(['*'])('anything.example')).toBe(true);
+  });
+
+  it('reads the name of a Host header without its port', () => {
+    expect(hostName('Example.com.:80')).toBe('example.com');
+    expect(hostName('[::1]:3000')).toBe('::1');
+    expect(hostName('127.0.0.1')).toBe('127.0.0.1');
+    expect(hostName('no/slash')).toBeNull();
   });
 });
