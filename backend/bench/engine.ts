@@ -32,7 +32,7 @@ const random = () => {
 let completedStories = 0;
 const store: CompletionStore = {
   writeProgress: async () => {},
-  completeStories: async (ids, _attempt, _prior, _now, onStored) => {
+  completeStories: async (ids, _mark, _now, onStored) => {
     completedStories += ids.length;
     onStored(ids.length, () => true);
   },

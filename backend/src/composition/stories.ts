@@ -16,6 +16,7 @@ import { UnknownWriteSettler } from '../stories/unknown-write-settler.js';
 import { UnsettledInserts } from '../stories/unsettled-inserts.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Storage } from './storage.js';
+import { retainsDoneForever } from '../db/storage-profile.js';
 
 interface StoriesParts {
   config: Config;
@@ -46,7 +47,8 @@ export async function createStories({ config, storage, processor, counters, clus
   const peers = cluster ? peersOf(cluster) : undefined;
   const unsettled = new UnsettledInserts();
   const takeOn = storyIntake(processor, counters);
-  const donePurge = new DoneStoryPurge({ repository, ledger, counters, shared: cluster !== null });
+  const retention = !retainsDoneForever(profile);
+  const donePurge = new DoneStoryPurge({ repository, ledger, counters, retention, shared: cluster !== null });
   const commands = new StoryCommands({
     repository,
     ledger,
@@ -62,7 +64,7 @@ export async function createStories({ config, storage, processor, counters, clus
   const pause = new PauseControl(processor, clock, cluster ? (state) => cluster.setPaused(state) : undefined);
   const settler = new UnknownWriteSettler({ unsettled, repository, ledger, takeOn, processor, counters, clock, logger, cluster: peers });
 
-  const retention = new RetentionSweeper({
+  const sweeper = new RetentionSweeper({
     purge: (cutoff, batch) => donePurge.purge(cutoff, batch),
     retentionMs: profile.retentionDoneSeconds * 1000,
     maxDoneTasks: profile.maxDoneTasks,
@@ -71,21 +73,20 @@ export async function createStories({ config, storage, processor, counters, clus
     clock,
     logger,
   });
-  // Retention's list of the stored Done stories (only needed when it runs).
-  if (retention.enabled) await donePurge.loadStored();
+  await donePurge.loadStored();
   processor.changes.add((story, change) => {
     if (change !== 'done') return;
     donePurge.noteStoredDone(story.id, story.taskCount, clock.now());
     // A burst completes thousands of tasks a second: purge as soon as the size bound is passed.
-    if (profile.maxDoneTasks > 0 && counters.current.storedDoneTasks > profile.maxDoneTasks) retention.kick();
+    if (profile.maxDoneTasks > 0 && counters.current.storedDoneTasks > profile.maxDoneTasks) sweeper.kick();
   });
-  processor.admission.onRefused(() => retention.kick());
+  processor.admission.onRefused(() => sweeper.kick());
 
   const settling = new Periodic(() => (storage.pinging() ? settler.settle() : Promise.resolve()), 1000, clock);
   settling.start();
   lifecycle.started('unknown-write settler', () => settling.stop());
-  retention.start();
-  lifecycle.started('retention', () => retention.stop());
+  sweeper.start();
+  lifecycle.started('retention', () => sweeper.stop());
   return { commands, queries, pause };
 }
 

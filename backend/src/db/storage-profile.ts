@@ -84,6 +84,9 @@ export function storageProfile(mode: DbMode, settings: ProfileSettings): Storage
   };
 }
 
+/** Whether Done stories are purged at all (by age or by count). */
+export const retainsDoneForever = (profile: StorageProfile) => profile.retentionDoneSeconds === 0 && profile.maxDoneTasks === 0;
+
 /**
  * Seconds until a full database may have room again, beyond the backlog's drain: retention by count
  * purges as soon as work is refused, retention by age within its period; without retention only a

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { Backoff } from '../shared/backoff.js';
 import type { Clock } from '../shared/clock.js';
 import type { CompletionCounter, CompletionStore, ProgressWrite } from './ports.js';
 import { isFinished, type TrackedStory } from './tracked-story.js';
@@ -24,17 +25,28 @@ export interface CompletionCommitterOptions {
   stopRetryMs?: number;
 }
 
+interface Failure {
+  error: unknown;
+  message: string;
+}
+
 interface ProgressItem {
   story: TrackedStory;
   write: ProgressWrite;
 }
+
+/** A failed commit is retried after 100 ms, doubling to 5 s while the database stays away. */
+const RETRY_INITIAL_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
 /**
  * Group commit of task completions. A story whose last task is done is committed at once: if no commit
  * is in flight one starts now, else it joins the next, which starts as soon as the current one ends (one
  * updateMany for every story that finished meanwhile, so a burst costs a write per batch, not per story).
  * Progress of long stories is written at most once per `progressWriteIntervalMs` (one bulkWrite for all
- * due). Only one commit runs at a time: `flushing` is the commit in flight.
+ * due). Only one commit runs at a time: `flushing` is the commit in flight. After a failure, nothing is
+ * committed until the backoff allows (however many stories finish meanwhile); what waits is what was
+ * done, so memory stays bounded by admission, not by the length of the outage.
  */
 export class CompletionCommitter {
   /** Running stories with completions not yet committed. */
@@ -44,7 +56,15 @@ export class CompletionCommitter {
   private flushing: Promise<void> | null = null;
   private flushAgain = false;
   private progressTimer: unknown;
+  private retryTimer: unknown = null;
   private stopped = false;
+  /**
+   * Every completion this committer writes carries it: a retry also matches stories that an earlier
+   * attempt of ours turned Done before it failed (the write landed, the answer was lost), so each is
+   * counted once, and no per-attempt record is kept.
+   */
+  private readonly mark = randomUUID();
+  private readonly backoff = new Backoff(RETRY_INITIAL_MS, RETRY_MAX_MS);
   /** The last commit failed: the next failure is not logged again (an outage fails every flush). */
   private failing = false;
 
@@ -85,24 +105,21 @@ export class CompletionCommitter {
     this.finished.delete(story);
   }
 
-  /** Group commit: finished stories go out now, or right after the commit in flight. */
+  /** Group commit: finished stories go out now, or right after the commit in flight (or once a backoff ends). */
   commitFinishedSoon(): void {
     if (!this.finished.size || this.stopped) return;
     if (this.flushing) this.flushAgain = true;
     else void this.flush();
   }
 
-  /** Commits finished stories and due progress (`all`: every completion, as at shutdown). Concurrent calls share one commit. */
-  flush(all = false): Promise<void> {
-    if (this.flushing) return all ? this.flushing.then(() => this.flush(true)) : this.flushing;
-    this.flushing = this.commit(all).finally(() => {
-      this.flushing = null;
-      if (this.flushAgain && !this.stopped) {
-        this.flushAgain = false;
-        void this.flush();
-      }
-    });
-    return this.flushing;
+  /** Commits finished stories and due progress, unless a failure's backoff is not over. Concurrent calls share one commit. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (!this.backoff.ready(this.options.clock.now())) {
+      this.retryWhenReady();
+      return Promise.resolve();
+    }
+    return this.startCommit('due');
   }
 
   /** Stops the loop and commits everything done in memory, retrying a failed commit for up to `stopRetryMs`. */
@@ -110,12 +127,14 @@ export class CompletionCommitter {
     this.stopped = true;
     const { clock, flushIntervalMs, stopRetryMs = 0, logger } = this.options;
     clock.clearTimeout(this.progressTimer);
+    clock.clearTimeout(this.retryTimer);
     await this.flushing;
     const giveUpAt = clock.now() + stopRetryMs;
-    await this.flush(true);
+    // At a stop every completion goes, due or not, and the backoff yields to the stop's own pace.
+    await this.startCommit('all');
     while (this.uncommitted().stories && clock.now() < giveUpAt) {
       await new Promise<void>((resolve) => clock.setTimeout(resolve, flushIntervalMs));
-      await this.flush(true);
+      await this.startCommit('all');
     }
     const left = this.uncommitted();
     if (left.stories) logger.warn(left, 'stopped with completions not committed: those tasks run again at the next start');
@@ -133,13 +152,43 @@ export class CompletionCommitter {
     return { stories, tasks };
   }
 
+  private startCommit(progress: 'due' | 'all'): Promise<void> {
+    this.flushing = this.commit(progress === 'all').finally(() => {
+      this.flushing = null;
+      if (this.flushAgain && !this.stopped) {
+        this.flushAgain = false;
+        void this.flush();
+      }
+    });
+    return this.flushing;
+  }
+
+  /** After a failure: one commit when the backoff ends, however many stories finish meanwhile. */
+  private retryWhenReady(): void {
+    if (this.retryTimer !== null || this.stopped) return;
+    const { clock } = this.options;
+    this.retryTimer = clock.setTimeout(
+      () => {
+        this.retryTimer = null;
+        void this.flush();
+      },
+      Math.max(0, this.backoff.readyAt - clock.now()),
+    );
+  }
+
   private async commit(all: boolean): Promise<void> {
     if (!this.dirty.size && !this.finished.size) return;
     const now = this.options.clock.now();
     // A story still being inserted waits in `finished` for its insert (see noteStored).
     const finishing = [...this.finished].filter((story) => !story.storing);
     for (const story of finishing) this.finished.delete(story);
-    await Promise.all([this.commitProgress(this.takeDueProgress(all, now), now), this.commitFinished(finishing, now)]);
+    const outcomes = await Promise.all([this.commitProgress(this.takeDueProgress(all, now), now), this.commitFinished(finishing, now)]);
+    const error = outcomes.find((outcome) => outcome !== null);
+    if (error === undefined) return this.succeeded();
+    this.backoff.failed(this.options.clock.now());
+    if (!this.failing) this.options.logger.error({ err: error.error, retryInMs: this.backoff.currentDelayMs }, error.message);
+    this.failing = true;
+    this.retryWhenReady();
   }
 
   private takeDueProgress(all: boolean, now: number): ProgressItem[] {
@@ -156,8 +205,8 @@ export class CompletionCommitter {
     return due;
   }
 
-  private async commitProgress(batch: ProgressItem[], now: number): Promise<void> {
-    if (!batch.length) return;
+  private async commitProgress(batch: ProgressItem[], now: number): Promise<Failure | null> {
+    if (!batch.length) return null;
     try {
       await this.options.store.writeProgress(
         batch.map((item) => item.write),
@@ -169,7 +218,7 @@ export class CompletionCommitter {
         story.lastWriteAt = now;
         if (write.startedAt !== null) story.startedAtStored = true;
       }
-      this.succeeded();
+      return null;
     } catch (error) {
       // Nothing is lost: the completions go back and a later flush retries them.
       for (const { story, write } of batch) {
@@ -179,17 +228,15 @@ export class CompletionCommitter {
         // Its last tasks may have finished meanwhile: then it already waits in `finished`.
         if (!this.finished.has(story)) this.dirty.add(story);
       }
-      this.failed(error, 'writing task progress failed; will retry');
+      return { error, message: 'writing task progress failed; will retry' };
     }
   }
 
-  private async commitFinished(stories: TrackedStory[], now: number): Promise<void> {
-    if (!stories.length) return;
-    const attempt = randomUUID();
-    const prior = [...new Set(stories.flatMap((story) => story.commitAttempts))];
+  private async commitFinished(stories: TrackedStory[], now: number): Promise<Failure | null> {
+    if (!stories.length) return null;
     const ids = stories.map((story) => story.id);
     try {
-      await this.options.store.completeStories(ids, attempt, prior, new Date(now), (completed, ours) => {
+      await this.options.store.completeStories(ids, this.mark, new Date(now), (completed, ours) => {
         for (const story of stories) {
           // Deleted or disowned while this commit was in flight: it has left memory already.
           if (story.removed) continue;
@@ -201,26 +248,17 @@ export class CompletionCommitter {
         const tasks = stories.reduce((sum, story) => sum + story.taskCount, 0);
         if (completed) this.options.counters.storiesCompleted(completed, tasks);
       });
-      this.succeeded();
+      return null;
     } catch (error) {
-      // The write may have landed before it failed: the retry also matches stories marked by this attempt,
-      // so each is counted once, by whichever attempt of ours is acknowledged. Retried by the progress
-      // loop's next flush, not at once: the database needs a moment.
-      for (const story of stories) {
-        if (story.removed) continue;
-        story.commitAttempts.push(attempt);
-        this.finished.add(story);
-      }
-      this.failed(error, 'committing finished stories failed; will retry');
+      // The write may have landed before it failed: the retry also matches stories carrying our mark, so
+      // each is counted once, by whichever attempt of ours is acknowledged. Retried after the backoff.
+      for (const story of stories) if (!story.removed) this.finished.add(story);
+      return { error, message: 'committing finished stories failed; will retry' };
     }
   }
 
-  private failed(error: unknown, message: string): void {
-    if (!this.failing) this.options.logger.error({ err: error }, message);
-    this.failing = true;
-  }
-
   private succeeded(): void {
+    this.backoff.succeeded();
     if (this.failing) this.options.logger.info('committing completions works again');
     this.failing = false;
   }

@@ -16,15 +16,14 @@ export interface CompletionStore {
   /** One write for many stories' progress; throws if it may not have been applied. */
   writeProgress(items: ProgressWrite[], now: Date): Promise<void>;
   /**
-   * Turns the stories Done (with their remaining tasks) in one write, only those still Open or marked by
-   * one of `priorAttempts` (an earlier attempt of ours that may have landed before it failed). Marks them
-   * with `attempt`; `onStored` gets how many this attempt turned (or found turned by one of ours) Done,
-   * and which: `ours(id)` is false for a story found Done by someone else (another instance ran it too,
-   * after a lease changed hands) or gone. It runs before any other status change (a delete) can touch
-   * these stories: the store serialises status changes, so the caller's bookkeeping cannot interleave
-   * with a removal.
+   * Turns the stories Done (with their remaining tasks) in one write, only those still Open or carrying
+   * `mark` (the committer's own: an earlier attempt of ours may have landed before it failed), and marks
+   * them with it; `onStored` gets how many this write turned (or found turned by us) Done, and which:
+   * `ours(id)` is false for a story found Done by someone else (another instance ran it too, after a lease
+   * changed hands) or gone. It runs before any other status change (a delete) can touch these stories:
+   * the store serialises status changes, so the caller's bookkeeping cannot interleave with a removal.
    */
-  completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date, onStored: OnCompleted): Promise<void>;
+  completeStories(ids: string[], mark: string, now: Date, onStored: OnCompleted): Promise<void>;
 }
 
 export interface CompletionCounter {

@@ -43,8 +43,6 @@ export interface TrackedStory {
   storing: boolean;
   /** When progress was last written (or the story was taken on): progress writes are rate-limited. */
   lastWriteAt: number;
-  /** Ids of earlier completion commits that failed: one of them may have reached the database. */
-  commitAttempts: string[];
 }
 
 export function trackStory(work: StoryWork, seq: number, now: number, shortTaskMs: number): TrackedStory {
@@ -76,7 +74,6 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
     removed: false,
     storing: false,
     lastWriteAt: now,
-    commitAttempts: [],
   };
 }
 

@@ -13,17 +13,36 @@ export interface DoneRef extends StoryRef {
  * The Done stories this instance knows to be stored, oldest completion first (a Map keeps insertion
  * order): retention takes its purge candidates from here instead of querying for them, which on the
  * in-memory database means scanning and shipping every stored document, again and again during a burst.
- * Filled from the database at start and by each completion commit; deletions take stories out.
+ * Filled from the database at start and by each completion commit; deletions take stories out. It holds
+ * at most `capacity`: beyond that a story is not listed, and the list says it is `incomplete` (the
+ * database holds Done stories it does not name, to be found by a query).
  */
 export class DoneStories {
   private readonly entries = new Map<string, DoneEntry>();
+  private missed = false;
+
+  constructor(readonly capacity: number) {}
 
   get size(): number {
     return this.entries.size;
   }
 
+  /** Some stored Done story was not listed (the list was full). */
+  get incomplete(): boolean {
+    return this.missed;
+  }
+
   add(id: string, taskCount: number, completedAt: number): void {
+    if (this.entries.size >= this.capacity) {
+      this.missed = true;
+      return;
+    }
     this.entries.set(id, { taskCount, completedAt });
+  }
+
+  /** The database holds Done stories this list does not name. */
+  markIncomplete(): void {
+    this.missed = true;
   }
 
   remove(id: string): void {

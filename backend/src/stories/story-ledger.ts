@@ -25,9 +25,9 @@ export class StoryLedger implements CompletionStore {
     return this.repository.writeProgress(items, now);
   }
 
-  completeStories(ids: string[], attempt: string, priorAttempts: string[], now: Date, onStored: OnCompleted): Promise<void> {
+  completeStories(ids: string[], mark: string, now: Date, onStored: OnCompleted): Promise<void> {
     return this.statusChanges.run(async () => {
-      const { completed, ours } = await this.repository.completeStories(ids, attempt, priorAttempts, now);
+      const { completed, ours } = await this.repository.completeStories(ids, mark, now);
       onStored(completed, ours);
     });
   }

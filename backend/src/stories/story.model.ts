@@ -31,7 +31,7 @@ const StorySchema = new Schema(
     completedAt: { type: Date, default: null },
     /** Lower-case words of the title: title search matches word prefixes on this (multikey) index. */
     titleWords: { type: [String], default: undefined },
-    /** The completion commit that turned it Done (lets a retried commit recognise its own earlier write). */
+    /** The mark of the committer that turned it Done (lets a retried commit recognise its own earlier write). */
     completionAttempt: { type: String, default: null },
   },
   { collection: 'stories', versionKey: false, autoCreate: false },

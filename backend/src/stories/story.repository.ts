@@ -190,20 +190,24 @@ export class StoryRepository {
     return docs.map((d) => ({ id: d._id.toHexString(), status: 'Done', taskCount: d.taskCount }));
   }
 
-  /** Every stored Done story: id, size and completion, oldest completion first (retention's list, at start). */
-  async doneRefs(): Promise<{ id: string; taskCount: number; completedAt: number }[]> {
+  /** The `limit` oldest stored Done stories: id, size and completion, oldest completion first (retention's list, at start). */
+  async doneRefs(limit: number): Promise<{ id: string; taskCount: number; completedAt: number }[]> {
     // An aggregation, so the in-memory server (which ignores find projections) ships no tasks.
     const docs = await this.db.run(() =>
       this.models.Story.collection
         .aggregate<{ _id: Types.ObjectId; taskCount: number; completedAt: Date | null }>([
           { $match: { status: 'Done' } },
+          { $sort: { completedAt: 1 } },
+          { $limit: limit },
           { $project: { _id: 1, taskCount: 1, completedAt: 1 } },
         ])
         .toArray(),
     );
-    return docs
-      .map((d) => ({ id: d._id.toHexString(), taskCount: d.taskCount, completedAt: d.completedAt ? new Date(d.completedAt).getTime() : 0 }))
-      .sort((a, b) => a.completedAt - b.completedAt);
+    return docs.map((d) => ({
+      id: d._id.toHexString(),
+      taskCount: d.taskCount,
+      completedAt: d.completedAt ? new Date(d.completedAt).getTime() : 0,
+    }));
   }
 
   /** Progress of stories still running: one bulkWrite, one update per story (its tasks by number). */
@@ -232,30 +236,22 @@ export class StoryRepository {
 
   /**
    * One updateMany for every story that finished: Open → Done exactly once (the `status: Open` filter),
-   * its remaining tasks Done. `matchedCount` counts the stories this attempt turned Done plus those an
-   * earlier, failed attempt of ours did (marked with its id), so a retry counts each story once. Which
-   * stories those are: all of them when every one matched, otherwise (rare: another instance got there
-   * first, or a story was deleted) read back by this attempt's mark.
+   * its remaining tasks Done, marked with the committer's `mark`. `matchedCount` counts the stories this
+   * write turned Done plus those an earlier, failed write of the same committer did (they carry its mark),
+   * so a retry counts each story once. Which stories those are: all of them when every one matched,
+   * otherwise (rare: another instance got there first, or a story was deleted) read back by the mark.
    */
-  async completeStories(
-    ids: string[],
-    attempt: string,
-    priorAttempts: string[],
-    now: Date,
-  ): Promise<{ completed: number; ours: (id: string) => boolean }> {
+  async completeStories(ids: string[], mark: string, now: Date): Promise<{ completed: number; ours: (id: string) => boolean }> {
     if (!ids.length) return { completed: 0, ours: () => false };
-    const filter = {
-      _id: { $in: ids.map(asId) },
-      ...(priorAttempts.length ? { $or: [{ status: 'Open' }, { completionAttempt: { $in: priorAttempts } }] } : { status: 'Open' }),
-    };
+    const theirIds = { _id: { $in: ids.map(asId) } };
     const result = await this.db.run(() =>
       this.models.Story.collection.updateMany(
-        filter,
+        { ...theirIds, $or: [{ status: 'Open' }, { completionAttempt: mark }] },
         {
           $set: {
             status: 'Done',
             completedAt: now,
-            completionAttempt: attempt,
+            completionAttempt: mark,
             'tasks.$[t].status': 'Done',
             'tasks.$[t].doneAt': now,
           },
@@ -265,7 +261,7 @@ export class StoryRepository {
     );
     if (result.matchedCount === ids.length) return { completed: result.matchedCount, ours: () => true };
     const marked = await this.db.run(() =>
-      this.models.Story.find({ _id: { $in: ids.map(asId) }, completionAttempt: attempt })
+      this.models.Story.find({ ...theirIds, completionAttempt: mark })
         .select({ _id: 1 })
         .lean<Pick<StoryDoc, '_id'>[]>()
         .exec(),

@@ -60,7 +60,7 @@ class Simulation implements CompletionStore {
 
   async writeProgress(): Promise<void> {}
 
-  async completeStories(ids: string[], _attempt: string, _prior: string[], _now: Date, onStored: OnCompleted): Promise<void> {
+  async completeStories(ids: string[], _mark: string, _now: Date, onStored: OnCompleted): Promise<void> {
     for (const id of ids) {
       this.latencies.push(this.clock.now() - this.arrivedAt.get(id)!);
       this.arrivedAt.delete(id);

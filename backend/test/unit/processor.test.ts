@@ -17,31 +17,35 @@ interface Commit {
 
 /**
  * The database's side of the commits, in memory, with MongoDB's semantics: a story Open "in the
- * database" turns Done once; a completion marks it with its attempt id. `failNext` makes the next
+ * database" turns Done once; a completion marks it with the committer's mark. `failNext` makes the next
  * writes throw, before (`lost`) or after (`landed`) they were applied, as a timeout can.
  */
 class FakeStore implements CompletionStore {
   readonly commits: Commit[][] = [];
   readonly completeCalls: string[][] = [];
+  /** Every write tried, failed or not. */
+  attempts = 0;
   readonly status = new Map<string, { done: boolean; attempt: string | null }>();
   failNext = 0;
   failMode: 'lost' | 'landed' = 'lost';
 
   async writeProgress(items: ProgressWrite[]): Promise<void> {
+    this.attempts++;
     this.maybeFail('before');
     this.commits.push(items.map((c) => ({ ...c, taskNumbers: [...c.taskNumbers], finished: false })));
     this.maybeFail('after');
   }
 
-  async completeStories(ids: string[], attempt: string, prior: string[], _now: Date, onStored: OnCompleted): Promise<void> {
+  async completeStories(ids: string[], mark: string, _now: Date, onStored: OnCompleted): Promise<void> {
+    this.attempts++;
     this.maybeFail('before');
     this.completeCalls.push([...ids]);
     const ours = new Set<string>();
     for (const id of ids) {
       const row = this.status.get(id);
-      if (!row || (row.done && !(row.attempt && prior.includes(row.attempt)))) continue;
+      if (!row || (row.done && row.attempt !== mark)) continue;
       row.done = true;
-      row.attempt = attempt;
+      row.attempt = mark;
       ours.add(id);
     }
     this.commits.push(ids.map((id) => ({ id, taskNumbers: [], doneCount: -1, finished: true })));
@@ -247,6 +251,25 @@ describe('Processor (queue + pool + completion batcher)', () => {
     expect([store.status.get(a)?.done, store.status.get(b)?.done]).toEqual([true, true]);
     expect(counters.current).toMatchObject({ completed: 2, open: 0 });
     expect(processor.trackedIds().length).toBe(0);
+    await processor.stop();
+  });
+
+  it('backs off while commits fail (100 ms doubling to 5 s), however many stories finish, then commits each once', async () => {
+    const { store, counters, processor, add, run } = setup({ min: 50, max: 50 });
+    store.failNext = 1_000_000;
+    const ids: string[] = [];
+    // 30 s of an outage under load: a story finishing every 50 ms.
+    for (let i = 0; i < 600; i++) {
+      ids.push(add(story([10, 20], i)));
+      await run(50);
+    }
+    // 100, 200, 400 … 3,200, then every 5 s: about a dozen attempts, not one per completion or tick.
+    expect(store.attempts).toBeGreaterThanOrEqual(8);
+    expect(store.attempts).toBeLessThanOrEqual(14);
+    store.failNext = 0;
+    await run(6000);
+    expect(ids.every((id) => store.status.get(id)?.done)).toBe(true);
+    expect(counters.current).toMatchObject({ completed: 600, open: 0 });
     await processor.stop();
   });
 
