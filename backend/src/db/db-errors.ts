@@ -22,6 +22,8 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   )
     return true;
   if (typeof e.code === 'string' && NETWORK_CODES.test(e.code)) return true;
+  // The server stopped a command at its maxTimeMS (see DbGate): it did not answer in time.
+  if (e.code === 50 && /^Mongo/.test(name)) return true;
   if (/^Mongo/.test(name) && NETWORK_TEXT.test(message)) return true;
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause, depth + 1);
 }

@@ -7,20 +7,28 @@ import { isDatabaseUnavailable } from './db-errors.js';
  * in all, whatever the driver is waiting for (server selection, a connection, a hung server's reply),
  * and driver unavailability errors become the domain's DatabaseUnavailableError. A write cut off by
  * the deadline may still land: callers treat its outcome as unknown (see the unsettled writes).
+ *
+ * The call is handed the server-side time limit (`maxTimeMS`) it must send: a little under the deadline,
+ * so the server stops a query (a sort over millions) rather than go on after the client has gone.
  */
 export class DbGate {
+  /** What every query and update sends as `maxTimeMS`. */
+  readonly maxTimeMS: number;
+
   constructor(
     private readonly deadlineMs: number,
     private readonly available: () => boolean = () => true,
-  ) {}
+  ) {
+    this.maxTimeMS = Math.max(50, deadlineMs - Math.min(500, Math.round(deadlineMs / 10)));
+  }
 
-  async run<T>(call: () => Promise<T>): Promise<T> {
+  async run<T>(call: (maxTimeMS: number) => Promise<T>): Promise<T> {
     if (!this.available()) throw new DatabaseUnavailableError(new Error('the database health check is failing'));
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new DatabaseUnavailableError(new Error(`no answer within ${this.deadlineMs} ms`))), this.deadlineMs);
     });
-    const attempt = call();
+    const attempt = call(this.maxTimeMS);
     // The call goes on after a deadline: its own error then must not become an unhandled rejection.
     attempt.catch(() => undefined);
     try {

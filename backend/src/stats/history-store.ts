@@ -65,7 +65,7 @@ export class HistoryStore {
       byMinute.set(minute, [...(byMinute.get(minute) ?? []), s]);
     }
     try {
-      await this.db.run(() =>
+      await this.db.run((maxTimeMS) =>
         this.Minute.bulkWrite(
           [...byMinute].map(([minute, samples]) => ({
             updateOne: {
@@ -77,7 +77,7 @@ export class HistoryStore {
               upsert: true,
             },
           })),
-          { ordered: false },
+          { ordered: false, maxTimeMS },
         ),
       );
     } catch (error) {
@@ -88,7 +88,11 @@ export class HistoryStore {
 
   /** Drops minutes older than the retention. */
   async trim(now: number): Promise<void> {
-    await this.db.run(() => this.Minute.deleteMany({ minute: { $lt: new Date(now - HISTORY_KEEP_MS) } }).exec());
+    await this.db.run((maxTimeMS) =>
+      this.Minute.deleteMany({ minute: { $lt: new Date(now - HISTORY_KEEP_MS) } })
+        .maxTimeMS(maxTimeMS)
+        .exec(),
+    );
   }
 
   /** The range ending now, in buckets of the range's step; instances are summed (their gauges too). */
@@ -97,8 +101,9 @@ export class HistoryStore {
     const stepMs = stepSec * 1000;
     const to = now - (now % stepMs);
     const from = to - seconds * 1000;
-    const docs = await this.db.run(() =>
+    const docs = await this.db.run((maxTimeMS) =>
       this.Minute.find({ minute: { $gte: new Date(from - (from % 60_000)), $lt: new Date(to) } })
+        .maxTimeMS(maxTimeMS)
         .lean<MinuteDoc[]>()
         .exec(),
     );

@@ -57,9 +57,19 @@ export class RemovalJournal {
     const key = new Types.ObjectId().toHexString();
     const { Counters, Story } = this.models;
     const deleteWith = async (ids: Types.ObjectId[], status: StoryStatus) =>
-      ids.length ? (await this.db.run(() => Story.deleteMany({ _id: { $in: ids }, status }).exec())).deletedCount : 0;
+      ids.length
+        ? (
+            await this.db.run((maxTimeMS) =>
+              Story.deleteMany({ _id: { $in: ids }, status })
+                .maxTimeMS(maxTimeMS)
+                .exec(),
+            )
+          ).deletedCount
+        : 0;
     try {
-      await this.db.run(() => Counters.updateOne({ _id: COUNTERS_ID }, { $set: { [`removals.${key}`]: intent } }, { upsert: true }).exec());
+      await this.db.run((maxTimeMS) =>
+        Counters.updateOne({ _id: COUNTERS_ID }, { $set: { [`removals.${key}`]: intent } }, { upsert: true, maxTimeMS }).exec(),
+      );
       const open = await deleteWith(intent.openIds, 'Open');
       const done = await deleteWith(intent.doneIds, 'Done');
       await this.apply(key, { open, done }, reason);
@@ -106,7 +116,7 @@ export class RemovalJournal {
    */
   async resumePending(journaledBefore?: number): Promise<{ open: number; done: number } | null> {
     const { Counters } = this.models;
-    const counters = await this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec());
+    const counters = await this.db.run((maxTimeMS) => Counters.findById(COUNTERS_ID).maxTimeMS(maxTimeMS).lean().exec());
     const removals = Object.entries((counters?.removals ?? {}) as Record<string, RemovalIntent>).filter(
       ([key, intent]) => journaledBefore === undefined || (intent.at ?? 0) < journaledBefore || this.unsettled.has(key),
     );
@@ -124,9 +134,10 @@ export class RemovalJournal {
   }
 
   private async existing(ids: Types.ObjectId[]): Promise<Set<string>> {
-    const docs = await this.db.run(() =>
+    const docs = await this.db.run((maxTimeMS) =>
       this.models.Story.find({ _id: { $in: ids } })
         .select({ _id: 1 })
+        .maxTimeMS(maxTimeMS)
         .lean<{ _id: Types.ObjectId }[]>()
         .exec(),
     );
@@ -135,14 +146,14 @@ export class RemovalJournal {
 
   private async apply(key: string, counts: { open: number; done: number }, reason: 'delete' | 'purge'): Promise<void> {
     const n = counts.open + counts.done;
-    await this.db.run(() =>
+    await this.db.run((maxTimeMS) =>
       this.models.Counters.updateOne(
         { _id: COUNTERS_ID },
         {
           $inc: { removedOpen: counts.open, removedDone: counts.done, [reason === 'purge' ? 'purged' : 'deleted']: n },
           $unset: { [`removals.${key}`]: '' },
         },
-        { upsert: true },
+        { upsert: true, maxTimeMS },
       ).exec(),
     );
   }

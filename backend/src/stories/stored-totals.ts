@@ -1,3 +1,4 @@
+import type { StoryStatus } from '@storyflow/contracts';
 import type { DbGate } from '../db/db-gate.js';
 import type { SeedTotals } from '../stats/counter-cache.js';
 import { COUNTERS_ID, type StoryModels } from './story.model.js';
@@ -15,42 +16,56 @@ export class StoredTotalsReader {
    * whatever instance wrote what, or died before saying so.
    */
   async currentTotals(): Promise<{ open: number; completed: number; storedDone: number }> {
-    const { Story, Counters } = this.models;
-    const [open, done, counters] = await Promise.all([
-      this.db.run(() => Story.countDocuments({ status: 'Open' }).exec()),
-      this.db.run(() => Story.countDocuments({ status: 'Done' }).exec()),
-      this.db.run(() => Counters.findById(COUNTERS_ID).select({ removedDone: 1 }).lean().exec()),
-    ]);
+    const [open, done, counters] = await Promise.all([this.count('Open'), this.count('Done'), this.countersDoc()]);
     return { open, completed: done + (counters?.removedDone ?? 0), storedDone: done };
   }
 
   /** Marks when counting began, the first time this database is used; returns it. */
   async countingSince(now: Date): Promise<number> {
     const { Counters } = this.models;
-    await this.db.run(() => Counters.updateOne({ _id: COUNTERS_ID }, { $setOnInsert: { since: now } }, { upsert: true }).exec());
-    const doc = await this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec());
+    await this.db.run((maxTimeMS) =>
+      Counters.updateOne({ _id: COUNTERS_ID }, { $setOnInsert: { since: now } }, { upsert: true, maxTimeMS }).exec(),
+    );
+    const doc = await this.countersDoc();
     // A database from before this field: counting began no later than now.
-    if (!doc?.since) await this.db.run(() => Counters.updateOne({ _id: COUNTERS_ID }, { $set: { since: now } }).exec());
+    if (!doc?.since)
+      await this.db.run((maxTimeMS) => Counters.updateOne({ _id: COUNTERS_ID }, { $set: { since: now } }, { maxTimeMS }).exec());
     return new Date(doc?.since ?? now).getTime();
   }
 
-  /** What the counter cache is seeded from at start. */
+  /** What the counter cache is seeded from at start: sums, never the stored stories themselves. */
   async totals(): Promise<SeedTotals> {
-    const { Story, Counters } = this.models;
-    const [open, done, counters] = await Promise.all([
-      this.db.run(() => Story.countDocuments({ status: 'Open' }).exec()),
-      this.db.run(() => Story.find({ status: 'Done' }).select({ taskCount: 1 }).lean<{ taskCount: number }[]>().exec()),
-      this.db.run(() => Counters.findById(COUNTERS_ID).lean().exec()),
-    ]);
+    const [open, done, counters] = await Promise.all([this.count('Open'), this.doneTotals(), this.countersDoc()]);
     return {
       since: counters?.since ? new Date(counters.since).getTime() : Date.now(),
       open,
-      done: done.length,
-      doneTasks: done.reduce((n, d) => n + d.taskCount, 0),
+      done: done.stories,
+      doneTasks: done.tasks,
       removedOpen: counters?.removedOpen ?? 0,
       removedDone: counters?.removedDone ?? 0,
       purged: counters?.purged ?? 0,
       deleted: counters?.deleted ?? 0,
     };
+  }
+
+  private count(status: StoryStatus): Promise<number> {
+    return this.db.run((maxTimeMS) => this.models.Story.countDocuments({ status }).maxTimeMS(maxTimeMS).exec());
+  }
+
+  private countersDoc() {
+    return this.db.run((maxTimeMS) => this.models.Counters.findById(COUNTERS_ID).maxTimeMS(maxTimeMS).lean().exec());
+  }
+
+  /** The stored Done stories and their tasks, summed by the database (however many it holds). */
+  private async doneTotals(): Promise<{ stories: number; tasks: number }> {
+    const [sum] = await this.db.run((maxTimeMS) =>
+      this.models.Story.collection
+        .aggregate<{ stories: number; tasks: number }>(
+          [{ $match: { status: 'Done' } }, { $group: { _id: null, stories: { $sum: 1 }, tasks: { $sum: '$taskCount' } } }],
+          { maxTimeMS },
+        )
+        .toArray(),
+    );
+    return { stories: sum?.stories ?? 0, tasks: sum?.tasks ?? 0 };
   }
 }

@@ -40,12 +40,17 @@ const StorySchema = new Schema(
 export type StoryDoc = InferRawDocTypeFromSchema<typeof StorySchema>;
 export type TaskDoc = StoryDoc['tasks'][number];
 
-// Recovery (Open by arrival), retention (Done by age) and filtered listing.
-StorySchema.index({ status: 1, createdAt: 1 });
+// Every query's filter and sort is covered by one of these (test/integration/query-shapes.test.ts checks
+// each query the repositories send). Recovery (Open by arrival), counts by status, filtered listing (read
+// backwards: newest first).
+StorySchema.index({ status: 1, createdAt: 1, _id: 1 });
 // Unfiltered listing, newest first.
-StorySchema.index({ createdAt: 1 });
-// Title search (word prefixes).
+StorySchema.index({ createdAt: 1, _id: 1 });
+// Retention: Done stories by completion.
+StorySchema.index({ status: 1, completedAt: 1 });
+// Title search (word prefixes), and the original client's job number.
 StorySchema.index({ titleWords: 1 });
+StorySchema.index({ externalRef: 1 });
 
 /** A removal in progress: written before the delete, cleared together with the increment. */
 export interface RemovalIntent {

@@ -2,6 +2,7 @@ import { mongo, Types } from 'mongoose';
 import { isStoryId, type StoryStatus } from '@storyflow/contracts';
 import { isDatabaseUnavailable } from '../db/db-errors.js';
 import type { DbGate } from '../db/db-gate.js';
+import { dropSupersededIndexes } from '../db/indexes.js';
 import type { ProgressWrite } from '../processing/ports.js';
 import { DatabaseUnavailableError } from '../shared/errors.js';
 import { ConcurrencyLimit } from '../shared/concurrency-limit.js';
@@ -22,6 +23,9 @@ export interface StoryRef {
 }
 
 const asId = (id: string) => new Types.ObjectId(id);
+
+/** Indexes of earlier versions that the model's own cover (see story.model.ts). */
+const SUPERSEDED_INDEXES = ['status_1_createdAt_1', 'createdAt_1'];
 
 /** Lower-case words of a title, for the search index (letters and digits of any script). */
 export function titleWords(title: string | null): string[] | undefined {
@@ -90,6 +94,7 @@ export class StoryRepository {
 
   async ensureIndexes(): Promise<void> {
     await this.db.run(() => this.models.Story.createIndexes());
+    await this.db.run((maxTimeMS) => dropSupersededIndexes(this.models.Story.collection, SUPERSEDED_INDEXES, maxTimeMS));
   }
 
   /** Resolves once the story is stored (journaled: an accepted story survives a crash). */
@@ -118,7 +123,7 @@ export class StoryRepository {
   }
 
   findById(id: string): Promise<StoryDoc | null> {
-    return this.db.run(() => this.models.Story.findById(id).lean<StoryDoc>().exec());
+    return this.db.run((maxTimeMS) => this.models.Story.findById(id).maxTimeMS(maxTimeMS).lean<StoryDoc>().exec());
   }
 
   /** A page of stories, newest first, and how many match the search by status (for the filter buttons). */
@@ -135,17 +140,26 @@ export class StoryRepository {
     const filter = query.status ? { ...search, status: query.status } : search;
     const { Story } = this.models;
     const [items, open, done] = await Promise.all([
-      this.db.run(() =>
+      this.db.run((maxTimeMS) =>
         Story.find(filter)
           .select({ tasks: 0, titleWords: 0 }) // a listing never shows tasks (the in-memory server ignores projections)
           .sort({ createdAt: -1, _id: -1 })
           .skip((page - 1) * limit)
           .limit(limit)
+          .maxTimeMS(maxTimeMS)
           .lean<StoryDoc[]>()
           .exec(),
       ),
-      this.db.run(() => Story.countDocuments({ ...search, status: 'Open' }).exec()),
-      this.db.run(() => Story.countDocuments({ ...search, status: 'Done' }).exec()),
+      this.db.run((maxTimeMS) =>
+        Story.countDocuments({ ...search, status: 'Open' })
+          .maxTimeMS(maxTimeMS)
+          .exec(),
+      ),
+      this.db.run((maxTimeMS) =>
+        Story.countDocuments({ ...search, status: 'Done' })
+          .maxTimeMS(maxTimeMS)
+          .exec(),
+      ),
     ]);
     const total = query.status === 'Open' ? open : query.status === 'Done' ? done : open + done;
     return { items, total, counts: { Open: open, Done: done } };
@@ -153,22 +167,25 @@ export class StoryRepository {
 
   /** Open stories in arrival order, for recovery after a restart. */
   findOpen(): Promise<StoryDoc[]> {
-    return this.db.run(() => this.models.Story.find({ status: 'Open' }).sort({ createdAt: 1, _id: 1 }).lean<StoryDoc[]>().exec());
+    return this.db.run((maxTimeMS) =>
+      this.models.Story.find({ status: 'Open' }).sort({ createdAt: 1, _id: 1 }).maxTimeMS(maxTimeMS).lean<StoryDoc[]>().exec(),
+    );
   }
 
   /** Ids of the Open stories (cluster mode: candidates to claim when their owner is gone). */
   async openIds(): Promise<string[]> {
-    const docs = await this.db.run(() =>
-      this.models.Story.find({ status: 'Open' }).select({ _id: 1 }).lean<{ _id: Types.ObjectId }[]>().exec(),
+    const docs = await this.db.run((maxTimeMS) =>
+      this.models.Story.find({ status: 'Open' }).select({ _id: 1 }).maxTimeMS(maxTimeMS).lean<{ _id: Types.ObjectId }[]>().exec(),
     );
     return docs.map((d) => d._id.toHexString());
   }
 
   /** These stories if still Open, in arrival order (a claimed story runs only its Open tasks). */
   findOpenByIds(ids: string[]): Promise<StoryDoc[]> {
-    return this.db.run(() =>
+    return this.db.run((maxTimeMS) =>
       this.models.Story.find({ _id: { $in: ids.map(asId) }, status: 'Open' })
         .sort({ createdAt: 1, _id: 1 })
+        .maxTimeMS(maxTimeMS)
         .lean<StoryDoc[]>()
         .exec(),
     );
@@ -182,9 +199,11 @@ export class StoryRepository {
     const filter = completedBefore ? { status: 'Done' as const, completedAt: { $lt: completedBefore } } : { status: 'Done' as const };
     // An aggregation, so the in-memory server (which ignores find projections) ships no tasks: a batch of
     // full documents from a full heap is what would exhaust it.
-    const docs = await this.db.run(() =>
+    const docs = await this.db.run((maxTimeMS) =>
       this.models.Story.collection
-        .aggregate<Pick<StoryDoc, '_id' | 'taskCount'>>([{ $match: filter }, { $limit: limit }, { $project: { _id: 1, taskCount: 1 } }])
+        .aggregate<Pick<StoryDoc, '_id' | 'taskCount'>>([{ $match: filter }, { $limit: limit }, { $project: { _id: 1, taskCount: 1 } }], {
+          maxTimeMS,
+        })
         .toArray(),
     );
     return docs.map((d) => ({ id: d._id.toHexString(), status: 'Done', taskCount: d.taskCount }));
@@ -193,14 +212,17 @@ export class StoryRepository {
   /** The `limit` oldest stored Done stories: id, size and completion, oldest completion first (retention's list, at start). */
   async doneRefs(limit: number): Promise<{ id: string; taskCount: number; completedAt: number }[]> {
     // An aggregation, so the in-memory server (which ignores find projections) ships no tasks.
-    const docs = await this.db.run(() =>
+    const docs = await this.db.run((maxTimeMS) =>
       this.models.Story.collection
-        .aggregate<{ _id: Types.ObjectId; taskCount: number; completedAt: Date | null }>([
-          { $match: { status: 'Done' } },
-          { $sort: { completedAt: 1 } },
-          { $limit: limit },
-          { $project: { _id: 1, taskCount: 1, completedAt: 1 } },
-        ])
+        .aggregate<{ _id: Types.ObjectId; taskCount: number; completedAt: Date | null }>(
+          [
+            { $match: { status: 'Done' } },
+            { $sort: { completedAt: 1 } },
+            { $limit: limit },
+            { $project: { _id: 1, taskCount: 1, completedAt: 1 } },
+          ],
+          { maxTimeMS },
+        )
         .toArray(),
     );
     return docs.map((d) => ({
@@ -213,7 +235,7 @@ export class StoryRepository {
   /** Progress of stories still running: one bulkWrite, one update per story (its tasks by number). */
   async writeProgress(items: ProgressWrite[], now: Date): Promise<void> {
     if (!items.length) return;
-    await this.db.run(() =>
+    await this.db.run((maxTimeMS) =>
       this.models.Story.collection.bulkWrite(
         items.map((c) => ({
           updateOne: {
@@ -229,7 +251,7 @@ export class StoryRepository {
             arrayFilters: [{ 't.n': { $in: c.taskNumbers } }],
           },
         })),
-        { ordered: false },
+        { ordered: false, maxTimeMS },
       ),
     );
   }
@@ -244,7 +266,7 @@ export class StoryRepository {
   async completeStories(ids: string[], mark: string, now: Date): Promise<{ completed: number; ours: (id: string) => boolean }> {
     if (!ids.length) return { completed: 0, ours: () => false };
     const theirIds = { _id: { $in: ids.map(asId) } };
-    const result = await this.db.run(() =>
+    const result = await this.db.run((maxTimeMS) =>
       this.models.Story.collection.updateMany(
         { ...theirIds, $or: [{ status: 'Open' }, { completionAttempt: mark }] },
         {
@@ -256,13 +278,14 @@ export class StoryRepository {
             'tasks.$[t].doneAt': now,
           },
         },
-        { arrayFilters: [{ 't.doneAt': null }] },
+        { arrayFilters: [{ 't.doneAt': null }], maxTimeMS },
       ),
     );
     if (result.matchedCount === ids.length) return { completed: result.matchedCount, ours: () => true };
-    const marked = await this.db.run(() =>
+    const marked = await this.db.run((maxTimeMS) =>
       this.models.Story.find({ ...theirIds, completionAttempt: mark })
         .select({ _id: 1 })
+        .maxTimeMS(maxTimeMS)
         .lean<Pick<StoryDoc, '_id'>[]>()
         .exec(),
     );
@@ -272,9 +295,10 @@ export class StoryRepository {
 
   /** Status and size of each id that still exists. */
   async refs(ids: string[]): Promise<Map<string, StoryRef>> {
-    const docs = await this.db.run(() =>
+    const docs = await this.db.run((maxTimeMS) =>
       this.models.Story.find({ _id: { $in: ids.map(asId) } })
         .select({ _id: 1, status: 1, taskCount: 1 })
+        .maxTimeMS(maxTimeMS)
         .lean<Pick<StoryDoc, '_id' | 'status' | 'taskCount'>[]>()
         .exec(),
     );
