@@ -45,9 +45,18 @@ export const DbModeSchema = z.enum(['external', 'embedded-mongod', 'embedded-mem
 export type DbMode = z.infer<typeof DbModeSchema>;
 
 export const HealthDtoSchema = z.object({
-  status: z.enum(['ok', 'unavailable']),
+  /**
+   * `ok`: everything answers. `degraded`: it serves, but something is away that some requests need (e.g.
+   * Redis: creates and pause are refused with 503, the rest is served). `unavailable`: it cannot serve
+   * (the database is away, or it is stopping); the HTTP status is 503 then, 200 otherwise.
+   */
+  status: z.enum(['ok', 'degraded', 'unavailable']),
+  /** What is wrong, a few words each (`database: unavailable`, `redis: unavailable`, `stopping`); empty when ok. */
+  problems: z.array(z.string()),
   accepting: z.boolean(),
   db: z.object({ mode: DbModeSchema, state: z.enum(['connected', 'disconnected']), durable: z.boolean() }),
+  /** Cluster mode: Redis as this instance sees it, and since when (epoch ms). */
+  redis: z.object({ state: z.enum(['connected', 'unavailable']), since: z.number() }).optional(),
   /** The objectives set (SLO_*), each met or breached; empty when none is set. */
   slo: z
     .array(
@@ -65,6 +74,10 @@ export const HealthDtoSchema = z.object({
   uptimeSec: z.number().nonnegative(),
 });
 export type HealthDto = z.infer<typeof HealthDtoSchema>;
+
+/** GET /api/health/live: the process answers (it recovers from its dependencies' outages by itself). */
+export const LivenessDtoSchema = z.object({ alive: z.literal(true), uptimeSec: z.number().nonnegative() });
+export type LivenessDto = z.infer<typeof LivenessDtoSchema>;
 
 /** GET /api/access: what the caller's token (or none) allows, so the dashboard can ask for one or hide controls. */
 export const AccessDtoSchema = z.object({

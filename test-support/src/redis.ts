@@ -13,13 +13,13 @@ export interface RedisProcess extends ManagedProcess {
 }
 
 /**
- * Debian's redis-server on a free loopback port, with no persistence and a private working directory;
- * resolved once it accepts connections.
+ * Debian's redis-server on a free loopback port (or `port`, e.g. to start it again empty where it was),
+ * with no persistence and a private working directory; resolved once it accepts connections.
  */
-export async function startRedis(): Promise<RedisProcess> {
+export async function startRedis(options: { port?: number } = {}): Promise<RedisProcess> {
   if (!existsSync(REDIS_SERVER_PATH))
     throw new Error(`${REDIS_SERVER_PATH} not found: install Debian's redis-server (\`apt-get install redis-server\`; .ci/run does)`);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'storyflow-redis-'));
   const proc = startProcess(
     REDIS_SERVER_PATH,

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { OverloadedError } from '../shared/errors.js';
 import { KEYS } from './keys.js';
+import type { RedisGate } from './redis-gate.js';
 
 // Open tasks held by the live instances (a heartbeat key each); reserve ARGV[2] for ARGV[1] if the
 // total stays within ARGV[3]. Returns the total held before, or -1 when refused.
@@ -47,19 +48,25 @@ export class ClusterAdmission {
 
   constructor(
     private readonly redis: Redis,
+    private readonly gate: RedisGate,
     private readonly instance: string,
     private readonly maxOpenTasks: number,
   ) {}
 
   /**
    * Reserves `tasks` of the cluster's bound, or throws OverloadedError. `giveBack` releases the local
-   * reservation the caller made first: it runs on refusal before anything else can read our share.
+   * reservation the caller made first: it runs on refusal before anything else can read our share. While
+   * Redis is away it throws CoordinationUnavailableError: the shared bound cannot be checked, and a create
+   * admitted without it could over-admit the cluster. A reservation that lands after its deadline is
+   * undone by the next sync (our share is set to what we hold).
    */
   async reserve(tasks: number, giveBack: () => void): Promise<void> {
     this.inFlight += tasks;
     let before: number;
     try {
-      before = (await this.redis.eval(RESERVE, 1, KEYS.held, this.instance, tasks, this.maxOpenTasks, KEYS.heartbeat(''))) as number;
+      before = await this.gate.run(
+        async () => (await this.redis.eval(RESERVE, 1, KEYS.held, this.instance, tasks, this.maxOpenTasks, KEYS.heartbeat(''))) as number,
+      );
     } catch (error) {
       this.inFlight -= tasks;
       giveBack();

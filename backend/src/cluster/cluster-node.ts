@@ -10,7 +10,11 @@ import { ClusterStats } from './cluster-stats.js';
 import { KEYS } from './keys.js';
 import { Leases } from './leases.js';
 import { ProcessingControl } from './processing-control.js';
-import { connectRedis } from './redis-client.js';
+import { DeletedIdsSchema, readMessage } from './messages.js';
+import { connectRedis, publishingQuietly } from './redis-client.js';
+import { RedisGate } from './redis-gate.js';
+import { RedisHealth } from './redis-health.js';
+import { SharedOrLocalStore } from './shared-rate-limit-store.js';
 import { WatchedStories } from './watched-stories.js';
 import { Listeners } from '../shared/listeners.js';
 
@@ -24,6 +28,11 @@ export interface ClusterSettings {
  * This instance's membership of the cluster: the Redis connections and every shared piece built on them
  * (leases, totals, live figures, admission, socket budget, pause, watched stories, the Socket.IO adapter,
  * the rate limiter's store). The composition root wires them in; without REDIS_URL none of this exists.
+ *
+ * Redis's bad days, each piece's answer: `health` says within ~1.5 s that Redis is away (and when it is
+ * back); calls a request waits for go through `gate` (at once a 503 while it is away, a 1 s deadline
+ * otherwise). Shared admission, a new story's lease and pause refuse (503: they cannot be done safely
+ * alone); rate limits and the socket cap count locally; figures, renewals and claims retry each period.
  */
 export async function joinCluster(options: {
   settings: ClusterSettings;
@@ -43,6 +52,9 @@ export async function joinCluster(options: {
   const subscriber = await connectRedis(settings.redisUrl, logs, 'subscriber');
   const adapterPub = await connectRedis(settings.redisUrl, logs, 'adapter-pub');
   const adapterSub = await connectRedis(settings.redisUrl, logs, 'adapter-sub');
+  const health = new RedisHealth(redis, options.clock, logs);
+  health.start();
+  const gate = new RedisGate(health);
   const stats = new ClusterStats({
     redis,
     subscriber,
@@ -54,36 +66,42 @@ export async function joinCluster(options: {
     historySeconds: options.historySeconds,
     countersSince: options.countersSince,
   });
-  const control = new ProcessingControl(redis, subscriber, logs);
+  const control = new ProcessingControl(redis, subscriber, gate, logs);
   const deletedListeners = new Listeners<[ids: string[]]>();
   await subscriber.subscribe(KEYS.deleted);
   subscriber.on('message', (channel: string, message: string) => {
     if (channel !== KEYS.deleted) return;
-    const ids = (JSON.parse(message) as unknown[]).filter((id): id is string => typeof id === 'string');
-    deletedListeners.emit(ids);
+    const ids = readMessage(DeletedIdsSchema, message, 'deleted stories', logs);
+    if (ids) deletedListeners.emit(ids);
   });
   return {
     instanceId: settings.instanceId,
     leaseMs: settings.leaseMs,
     redis,
+    health,
+    gate,
     leases: new Leases(redis, settings.instanceId, settings.leaseMs),
     stats,
-    admission: new ClusterAdmission(redis, settings.instanceId, options.maxOpenTasks),
-    socketBudget: new ClusterConnectionBudget(redis, settings.instanceId, options.maxSocketsPerClient),
+    admission: new ClusterAdmission(redis, gate, settings.instanceId, options.maxOpenTasks),
+    socketBudget: new ClusterConnectionBudget(redis, gate, settings.instanceId, options.maxSocketsPerClient),
     control,
     watched: new WatchedStories(redis, logs),
-    adapter: createAdapter(adapterPub, adapterSub, { key: 'sf:socket.io' }),
+    adapter: createAdapter(publishingQuietly(adapterPub, logs), adapterSub, { key: 'sf:socket.io' }),
     rateLimitStore: (prefix: string) =>
-      new RedisStore({
-        prefix: `${KEYS.rateLimit}${prefix}:`,
-        sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as never,
-      }),
+      new SharedOrLocalStore(
+        new RedisStore({
+          prefix: `${KEYS.rateLimit}${prefix}:`,
+          sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as never,
+        }),
+        gate,
+      ),
     announceDeleted: async (ids: string[]) => {
-      await redis.publish(KEYS.deleted, JSON.stringify(ids));
+      await gate.run(() => redis.publish(KEYS.deleted, JSON.stringify(ids)));
     },
     onDeleted: (listener: (ids: string[]) => void) => deletedListeners.add(listener),
     setPaused: (state: ProcessingDto) => control.set(state),
     async leave(): Promise<void> {
+      health.stop();
       stats.stop();
       await Promise.allSettled([redis.quit(), subscriber.quit(), adapterPub.quit(), adapterSub.quit()]);
     },

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { ConnectionBudget } from '../access/client-address.js';
+import { LocalConnectionBudget, type ConnectionBudget } from '../access/client-address.js';
 import { KEYS } from './keys.js';
+import type { RedisGate } from './redis-gate.js';
 
 // Count a client's sockets over the live instances; take one more if under ARGV[3].
 const ACQUIRE = `
@@ -18,16 +19,32 @@ redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 redis.call('PEXPIRE', KEYS[1], 86400000)
 return 1`;
 
-/** MAX_SOCKETS_PER_CLIENT across the cluster: a client's sockets counted on every live instance. */
+/**
+ * MAX_SOCKETS_PER_CLIENT across the cluster: a client's sockets counted on every live instance. While Redis
+ * is away, counted on this instance alone (a cap may fail open to a local one; a connection is never refused
+ * for Redis's sake).
+ */
 export class ClusterConnectionBudget implements ConnectionBudget {
+  private readonly local: LocalConnectionBudget;
+
   constructor(
     private readonly redis: Redis,
+    private readonly gate: RedisGate,
     private readonly instance: string,
     readonly maxPerClient: number,
-  ) {}
+  ) {
+    this.local = new LocalConnectionBudget(maxPerClient);
+  }
 
   async acquire(client: string): Promise<(() => void) | null> {
-    const ok = (await this.redis.eval(ACQUIRE, 1, KEYS.sockets(client), this.instance, KEYS.heartbeat(''), this.maxPerClient)) === 1;
+    let ok: boolean;
+    try {
+      ok = await this.gate.run(
+        async () => (await this.redis.eval(ACQUIRE, 1, KEYS.sockets(client), this.instance, KEYS.heartbeat(''), this.maxPerClient)) === 1,
+      );
+    } catch {
+      return this.local.acquire(client);
+    }
     if (!ok) return null;
     let released = false;
     return () => {

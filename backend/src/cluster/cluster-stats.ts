@@ -9,27 +9,10 @@ import {
 } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
-import { CountsSinceLastSeen, noCounts, type Counts, type CountsSince } from './instance-counts.js';
+import { CountsSinceLastSeen, noCounts, type Counts } from './instance-counts.js';
 import { KEYS } from './keys.js';
+import { ClusterSecondSchema, InstanceFiguresSchema, InstanceSecondSchema, readMessage, type InstanceSecond } from './messages.js';
 import { Listeners } from '../shared/listeners.js';
-
-/** One instance's own second, as it reports it. */
-export interface InstanceSecond {
-  t: number;
-  producedPerSec: number;
-  completedPerSec: number;
-  removedPerSec: number;
-  poolSize: number;
-  busyWorkers: number;
-  backlogTasks: number;
-  paused: boolean;
-  /** Its second's story latencies, as bucket counts (LATENCY_BUCKETS_MS and the overflow), when any finished. */
-  latencyBuckets?: number[];
-  tasksDonePerSec?: number;
-  oldestOpenAgeSec?: number | null;
-  /** Its running totals since it started: what the leader counts (see CountsSinceLastSeen). */
-  totals?: CountsSince;
-}
 
 /** The counts of an instance's own second, as it reports them. */
 export function ownCounts(second: InstanceSecond): Counts {
@@ -108,11 +91,8 @@ export class ClusterStats {
     await this.options.subscriber.subscribe(KEYS.samples);
     this.options.subscriber.on('message', (channel: string, message: string) => {
       if (channel !== KEYS.samples) return;
-      try {
-        this.receive(JSON.parse(message) as ClusterSecond);
-      } catch (error) {
-        this.options.logger.warn({ err: error }, 'malformed cluster sample ignored');
-      }
+      const second = readMessage(ClusterSecondSchema, message, 'cluster second', this.options.logger);
+      if (second) this.receive(second);
     });
     this.schedule();
   }
@@ -195,7 +175,10 @@ export class ClusterStats {
       this.options.redis.hgetall(KEYS.instances),
     ]);
     const alive = await this.aliveInstances(instances);
-    const reported = Object.entries(reports).map(([id, json]) => ({ id, second: JSON.parse(json) as InstanceSecond }));
+    const reported = Object.entries(reports).flatMap(([id, json]) => {
+      const second = readMessage(InstanceSecondSchema, json, `second of ${id}`, this.options.logger);
+      return second ? [{ id, second }] : [];
+    });
     const seconds = reported.map((r) => r.second);
     // What is new since each instance's last report read: a report too late for its second counts in the next.
     const counted = reported.map(({ id, second }) =>
@@ -238,8 +221,8 @@ export class ClusterStats {
     const alive: InstanceFigures[] = [];
     const dead: string[] = [];
     for (const [id, json] of Object.entries(instances)) {
-      const figures = JSON.parse(json) as InstanceFigures;
-      if (now - figures.lastSeen <= this.options.leaseMs) alive.push(figures);
+      const figures = readMessage(InstanceFiguresSchema, json, `figures of ${id}`, this.options.logger);
+      if (figures && figures.id === id && now - figures.lastSeen <= this.options.leaseMs) alive.push(figures);
       else dead.push(id);
     }
     if (dead.length) await this.options.redis.hdel(KEYS.instances, ...dead);

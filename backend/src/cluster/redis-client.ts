@@ -13,7 +13,8 @@ export async function connectRedis(url: string, logger: Logger, name: string): P
     enableOfflineQueue: false,
     commandTimeout: 3000,
     connectTimeout: 5000,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
+    // Back within a second of Redis's return (a restarted Redis is found by the next attempt).
+    retryStrategy: (times) => Math.min(times * 100, 1000),
   });
   let down = false;
   redis.on('error', (error) => {
@@ -26,4 +27,23 @@ export async function connectRedis(url: string, logger: Logger, name: string): P
   });
   await redis.connect();
   return redis;
+}
+
+/**
+ * The Socket.IO adapter publishes without awaiting: while Redis is away each publish would be an unhandled
+ * rejection. Such an emit still reaches this instance's own sockets; the others miss it (a progress event).
+ */
+export function publishingQuietly(redis: Redis, logger: Logger): Redis {
+  return new Proxy(redis, {
+    get(target, key) {
+      if (key === 'publish')
+        return (...args: Parameters<Redis['publish']>) =>
+          target.publish(...args).catch((error: unknown) => {
+            logger.debug({ err: error }, 'socket event not relayed to the other instances');
+            return 0;
+          });
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -1,8 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { KEYS } from './keys.js';
+import { isWatchedId } from './messages.js';
 
 const TTL_MS = 30_000;
+/** At most this many watched stories are honoured cluster-wide. */
+const MAX_WATCHED = 10_000;
 
 /**
  * Which stories some dashboard watches, anywhere in the cluster: the instance running a story emits its
@@ -38,6 +41,8 @@ export class WatchedStories {
   async refresh(): Promise<void> {
     const now = Date.now();
     await this.redis.zremrangebyscore(KEYS.watched, '-inf', now);
-    this.watched = new Set(await this.redis.zrangebyscore(KEYS.watched, now, '+inf'));
+    // Bounded like any input: ids only, and no more than a busy cluster's dashboards could watch.
+    const ids = await this.redis.zrangebyscore(KEYS.watched, now, '+inf', 'LIMIT', 0, MAX_WATCHED);
+    this.watched = new Set(ids.filter(isWatchedId));
   }
 }

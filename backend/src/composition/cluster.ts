@@ -74,6 +74,11 @@ export async function keepLeases(
   );
   processor.changes.add((story, change) => change !== 'progress' && keeper.finished(story.id));
   await node.control.follow((state) => stories.pause.apply(state));
+  // A Redis that comes back empty has forgotten the pause: put back the state this instance holds.
+  node.health.onChange(
+    (available) =>
+      available && void node.control.restore().catch((error: unknown) => logger.warn({ err: error }, 'could not restore the pause state')),
+  );
   node.onDeleted((ids) => ids.forEach((id) => processor.forget(id)));
   const claimed = await keeper.start();
   parts.lifecycle.started('lease keeper', () => keeper.stop());

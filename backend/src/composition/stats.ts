@@ -2,7 +2,8 @@ import { LATENCY_BUCKETS_MS, latencySecond, type ObjectiveState, type StatsSampl
 import { ObjectiveEvaluator } from '../alerts/objectives.js';
 import { WebhookNotifier } from '../alerts/webhook-notifier.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
-import { ownCounts, type InstanceSecond } from '../cluster/cluster-stats.js';
+import { ownCounts } from '../cluster/cluster-stats.js';
+import type { InstanceSecond } from '../cluster/messages.js';
 import { addCounts, noCounts } from '../cluster/instance-counts.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';

@@ -29,10 +29,10 @@ interface StoriesParts {
   lifecycle: Lifecycle;
 }
 
-/** The cluster's side of the story commands, over Redis. */
+/** The cluster's side of the story commands, over Redis (refused with 503 while it is away: see ClusterNode). */
 const peersOf = (cluster: ClusterNode): ClusterPeers => ({
   admit: (tasks, giveBack) => cluster.admission.reserve(tasks, giveBack),
-  own: async (id) => (await cluster.leases.acquire([id])).length === 1,
+  own: async (id) => (await cluster.gate.run(() => cluster.leases.acquire([id]))).length === 1,
   disclaim: (ids) => cluster.leases.release(ids),
   announceDeleted: (ids) => cluster.announceDeleted(ids),
 });

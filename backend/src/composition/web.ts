@@ -6,6 +6,7 @@ import { hostAllowed } from '../access/host-policy.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
+import { healthVerdict } from '../http/health-verdict.js';
 import type { SystemState } from '../http/endpoints.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics/metrics.js';
@@ -76,18 +77,25 @@ function systemState(
   accepting: () => boolean,
 ): SystemState {
   const startedAt = clock.now();
+  const uptimeSec = () => Math.round((clock.now() - startedAt) / 1000);
   const { database, profile, history } = storage;
   return {
     health: (): HealthDto => {
       const connected = storage.available();
+      const redis = cluster && {
+        state: cluster.health.available ? ('connected' as const) : ('unavailable' as const),
+        since: cluster.health.stateSince,
+      };
       return {
-        status: connected && accepting() ? 'ok' : 'unavailable',
+        ...healthVerdict({ database: connected, redis: redis ? redis.state === 'connected' : null, accepting: accepting() }),
         accepting: accepting(),
         db: { mode: database.mode, state: connected ? 'connected' : 'disconnected', durable: database.durable },
+        ...(redis ? { redis } : {}),
         slo: objectives(),
-        uptimeSec: Math.round((clock.now() - startedAt) / 1000),
+        uptimeSec: uptimeSec(),
       };
     },
+    liveness: () => ({ alive: true, uptimeSec: uptimeSec() }),
     snapshot: () => feed.snapshot(),
     info: (): InfoDto => ({
       db: { mode: database.mode, durable: database.durable },

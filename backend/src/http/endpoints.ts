@@ -7,6 +7,7 @@ import type {
   HistoryRange,
   InfoDto,
   LegacyJobRequest,
+  LivenessDto,
   ListStoriesQuery,
   ProcessingDto,
   StatsHistoryDto,
@@ -40,6 +41,7 @@ export interface StoryEndpoints {
 /** What the system endpoints report. */
 export interface SystemState {
   health(): HealthDto;
+  liveness(): LivenessDto;
   snapshot(): StatsSnapshot;
   info(): InfoDto;
   history(range: HistoryRange): Promise<StatsHistoryDto>;

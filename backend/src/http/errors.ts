@@ -3,7 +3,13 @@ import type { ApiErrorBody, ApiErrorCode, ApiErrorDetail } from '@storyflow/cont
 import type { ZodError } from 'zod';
 import { isDatabaseUnavailable } from '../db/db-errors.js';
 import type { Logger } from '../logger.js';
-import { DatabaseUnavailableError, NotFoundError, OverloadedError, UnavailableError } from '../shared/errors.js';
+import {
+  CoordinationUnavailableError,
+  DatabaseUnavailableError,
+  NotFoundError,
+  OverloadedError,
+  UnavailableError,
+} from '../shared/errors.js';
 
 /** An HTTP-level refusal raised by this layer itself (validation, auth, media type…). */
 export class ApiError extends Error {
@@ -53,6 +59,7 @@ function fromDomain(err: unknown): ApiError | null {
   if (err instanceof NotFoundError) return new ApiError(404, 'not_found', err.message);
   if (err instanceof OverloadedError) return new ApiError(503, 'overloaded', err.message, [], { 'Retry-After': String(err.retryAfterSec) });
   if (err instanceof UnavailableError) return new ApiError(503, 'unavailable', err.message, [], { 'Retry-After': '5' });
+  if (err instanceof CoordinationUnavailableError) return new ApiError(503, 'unavailable', err.message, [], { 'Retry-After': '2' });
   if (err instanceof DatabaseUnavailableError || isDatabaseUnavailable(err))
     return new ApiError(503, 'unavailable', 'The database is unavailable; try again shortly', [], { 'Retry-After': '5' });
   // body-parser marks its errors with `type` and a 4xx `status`.
@@ -76,10 +83,7 @@ export function errorHandler(logger: Logger, refused: (code: string) => void = (
       refused(known.code);
       // Debug only: an outage fails every request, and the health check logs the outage itself.
       if (known.status === 503 && known.code === 'unavailable' && !(err instanceof ApiError))
-        logger.debug(
-          { err: err instanceof DatabaseUnavailableError ? err.cause : err, method: req.method, path: req.path },
-          'database unavailable',
-        );
+        logger.debug({ err: err instanceof Error && err.cause ? err.cause : err, method: req.method, path: req.path }, known.message);
       res
         .status(known.status)
         .set(known.headers)

@@ -33,6 +33,8 @@ export function rateLimiter(
     legacyHeaders: false,
     identifier: what,
     ...(store ? { store } : {}),
+    // A store that fails lets the request through (a rate limit may fail open): never a 500 for it.
+    passOnStoreError: true,
     logger: {
       warn: (...args: unknown[]) => logger.warn({ args }, 'rate limiter'),
       error: (...args: unknown[]) => logger.error({ args }, 'rate limiter'),

@@ -47,8 +47,9 @@ export function routeHandlers({ stories, system, limits, access, metrics, openAp
     },
     getHealth: () => {
       const health = system.health();
-      return health.status === 'ok' ? health : reply(503, health);
+      return health.status === 'unavailable' ? reply(503, health) : health;
     },
+    getLiveness: () => system.liveness(),
     getInfo: () => system.info(),
     getStatsHistory: ({ query }) => system.history(query.range),
     getStats: () => system.snapshot(),

@@ -87,11 +87,13 @@ export function attachSocketServer(
     socket.on('error', (error) => logger.debug({ err: error, id: socket.id }, 'socket error'));
     socket.emit(SOCKET_EVENTS.snapshot, feed.snapshot());
   });
-  const unsubscribe = feed.onSample((sample) => io.emit(SOCKET_EVENTS.stats, sample));
+  // To this instance's own sockets: in a cluster every instance relays the same published seconds to its
+  // own, so a broadcast through the adapter would deliver each second once per instance.
+  const unsubscribe = feed.onSample((sample) => io.local.emit(SOCKET_EVENTS.stats, sample));
+  const unsubscribeActivity = feed.onActivity((activity) => io.local.emit(SOCKET_EVENTS.activity, activity));
   // engine.io takes an upgrade whose URL starts with its path and a slash (`/socket.io/`), nothing else.
   const enginePath = `${io.path()}/`;
   const takesUpgrade: UpgradeTaker = (url) => url.startsWith(enginePath);
-  const unsubscribeActivity = feed.onActivity((activity) => io.emit(SOCKET_EVENTS.activity, activity));
   return {
     io,
     takesUpgrade,

@@ -26,3 +26,13 @@ export class OverloadedError extends DomainError {
 
 /** The server is stopping or processing is paused for writes of this kind. */
 export class UnavailableError extends DomainError {}
+
+/**
+ * The cluster's coordination (Redis) cannot be reached or did not answer in time: what needs it (shared
+ * admission, a lease, the cluster's pause) is refused rather than done unsafely; the caller may retry.
+ */
+export class CoordinationUnavailableError extends DomainError {
+  constructor(cause?: unknown) {
+    super('Cluster coordination (Redis) is unavailable; try again shortly', { cause });
+  }
+}

@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '@storyflow/test-support';
 import { ClusterAdmission } from '../../src/cluster/cluster-admission.js';
 import { KEYS } from '../../src/cluster/keys.js';
+import { RedisGate } from '../../src/cluster/redis-gate.js';
+import type { RedisHealth } from '../../src/cluster/redis-health.js';
 import { OverloadedError } from '../../src/shared/errors.js';
 
 /** The cluster's shared admission bound against a real Redis: what the heartbeat publishes while creates are in flight. */
@@ -18,6 +20,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
+// Redis answers throughout here: the gate only adds its deadline.
+const gate = new RedisGate({ available: true } as RedisHealth);
 const share = async (instance: string) => Number(await redis.hget(KEYS.held, instance));
 
 describe('ClusterAdmission', () => {
@@ -25,8 +29,8 @@ describe('ClusterAdmission', () => {
     await redis.flushall();
     await redis.set(KEYS.heartbeat('a'), '1');
     await redis.set(KEYS.heartbeat('b'), '1');
-    const a = new ClusterAdmission(redis, 'a', 1500);
-    const b = new ClusterAdmission(redis, 'b', 1500);
+    const a = new ClusterAdmission(redis, gate, 'a', 1500);
+    const b = new ClusterAdmission(redis, gate, 'b', 1500);
     let heldOnB = 0;
     await a.reserve(1000, () => undefined);
     // B reserves 1,000 locally, asks the cluster, and its heartbeat fires before the answer.
@@ -47,7 +51,7 @@ describe('ClusterAdmission', () => {
   it('keeps a reservation that lands while a heartbeat is in flight, and then repairs the share outright', async () => {
     await redis.flushall();
     await redis.set(KEYS.heartbeat('b'), '1');
-    const b = new ClusterAdmission(redis, 'b', 1500);
+    const b = new ClusterAdmission(redis, gate, 'b', 1500);
     await b.reserve(10, () => undefined);
     await b.sync(10);
     // Ten tasks finish here while 20 more are being reserved: the heartbeat must not overwrite the 20.

@@ -25,6 +25,9 @@ describe('when the database goes away', () => {
         { timeoutMs: 15_000, what: 'health 503' },
       );
       expect(health.body.db.state).toBe('disconnected');
+      expect(health.body).toMatchObject({ status: 'unavailable', problems: ['database: unavailable'] });
+      // Not ready, yet alive: it recovers by itself once the database answers, a restart would not help.
+      expect((await request(server.url, 'GET', '/api/health/live')).status).toBe(200);
       // Bad input is still a 400: validation happens before any database access.
       expect((await api(server.url).createStory({ tasks: [] })).status).toBe(400);
     } finally {

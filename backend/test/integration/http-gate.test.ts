@@ -18,10 +18,12 @@ const app = createApp({
   system: {
     health: () => ({
       status: accepting ? 'ok' : 'unavailable',
+      problems: accepting ? [] : ['stopping'],
       accepting,
       db: { mode: 'external', state: 'connected', durable: true },
       uptimeSec: 1,
     }),
+    liveness: () => ({ alive: true, uptimeSec: 1 }),
     snapshot: () => ({ now: 0, history: [] }),
     info: () => {
       throw new Error('not reached');

@@ -118,7 +118,7 @@ describe('the OpenAPI document', () => {
       }
   });
 
-  it('lists exactly the routes the server serves, with their methods; /api/health is the only open one', async () => {
+  it('lists exactly the routes the server serves, with their methods; the health checks are the only open ones', async () => {
     interface Layer {
       name: string;
       rawPath?: string;
@@ -158,7 +158,7 @@ describe('the OpenAPI document', () => {
       const [method, template] = r.split(' ') as [Method, string];
       return operationOf(method, template).security?.length === 0;
     });
-    expect(open).toEqual(['GET /api/health']);
+    expect(open).toEqual(['GET /api/health', 'GET /api/health/live']);
   });
 
   it('answers OPTIONS on each documented path with exactly the documented methods, and a documented 405 for the others', async () => {

@@ -16,10 +16,10 @@ describe('the route table', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('rate-limits every change, and lets only /api/health through without a token or during shutdown', () => {
+  it('rate-limits every change, and lets only the health checks through without a token or during shutdown', () => {
     for (const [id, r] of routes) if (r.role === 'operator') expect([id, r.rateLimit]).toEqual([id, 'changes']);
-    expect(routes.filter(([, r]) => r.role === 'none').map(([id]) => id)).toEqual(['getHealth']);
-    expect([...pathsServedWhileStopping(table)]).toEqual(['/api/health']);
+    expect(routes.filter(([, r]) => r.role === 'none').map(([id]) => id)).toEqual(['getHealth', 'getLiveness']);
+    expect([...pathsServedWhileStopping(table)]).toEqual(['/api/health', '/api/health/live']);
   });
 
   it('derives the statuses each route can answer from its role, budget and body', () => {

@@ -80,6 +80,7 @@ describe('App shell', () => {
 
     const health: HealthDto = {
       status: 'ok',
+      problems: [],
       accepting: true,
       db: { mode: 'embedded-memory', state: 'connected', durable: false },
       uptimeSec: 3,
@@ -88,6 +89,24 @@ describe('App shell', () => {
     await fixture.whenStable();
     expect(el.querySelector('[data-testid="db-mode"]')?.textContent).toBe('Database: in-memory database — data is lost on restart');
     expect(el.querySelector('[data-testid="role"]')?.textContent).toBe('Operator');
+    expect(el.querySelector('[data-testid="health-problems"]')).toBeNull();
+  });
+
+  it('says in the footer what the server reports wrong (Redis away: what is refused)', async () => {
+    const { fixture, el } = await render();
+    const degraded: HealthDto = {
+      status: 'degraded',
+      problems: ['redis: unavailable'],
+      accepting: true,
+      db: { mode: 'external', state: 'connected', durable: true },
+      redis: { state: 'unavailable', since: 0 },
+      uptimeSec: 3,
+    };
+    http.expectOne('/api/health').flush(degraded);
+    await fixture.whenStable();
+    const note = el.querySelector('[data-testid="health-problems"]');
+    expect(note?.getAttribute('role')).toBe('status');
+    expect(note?.textContent).toContain('Redis unavailable: new stories and pause are refused');
   });
 
   it('hides the generator from a viewer, saying why', async () => {

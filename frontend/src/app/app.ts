@@ -20,7 +20,7 @@ import { TokenPrompt } from './core/access/token-prompt';
 import { TokenStore } from './core/access/token-store';
 import { AlertBanner } from './core/alert-banner';
 import { FirstScreen } from './core/first-screen';
-import { HealthService, describeDb } from './core/health';
+import { HealthService, describeDb, describeProblems } from './core/health';
 import { NoticeHost } from './core/notice-host';
 import { PausedBanner } from './core/paused-banner';
 import { Processing } from './core/processing';
@@ -90,6 +90,9 @@ const HEALTH_REFRESH_MS = 30_000;
     </main>
     <footer class="app-footer">
       <span data-testid="db-mode" [class.warn]="volatile()">{{ db() }}</span>
+      @if (problems(); as problems) {
+        <span class="warn problems" data-testid="health-problems" role="status">{{ problems }}</span>
+      }
     </footer>
     <sf-notice-host />
   `,
@@ -108,6 +111,7 @@ export class App {
   /** Objectives breached as of the latest second (none while no figures come: stale figures claim nothing). */
   protected readonly alerts = computed(() => (this.stream.view().connection === 'live' ? (this.stream.view().figures?.alerts ?? []) : []));
   protected readonly db = computed(() => describeDb(this.health.health()));
+  protected readonly problems = computed(() => describeProblems(this.health.health()));
   protected readonly volatile = computed(() => this.health.health()?.db.durable === false);
   protected readonly tokenNeeded = computed(() => {
     const state = this.access.state();

@@ -29,3 +29,16 @@ export function describeDb(health: HealthDto | null): string {
   const state = health.db.state === 'connected' ? '' : ` (${health.db.state})`;
   return `Database: ${mode}${state}${health.db.durable ? '' : ' — data is lost on restart'}`;
 }
+
+/** What the server says is wrong now, in an operator's words (null when nothing is). */
+export function describeProblems(health: HealthDto | null): string | null {
+  const problems = health?.problems ?? [];
+  if (!problems.length) return null;
+  return problems.map((p) => PROBLEMS[p] ?? p).join(' · ');
+}
+
+const PROBLEMS: Record<string, string> = {
+  'redis: unavailable': 'Redis unavailable: new stories and pause are refused until it answers; live figures wait for it',
+  'database: unavailable': 'Database unavailable: requests are refused until it answers',
+  stopping: 'Server stopping',
+};
