@@ -19,6 +19,7 @@ export const API_ERROR_CODES = [
   'rate_limited',
   'overloaded',
   'unavailable',
+  'idempotency_key_reused',
   'internal',
 ] as const;
 export const ApiErrorCodeSchema = z.enum(API_ERROR_CODES);

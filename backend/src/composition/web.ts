@@ -57,8 +57,8 @@ function observe({ storage, counters, processor, clock }: WebParts) {
 /** What the story routes call: commands, queries and pause control. */
 function storyEndpoints({ commands, queries, pause }: Stories) {
   return {
-    create: (request: Parameters<StoryCommands['create']>[0]) => commands.create(request),
-    createFromLegacyJob: (job: Parameters<StoryCommands['createFromLegacyJob']>[0]) => commands.createFromLegacyJob(job),
+    create: (...args: Parameters<StoryCommands['create']>) => commands.create(...args),
+    createFromLegacyJob: (...args: Parameters<StoryCommands['createFromLegacyJob']>) => commands.createFromLegacyJob(...args),
     assertRoomFor: (minTasks: number) => commands.assertRoomFor(minTasks),
     rerun: (id: string) => commands.rerun(id),
     bulk: (request: Parameters<StoryCommands['bulk']>[0]) => commands.bulk(request),

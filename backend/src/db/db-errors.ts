@@ -27,3 +27,21 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (/^Mongo/.test(name) && NETWORK_TEXT.test(message)) return true;
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause, depth + 1);
 }
+
+/** A write refused by a unique index: which one (as the server names it), when it says. */
+export class DuplicateKeyError extends Error {
+  constructor(
+    readonly index: string | null,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  static from(error: unknown): DuplicateKeyError {
+    const message = (error as { errmsg?: unknown; message?: unknown }).errmsg ?? (error as { message?: unknown }).message;
+    const text = typeof message === 'string' ? message : 'duplicate key';
+    return new DuplicateKeyError(/index: (\S+) dup key/.exec(text)?.[1] ?? null, text);
+  }
+}
+
+export const isDuplicateKey = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === 11000;

@@ -60,6 +60,7 @@ function storiesRoutes(limits: StoryLimits) {
       rateLimit: 'changes',
       // A full server refuses before reading the body (see StoryEndpoints.assertRoomFor).
       roomForStory: true,
+      idempotent: true,
       body: {
         schemas: { CreateStoryWithTasks: create.explicit, CreateStoryGenerated: create.generated },
         pick: (body) => pickCreateStorySchema(body, create),
@@ -137,6 +138,7 @@ function controlRoutes(limits: StoryLimits) {
       rateLimit: 'changes',
       roomForStory: true,
       crossOrigin: true,
+      idempotent: true,
       body: { schemas: { LegacyJob: createLegacyJobSchema(limits) } },
       ok: { status: 201, description: 'The stored story', schema: StoryDtoSchema },
     },

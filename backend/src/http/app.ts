@@ -1,7 +1,7 @@
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Store } from 'express-rate-limit';
-import type { StoryLimits } from '@storyflow/contracts';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, type StoryLimits } from '@storyflow/contracts';
 import type { AccessConfig } from '../access/access-policy.js';
 import type { TrustProxy } from '../access/client-address.js';
 import type { Logger } from '../logger.js';
@@ -105,6 +105,7 @@ function legacyCors(origins: string[]): ((methods: string[]) => RequestHandler) 
     cors({
       origin: origins.includes('*') ? '*' : origins,
       methods,
-      allowedHeaders: ['Content-Type', 'Authorization'],
+      allowedHeaders: ['Content-Type', 'Authorization', IDEMPOTENCY_KEY_HEADER],
+      exposedHeaders: [IDEMPOTENT_REPLAYED_HEADER],
     }) as RequestHandler;
 }

@@ -16,14 +16,26 @@ import type {
   StoryListDto,
 } from '@storyflow/contracts';
 
+/** A create's Idempotency-Key and a digest of its request (see the route table's `idempotent`). */
+export interface Idempotency {
+  key: string;
+  requestHash: string;
+}
+
+/** A create's answer: the story, and whether an earlier request with the same key had made it. */
+export interface Created {
+  story: StoryDto;
+  replayed: boolean;
+}
+
 /**
  * What the HTTP handlers call, declared here so http/ depends on no particular implementation of the story
  * commands and queries (server.ts passes them in). Domain errors (NotFoundError, OverloadedError, …) are
  * thrown through; errors.ts maps them to statuses.
  */
 export interface StoryEndpoints {
-  create(request: CreateStoryRequest): Promise<StoryDto>;
-  createFromLegacyJob(job: LegacyJobRequest): Promise<StoryDto>;
+  create(request: CreateStoryRequest, idempotency?: Idempotency): Promise<Created>;
+  createFromLegacyJob(job: LegacyJobRequest, idempotency?: Idempotency): Promise<Created>;
   list(query: ListStoriesQuery): Promise<StoryListDto>;
   /** Any string: one that is not a story id is a NotFoundError, like a missing story. */
   get(id: string): Promise<StoryDto>;

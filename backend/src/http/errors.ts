@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import {
   CoordinationUnavailableError,
   DatabaseUnavailableError,
+  IdempotencyKeyReusedError,
   NotFoundError,
   OverloadedError,
   UnavailableError,
@@ -24,7 +25,7 @@ export class ApiError extends Error {
   }
 }
 
-export function validationError(error: ZodError, where: 'body' | 'query'): ApiError {
+export function validationError(error: ZodError, where: 'body' | 'query' | 'headers'): ApiError {
   const details = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
   return new ApiError(400, 'validation_failed', `Invalid request ${where}: ${summary}`, details);
@@ -57,6 +58,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 function fromDomain(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
   if (err instanceof NotFoundError) return new ApiError(404, 'not_found', err.message);
+  if (err instanceof IdempotencyKeyReusedError) return new ApiError(422, 'idempotency_key_reused', err.message);
   if (err instanceof OverloadedError) return new ApiError(503, 'overloaded', err.message, [], { 'Retry-After': String(err.retryAfterSec) });
   if (err instanceof UnavailableError) return new ApiError(503, 'unavailable', err.message, [], { 'Retry-After': '5' });
   if (err instanceof CoordinationUnavailableError) return new ApiError(503, 'unavailable', err.message, [], { 'Retry-After': '2' });

@@ -1,4 +1,6 @@
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyKeySchema } from '@storyflow/contracts';
 import { requireJson } from './body-guard.js';
 import { methodNotAllowed } from './errors.js';
 import { byPath, Reply, type Handlers, type HandlerInput, type RateClass, type RouteDecl, type RouteTable } from './route.js';
@@ -62,10 +64,21 @@ function endpoint(decl: RouteDecl, handler: AnyHandler): RequestHandler {
       query: decl.query ? parseWith(decl.query, req.query, 'query') : undefined,
       body: body ? parseWith(body.pick?.(req.body) ?? Object.values(body.schemas)[0]!, req.body, 'body') : undefined,
       authorization: req.get('authorization'),
+      idempotencyKey: decl.idempotent ? idempotencyKeyOf(req) : undefined,
     } as HandlerInput<RouteDecl>;
     send(res, decl, await handler(input));
   };
   return handle;
+}
+
+const IdempotencyHeaderSchema = z.object({ [IDEMPOTENCY_KEY_HEADER]: IdempotencyKeySchema });
+
+/** The request's Idempotency-Key, validated (a 400 naming the header), or undefined when it sent none. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.get(IDEMPOTENCY_KEY_HEADER);
+  return key === undefined
+    ? undefined
+    : parseWith(IdempotencyHeaderSchema, { [IDEMPOTENCY_KEY_HEADER]: key }, 'headers')[IDEMPOTENCY_KEY_HEADER];
 }
 
 function send(res: Response, decl: RouteDecl, result: unknown): void {

@@ -19,6 +19,11 @@ const ERRORS = {
   },
   413: { name: 'PayloadTooLarge', codes: ['payload_too_large'], text: 'The body is larger than BODY_LIMIT (refused before it is read)' },
   415: { name: 'UnsupportedMediaType', codes: ['unsupported_media_type'], text: 'The body is not uncompressed UTF-8 JSON' },
+  422: {
+    name: 'IdempotencyKeyReused',
+    codes: ['idempotency_key_reused'],
+    text: 'The Idempotency-Key was used with a different request (within its window); use a new key',
+  },
   429: {
     name: 'TooManyRequests',
     codes: ['rate_limited'],

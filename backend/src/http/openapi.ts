@@ -8,6 +8,10 @@ import {
   DbModeSchema,
   DeleteResultDtoSchema,
   HealthDtoSchema,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_WINDOW_SEC,
+  IDEMPOTENT_REPLAYED_HEADER,
+  IdempotencyKeySchema,
   InfoDtoSchema,
   InstanceFiguresSchema,
   ProcessingDtoSchema,
@@ -85,9 +89,25 @@ function requestBody(body: NonNullable<RouteDecl['body']>): JsonSchema {
   return { required: true, content: { 'application/json': { schema: refs.length === 1 ? refs[0] : { oneOf: refs } } } };
 }
 
+/** The header an idempotent create takes, and the answer to its replay. */
+function idempotency(decl: RouteDecl): { parameters: JsonSchema[]; also: [string, JsonSchema][] } {
+  if (!decl.idempotent) return { parameters: [], also: [] };
+  const description =
+    `A key of the client's own (a UUID, say): sending the same request again with it within ${IDEMPOTENCY_WINDOW_SEC / 3600} h ` +
+    'returns what the first one created (200), never a second story, whichever instance answers; another request with it is a 422.';
+  const replay = answer(decl, { ...decl.ok, description: 'Sent before with this key: what that request created, as it is now' });
+  return {
+    parameters: [
+      { name: IDEMPOTENCY_KEY_HEADER, in: 'header', required: false, description, schema: inline(IdempotencyKeySchema, 'input') },
+    ],
+    also: [['200', { ...replay, headers: { [IDEMPOTENT_REPLAYED_HEADER]: { description: '`true`', schema: inline(z.string()) } } }]],
+  };
+}
+
 function operation(operationId: string, decl: RouteDecl): JsonSchema {
-  const parameters = decl.query ? queryParameters(decl.query) : [];
-  const also = Object.entries(decl.also ?? {}).map(([status, other]) => [status, answer(decl, other!)]);
+  const idempotent = idempotency(decl);
+  const parameters = [...(decl.query ? queryParameters(decl.query) : []), ...idempotent.parameters];
+  const also = [...Object.entries(decl.also ?? {}).map(([status, other]) => [status, answer(decl, other!)]), ...idempotent.also];
   return {
     operationId,
     summary: decl.summary,

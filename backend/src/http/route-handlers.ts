@@ -1,11 +1,29 @@
-import type { AccessDto, StoryLimits } from '@storyflow/contracts';
+import { createHash } from 'node:crypto';
+import { IDEMPOTENT_REPLAYED_HEADER, type AccessDto, type StoryLimits } from '@storyflow/contracts';
 import { bearerToken, resolveAccess, type AccessConfig } from '../access/access-policy.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { apiRoutes } from './api-routes.js';
-import type { StoryEndpoints, SystemState } from './endpoints.js';
+import type { Created, Idempotency, StoryEndpoints, SystemState } from './endpoints.js';
 import { reply, type Handlers } from './route.js';
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;
+
+/**
+ * The key and a digest of the request it came with (the operation and its parsed body): the same key with
+ * the same request is a replay, with another one a 422.
+ */
+function idempotencyOf(operation: string, key: string | undefined, body: unknown): Idempotency | undefined {
+  if (key === undefined) return undefined;
+  return {
+    key,
+    requestHash: createHash('sha256')
+      .update(`${operation}\n${JSON.stringify(body)}`)
+      .digest('base64url'),
+  };
+}
+
+/** 201 for a story just created; a replay answers 200 with what the first request created, and says so. */
+const created = ({ story, replayed }: Created) => (replayed ? reply(200, story, { [IDEMPOTENT_REPLAYED_HEADER]: 'true' }) : story);
 
 export interface HandlerDeps {
   stories: StoryEndpoints;
@@ -24,13 +42,15 @@ export interface HandlerDeps {
 export function routeHandlers({ stories, system, limits, access, metrics, openApi }: HandlerDeps): Handlers<ApiRoutes> {
   return {
     listStories: ({ query }) => stories.list(query),
-    createStory: ({ body }) => stories.create(body),
+    createStory: async ({ body, idempotencyKey }) =>
+      created(await stories.create(body, idempotencyOf('createStory', idempotencyKey, body))),
     deleteDoneStories: () => stories.deleteDone(),
     bulkStories: ({ body }) => stories.bulk(body),
     rerunStory: ({ params }) => stories.rerun(params.id),
     getStory: ({ params }) => stories.get(params.id),
     deleteStory: ({ params }) => stories.deleteOne(params.id),
-    createLegacyJob: ({ body }) => stories.createFromLegacyJob(body),
+    createLegacyJob: async ({ body, idempotencyKey }) =>
+      created(await stories.createFromLegacyJob(body, idempotencyOf('createLegacyJob', idempotencyKey, body))),
     getProcessing: () => stories.processing(),
     setProcessing: ({ body }) => stories.setPaused(body.paused),
 

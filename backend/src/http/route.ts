@@ -39,6 +39,11 @@ export interface RouteDecl {
   /** Callable from the browser origins in LEGACY_CORS_ORIGINS (the original client). */
   crossOrigin?: boolean;
   /**
+   * Takes an `Idempotency-Key` header (400 if malformed): the same key and request again answers the first
+   * one's result with 200 and `Idempotent-Replayed: true`; the key with another request is a 422.
+   */
+  idempotent?: boolean;
+  /**
    * Path parameters, documented with their schema; handed to the handler as sent, not validated here (a
    * malformed story id is a 404 from the service: no such story).
    */
@@ -86,6 +91,8 @@ export interface HandlerInput<R> {
   body: BodyOf<R>;
   /** The Authorization header (the access route reports the caller's role). */
   authorization: string | undefined;
+  /** The validated Idempotency-Key header, on the routes declared `idempotent`. */
+  idempotencyKey: string | undefined;
 }
 type Result<R> = ResultOf<R> | Reply<ResultOf<R>>;
 export type Handler<R> = (input: HandlerInput<R>) => Result<R> | Promise<Result<R>>;
@@ -110,6 +117,7 @@ export function statusesOf(route: RouteDecl): ErrorStatus[] {
   if (route.role === 'operator') statuses.add(403);
   if (route.rateLimit) statuses.add(429);
   if (route.body) [400, 413, 415].forEach((s) => statuses.add(s as ErrorStatus));
+  if (route.idempotent) [400, 422].forEach((s) => statuses.add(s as ErrorStatus));
   statuses.add(500);
   if (!route.servedWhileStopping) statuses.add(503);
   return [...statuses].sort((a, b) => a - b);

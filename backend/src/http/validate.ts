@@ -4,7 +4,7 @@ import { validationError } from './errors.js';
 import { JSON_TYPES } from './body-guard.js';
 
 /** Parses with a schema or throws a 400 whose details name each bad field. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where: 'body' | 'query'): z.infer<S> {
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where: 'body' | 'query' | 'headers'): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(result.error, where);
   return result.data;

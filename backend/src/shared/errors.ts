@@ -24,6 +24,13 @@ export class OverloadedError extends DomainError {
   }
 }
 
+/** A create's Idempotency-Key was used (within its window) with a different request. */
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor() {
+    super('This Idempotency-Key was already used with a different request; use a new key for a new request');
+  }
+}
+
 /** The server is stopping or processing is paused for writes of this kind. */
 export class UnavailableError extends DomainError {}
 

@@ -1,4 +1,5 @@
 import {
+  IDEMPOTENCY_WINDOW_SEC,
   isStoryId,
   type BulkActionRequest,
   type BulkActionResultDto,
@@ -10,16 +11,28 @@ import {
 import type { Logger } from '../logger.js';
 import type { Processor } from '../processing/processor.js';
 import { randomInt, type Clock, type Random } from '../shared/clock.js';
-import { DatabaseUnavailableError, UnavailableError } from '../shared/errors.js';
+import { DatabaseUnavailableError, IdempotencyKeyReusedError, UnavailableError } from '../shared/errors.js';
 import type { CounterCache } from '../stats/counter-cache.js';
 import type { DoneStoryPurge } from './done-story-purge.js';
-import { notFound } from './story-errors.js';
+import { IdempotencyKeyTaken, notFound } from './story-errors.js';
 import type { StoryLedger } from './story-ledger.js';
 import { toDto, toWork } from './story.mapper.js';
-import { newStoryDocument, type StoryRepository } from './story.repository.js';
+import { newStoryDocument, type NewStory, type StoryRepository } from './story.repository.js';
 import type { UnsettledInserts } from './unsettled-inserts.js';
 
 const BULK_BATCH = 500;
+
+/** A create's Idempotency-Key and a digest of its request (the same key with another request is refused). */
+export interface Idempotency {
+  key: string;
+  requestHash: string;
+}
+
+/** What a create answers: the story, and whether an earlier request with the same key made it. */
+export interface Created {
+  story: StoryDto;
+  replayed: boolean;
+}
 
 /** Cluster mode: what the commands need from the other instances (implemented over Redis). */
 export interface ClusterPeers {
@@ -53,25 +66,55 @@ export class StoryCommands {
 
   constructor(private readonly deps: StoryCommandsDeps) {}
 
-  /** Admits, persists, then queues: a 201 means the story survives a crash. */
-  async create(request: CreateStoryRequest, externalRef: number | null = null): Promise<StoryDto> {
+  /**
+   * Admits, persists, then queues: a new story means it survives a crash. With an Idempotency-Key, a
+   * request sent again (its answer lost, a 503) gets the story its first attempt stored, as it is now
+   * (`replayed`), never a second one: the key is stored with the story under a unique index, so this holds
+   * whichever instance answers and however the requests race.
+   */
+  async create(request: CreateStoryRequest, idempotency?: Idempotency, externalRef: number | null = null): Promise<Created> {
     const random = this.deps.random ?? Math.random;
     const estimates =
       'tasks' in request
         ? request.tasks.map((task) => task.estimate)
         : Array.from({ length: request.taskCount }, () => randomInt(random, request.estimateMin, request.estimateMax));
-    const release = this.deps.processor.admission.reserve(estimates.length);
-    const doc = newStoryDocument({
-      title: request.title || null,
-      externalRef,
-      estimates,
-      createdAt: new Date(this.deps.clock.now()),
-    });
+    const story = { title: request.title || null, externalRef, estimates, ...(idempotency ? { idempotency } : {}) };
+    // A key found free again (its story deleted, or older than the window) is taken by this request: at most twice.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        return { story: await this.store(story), replayed: false };
+      } catch (error) {
+        if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
+        const replay = await this.replay(idempotency);
+        if (replay) return replay;
+      }
+    }
+    throw new UnavailableError('The Idempotency-Key is in use by requests in flight; retry shortly');
+  }
+
+  /** The story stored with the key, for the same request; null if the key is free (again). */
+  private async replay({ key, requestHash }: Idempotency): Promise<Created | null> {
+    const doc = await this.deps.repository.findByIdempotencyKey(key);
+    if (!doc) return null;
+    const windowStart = new Date(this.deps.clock.now() - IDEMPOTENCY_WINDOW_SEC * 1000);
+    if (doc.createdAt < windowStart) {
+      await this.deps.repository.releaseIdempotencyKey(key, windowStart);
+      return null;
+    }
+    if (doc.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+    const id = doc._id.toHexString();
+    return { story: toDto(doc, doc.status === 'Open' ? this.deps.processor.progressOf(id) : null), replayed: true };
+  }
+
+  /** Admits, persists, then queues one new story. */
+  private async store(story: Omit<NewStory, 'createdAt'>): Promise<StoryDto> {
+    const release = this.deps.processor.admission.reserve(story.estimates.length);
+    const doc = newStoryDocument({ ...story, createdAt: new Date(this.deps.clock.now()) });
     const id = doc._id.toHexString();
     const { cluster } = this.deps;
     try {
       // In a cluster: within the cluster's bound, and ours before it is stored (no other instance may claim it).
-      await cluster?.admit(estimates.length, release);
+      await cluster?.admit(story.estimates.length, release);
       if (cluster && !(await cluster.own(id))) throw new UnavailableError('Could not take ownership of the new story; try again');
     } catch (error) {
       release();
@@ -108,8 +151,8 @@ export class StoryCommands {
   }
 
   /** The original client's job: its `id` is a page-local counter, kept only as a reference. */
-  createFromLegacyJob(job: LegacyJobRequest): Promise<StoryDto> {
-    return this.create({ title: `Job ${job.id}`, tasks: job.tasks.map((task) => ({ estimate: task.estimate })) }, job.id);
+  createFromLegacyJob(job: LegacyJobRequest, idempotency?: Idempotency): Promise<Created> {
+    return this.create({ title: `Job ${job.id}`, tasks: job.tasks.map((task) => ({ estimate: task.estimate })) }, idempotency, job.id);
   }
 
   /** A new story with the same task estimates (a finished one again, or a copy of a running one). */
@@ -117,10 +160,11 @@ export class StoryCommands {
     const doc = isStoryId(id) ? await this.deps.repository.findById(id) : null;
     if (!doc) throw notFound(id);
     const title = `${doc.title ?? `Story ${id.slice(-6)}`} (again)`;
-    return this.create({
+    const created = await this.create({
       title: title.length > 200 ? `${title.slice(0, 199)}…` : title,
       tasks: doc.tasks.map((task) => ({ estimate: task.estimate })),
     });
+    return created.story;
   }
 
   /** One action on each of the ids; a failure of one (gone, refused) does not stop the others. */

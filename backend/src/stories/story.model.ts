@@ -33,6 +33,10 @@ const StorySchema = new Schema(
     titleWords: { type: [String], default: undefined },
     /** The mark of the committer that turned it Done (lets a retried commit recognise its own earlier write). */
     completionAttempt: { type: String, default: null },
+    /** The client's Idempotency-Key, if it sent one: unique, so a retried create finds the story it made. */
+    idempotencyKey: { type: String },
+    /** A digest of the request that came with that key: the same key with another request is refused. */
+    requestHash: { type: String },
   },
   { collection: 'stories', versionKey: false, autoCreate: false },
 );
@@ -51,6 +55,9 @@ StorySchema.index({ status: 1, completedAt: 1 });
 // Title search (word prefixes), and the original client's job number.
 StorySchema.index({ titleWords: 1 });
 StorySchema.index({ externalRef: 1 });
+// One story per Idempotency-Key, whichever instance stores it (sparse: stories without a key are not in it).
+StorySchema.index({ idempotencyKey: 1 }, { unique: true, sparse: true });
+export const IDEMPOTENCY_INDEX = 'idempotencyKey_1';
 
 /** A removal in progress: written before the delete, cleared together with the increment. */
 export interface RemovalIntent {

@@ -1,19 +1,22 @@
-import { mongo, Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { isStoryId, type StoryStatus } from '@storyflow/contracts';
-import { isDatabaseUnavailable } from '../db/db-errors.js';
+import { DuplicateKeyError, isDatabaseUnavailable } from '../db/db-errors.js';
+import { insertEach } from '../db/insert-each.js';
 import type { DbGate } from '../db/db-gate.js';
 import { dropSupersededIndexes } from '../db/indexes.js';
 import type { ProgressWrite } from '../processing/ports.js';
-import { DatabaseUnavailableError } from '../shared/errors.js';
 import { ConcurrencyLimit } from '../shared/concurrency-limit.js';
 import { GroupCommit } from '../shared/group-commit.js';
-import type { StoryDoc, StoryModels } from './story.model.js';
+import { IdempotencyKeyTaken } from './story-errors.js';
+import { IDEMPOTENCY_INDEX, type StoryDoc, type StoryModels } from './story.model.js';
 
 export interface NewStory {
   title: string | null;
   externalRef: number | null;
   estimates: number[];
   createdAt: Date;
+  /** The client's Idempotency-Key and a digest of its request, if it sent one. */
+  idempotency?: { key: string; requestHash: string };
 }
 
 export interface StoryRef {
@@ -67,6 +70,7 @@ export function newStoryDocument(story: NewStory): StoryDoc {
     createdAt: story.createdAt,
     completedAt: null,
     completionAttempt: null,
+    ...(story.idempotency ? { idempotencyKey: story.idempotency.key, requestHash: story.idempotency.requestHash } : {}),
   };
 }
 
@@ -102,24 +106,29 @@ export class StoryRepository {
     await this.inserts.submit(doc);
   }
 
-  private async insertBatch(docs: StoryDoc[]): Promise<(unknown | null)[]> {
-    try {
-      await this.db.run(() => this.models.Story.collection.insertMany(docs, { ordered: false, writeConcern: { w: 1, journal: true } }));
-      return docs.map(() => null);
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) throw error instanceof DatabaseUnavailableError ? error : new DatabaseUnavailableError(error);
-      // Unordered: when the server reports per-document errors that account for every document not
-      // inserted, the others are stored. Anything else (network, write concern) fails the whole batch:
-      // a story is only accepted when we know it is stored.
-      if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
-      const writeErrors = [error.writeErrors].flat();
-      // No per-document errors: the driver wrapped a connection or server-selection failure.
-      if (!writeErrors.length) throw new DatabaseUnavailableError(error);
-      if (error.result.getWriteConcernError() || error.insertedCount + writeErrors.length !== docs.length) throw error;
-      const failed = new Map<number, unknown>();
-      for (const e of writeErrors) failed.set(e.index, new Error(e.errmsg ?? 'insert failed'));
-      return docs.map((_, i) => failed.get(i) ?? null);
-    }
+  private insertBatch(docs: StoryDoc[]): Promise<(unknown | null)[]> {
+    return this.db.run(async (maxTimeMS) => {
+      const outcomes = await insertEach(this.models.Story.collection, docs, maxTimeMS);
+      // A request's key taken already (by its own earlier attempt, or another request): see StoryCommands.
+      return outcomes.map((e) => (e instanceof DuplicateKeyError && e.index === IDEMPOTENCY_INDEX ? new IdempotencyKeyTaken() : e));
+    });
+  }
+
+  /** The story stored with this Idempotency-Key, if any. */
+  findByIdempotencyKey(key: string): Promise<StoryDoc | null> {
+    return this.db.run((maxTimeMS) => this.models.Story.findOne({ idempotencyKey: key }).maxTimeMS(maxTimeMS).lean<StoryDoc>().exec());
+  }
+
+  /** Frees an expired key (its story was created before `createdBefore`) for a new request; false if it was not. */
+  async releaseIdempotencyKey(key: string, createdBefore: Date): Promise<boolean> {
+    const result = await this.db.run((maxTimeMS) =>
+      this.models.Story.updateOne(
+        { idempotencyKey: key, createdAt: { $lt: createdBefore } },
+        { $unset: { idempotencyKey: '', requestHash: '' } },
+        { maxTimeMS },
+      ).exec(),
+    );
+    return result.modifiedCount === 1;
   }
 
   findById(id: string): Promise<StoryDoc | null> {

@@ -65,6 +65,8 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
     insert: () => Promise.all([story('alpha beta'), story('gamma'), story(null, 42)].map((doc) => repository.insert(doc))),
     insertBatch: 'insert',
     findById: () => repository.findById(new Types.ObjectId().toHexString()),
+    findByIdempotencyKey: () => repository.findByIdempotencyKey('some-key'),
+    releaseIdempotencyKey: () => repository.releaseIdempotencyKey('some-key', new Date()),
     list: async () => {
       for (const query of [
         {},

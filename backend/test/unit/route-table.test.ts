@@ -22,12 +22,12 @@ describe('the route table', () => {
     expect([...pathsServedWhileStopping(table)]).toEqual(['/api/health', '/api/health/live']);
   });
 
-  it('derives the statuses each route can answer from its role, budget and body', () => {
+  it('derives the statuses each route can answer from its role, budget, body and idempotency key', () => {
     expect(statusesOf(table.getHealth)).toEqual([500]);
     expect(statusesOf(table.getStats)).toEqual([401, 500, 503]);
     expect(statusesOf(table.listStories)).toEqual([400, 401, 429, 500, 503]);
     expect(statusesOf(table.getStory)).toEqual([401, 404, 429, 500, 503]);
-    expect(statusesOf(table.createStory)).toEqual([400, 401, 403, 413, 415, 429, 500, 503]);
+    expect(statusesOf(table.createStory)).toEqual([400, 401, 403, 413, 415, 422, 429, 500, 503]);
   });
 
   it('puts /api/stories/bulk before /api/stories/:id, which would otherwise answer it with 405', () => {

@@ -1,13 +1,14 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import type {
-  BulkActionRequest,
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  type BulkActionRequest,
   BulkActionResultDto,
-  CreateStoryRequest,
-  DeleteResultDto,
-  StoryDto,
-  StoryListDto,
-  StoryStatus,
+  type CreateStoryRequest,
+  type DeleteResultDto,
+  type StoryDto,
+  type StoryListDto,
+  type StoryStatus,
 } from '@storyflow/contracts';
 import type { Observable } from 'rxjs';
 
@@ -24,8 +25,12 @@ export interface StoryListQuery {
 export class StoriesApi {
   private readonly http = inject(HttpClient);
 
-  create(body: CreateStoryRequest): Observable<StoryDto> {
-    return this.http.post<StoryDto>('/api/stories', body);
+  /**
+   * Creates a story. `idempotencyKey` (a new one by default) makes a repeat of the same request safe: the
+   * server answers it with the story the first one created, never a second one.
+   */
+  create(body: CreateStoryRequest, idempotencyKey: string = crypto.randomUUID()): Observable<StoryDto> {
+    return this.http.post<StoryDto>('/api/stories', body, { headers: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } });
   }
 
   list(query: StoryListQuery): Observable<StoryListDto> {

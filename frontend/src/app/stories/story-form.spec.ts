@@ -169,6 +169,28 @@ describe('StoryForm', () => {
     expect(el.querySelector<HTMLInputElement>('#story-task-count')!.value).toBe('3');
   });
 
+  it('sends an Idempotency-Key: the same one when the same request is sent again after a failure, a new one after a success', async () => {
+    const { fixture, type, submit } = await render();
+    await type('#story-title', 'Retry me');
+    await submit();
+    const first = http.expectOne('/api/stories');
+    const key = first.request.headers.get('Idempotency-Key');
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    first.flush({ error: { code: 'unavailable', message: 'try again', details: [] } }, { status: 503, statusText: 'Unavailable' });
+    await fixture.whenStable();
+    await submit();
+    const again = http.expectOne('/api/stories');
+    expect(again.request.headers.get('Idempotency-Key')).toBe(key);
+    again.flush({ id: 'a1', title: 'Retry me', taskCount: 5 }, { status: 200, statusText: 'OK' });
+    await fixture.whenStable();
+    await type('#story-title', 'Retry me');
+    await submit();
+    const next = http.expectOne('/api/stories');
+    expect(next.request.headers.get('Idempotency-Key')).not.toBe(key);
+    next.flush({ id: 'a2', title: 'Retry me', taskCount: 5 }, { status: 201, statusText: 'Created' });
+    await fixture.whenStable();
+  });
+
   it('shows API validation errors next to the matching fields', async () => {
     const { fixture, submit, text, type } = await render();
     await submit();

@@ -87,6 +87,8 @@ export class StoryForm {
   });
 
   private readonly submitted = signal(false);
+  /** The request sent last and its Idempotency-Key, until it succeeds: sent again unchanged, it keeps its key. */
+  private pending: { request: string; key: string } | null = null;
   protected readonly submitting = signal(false);
   private readonly apiErrors = signal<FieldErrors>({});
   protected readonly estimate = computed(() => estimateWork(this.value()));
@@ -136,8 +138,13 @@ export class StoryForm {
     const parsed = parseStoryForm(this.form.getRawValue(), this.schemas());
     if (!parsed.success) return this.focusFirstError();
     this.submitting.set(true);
-    this.api.create(parsed.data).subscribe({
+    const request = JSON.stringify(parsed.data);
+    // The same request again (its answer lost, the server busy) may not create a second story.
+    const key = this.pending?.request === request ? this.pending.key : crypto.randomUUID();
+    this.pending = { request, key };
+    this.api.create(parsed.data, key).subscribe({
       next: (story) => {
+        this.pending = null;
         this.submitting.set(false);
         this.submitted.set(false);
         this.form.controls.title.setValue('');
