@@ -75,7 +75,7 @@ module.exports = {
     forbid(
       'contracts-is-a-leaf',
       '^contracts/src/',
-      '^(backend|frontend|test-support|bench)/',
+      '^(backend|frontend|test-support|bench|chaos)/',
       'contracts/ is shared by backend and frontend.',
     ),
     forbid(

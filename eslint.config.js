@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    // Packages (contracts, backend, frontend, test-support, bench) talk only through their public entry points
+    // Packages (contracts, backend, frontend, test-support, bench, chaos) talk only through their public entry points
     // (`exports` in package.json): no relative path into another package, no deep import of its src/.
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
     rules: {
@@ -33,7 +33,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+(contracts|backend|frontend|test-support|bench)/',
+              regex: '^(\\.\\./)+(contracts|backend|frontend|test-support|bench|chaos)/',
               message: "Import another package by its name and public entry point (see its package.json 'exports').",
             },
             {

@@ -3,6 +3,8 @@ import { startJongodb } from '@storyflow/backend/jongodb';
 export interface TestDatabase {
   /** Server URI without a database name: each user picks its own. */
   uri: string;
+  /** The server's process, when this process started it (to freeze it with SIGSTOP, say). */
+  pid?: number;
   /** Whether this process started the server (false: MONGODB_URI). */
   owned: boolean;
   stop(): Promise<void>;
@@ -16,7 +18,7 @@ export async function startDatabase(): Promise<TestDatabase> {
   const external = process.env.MONGODB_URI;
   if (external) return { uri: external, owned: false, stop: async () => {} };
   const db = await startJongodb();
-  return { uri: db.uri, owned: true, stop: () => db.stop() };
+  return { uri: db.uri, owned: true, ...(db.pid ? { pid: db.pid } : {}), stop: () => db.stop() };
 }
 
 let counter = 0;

@@ -273,6 +273,8 @@ describe('nginx in front of the backend (nginx.conf)', () => {
     expect(res.status).toBe(503);
     expect(res.header['content-type']).toMatch(/^application\/json/);
     expect(res.body.error.code).toBe('unavailable');
+    // Like the backend's own 503s, it says when to retry (a client retries a create with its key).
+    expect(res.header['retry-after']).toBe('2');
     // The dashboard itself is still served.
     expect((await fetch(base + '/stories')).status).toBe(200);
   });

@@ -1,0 +1,269 @@
+import type { Attempt, FeedSeconds, HistoryEvent, Outcome } from './history.js';
+import type { FaultWindow } from './nemesis.js';
+import type { HealthSample } from './observe.js';
+
+/** A story as the database holds it at the end (the chaos clients title each with its request's key). */
+export interface StoredStory {
+  id: string;
+  title: string | null;
+  status: 'Open' | 'Done';
+  taskCount: number;
+  /** Its tasks whose status is Done. */
+  tasksDone: number;
+}
+
+/** The cumulative counters document at the end. */
+export interface StoredCounters {
+  deleted: number;
+  purged: number;
+  removedOpen: number;
+  removedDone: number;
+  /** Removals journaled and not finished. */
+  pendingRemovals: number;
+}
+
+export interface CheckInput {
+  seconds: number;
+  seed: number;
+  /** When the run began (the faults' times are reported from it). */
+  startedAt: number;
+  faults: FaultWindow[];
+  history: HistoryEvent[];
+  stored: StoredStory[];
+  counters: StoredCounters;
+  /** Each instance's newest published second (null: it had none). */
+  published: ({ open: number; completed: number } | null)[];
+  health: HealthSample[];
+  peakRssMb: Record<string, number>;
+  /** An instance's resident memory may not exceed this. */
+  rssBoundMb: number;
+  /** A health sample this soon after a fault began or ended is not judged (the system notices within it). */
+  graceMs: number;
+  /** The feeds must have seen seconds after this (the last fault healed, plus a little). */
+  feedsBackBy: number;
+}
+
+export interface ChaosResult {
+  seconds: number;
+  seed: number;
+  faults: { kind: string; target?: number; atSec: number; durationSec: number; skipped?: string }[];
+  accepted: number;
+  doneExactlyOnce: number;
+  lost: number;
+  duplicated: number;
+  countersExact: boolean;
+  unexpected5xx: number;
+  /** Share of the judged health samples that told the truth (database and Redis state as the nemesis made them). */
+  healthAccurate: number;
+  peakRssMb: Record<string, number>;
+  /** What else was seen, for the reader (none of it is judged except as `failed` says). */
+  details: Record<string, unknown>;
+  /** The checks that failed (empty: the run passed). */
+  failed: string[];
+}
+
+const HEALTH_ACCURACY_NEEDED = 0.95;
+
+/** Jepsen's checker: judges the run from the database's end state and what the clients and observers saw. */
+export function check(input: CheckInput): ChaosResult {
+  const attempts = input.history.filter((e): e is Attempt => e.type === 'attempt');
+  const outcomes = input.history.filter((e): e is Outcome => e.type === 'outcome');
+  const stories = judgeStories(attempts, outcomes, input.stored);
+  const counters = judgeCounters(input, stories.expectedDeleted);
+  const unexpected5xx = unexpectedServerErrors(attempts, outcomes);
+  const health = judgeHealth(input.health, input.faults, input.graceMs);
+  const feeds = judgeFeeds(
+    input.history.filter((e): e is FeedSeconds => e.type === 'feed'),
+    input.feedsBackBy,
+  );
+  const failed = [
+    ...(stories.lost ? [`lost: ${stories.lost}`] : []),
+    ...(stories.duplicated ? [`duplicated: ${stories.duplicated}`] : []),
+    ...(stories.doneExactlyOnce !== stories.acceptedStored
+      ? [`doneExactlyOnce: ${stories.doneExactlyOnce} of ${stories.acceptedStored}`]
+      : []),
+    ...(stories.openAtEnd ? [`open at the end: ${stories.openAtEnd}`] : []),
+    ...(stories.unresolved ? [`creates never answered: ${stories.unresolved}`] : []),
+    ...counters.problems.map((p) => `counters: ${p}`),
+    ...(unexpected5xx ? [`unexpected 5xx: ${unexpected5xx}`] : []),
+    ...(health.accuracy < HEALTH_ACCURACY_NEEDED ? [`health accurate in ${(health.accuracy * 100).toFixed(1)} % of samples`] : []),
+    ...(input.peakRssMb.instance! > input.rssBoundMb
+      ? [`an instance's RSS reached ${input.peakRssMb.instance} MB (bound ${input.rssBoundMb})`]
+      : []),
+    ...feeds.stale.map((f) => `feed without seconds after the last fault: ${f}`),
+  ];
+  return {
+    seconds: input.seconds,
+    seed: input.seed,
+    faults: input.faults.map((f) => ({
+      kind: f.kind,
+      ...(f.target === undefined ? {} : { target: f.target }),
+      atSec: Math.round((f.start - input.startedAt) / 100) / 10,
+      durationSec: Math.round((f.end - f.start) / 100) / 10,
+      ...(f.skipped ? { skipped: f.skipped } : {}),
+    })),
+    accepted: stories.accepted,
+    doneExactlyOnce: stories.doneExactlyOnce,
+    lost: stories.lost,
+    duplicated: stories.duplicated,
+    countersExact: counters.problems.length === 0,
+    unexpected5xx,
+    healthAccurate: Math.round(health.accuracy * 1000) / 1000,
+    peakRssMb: input.peakRssMb,
+    details: {
+      deleted: stories.expectedDeleted,
+      orphans: stories.orphans,
+      stored: input.stored.length,
+      requests: attempts.length,
+      retried: outcomes.filter((o) => o.attempts > 1).length,
+      statuses: countBy(attempts.map((a) => String(a.status))),
+      healthSamples: { judged: health.judged, wrong: health.wrong },
+      feeds: feeds.summary,
+      counters: counters.seen,
+    },
+    failed,
+  };
+}
+
+/** What became of every request to create, and of every story the database holds. */
+function judgeStories(attempts: Attempt[], outcomes: Outcome[], stored: StoredStory[]) {
+  const acceptedIds = new Map<string, string>();
+  let duplicated = 0;
+  // A key must name one story, whatever attempt answered.
+  for (const a of attempts) {
+    if (a.op !== 'create' || !a.id) continue;
+    const known = acceptedIds.get(a.key);
+    if (known && known !== a.id) duplicated++;
+    else acceptedIds.set(a.key, a.id);
+  }
+  const creates = outcomes.filter((o) => o.op === 'create');
+  const deletes = outcomes.filter((o) => o.op === 'delete');
+  const askedToDelete = new Set(deletes.map((d) => d.key));
+  const byId = new Map(stored.map((s) => [s.id, s]));
+  const byTitle = new Map<string, number>();
+  for (const s of stored) if (s.title) byTitle.set(s.title, (byTitle.get(s.title) ?? 0) + 1);
+  for (const n of byTitle.values()) duplicated += n - 1;
+  // Missing at the first ask: gone before any delete of ours could have removed it.
+  const missingAtFirstAsk = deletes.filter((d) => {
+    const first = attempts.find((a) => a.op === 'delete' && a.key === d.key);
+    return first?.status === 404;
+  }).length;
+  const acceptedStories = [...acceptedIds.values()];
+  const lost = acceptedStories.filter((id) => !byId.has(id) && !askedToDelete.has(id)).length + missingAtFirstAsk;
+  const acceptedStored = acceptedStories.filter((id) => byId.has(id));
+  const doneExactlyOnce = acceptedStored.filter((id) => {
+    const s = byId.get(id)!;
+    return s.status === 'Done' && s.tasksDone === s.taskCount;
+  }).length;
+  const acceptedKeys = new Set(acceptedIds.keys());
+  return {
+    accepted: acceptedIds.size,
+    acceptedStored: acceptedStored.length,
+    doneExactlyOnce,
+    lost,
+    duplicated,
+    openAtEnd: stored.filter((s) => s.status !== 'Done').length,
+    unresolved: creates.filter((o) => o.result === 'unresolved').length,
+    orphans: stored.filter((s) => s.title && !acceptedKeys.has(s.title)).length,
+    expectedDeleted: [...askedToDelete].filter((id) => !byId.has(id)).length,
+  };
+}
+
+/** The counters against the stored truth: published figures, the removal journal, nothing pending. */
+function judgeCounters(input: CheckInput, expectedDeleted: number) {
+  const done = input.stored.filter((s) => s.status === 'Done').length;
+  const open = input.stored.length - done;
+  const c = input.counters;
+  const problems: string[] = [];
+  input.published.forEach((p, i) => {
+    if (!p) problems.push(`instance ${i} published no second`);
+    else if (p.open !== open || p.completed !== done + c.removedDone)
+      problems.push(`instance ${i} says open ${p.open}, completed ${p.completed}; stored: open ${open}, completed ${done + c.removedDone}`);
+  });
+  if (c.deleted !== expectedDeleted) problems.push(`deleted ${c.deleted}, but ${expectedDeleted} stories were deleted`);
+  if (c.purged !== 0) problems.push(`purged ${c.purged} without retention`);
+  if (c.removedOpen + c.removedDone !== c.deleted + c.purged)
+    problems.push(`removed ${c.removedOpen} + ${c.removedDone} ≠ deleted + purged`);
+  if (c.pendingRemovals) problems.push(`${c.pendingRemovals} removals left unfinished`);
+  return { problems, seen: { ...c, storedOpen: open, storedDone: done, expectedDeleted } };
+}
+
+/**
+ * 5xx a client should never see. A 503 with Retry-After is a refusal the system documents (overloaded,
+ * its database or Redis away, nginx finding no instance up): expected, when the client's retry of it then
+ * got through (reads are not retried: the next one is the retry). A 500, 502 or 504, or a 503 without
+ * Retry-After, is not.
+ */
+function unexpectedServerErrors(attempts: Attempt[], outcomes: Outcome[]): number {
+  const resolved = new Set(outcomes.filter((o) => o.result !== 'unresolved').map((o) => `${o.op}:${o.key}`));
+  return attempts.filter((a) => {
+    if (a.status < 500) return false;
+    if (a.status !== 503 || !a.retryAfter) return true;
+    return (a.op === 'create' || a.op === 'delete') && !resolved.has(`${a.op}:${a.key}`);
+  }).length;
+}
+
+/** What each instance should have said, at `at`: the faults that touch it. */
+export function truthAt(
+  faults: FaultWindow[],
+  instance: number,
+  at: number,
+  graceMs: number,
+): { judged: boolean; db: boolean; redis: boolean } {
+  let judged = true;
+  let db = true;
+  let redis = true;
+  for (const f of faults) {
+    if (f.skipped) continue;
+    const touches =
+      f.kind === 'freeze-database' ||
+      f.kind === 'freeze-redis' ||
+      f.kind === 'restart-redis-empty' ||
+      (f.kind === 'cut-redis' && f.target === instance);
+    if (f.kind === 'kill-instance' && f.target === instance && at >= f.start && at <= f.end + graceMs) judged = false;
+    if (!touches) continue;
+    if (Math.abs(at - f.start) < graceMs || Math.abs(at - f.end) < graceMs) judged = false;
+    if (at >= f.start && at <= f.end) {
+      if (f.kind === 'freeze-database') db = false;
+      else redis = false;
+    }
+  }
+  return { judged, db, redis };
+}
+
+function judgeHealth(samples: HealthSample[], faults: FaultWindow[], graceMs: number) {
+  let judged = 0;
+  let wrong = 0;
+  for (const s of samples) {
+    const truth = truthAt(faults, s.instance, s.at, graceMs);
+    if (!truth.judged) continue;
+    judged++;
+    const right =
+      s.status === (truth.db ? 200 : 503) &&
+      s.db === (truth.db ? 'connected' : 'disconnected') &&
+      s.redis === (truth.redis ? 'connected' : 'unavailable');
+    if (!right) wrong++;
+  }
+  return { judged, wrong, accuracy: judged ? (judged - wrong) / judged : 0 };
+}
+
+function judgeFeeds(feeds: FeedSeconds[], backBy: number) {
+  const after = Math.floor(backBy / 1000);
+  const stale = feeds.filter((f) => !f.seconds.some((s) => s >= after)).map((f) => `${f.client} ${f.feed}`);
+  const summary = feeds.map((f) => ({
+    client: f.client,
+    feed: f.feed,
+    seconds: f.seconds.length,
+    connects: f.connects,
+    longestGapSec: longestGap(f.seconds),
+  }));
+  return { stale, summary };
+}
+
+function longestGap(seconds: number[]): number {
+  let gap = 0;
+  for (let i = 1; i < seconds.length; i++) gap = Math.max(gap, seconds[i]! - seconds[i - 1]!);
+  return gap;
+}
+
+const countBy = (values: string[]) => values.reduce<Record<string, number>>((acc, v) => ((acc[v] = (acc[v] ?? 0) + 1), acc), {});
