@@ -8,6 +8,7 @@
  *   npm run bench -- --reference-sec=600             # a 10-minute reference soak
  *   npm run bench -- --bursts=1000 --drain=0
  *   npm run bench -- --scenarios=flood               # 1,000 maximum-size attempts: statuses, memory
+ *   npm run bench -- --scenarios=growth              # 120,000 stories, retention off: the heap every 20,000
  *   npm run bench -- --backend=/path/to/other/backend/src/main.ts   # the same figures for another version
  *   npm run bench -- --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof   # node flags for the servers
  *   MONGODB_URI=mongodb://... npm run bench          # against a real MongoDB
@@ -27,12 +28,15 @@
  * - screens: gzipped JavaScript a fresh browser fetches before each screen's heading shows (bench/screens.ts).
  * - bullmq: the reference load and each burst on BullMQ flows over Redis (bench/bullmq.ts), same seeds.
  * - flood (not in the default list): 1,000 maximum-size attempts at once (--flood=N); statuses and memory.
+ * - growth (not in the default list): --growth-stories (120,000) against an external database with retention
+ *   off, as on MongoDB; the server's heap after a forced full collection every 20,000 (bench/growth.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { Agent, request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { bullmqBurst, bullmqReference } from './bullmq.js';
+import { growth } from './growth.js';
+import { metrics, postOnce } from './http-client.js';
 import { phasesOf, summarizePhases } from './phases.js';
 import { screenWeights } from './screens.js';
 import { usage, watchMemory } from './proc-usage.js';
@@ -61,6 +65,8 @@ const { values: args } = parseArgs({
     bursts: { type: 'string', default: '200,1000,2000' },
     drain: { type: 'string', default: '5000' },
     flood: { type: 'string', default: '1000' },
+    'growth-stories': { type: 'string', default: '120000' },
+    'growth-keep-all': { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '64' },
     seed: { type: 'string', default: '20261127' },
     backend: { type: 'string' },
@@ -74,18 +80,6 @@ const seed = Number(args.seed);
 /** Extra server settings, e.g. --env=POOL_TARGET_WAIT_MS=200 (to compare a setting). */
 const extraEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
-/** Prometheus series by name (the server's own counters); null when it has no /metrics (an older version). */
-async function metrics(base: string, names: string[]): Promise<Map<string, number> | null> {
-  const res = await fetch(`${base}/metrics?${names.map((n) => `name=${n}`).join('&')}`);
-  if (res.status === 404) return null;
-  const out = new Map<string, number>();
-  for (const line of (await res.text()).split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const space = line.lastIndexOf(' ');
-    out.set(line.slice(0, space), (out.get(line.slice(0, space)) ?? 0) + Number(line.slice(space + 1)));
-  }
-  return out;
-}
 const sumWhere = (m: Map<string, number> | null, test: (key: string) => boolean) => {
   let n = 0;
   for (const [k, v] of m ?? []) if (test(k)) n += v;
@@ -121,31 +115,6 @@ interface PostOutcome {
   retries: number;
   id?: string;
   tasks: number;
-}
-
-/**
- * Kept-alive connections for the POSTs, one per client at most: undici's fetch costs the client several
- * times node:http's CPU, and on two cores the client's CPU is taken from the server being measured.
- */
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-
-function postOnce(base: string, json: string): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${base}/api/stories`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(json);
-  });
 }
 
 /** POSTs a story; retries 429/503 after their Retry-After (a well-behaved client), up to a bound. */
@@ -493,6 +462,16 @@ async function main() {
     result.cluster = runs;
   }
   if (scenarios.has('flood')) result.flood = await flood(Number(args['flood']));
+  if (scenarios.has('growth'))
+    result.growth = await growth({
+      stories: Number(args['growth-stories']),
+      step: 20_000,
+      concurrency,
+      seed,
+      keepAll: args['growth-keep-all'],
+      env: extraEnv,
+      ...(args.backend ? { backend: args.backend } : {}),
+    });
   if (scenarios.has('bullmq')) result.bullmq = await bullmq();
   console.log(JSON.stringify(result, null, 2));
   console.log(markdown(result));

@@ -37,8 +37,6 @@ export interface CheckInput {
   peakRssMb: Record<string, number>;
   /** An instance's resident memory may not exceed this. */
   rssBoundMb: number;
-  /** A health sample this soon after a fault began or ended is not judged (the system notices within it). */
-  graceMs: number;
   /** The feeds must have seen seconds after this (the last fault healed, plus a little). */
   feedsBackBy: number;
 }
@@ -71,7 +69,7 @@ export function check(input: CheckInput): ChaosResult {
   const stories = judgeStories(attempts, outcomes, input.stored);
   const counters = judgeCounters(input, stories.expectedDeleted);
   const unexpected5xx = unexpectedServerErrors(attempts, outcomes);
-  const health = judgeHealth(input.health, input.faults, input.graceMs);
+  const health = judgeHealth(input.health, input.faults);
   const feeds = judgeFeeds(
     input.history.filter((e): e is FeedSeconds => e.type === 'feed'),
     input.feedsBackBy,
@@ -117,7 +115,7 @@ export function check(input: CheckInput): ChaosResult {
       requests: attempts.length,
       retried: outcomes.filter((o) => o.attempts > 1).length,
       statuses: countBy(attempts.map((a) => String(a.status))),
-      healthSamples: { judged: health.judged, wrong: health.wrong },
+      healthSamples: { judged: health.judged, duringFaults: health.duringFaults, wrong: health.wrong },
       feeds: feeds.summary,
       counters: counters.seen,
     },
@@ -203,48 +201,53 @@ function unexpectedServerErrors(attempts: Attempt[], outcomes: Outcome[]): numbe
   }).length;
 }
 
-/** What each instance should have said, at `at`: the faults that touch it. */
-export function truthAt(
-  faults: FaultWindow[],
-  instance: number,
-  at: number,
-  graceMs: number,
-): { judged: boolean; db: boolean; redis: boolean } {
+/**
+ * How long an instance may take to notice a fault (Redis: a ping every 500 ms with a 1 s deadline; the
+ * database: one a second with a 2 s deadline), and to see it healed (reconnecting, the next ping).
+ */
+const NOTICE_MS = { database: 3_500, redis: 2_500 } as const;
+const RECOVER_MS = 3_000;
+
+/** What each instance should have said at `at`, given the faults that touch it; not judged while it may still be noticing. */
+export function truthAt(faults: FaultWindow[], instance: number, at: number): { judged: boolean; db: boolean; redis: boolean } {
   let judged = true;
   let db = true;
   let redis = true;
   for (const f of faults) {
     if (f.skipped) continue;
-    const touches =
-      f.kind === 'freeze-database' ||
-      f.kind === 'freeze-redis' ||
-      f.kind === 'restart-redis-empty' ||
-      (f.kind === 'cut-redis' && f.target === instance);
-    if (f.kind === 'kill-instance' && f.target === instance && at >= f.start && at <= f.end + graceMs) judged = false;
-    if (!touches) continue;
-    if (Math.abs(at - f.start) < graceMs || Math.abs(at - f.end) < graceMs) judged = false;
-    if (at >= f.start && at <= f.end) {
-      if (f.kind === 'freeze-database') db = false;
+    if (f.kind === 'kill-instance' && f.target === instance && at >= f.start && at <= f.end + RECOVER_MS) judged = false;
+    const hits =
+      f.kind === 'freeze-database'
+        ? 'database'
+        : f.kind === 'freeze-redis' || f.kind === 'restart-redis-empty' || (f.kind === 'cut-redis' && f.target === instance)
+          ? 'redis'
+          : null;
+    if (!hits) continue;
+    if ((at >= f.start && at < f.start + NOTICE_MS[hits]) || (at >= f.end && at < f.end + RECOVER_MS)) judged = false;
+    if (at >= f.start && at < f.end) {
+      if (hits === 'database') db = false;
       else redis = false;
     }
   }
   return { judged, db, redis };
 }
 
-function judgeHealth(samples: HealthSample[], faults: FaultWindow[], graceMs: number) {
+function judgeHealth(samples: HealthSample[], faults: FaultWindow[]) {
   let judged = 0;
+  let duringFaults = 0;
   let wrong = 0;
   for (const s of samples) {
-    const truth = truthAt(faults, s.instance, s.at, graceMs);
+    const truth = truthAt(faults, s.instance, s.at);
     if (!truth.judged) continue;
     judged++;
+    if (!truth.db || !truth.redis) duringFaults++;
     const right =
       s.status === (truth.db ? 200 : 503) &&
       s.db === (truth.db ? 'connected' : 'disconnected') &&
       s.redis === (truth.redis ? 'connected' : 'unavailable');
     if (!right) wrong++;
   }
-  return { judged, wrong, accuracy: judged ? (judged - wrong) / judged : 0 };
+  return { judged, duringFaults, wrong, accuracy: judged ? (judged - wrong) / judged : 0 };
 }
 
 function judgeFeeds(feeds: FeedSeconds[], backBy: number) {

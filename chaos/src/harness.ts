@@ -28,7 +28,6 @@ const chaosDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
 /** After the run, clients go on retrying what is pending this long; then the system must be idle within DRAIN_MS. */
 const CLIENT_DRAIN_MS = 30_000;
 const DRAIN_MS = 90_000;
-const HEALTH_GRACE_MS = 3_500;
 const RSS_BOUND_MB = 512;
 
 /**
@@ -75,7 +74,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       health: health.samples,
       peakRssMb: memory.peaks,
       rssBoundMb: RSS_BOUND_MB,
-      graceMs: HEALTH_GRACE_MS,
       feedsBackBy,
     });
     writeFileSync(join(dir, 'result.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -50,12 +50,13 @@ function durationRange(kind: FaultKind, leaseMs: number): [number, number] {
   switch (kind) {
     case 'kill-instance':
       return [3_000, 5_000];
+    // Long enough for health to be judged during them, past the time allowed to notice (see the checker).
     case 'freeze-redis':
       return [4_000, 7_000];
     case 'restart-redis-empty':
-      return [2_000, 4_000];
+      return [3_500, 5_500];
     case 'freeze-database':
-      return [3_000, 5_000];
+      return [5_000, 8_000];
     case 'cut-redis':
       return [leaseMs + 1_000, leaseMs + 2_500];
     case 'socket-flood':

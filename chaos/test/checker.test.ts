@@ -65,7 +65,6 @@ function cleanRun(): CheckInput {
     ],
     peakRssMb: { instance: 150 },
     rssBoundMb: 512,
-    graceMs: 3000,
     feedsBackBy: 1_050_000,
   };
 }
@@ -153,12 +152,15 @@ describe('what health should have said', () => {
     { kind: 'kill-instance' as const, target: 0, start: 30_000, end: 35_000 },
     { kind: 'freeze-database' as const, start: 40_000, end: 45_000 },
   ];
-  it('is Redis unavailable for the instance cut off only, the database for all, nothing judged near an edge or while down', () => {
-    assert.deepEqual(truthAt(faults, 1, 15_000, 2000), { judged: true, db: true, redis: false });
-    assert.deepEqual(truthAt(faults, 0, 15_000, 2000), { judged: true, db: true, redis: true });
-    assert.equal(truthAt(faults, 1, 11_000, 2000).judged, false);
-    assert.equal(truthAt(faults, 0, 33_000, 2000).judged, false);
-    assert.equal(truthAt(faults, 0, 36_000, 2000).judged, false);
-    assert.deepEqual(truthAt(faults, 2, 43_000, 2000), { judged: true, db: false, redis: true });
+  it('is Redis unavailable for the instance cut off only, the database for all; not judged while noticing, recovering or down', () => {
+    assert.deepEqual(truthAt(faults, 1, 15_000), { judged: true, db: true, redis: false });
+    assert.deepEqual(truthAt(faults, 0, 15_000), { judged: true, db: true, redis: true });
+    assert.equal(truthAt(faults, 1, 9_500).judged, true);
+    assert.equal(truthAt(faults, 1, 12_000).judged, false);
+    assert.equal(truthAt(faults, 1, 21_000).judged, false);
+    assert.equal(truthAt(faults, 0, 33_000).judged, false);
+    assert.equal(truthAt(faults, 0, 37_000).judged, false);
+    assert.equal(truthAt(faults, 2, 42_000).judged, false);
+    assert.deepEqual(truthAt(faults, 2, 44_000), { judged: true, db: false, redis: true });
   });
 });

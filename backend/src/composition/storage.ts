@@ -10,6 +10,7 @@ import type { Lifecycle } from '../shared/lifecycle.js';
 import { Listeners } from '../shared/listeners.js';
 import { HistoryStore } from '../stats/history-store.js';
 import { RemovalJournal } from '../stories/removal-journal.js';
+import { IdempotencyKeys } from '../stories/idempotency-keys.js';
 import { StoryLedger } from '../stories/story-ledger.js';
 import { storyModels } from '../stories/story.model.js';
 import { StoryRepository } from '../stories/story.repository.js';
@@ -56,6 +57,7 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
     profile,
     commands,
     repository,
+    keys: new IdempotencyKeys(models, gate),
     totals: new StoredTotalsReader(models, gate),
     ledger: new StoryLedger(repository, journal),
     history,

@@ -51,6 +51,7 @@ export async function createStories({ config, storage, processor, counters, clus
   const donePurge = new DoneStoryPurge({ repository, ledger, counters, retention, shared: cluster !== null });
   const commands = new StoryCommands({
     repository,
+    keys: storage.keys,
     ledger,
     processor,
     unsettled,

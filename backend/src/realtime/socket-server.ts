@@ -11,6 +11,35 @@ import type { UpgradeTaker } from './upgrade-guard.js';
 /** Clients send their handshake and `stories:watch` (≤ 100 ids, ≈ 3 kB): a small buffer bounds what a hostile one can make us hold. */
 const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 
+type AllowRequest = NonNullable<Partial<ServerOptions>['allowRequest']>;
+
+/**
+ * A handshake's admission: its Host and Origin, then a connection slot for its address, kept in `slots` for
+ * the engine connection it becomes (given back if it never does).
+ */
+function admitHandshake(gate: GateConfig, logger: Logger, slots: WeakMap<IncomingMessage, () => void>): AllowRequest {
+  return (req, callback) => {
+    const decision = admitOrigin(gate, req);
+    if (!decision.ok) {
+      logger.debug({ status: decision.status, reason: decision.message }, 'socket handshake refused');
+      return callback(decision.message, false);
+    }
+    acquireSlot(gate, req).then(
+      (release) => {
+        if (!release) return callback(TOO_MANY_CONNECTIONS.message, false);
+        slots.set(req, release);
+        // A handshake that never becomes a connection gives its slot back.
+        setTimeout(() => slots.get(req)?.(), 10_000).unref();
+        callback(null, true);
+      },
+      (error: unknown) => {
+        logger.warn({ err: error }, 'could not count the connection; refusing it');
+        callback('Try again shortly', false);
+      },
+    );
+  };
+}
+
 /** Socket.IO: the recent history on connect, then one `stats` per second to everyone. */
 export function attachSocketServer(
   httpServer: HttpServer,
@@ -41,26 +70,7 @@ export function attachSocketServer(
     // A connection that never joins the namespace (e.g. never authenticates) is dropped soon.
     connectTimeout: 10_000,
     // Origin and connection cap before any engine state exists; the token is checked at connect.
-    allowRequest: (req, callback) => {
-      const decision = admitOrigin(gate, req);
-      if (!decision.ok) {
-        logger.debug({ status: decision.status, reason: decision.message }, 'socket handshake refused');
-        return callback(decision.message, false);
-      }
-      acquireSlot(gate, req).then(
-        (release) => {
-          if (!release) return callback(TOO_MANY_CONNECTIONS.message, false);
-          slots.set(req, release);
-          // A handshake that never becomes a connection gives its slot back.
-          setTimeout(() => slots.get(req)?.(), 10_000).unref();
-          callback(null, true);
-        },
-        (error: unknown) => {
-          logger.warn({ err: error }, 'could not count the connection; refusing it');
-          callback('Try again shortly', false);
-        },
-      );
-    },
+    allowRequest: admitHandshake(gate, logger, slots),
   });
   io.engine.on('connection', (raw: { request: IncomingMessage; once(e: 'close', f: () => void): void }) => {
     const release = slots.get(raw.request);

@@ -14,6 +14,7 @@ import { randomInt, type Clock, type Random } from '../shared/clock.js';
 import { DatabaseUnavailableError, IdempotencyKeyReusedError, UnavailableError } from '../shared/errors.js';
 import type { CounterCache } from '../stats/counter-cache.js';
 import type { DoneStoryPurge } from './done-story-purge.js';
+import type { IdempotencyKeys } from './idempotency-keys.js';
 import { IdempotencyKeyTaken, notFound } from './story-errors.js';
 import type { StoryLedger } from './story-ledger.js';
 import { toDto, toWork } from './story.mapper.js';
@@ -48,6 +49,7 @@ export interface ClusterPeers {
 
 export interface StoryCommandsDeps {
   repository: StoryRepository;
+  keys: IdempotencyKeys;
   ledger: StoryLedger;
   processor: Processor;
   unsettled: UnsettledInserts;
@@ -94,11 +96,11 @@ export class StoryCommands {
 
   /** The story stored with the key, for the same request; null if the key is free (again). */
   private async replay({ key, requestHash }: Idempotency): Promise<Created | null> {
-    const doc = await this.deps.repository.findByIdempotencyKey(key);
+    const doc = await this.deps.keys.storyOf(key);
     if (!doc) return null;
     const windowStart = new Date(this.deps.clock.now() - IDEMPOTENCY_WINDOW_SEC * 1000);
     if (doc.createdAt < windowStart) {
-      await this.deps.repository.releaseIdempotencyKey(key, windowStart);
+      await this.deps.keys.release(key, windowStart);
       return null;
     }
     if (doc.requestHash !== requestHash) throw new IdempotencyKeyReusedError();

@@ -114,23 +114,6 @@ export class StoryRepository {
     });
   }
 
-  /** The story stored with this Idempotency-Key, if any. */
-  findByIdempotencyKey(key: string): Promise<StoryDoc | null> {
-    return this.db.run((maxTimeMS) => this.models.Story.findOne({ idempotencyKey: key }).maxTimeMS(maxTimeMS).lean<StoryDoc>().exec());
-  }
-
-  /** Frees an expired key (its story was created before `createdBefore`) for a new request; false if it was not. */
-  async releaseIdempotencyKey(key: string, createdBefore: Date): Promise<boolean> {
-    const result = await this.db.run((maxTimeMS) =>
-      this.models.Story.updateOne(
-        { idempotencyKey: key, createdAt: { $lt: createdBefore } },
-        { $unset: { idempotencyKey: '', requestHash: '' } },
-        { maxTimeMS },
-      ).exec(),
-    );
-    return result.modifiedCount === 1;
-  }
-
   findById(id: string): Promise<StoryDoc | null> {
     return this.db.run((maxTimeMS) => this.models.Story.findById(id).maxTimeMS(maxTimeMS).lean<StoryDoc>().exec());
   }

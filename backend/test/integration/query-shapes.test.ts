@@ -6,6 +6,7 @@ import { connectDatabase } from '../../src/db/connection.js';
 import { DbGate } from '../../src/db/db-gate.js';
 import { createLogger } from '../../src/logger.js';
 import { HistoryStore } from '../../src/stats/history-store.js';
+import { IdempotencyKeys } from '../../src/stories/idempotency-keys.js';
 import { RemovalJournal } from '../../src/stories/removal-journal.js';
 import { StoredTotalsReader } from '../../src/stories/stored-totals.js';
 import { newStoryDocument, StoryRepository } from '../../src/stories/story.repository.js';
@@ -30,6 +31,7 @@ let repository: StoryRepository;
 let journal: RemovalJournal;
 let totals: StoredTotalsReader;
 let history: HistoryStore;
+let keys: IdempotencyKeys;
 
 beforeAll(async () => {
   const logger = createLogger({ level: 'silent', pretty: false });
@@ -42,6 +44,7 @@ beforeAll(async () => {
   journal = new RemovalJournal(models, gate);
   totals = new StoredTotalsReader(models, gate);
   history = new HistoryStore(connection, gate);
+  keys = new IdempotencyKeys(models, gate);
   await repository.ensureIndexes();
   await history.ensureIndexes();
 });
@@ -65,8 +68,6 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
     insert: () => Promise.all([story('alpha beta'), story('gamma'), story(null, 42)].map((doc) => repository.insert(doc))),
     insertBatch: 'insert',
     findById: () => repository.findById(new Types.ObjectId().toHexString()),
-    findByIdempotencyKey: () => repository.findByIdempotencyKey('some-key'),
-    releaseIdempotencyKey: () => repository.releaseIdempotencyKey('some-key', new Date()),
     list: async () => {
       for (const query of [
         {},
@@ -124,6 +125,10 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
     countersDoc: 'totals',
     doneTotals: 'totals',
   }),
+  IdempotencyKeys: () => ({
+    storyOf: () => keys.storyOf('some-key'),
+    release: () => keys.release('some-key', new Date()),
+  }),
   HistoryStore: () => ({
     ensureIndexes: 'beforeAll',
     record: () =>
@@ -145,7 +150,7 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
   }),
 };
 
-const classes = { StoryRepository, RemovalJournal, StoredTotalsReader, HistoryStore };
+const classes = { StoryRepository, RemovalJournal, StoredTotalsReader, IdempotencyKeys, HistoryStore };
 
 /** What MongoDB may do beyond its index bounds, and why that is bounded anyway. */
 const ALLOWED: { what: string; applies: (shape: QueryShape) => boolean }[] = [
