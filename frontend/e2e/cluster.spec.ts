@@ -187,7 +187,7 @@ test.describe('cluster mode', () => {
     await screenshot(page, testInfo, 'cluster-outage-1280-light', true);
   });
 
-  test('connected but without figures (Redis frozen: no instance can aggregate the second) is not shown as live', async ({
+  test('connected but without figures (Redis frozen: no instance can aggregate the second) is not shown as live, and the footer says why', async ({
     page,
     cluster,
   }, testInfo) => {
@@ -202,10 +202,24 @@ test.describe('cluster mode', () => {
     );
     await expect(page.locator('section.figures')).toHaveClass(/stale/);
     await expect(page.locator('section.pool')).toHaveClass(/stale/);
-    await screenshot(page, testInfo, 'cluster-no-figures-1280-light', true);
+    // The footer says why, from /api/health (degraded: redis unavailable), and what it means for the operator.
+    const problems = page.getByTestId('health-problems');
+    await expect(problems).toHaveText(/^Redis unavailable: new stories and pause are refused until it answers/, { timeout: 15_000 });
+    for (const [width, scheme] of [
+      [1280, 'light'],
+      [1280, 'dark'],
+      [390, 'light'],
+      [390, 'dark'],
+    ] as const) {
+      await page.setViewportSize({ width, height: width > 800 ? 900 : 844 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectNoHorizontalOverflow(page);
+      await screenshot(page, testInfo, `cluster-redis-away-${width}-${scheme}`, true);
+    }
     cluster.redis.signal('SIGCONT');
     await expect(liveIndicator(page)).toBeVisible({ timeout: 15_000 });
     await expect(page.getByTestId('stale-note')).toHaveCount(0);
     await expect(page.locator('section.figures')).not.toHaveClass(/stale/);
+    await expect(problems).toHaveCount(0, { timeout: 15_000 });
   });
 });

@@ -65,6 +65,8 @@ export class ClusterStats {
   private timer: unknown;
   private stopped = false;
   private leader = false;
+  /** The last second could not be aggregated or published. */
+  private failing = false;
   private complete: CompleteSecond = (sample) => sample;
   /** The leader's: each instance's totals as of its last report read. */
   private readonly seen = new CountsSinceLastSeen();
@@ -163,8 +165,12 @@ export class ClusterStats {
       if (!this.leader) return;
       const second = await this.aggregate(t);
       await this.options.redis.publish(KEYS.samples, JSON.stringify(second));
+      if (this.failing) this.options.logger.info('cluster statistics published again');
+      this.failing = false;
     } catch (error) {
-      this.options.logger.warn({ err: error }, 'cluster statistics unavailable this second');
+      // Once per outage: Redis away fails every second, and its health check says so already.
+      if (!this.failing) this.options.logger.warn({ err: error }, 'cluster statistics unavailable until Redis answers');
+      this.failing = true;
     }
   }
 

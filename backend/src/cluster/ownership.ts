@@ -26,6 +26,7 @@ export class Ownership {
   private readonly renewLoop: Periodic;
   private readonly claimLoop: Periodic;
   private renewedAt: number;
+  private claimFailing = false;
 
   constructor(
     private readonly leases: Leases,
@@ -80,9 +81,12 @@ export class Ownership {
       const notTaken = got.filter((id) => !taken.has(id));
       if (notTaken.length) await this.leases.release(notTaken);
       if (taken.size) this.logger.info({ stories: taken.size }, 'took on stories whose owner is gone');
+      this.claimFailing = false;
       return taken.size;
     } catch (error) {
-      this.logger.warn({ err: error }, 'claiming orphaned stories failed; will retry');
+      // Once per outage (it is retried every LEASE_MS / 2).
+      if (!this.claimFailing) this.logger.warn({ err: error }, 'claiming orphaned stories failed; will retry');
+      this.claimFailing = true;
       return 0;
     }
   }

@@ -28,7 +28,8 @@ import { ServerInfo } from './core/server-info';
 import { StatsStream } from './realtime/stats-stream';
 import { GeneratorPanel } from './simulator/generator-panel';
 
-const HEALTH_REFRESH_MS = 30_000;
+/** The footer says what the server reports wrong (Redis or the database away) within this long. */
+const HEALTH_REFRESH_MS = 10_000;
 
 /**
  * The shell: header with navigation and access, server-wide banners (token, paused), the generator
