@@ -68,27 +68,21 @@ export function check(input: CheckInput): ChaosResult {
   const outcomes = input.history.filter((e): e is Outcome => e.type === 'outcome');
   const stories = judgeStories(attempts, outcomes, input.stored);
   const counters = judgeCounters(input, stories.expectedDeleted);
-  const unexpected5xx = unexpectedServerErrors(attempts, outcomes);
+  const answers = judgeAnswers(attempts, outcomes, input.faults);
   const health = judgeHealth(input.health, input.faults);
   const feeds = judgeFeeds(
     input.history.filter((e): e is FeedSeconds => e.type === 'feed'),
     input.feedsBackBy,
   );
   const failed = [
-    ...(stories.lost ? [`lost: ${stories.lost}`] : []),
-    ...(stories.duplicated ? [`duplicated: ${stories.duplicated}`] : []),
-    ...(stories.doneExactlyOnce !== stories.acceptedStored
-      ? [`doneExactlyOnce: ${stories.doneExactlyOnce} of ${stories.acceptedStored}`]
-      : []),
-    ...(stories.openAtEnd ? [`open at the end: ${stories.openAtEnd}`] : []),
-    ...(stories.unresolved ? [`creates never answered: ${stories.unresolved}`] : []),
+    ...stories.problems,
     ...counters.problems.map((p) => `counters: ${p}`),
-    ...(unexpected5xx ? [`unexpected 5xx: ${unexpected5xx}`] : []),
-    ...(health.accuracy < HEALTH_ACCURACY_NEEDED ? [`health accurate in ${(health.accuracy * 100).toFixed(1)} % of samples`] : []),
+    ...answers.problems,
+    ...health.problems,
     ...(input.peakRssMb.instance! > input.rssBoundMb
       ? [`an instance's RSS reached ${input.peakRssMb.instance} MB (bound ${input.rssBoundMb})`]
       : []),
-    ...feeds.stale.map((f) => `feed without seconds after the last fault: ${f}`),
+    ...feeds.problems,
   ];
   return {
     seconds: input.seconds,
@@ -105,17 +99,23 @@ export function check(input: CheckInput): ChaosResult {
     lost: stories.lost,
     duplicated: stories.duplicated,
     countersExact: counters.problems.length === 0,
-    unexpected5xx,
+    unexpected5xx: answers.unexpected5xx,
     healthAccurate: Math.round(health.accuracy * 1000) / 1000,
     peakRssMb: input.peakRssMb,
     details: {
       deleted: stories.expectedDeleted,
+      deletesAnsweredNotFound: stories.notFound,
       orphans: stories.orphans,
       stored: input.stored.length,
       requests: attempts.length,
       retried: outcomes.filter((o) => o.attempts > 1).length,
       statuses: countBy(attempts.map((a) => String(a.status))),
-      healthSamples: { judged: health.judged, duringFaults: health.duringFaults, wrong: health.wrong },
+      healthSamples: {
+        judged: health.judged,
+        duringFaults: health.duringFaults,
+        wrong: health.wrong,
+        wrongDuringFaults: health.wrongDuringFaults,
+      },
       feeds: feeds.summary,
       counters: counters.seen,
     },
@@ -123,45 +123,66 @@ export function check(input: CheckInput): ChaosResult {
   };
 }
 
-/** What became of every request to create, and of every story the database holds. */
-function judgeStories(attempts: Attempt[], outcomes: Outcome[], stored: StoredStory[]) {
-  const acceptedIds = new Map<string, string>();
-  let duplicated = 0;
-  // A key must name one story, whatever attempt answered.
+/** The accepted story of each create request (its key), and any key answered with two different stories. */
+function acceptedStories(attempts: Attempt[]) {
+  const ids = new Map<string, string>();
+  let answeredTwice = 0;
   for (const a of attempts) {
     if (a.op !== 'create' || !a.id) continue;
-    const known = acceptedIds.get(a.key);
-    if (known && known !== a.id) duplicated++;
-    else acceptedIds.set(a.key, a.id);
+    const known = ids.get(a.key);
+    if (known && known !== a.id) answeredTwice++;
+    else ids.set(a.key, a.id);
   }
+  return { ids, answeredTwice };
+}
+
+/** What became of every request to create or delete, and of every story the database holds. */
+function judgeStories(attempts: Attempt[], outcomes: Outcome[], stored: StoredStory[]) {
+  const { ids: acceptedIds, answeredTwice } = acceptedStories(attempts);
   const creates = outcomes.filter((o) => o.op === 'create');
   const deletes = outcomes.filter((o) => o.op === 'delete');
+  const pauses = outcomes.filter((o) => o.op === 'pause');
   const askedToDelete = new Set(deletes.map((d) => d.key));
   const byId = new Map(stored.map((s) => [s.id, s]));
-  const byTitle = new Map<string, number>();
-  for (const s of stored) if (s.title) byTitle.set(s.title, (byTitle.get(s.title) ?? 0) + 1);
-  for (const n of byTitle.values()) duplicated += n - 1;
-  // Missing at the first ask: gone before any delete of ours could have removed it.
-  const missingAtFirstAsk = deletes.filter((d) => {
-    const first = attempts.find((a) => a.op === 'delete' && a.key === d.key);
-    return first?.status === 404;
-  }).length;
-  const acceptedStories = [...acceptedIds.values()];
-  const lost = acceptedStories.filter((id) => !byId.has(id) && !askedToDelete.has(id)).length + missingAtFirstAsk;
-  const acceptedStored = acceptedStories.filter((id) => byId.has(id));
-  const doneExactlyOnce = acceptedStored.filter((id) => {
-    const s = byId.get(id)!;
-    return s.status === 'Done' && s.tasksDone === s.taskCount;
-  }).length;
+  // A request's key (the title) names one stored story, its accepted one: any other is a second story for it,
+  // whether or not a client deleted one of the two since.
+  const byTitle = new Map<string, string[]>();
+  for (const s of stored) if (s.title) byTitle.set(s.title, [...(byTitle.get(s.title) ?? []), s.id]);
+  let duplicated = answeredTwice;
+  for (const [title, ids] of byTitle) {
+    const accepted = acceptedIds.get(title);
+    duplicated += accepted ? ids.filter((id) => id !== accepted).length : ids.length - 1;
+  }
+  const accepted = [...acceptedIds.values()];
+  // Gone without a delete of ours. (A delete answered 404 may have been nginx retrying it on another instance
+  // after the first one deleted it and died: the story is gone either way, and `deleted` must count it.)
+  const lost = accepted.filter((id) => !byId.has(id) && !askedToDelete.has(id)).length;
+  const acceptedStored = accepted.filter((id) => byId.has(id));
+  const doneExactlyOnce = acceptedStored.filter(
+    (id) => byId.get(id)!.status === 'Done' && byId.get(id)!.tasksDone === byId.get(id)!.taskCount,
+  ).length;
+  const deletedYetStored = deletes.filter((d) => d.result === 'deleted' && byId.has(d.key)).length;
+  const count = (list: Outcome[], result: Outcome['result']) => list.filter((o) => o.result === result).length;
+  const openAtEnd = stored.filter((s) => s.status !== 'Done').length;
+  const problems = [
+    ...(lost ? [`lost: ${lost}`] : []),
+    ...(duplicated ? [`duplicated: ${duplicated}`] : []),
+    ...(doneExactlyOnce !== acceptedStored.length ? [`doneExactlyOnce: ${doneExactlyOnce} of ${acceptedStored.length}`] : []),
+    ...(openAtEnd ? [`open at the end: ${openAtEnd}`] : []),
+    ...(count(creates, 'unresolved') ? [`creates never answered: ${count(creates, 'unresolved')}`] : []),
+    ...(count(deletes, 'unresolved') ? [`deletes never answered: ${count(deletes, 'unresolved')}`] : []),
+    ...(count(pauses, 'unresolved') ? [`pauses or resumes never answered: ${count(pauses, 'unresolved')}`] : []),
+    ...(count(outcomes, 'refused') ? [`requests refused with a 4xx: ${count(outcomes, 'refused')}`] : []),
+    ...(deletedYetStored ? [`deleted (200) yet still stored: ${deletedYetStored}`] : []),
+  ];
   const acceptedKeys = new Set(acceptedIds.keys());
   return {
     accepted: acceptedIds.size,
-    acceptedStored: acceptedStored.length,
     doneExactlyOnce,
     lost,
     duplicated,
-    openAtEnd: stored.filter((s) => s.status !== 'Done').length,
-    unresolved: creates.filter((o) => o.result === 'unresolved').length,
+    problems,
+    notFound: count(deletes, 'not-found'),
     orphans: stored.filter((s) => s.title && !acceptedKeys.has(s.title)).length,
     expectedDeleted: [...askedToDelete].filter((id) => !byId.has(id)).length,
   };
@@ -187,18 +208,29 @@ function judgeCounters(input: CheckInput, expectedDeleted: number) {
 }
 
 /**
- * 5xx a client should never see. A 503 with Retry-After is a refusal the system documents (overloaded,
- * its database or Redis away, nginx finding no instance up): expected, when the client's retry of it then
- * got through (reads are not retried: the next one is the retry). A 500, 502 or 504, or a 503 without
- * Retry-After, is not.
+ * Answers a client should never see. A 503 with Retry-After is a refusal the system documents (overloaded,
+ * its database or Redis away, nginx finding no instance up): expected for a create or delete whose retry then
+ * got through, and for a read only while the database is away (a listing is served through Redis trouble and
+ * a lost instance). A 500, 502 or 504, a 503 without Retry-After, or no answer at all (a hang, 15 s) is not.
  */
-function unexpectedServerErrors(attempts: Attempt[], outcomes: Outcome[]): number {
+function judgeAnswers(attempts: Attempt[], outcomes: Outcome[], faults: FaultWindow[]) {
   const resolved = new Set(outcomes.filter((o) => o.result !== 'unresolved').map((o) => `${o.op}:${o.key}`));
-  return attempts.filter((a) => {
+  const databaseAway = faults.filter((f) => f.kind === 'freeze-database' && !f.skipped);
+  const duringDatabaseFault = (at: number) => databaseAway.some((f) => at >= f.start - 2000 && at <= f.end + RECOVER_MS);
+  const unexpected5xx = attempts.filter((a) => {
     if (a.status < 500) return false;
     if (a.status !== 503 || !a.retryAfter) return true;
-    return (a.op === 'create' || a.op === 'delete') && !resolved.has(`${a.op}:${a.key}`);
+    if (a.op !== 'list') return !resolved.has(`${a.op}:${a.key}`);
+    return !duringDatabaseFault(a.at);
   }).length;
+  const unanswered = attempts.filter((a) => a.status === 0).length;
+  return {
+    unexpected5xx,
+    problems: [
+      ...(unexpected5xx ? [`unexpected 5xx: ${unexpected5xx}`] : []),
+      ...(unanswered ? [`requests never answered (a hang or a refused connection): ${unanswered}`] : []),
+    ],
+  };
 }
 
 /**
@@ -232,35 +264,56 @@ export function truthAt(faults: FaultWindow[], instance: number, at: number): { 
   return { judged, db, redis };
 }
 
+/** Health said what the nemesis made true, overall and (apart) during the faults themselves. */
 function judgeHealth(samples: HealthSample[], faults: FaultWindow[]) {
   let judged = 0;
   let duringFaults = 0;
   let wrong = 0;
+  let wrongDuringFaults = 0;
   for (const s of samples) {
     const truth = truthAt(faults, s.instance, s.at);
     if (!truth.judged) continue;
-    judged++;
-    if (!truth.db || !truth.redis) duringFaults++;
+    const during = !truth.db || !truth.redis;
     const right =
       s.status === (truth.db ? 200 : 503) &&
       s.db === (truth.db ? 'connected' : 'disconnected') &&
       s.redis === (truth.redis ? 'connected' : 'unavailable');
+    judged++;
+    if (during) duringFaults++;
     if (!right) wrong++;
+    if (!right && during) wrongDuringFaults++;
   }
-  return { judged, duringFaults, wrong, accuracy: judged ? (judged - wrong) / judged : 0 };
+  const accuracy = judged ? (judged - wrong) / judged : 0;
+  const duringAccuracy = duringFaults ? (duringFaults - wrongDuringFaults) / duringFaults : 1;
+  const touched = faults.some((f) => f.kind !== 'kill-instance' && f.kind !== 'socket-flood' && !f.skipped);
+  const problems = [
+    ...(accuracy < HEALTH_ACCURACY_NEEDED ? [`health accurate in ${(accuracy * 100).toFixed(1)} % of samples`] : []),
+    ...(duringAccuracy < HEALTH_ACCURACY_NEEDED
+      ? [`health accurate in ${(duringAccuracy * 100).toFixed(1)} % of the samples during faults`]
+      : []),
+    ...(touched && !duringFaults ? ['no health sample judged during a fault'] : []),
+  ];
+  return { judged, duringFaults, wrong, wrongDuringFaults, accuracy, problems };
 }
 
+/** Each feed saw seconds again after the last fault, and no second twice (each second reaches a dashboard once). */
 function judgeFeeds(feeds: FeedSeconds[], backBy: number) {
   const after = Math.floor(backBy / 1000);
-  const stale = feeds.filter((f) => !f.seconds.some((s) => s >= after)).map((f) => `${f.client} ${f.feed}`);
+  const problems = [
+    ...feeds
+      .filter((f) => !f.seconds.some((s) => s >= after))
+      .map((f) => `feed without seconds after the last fault: ${f.client} ${f.feed}`),
+    ...feeds.filter((f) => f.repeats > 0).map((f) => `${f.client} ${f.feed} got ${f.repeats} seconds more than once`),
+  ];
   const summary = feeds.map((f) => ({
     client: f.client,
     feed: f.feed,
     seconds: f.seconds.length,
     connects: f.connects,
+    repeats: f.repeats,
     longestGapSec: longestGap(f.seconds),
   }));
-  return { stale, summary };
+  return { problems, summary };
 }
 
 function longestGap(seconds: number[]): number {

@@ -20,6 +20,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     history: { type: 'string' },
     'drain-ms': { type: 'string', default: '30000' },
+    pauses: { type: 'boolean', default: false },
   },
 });
 const base = values.url!;
@@ -85,13 +86,19 @@ async function attempt(
 
 const retryable = (status: number) => status === 0 || status === 429 || status >= 500;
 
+/** What an answer that is not to be retried means for the operation. */
+function resultOf(op: Outcome['op'], last: Attempt): Outcome['result'] {
+  if (op === 'create') return last.id ? 'ok' : 'refused';
+  if (op === 'pause') return last.status === 200 ? 'ok' : 'refused';
+  return last.status === 200 ? 'deleted' : last.status === 404 ? 'not-found' : 'refused';
+}
+
 /** Sends until answered (anything but a refusal to retry), or until the drain ends. */
-async function untilAnswered(op: 'create' | 'delete', key: string, send: () => Promise<Attempt>): Promise<Outcome> {
+async function untilAnswered(op: Outcome['op'], key: string, send: () => Promise<Attempt>): Promise<Outcome> {
   for (let n = 1; ; n++) {
     const last = await send();
     if (!retryable(last.status)) {
-      const result =
-        op === 'create' ? (last.id ? 'ok' : 'refused') : last.status === 200 ? 'deleted' : last.status === 404 ? 'not-found' : 'refused';
+      const result = resultOf(op, last);
       const outcome: Outcome = { type: 'outcome', client, op, key, result, attempts: n, ...(last.id ? { id: last.id } : {}) };
       record(outcome);
       return outcome;
@@ -138,6 +145,19 @@ async function deleter(): Promise<void> {
   }
 }
 
+/** Now and then the whole cluster paused for a moment, then resumed (each retried until answered). */
+async function pauser(): Promise<void> {
+  for (let n = 1; !stopping; n++) {
+    await sleep(randomInt(random, 15_000, 30_000));
+    if (stopping) return;
+    await untilAnswered('pause', `pause-${n}`, () => attempt('pause', `pause-${n}`, 'PUT', '/api/processing', { paused: true }));
+    await sleep(randomInt(random, 1000, 3000));
+    // Resumed whatever happens meanwhile (even after SIGTERM): no instance may be left paused.
+    drainUntil = Math.max(drainUntil, Date.now() + 60_000);
+    await untilAnswered('pause', `resume-${n}`, () => attempt('pause', `resume-${n}`, 'PUT', '/api/processing', { paused: false }));
+  }
+}
+
 async function lister(): Promise<void> {
   for (let n = 0; !stopping; n++) {
     await attempt('list', '-', 'GET', n % 2 ? '/api/stories?limit=20&status=Open' : '/api/stories?limit=20');
@@ -149,14 +169,19 @@ async function lister(): Promise<void> {
 function watcher(): () => FeedSecondsEvent {
   const seconds = new Set<number>();
   let connects = 0;
+  let repeats = 0;
   const socket = io(base, { transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 2000 });
   socket.on('connect', () => connects++);
-  socket.on('stats', (sample: { t: number }) => seconds.add(Math.floor(sample.t / 1000)));
+  socket.on('stats', (sample: { t: number }) => {
+    const second = Math.floor(sample.t / 1000);
+    if (seconds.has(second)) repeats++;
+    seconds.add(second);
+  });
   const watching = setInterval(() => socket.connected && socket.emit('stories:watch', mine.slice(-10)), 2000);
   return () => {
     clearInterval(watching);
     socket.disconnect();
-    return { type: 'feed', client, feed: 'socket.io', seconds: [...seconds].sort((a, b) => a - b), connects };
+    return { type: 'feed', client, feed: 'socket.io', seconds: [...seconds].sort((a, b) => a - b), connects, repeats };
   };
 }
 
@@ -178,14 +203,15 @@ function statusReader(): () => FeedSecondsEvent {
   return () => {
     done = true;
     ws?.terminate();
-    return { type: 'feed', client, feed: 'ws-status', seconds: [...seconds].sort((a, b) => a - b), connects };
+    return { type: 'feed', client, feed: 'ws-status', seconds: [...seconds].sort((a, b) => a - b), connects, repeats: 0 };
   };
 }
 
 type FeedSecondsEvent = Extract<HistoryEvent, { type: 'feed' }>;
 
 const feeds = [watcher(), statusReader()];
-await Promise.all([writer(), deleter(), lister()]);
+// One client pauses the cluster now and then; the others only see it.
+await Promise.all([writer(), deleter(), lister(), ...(values.pauses ? [pauser()] : [])]);
 while (pending.size) await Promise.race(pending);
 for (const end of feeds) record(end());
 await new Promise<void>((resolve) => out.end(resolve));

@@ -50,7 +50,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const health = sampleHealth(system.instanceUrls, (i) => system.running(i));
     const memory = samplePeakRss(() => system.pids());
     const histories = Array.from({ length: clients }, (_, i) => join(dir, `client-${i + 1}.jsonl`));
-    const running = histories.map((history, i) => startClient(system, `c${i + 1}`, seed * 100 + i, history));
+    const running = histories.map((history, i) => startClient(system, `c${i + 1}`, seed * 100 + i, history, i === 0));
     const startedAt = Date.now();
     const plan = planFaults({ seconds, seed, instances, leaseMs });
     log(`${plan.length} faults planned over ${seconds} s (seed ${seed})`);
@@ -83,7 +83,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   }
 }
 
-function startClient(system: ChaosSystem, id: string, seed: number, history: string): ManagedProcess {
+/** A client process; `pauses`: it also pauses and resumes the cluster now and then. */
+function startClient(system: ChaosSystem, id: string, seed: number, history: string, pauses: boolean): ManagedProcess {
   const args = [
     '--import',
     'tsx',
@@ -92,8 +93,11 @@ function startClient(system: ChaosSystem, id: string, seed: number, history: str
     `--token=${system.token}`,
     `--id=${id}`,
     `--seed=${seed}`,
+    `--history=${history}`,
+    `--drain-ms=${CLIENT_DRAIN_MS}`,
+    ...(pauses ? ['--pauses'] : []),
   ];
-  return startProcess(process.execPath, [...args, `--history=${history}`, `--drain-ms=${CLIENT_DRAIN_MS}`], { cwd: chaosDir });
+  return startProcess(process.execPath, args, { cwd: chaosDir });
 }
 
 async function stopClient(client: ManagedProcess): Promise<void> {

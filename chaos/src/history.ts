@@ -3,7 +3,7 @@
  * its answer, and the live feeds' seconds. The checker reads nothing else of the clients.
  */
 
-export type Op = 'create' | 'delete' | 'list' | 'get';
+export type Op = 'create' | 'delete' | 'list' | 'pause';
 
 export interface Attempt {
   type: 'attempt';
@@ -27,9 +27,9 @@ export interface Attempt {
 export interface Outcome {
   type: 'outcome';
   client: string;
-  op: 'create' | 'delete';
+  op: 'create' | 'delete' | 'pause';
   key: string;
-  /** create: `ok` (an id came back); delete: `deleted` (200) or `not-found` (404); both: `unresolved` (the run ended first), `refused` (a 4xx). */
+  /** create: `ok` (an id came back); delete: `deleted` (200) or `not-found` (404); pause: `ok`; all: `unresolved` (the run ended first), `refused` (a 4xx). */
   result: 'ok' | 'deleted' | 'not-found' | 'unresolved' | 'refused';
   id?: string;
   attempts: number;
@@ -42,6 +42,8 @@ export interface FeedSeconds {
   feed: 'socket.io' | 'ws-status';
   seconds: number[];
   connects: number;
+  /** Socket.IO seconds received more than once (0 for /ws/status, whose frames carry no time). */
+  repeats: number;
 }
 
 export type HistoryEvent = Attempt | Outcome | FeedSeconds;

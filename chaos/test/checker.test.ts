@@ -43,14 +43,17 @@ function cleanRun(): CheckInput {
     outcome('create', 'k3', 'ok', { id: 'c' }),
     attempt('delete', 'c', 200),
     outcome('delete', 'c', 'deleted'),
-    attempt('list', '-', 503, { retryAfter: '5' }),
-    { type: 'feed', client: 'c1', feed: 'socket.io', seconds: [1000, 1001, 1060], connects: 1 },
+    attempt('list', '-', 503, { retryAfter: '5', at: T0 + 45_000 }),
+    { type: 'feed', client: 'c1', feed: 'socket.io', seconds: [1000, 1001, 1060], connects: 1, repeats: 0 },
   ];
   return {
     seconds: 60,
     seed: 1,
     startedAt: T0,
-    faults: [{ kind: 'freeze-redis', start: T0 + 10_000, end: T0 + 20_000 }],
+    faults: [
+      { kind: 'freeze-redis', start: T0 + 10_000, end: T0 + 20_000 },
+      { kind: 'freeze-database', start: T0 + 40_000, end: T0 + 50_000 },
+    ],
     history,
     stored: [done('a', 'k1'), done('b', 'k2')],
     counters: { deleted: 1, purged: 0, removedOpen: 0, removedDone: 1, pendingRemovals: 0 },
@@ -126,6 +129,48 @@ describe('the chaos checker', () => {
     const result = check(given);
     assert.equal(result.unexpected5xx, 1);
     assert.ok(result.failed.some((f) => f.startsWith('creates never answered')));
+  });
+
+  it('reports a second story for a request even when a client deleted the first one', () => {
+    const run = cleanRun();
+    run.stored.push(done('y', 'k3'));
+    run.published = run.published.map(() => ({ open: 0, completed: 4 }));
+    assert.equal(check(run).duplicated, 1);
+  });
+
+  it('reports a request never answered (a hang), a read refused outside a database outage, a story deleted yet stored', () => {
+    const run = cleanRun();
+    run.history.push(attempt('list', '-', 0, { ms: 15_000 }), attempt('list', '-', 503, { retryAfter: '2', at: T0 + 15_000 }));
+    run.stored.push(done('c', 'k3'));
+    run.counters = { ...run.counters, deleted: 0, removedDone: 0 };
+    run.published = run.published.map(() => ({ open: 0, completed: 3 }));
+    const result = check(run);
+    assert.equal(result.unexpected5xx, 1);
+    assert.ok(result.failed.some((f) => f.startsWith('requests never answered')));
+    assert.ok(result.failed.some((f) => f.startsWith('deleted (200) yet still stored')));
+  });
+
+  it('reports a feed that got a second twice (a stats event relayed once per instance)', () => {
+    const run = cleanRun();
+    run.history.push({ type: 'feed', client: 'c2', feed: 'socket.io', seconds: [1060], connects: 1, repeats: 3 });
+    assert.ok(check(run).failed.some((f) => f.includes('more than once')));
+  });
+
+  it('judges health during faults on its own: right in normal times is not enough', () => {
+    const run = cleanRun();
+    run.health = [
+      ...Array.from({ length: 40 }, (_, i) => ({
+        at: T0 + 60_000 + i * 1000,
+        instance: 0,
+        status: 200,
+        db: 'connected' as const,
+        redis: 'connected' as const,
+      })),
+      { at: T0 + 15_000, instance: 0, status: 200, db: 'connected', redis: 'connected' },
+    ];
+    const result = check(run);
+    assert.ok(result.healthAccurate >= 0.95);
+    assert.ok(result.failed.some((f) => f.includes('during faults')));
   });
 
   it('reports health that does not say what the nemesis did, past the grace period', () => {

@@ -19,13 +19,24 @@ redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 redis.call('PEXPIRE', KEYS[1], 86400000)
 return 1`;
 
+/** How long a client's count is still written after its last change. */
+const SETTLE_MS = 30_000;
+
 /**
  * MAX_SOCKETS_PER_CLIENT across the cluster: a client's sockets counted on every live instance. While Redis
  * is away, counted on this instance alone (a cap may fail open to a local one; a connection is never refused
- * for Redis's sake).
+ * for Redis's sake). Redis's count of ours can drift (a release lost while it was away, a reservation that
+ * landed after its deadline): `sync` sets it to the sockets this instance really holds, client by client.
  */
 export class ClusterConnectionBudget implements ConnectionBudget {
   private readonly local: LocalConnectionBudget;
+  /** The sockets this instance holds, per client, however they were admitted. */
+  private readonly held = new Map<string, number>();
+  /**
+   * Clients whose count changed lately (when), kept for a while after: a reservation that landed late (after
+   * its deadline, or when a frozen Redis woke) is put right by the next `sync` that reaches Redis.
+   */
+  private readonly changed = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis,
@@ -37,21 +48,47 @@ export class ClusterConnectionBudget implements ConnectionBudget {
   }
 
   async acquire(client: string): Promise<(() => void) | null> {
-    let ok: boolean;
+    this.changed.set(client, Date.now());
+    let release: (() => void) | null;
     try {
-      ok = await this.gate.run(
+      const ok = await this.gate.run(
         async () => (await this.redis.eval(ACQUIRE, 1, KEYS.sockets(client), this.instance, KEYS.heartbeat(''), this.maxPerClient)) === 1,
       );
+      release = ok ? () => void this.redis.hincrby(KEYS.sockets(client), this.instance, -1).catch(() => undefined) : null;
     } catch {
-      return this.local.acquire(client);
+      release = await this.local.acquire(client);
     }
-    if (!ok) return null;
+    return release && this.holding(client, release);
+  }
+
+  /** Writes this instance's true count of each client that holds sockets here or changed lately. */
+  async sync(): Promise<void> {
+    const clients = [...new Set([...this.held.keys(), ...this.changed.keys()])];
+    if (!clients.length) return;
+    const pipeline = this.redis.pipeline();
+    for (const client of clients) {
+      const n = this.held.get(client) ?? 0;
+      if (n) pipeline.hset(KEYS.sockets(client), this.instance, n).pexpire(KEYS.sockets(client), 86_400_000);
+      else pipeline.hdel(KEYS.sockets(client), this.instance);
+    }
+    await this.gate.run(() => pipeline.exec());
+    const settledBefore = Date.now() - SETTLE_MS;
+    for (const [client, at] of this.changed) if (at < settledBefore) this.changed.delete(client);
+  }
+
+  /** Counts a socket admitted for `client` until its release (called once, however often). */
+  private holding(client: string, release: () => void): () => void {
+    this.held.set(client, (this.held.get(client) ?? 0) + 1);
+    this.changed.set(client, Date.now());
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      // Best effort: if Redis is away, the count is corrected when this instance's heartbeat lapses.
-      this.redis.hincrby(KEYS.sockets(client), this.instance, -1).catch(() => undefined);
+      const left = (this.held.get(client) ?? 1) - 1;
+      if (left > 0) this.held.set(client, left);
+      else this.held.delete(client);
+      this.changed.set(client, Date.now());
+      release();
     };
   }
 }

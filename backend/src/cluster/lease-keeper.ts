@@ -17,8 +17,8 @@ const REPAIR_EVERY_MS = 60_000;
 /**
  * This instance's part of the lease lifecycle (take, renew, expire, take over) and the cluster upkeep
  * around it: ownership renews and claims (see Ownership); leases of stories that finished or left here are
- * given back in batches every 200 ms; once a second, this instance's admission share and the watched
- * stories are refreshed; once a minute, removals a dead instance left are finished.
+ * given back in batches every 200 ms; once a second, this instance's admission share, its socket counts and
+ * the watched stories are refreshed; once a minute, removals a dead instance left are finished.
  */
 export class LeaseKeeper {
   private readonly ownership: Ownership;
@@ -65,6 +65,7 @@ export class LeaseKeeper {
     if (now - this.refreshedAt < 1000) return;
     this.refreshedAt = now;
     await this.node.admission.sync(this.work.openTasks());
+    await this.node.socketBudget.sync();
     await this.node.watched.refresh();
     if (now - this.repairedAt < REPAIR_EVERY_MS) return;
     this.repairedAt = now;

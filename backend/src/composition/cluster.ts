@@ -74,10 +74,10 @@ export async function keepLeases(
   );
   processor.changes.add((story, change) => change !== 'progress' && keeper.finished(story.id));
   await node.control.follow((state) => stories.pause.apply(state));
-  // A Redis that comes back empty has forgotten the pause: put back the state this instance holds.
+  // Back in reach of Redis: the pause state it holds now (announcements may have been missed), or ours if it lost it.
   node.health.onChange(
     (available) =>
-      available && void node.control.restore().catch((error: unknown) => logger.warn({ err: error }, 'could not restore the pause state')),
+      available && void node.control.resync().catch((error: unknown) => logger.warn({ err: error }, 'could not read the pause state back')),
   );
   node.onDeleted((ids) => ids.forEach((id) => processor.forget(id)));
   const claimed = await keeper.start();

@@ -10,7 +10,8 @@ type Collection = Pick<mongo.Collection<mongo.Document>, 'insertMany'>;
  * document (unreachable: DatabaseUnavailableError; a write concern error): then nothing is known stored.
  *
  * Real MongoDB stores the others and reports each failed document. The in-memory stand-in refuses the
- * whole batch on one duplicate without saying which: then each document is inserted alone.
+ * whole batch on one duplicate without saying which: then each document is inserted alone. A document
+ * refused for its `_id` is stored already (its id is new, so only its own earlier insert can hold it).
  */
 export async function insertEach(collection: Collection, docs: mongo.Document[], maxTimeMS: number): Promise<(Error | null)[]> {
   const options = { ordered: false, writeConcern: { w: 1, journal: true }, maxTimeMS } as const;
@@ -23,7 +24,7 @@ export async function insertEach(collection: Collection, docs: mongo.Document[],
     if (perDocument) return perDocument;
     if (isDuplicateKey(error) && docs.length > 1)
       return Promise.all(docs.map((doc) => insertEach(collection, [doc], maxTimeMS).then(([e]) => e!)));
-    if (isDuplicateKey(error)) return [DuplicateKeyError.from(error)];
+    if (isDuplicateKey(error)) return [refusal(DuplicateKeyError.from(error))];
     throw error;
   }
 }
@@ -36,5 +37,8 @@ function outcomesOf(error: unknown, count: number): (Error | null)[] | null {
   if (error.result.getWriteConcernError() || error.insertedCount + writeErrors.length !== count) return null;
   const failed = new Map<number, Error>();
   for (const e of writeErrors) failed.set(e.index, isDuplicateKey(e) ? DuplicateKeyError.from(e) : new Error(e.errmsg ?? 'insert failed'));
-  return Array.from({ length: count }, (_, i) => failed.get(i) ?? null);
+  return Array.from({ length: count }, (_, i) => refusal(failed.get(i) ?? null));
 }
+
+/** A duplicate of the document's own new `_id` means it is stored: not a refusal. */
+const refusal = (error: Error | null): Error | null => (error instanceof DuplicateKeyError && error.index === '_id_' ? null : error);

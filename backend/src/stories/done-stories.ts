@@ -14,8 +14,8 @@ export interface DoneRef extends StoryRef {
  * order): retention takes its purge candidates from here instead of querying for them, which on the
  * in-memory database means scanning and shipping every stored document, again and again during a burst.
  * Filled from the database at start and by each completion commit; deletions take stories out. It holds
- * at most `capacity`: beyond that a story is not listed, and the list says it is `incomplete` (the
- * database holds Done stories it does not name, to be found by a query).
+ * at most `capacity`: a story beyond that makes it `incomplete` for good (emptied: it no longer says which
+ * stored stories are oldest, the database does, by a query).
  */
 export class DoneStories {
   private readonly entries = new Map<string, DoneEntry>();
@@ -33,16 +33,13 @@ export class DoneStories {
   }
 
   add(id: string, taskCount: number, completedAt: number): void {
+    if (this.missed) return;
     if (this.entries.size >= this.capacity) {
       this.missed = true;
+      this.entries.clear();
       return;
     }
     this.entries.set(id, { taskCount, completedAt });
-  }
-
-  /** The database holds Done stories this list does not name. */
-  markIncomplete(): void {
-    this.missed = true;
   }
 
   remove(id: string): void {

@@ -56,8 +56,10 @@ export class DoneStoryPurge {
 
   /** Removes up to `batch` Done stories completed before the cutoff (if given, else the oldest); returns how many. */
   async purge(cutoff: Date | undefined, batch: number): Promise<number> {
+    // Once the list missed some, it no longer says which are oldest: the database does (by completion).
+    if (this.done.incomplete) return this.purgeFound(batch, cutoff);
     const refs = this.done.take(batch, cutoff?.getTime());
-    if (!refs.length) return this.deps.shared || this.done.incomplete ? this.purgeFound(batch, cutoff) : 0;
+    if (!refs.length) return this.deps.shared ? this.purgeFound(batch, cutoff) : 0;
     let removed;
     try {
       removed = await this.deps.ledger.purge(refs);

@@ -43,7 +43,7 @@ export class StoryLedger implements CompletionStore {
 
   /** Removes up to `batch` stored Done stories (completed before the cutoff, if given). */
   removeDone(reason: RemovalReason, batch: number, completedBefore?: Date): Promise<{ refs: StoryRef[]; removed: RemovedCounts }> {
-    return this.statusChanges.run(() => this.removeDoneNow(reason, batch, completedBefore));
+    return this.statusChanges.run(() => this.removeDoneNow(reason, batch, { ...(completedBefore ? { completedBefore } : {}) }));
   }
 
   /** Purge of Done stories already known (their status cannot change any more: no lock needed). */
@@ -53,7 +53,7 @@ export class StoryLedger implements CompletionStore {
 
   /** Purge of Done stories found in the database (cluster mode: completed by other instances). */
   async purgeFound(batch: number, completedBefore?: Date): Promise<{ refs: StoryRef[]; removed: RemovedCounts }> {
-    return this.removeDoneNow('purge', batch, completedBefore);
+    return this.removeDoneNow('purge', batch, { ...(completedBefore ? { completedBefore } : {}), earliestFirst: true });
   }
 
   /** Settles our removals whose outcome was unknown (the database stopped answering mid-way). */
@@ -69,8 +69,8 @@ export class StoryLedger implements CompletionStore {
     return this.statusChanges.run(() => this.journal.resumePending(journaledBefore));
   }
 
-  private async removeDoneNow(reason: RemovalReason, batch: number, completedBefore?: Date) {
-    const refs = await this.repository.findDone(batch, completedBefore);
+  private async removeDoneNow(reason: RemovalReason, batch: number, which: Parameters<StoryRepository['findDone']>[1]) {
+    const refs = await this.repository.findDone(batch, which);
     return { refs, removed: await this.journal.remove(refs, reason) };
   }
 }

@@ -184,18 +184,26 @@ export class StoryRepository {
   }
 
   /**
-   * Done stories to remove: those completed before `completedBefore` if given, else any. Oldest first by
-   * insertion order (no sort: the in-memory server sorts by copying the whole collection).
+   * Done stories to remove: those completed before `completedBefore` if given, else any; the earliest
+   * completed first if asked (retention by count), else in any order (no sort: on the in-memory stand-in a
+   * sort copies the collection).
    */
-  async findDone(limit: number, completedBefore?: Date): Promise<StoryRef[]> {
+  async findDone(limit: number, which: { completedBefore?: Date; earliestFirst?: boolean } = {}): Promise<StoryRef[]> {
+    const { completedBefore, earliestFirst = false } = which;
     const filter = completedBefore ? { status: 'Done' as const, completedAt: { $lt: completedBefore } } : { status: 'Done' as const };
     // An aggregation, so the in-memory server (which ignores find projections) ships no tasks: a batch of
     // full documents from a full heap is what would exhaust it.
     const docs = await this.db.run((maxTimeMS) =>
       this.models.Story.collection
-        .aggregate<Pick<StoryDoc, '_id' | 'taskCount'>>([{ $match: filter }, { $limit: limit }, { $project: { _id: 1, taskCount: 1 } }], {
-          maxTimeMS,
-        })
+        .aggregate<Pick<StoryDoc, '_id' | 'taskCount'>>(
+          [
+            { $match: filter },
+            ...(earliestFirst ? [{ $sort: { completedAt: 1 as const } }] : []),
+            { $limit: limit },
+            { $project: { _id: 1, taskCount: 1 } },
+          ],
+          { maxTimeMS },
+        )
         .toArray(),
     );
     return docs.map((d) => ({ id: d._id.toHexString(), status: 'Done', taskCount: d.taskCount }));

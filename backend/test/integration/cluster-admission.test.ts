@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '@storyflow/test-support';
 import { ClusterAdmission } from '../../src/cluster/cluster-admission.js';
+import { ClusterConnectionBudget } from '../../src/cluster/cluster-sockets.js';
 import { KEYS } from '../../src/cluster/keys.js';
 import { RedisGate } from '../../src/cluster/redis-gate.js';
 import type { RedisHealth } from '../../src/cluster/redis-health.js';
@@ -63,5 +64,40 @@ describe('ClusterAdmission', () => {
     await redis.hset(KEYS.held, 'b', 999);
     await b.sync(20);
     expect(await share('b')).toBe(20);
+  });
+});
+
+describe('ClusterConnectionBudget', () => {
+  const sockets = async (client: string, instance: string) => Number((await redis.hget(KEYS.sockets(client), instance)) ?? 0);
+
+  it('repairs its count in Redis: a release lost while Redis was away, or a reservation that landed late', async () => {
+    await redis.flushall();
+    await redis.set(KEYS.heartbeat('a'), '1');
+    const budget = new ClusterConnectionBudget(redis, gate, 'a', 5);
+    const releases = await Promise.all([1, 2, 3].map(() => budget.acquire('10.0.0.7')));
+    expect(await sockets('10.0.0.7', 'a')).toBe(3);
+    // Redis away for a moment: two sockets close, their decrements never arrive; a late reservation lands.
+    releases[0]!();
+    releases[1]!();
+    await redis.hset(KEYS.sockets('10.0.0.7'), 'a', 4);
+    await budget.sync();
+    expect(await sockets('10.0.0.7', 'a')).toBe(1);
+    // The client's last socket closes and its count drifts once more: still put right.
+    releases[2]!();
+    await redis.hset(KEYS.sockets('10.0.0.7'), 'a', 2);
+    await budget.sync();
+    expect(await sockets('10.0.0.7', 'a')).toBe(0);
+    // So the client is not refused for sockets it does not hold.
+    const again = await Promise.all([1, 2, 3, 4, 5].map(() => budget.acquire('10.0.0.7')));
+    expect(again.every((r) => r !== null)).toBe(true);
+    expect(await budget.acquire('10.0.0.7')).toBeNull();
+  });
+
+  it('admits locally, within the per-client cap, while Redis is away', async () => {
+    const away = new RedisGate({ available: false } as RedisHealth);
+    const budget = new ClusterConnectionBudget(redis, away, 'a', 2);
+    expect(await budget.acquire('10.0.0.8')).not.toBeNull();
+    expect(await budget.acquire('10.0.0.8')).not.toBeNull();
+    expect(await budget.acquire('10.0.0.8')).toBeNull();
   });
 });

@@ -85,7 +85,8 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
     findOpenByIds: async () => repository.findOpenByIds(await repository.openIds()),
     findDone: async () => {
       await repository.findDone(10);
-      await repository.findDone(10, new Date());
+      await repository.findDone(10, { completedBefore: new Date() });
+      await repository.findDone(10, { earliestFirst: true });
     },
     doneRefs: () => repository.doneRefs(10),
     writeProgress: async () => {

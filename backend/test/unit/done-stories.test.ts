@@ -34,12 +34,14 @@ describe('DoneStories (retention candidates without queries)', () => {
 });
 
 describe('DoneStories is bounded', () => {
-  it('lists at most its capacity and then says the database holds more than it names', () => {
+  it('lists at most its capacity; past it, it is incomplete for good and holds nothing (the database knows the order)', () => {
     const done = new DoneStories(3);
-    for (let i = 0; i < 10; i++) done.add(`s${i}`, 1, i);
-    expect(done.size).toBe(3);
-    expect(done.incomplete).toBe(true);
-    expect(done.take(10).map((r) => r.id)).toEqual(['s0', 's1', 's2']);
+    for (let i = 0; i < 3; i++) done.add(`s${i}`, 1, i);
+    expect([done.size, done.incomplete]).toEqual([3, false]);
+    done.add('s3', 1, 3);
+    expect([done.size, done.incomplete]).toEqual([0, true]);
+    done.add('s4', 1, 4);
+    expect(done.take(10)).toEqual([]);
   });
 });
 
@@ -69,13 +71,15 @@ describe('DoneStoryPurge', () => {
     expect(purge.listed).toBe(0);
   });
 
-  it('with retention, lists up to its capacity, then finds the rest in the database', async () => {
-    const { purge, found } = purgeOver(7, { retention: true, capacity: 5 });
-    for (let i = 0; i < 12; i++) purge.noteStoredDone(`s${i}`, 1, i);
-    expect(purge.listed).toBe(5);
-    expect(await purge.purge(undefined, 100)).toBe(5); // the listed ones first, without a query
-    expect(found).toEqual([]);
-    expect(await purge.purge(undefined, 100)).toBe(7); // then the database's own
-    expect(found).toEqual([7]);
+  it('with retention, purges from its list without a query while it holds them all, from the database once it cannot', async () => {
+    const listed = purgeOver(7, { retention: true, capacity: 5 });
+    for (let i = 0; i < 5; i++) listed.purge.noteStoredDone(`s${i}`, 1, i);
+    expect(await listed.purge.purge(undefined, 100)).toBe(5);
+    expect(listed.found).toEqual([]);
+    const overflowing = purgeOver(7, { retention: true, capacity: 5 });
+    for (let i = 0; i < 12; i++) overflowing.purge.noteStoredDone(`s${i}`, 1, i);
+    expect(overflowing.purge.listed).toBe(0);
+    expect(await overflowing.purge.purge(undefined, 100)).toBe(7);
+    expect(overflowing.found).toEqual([7]);
   });
 });

@@ -11,6 +11,7 @@ import {
   type StoryStatus,
 } from '@storyflow/contracts';
 import type { Observable } from 'rxjs';
+import { newIdempotencyKey } from './idempotency-key';
 
 export interface StoryListQuery {
   status: StoryStatus | null;
@@ -29,7 +30,7 @@ export class StoriesApi {
    * Creates a story. `idempotencyKey` (a new one by default) makes a repeat of the same request safe: the
    * server answers it with the story the first one created, never a second one.
    */
-  create(body: CreateStoryRequest, idempotencyKey: string = crypto.randomUUID()): Observable<StoryDto> {
+  create(body: CreateStoryRequest, idempotencyKey: string = newIdempotencyKey()): Observable<StoryDto> {
     return this.http.post<StoryDto>('/api/stories', body, { headers: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } });
   }
 

@@ -15,6 +15,7 @@ import { FormControl, NonNullableFormBuilder, ReactiveFormsModule, ValueChangeEv
 import { createStoryRequestSchemas, type StoryDto } from '@storyflow/contracts';
 import { filter } from 'rxjs';
 import { toApiFailure } from '../core/api-failure';
+import { newIdempotencyKey } from '../core/idempotency-key';
 import { ServerLimits } from '../core/limits';
 import { Notices } from '../core/notices';
 import { StoriesApi } from '../core/stories-api';
@@ -140,7 +141,7 @@ export class StoryForm {
     this.submitting.set(true);
     const request = JSON.stringify(parsed.data);
     // The same request again (its answer lost, the server busy) may not create a second story.
-    const key = this.pending?.request === request ? this.pending.key : crypto.randomUUID();
+    const key = this.pending?.request === request ? this.pending.key : newIdempotencyKey();
     this.pending = { request, key };
     this.api.create(parsed.data, key).subscribe({
       next: (story) => {
