@@ -8,9 +8,9 @@ import {
   startNginx,
   startRedis,
   startSocketFlooder,
+  startTcpProxy,
 } from '@storyflow/test-support';
-import type { BackendProcess, DnsServer, NginxProcess, RedisProcess, SocketFlooder, TestDatabase } from '@storyflow/test-support';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import type { BackendProcess, DnsServer, NginxProcess, RedisProcess, SocketFlooder, TcpProxy, TestDatabase } from '@storyflow/test-support';
 
 export interface SystemOptions {
   instances: number;

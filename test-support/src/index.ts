@@ -13,5 +13,6 @@ export { PROMETHEUS_PATH, prometheusConfig, startPrometheus, type PrometheusProc
 export { REDIS_SERVER_PATH, startRedis, type RedisProcess } from './redis.js';
 export { roundTrips, startSocketFlooder, type FloodKind, type FloodOutcome, type SocketFlooder } from './socket-flood.js';
 export { mean, percentile, round } from './stats.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { sleep, waitFor, type WaitOptions } from './wait.js';
 export { REFERENCE_WORKLOAD, referenceEstimates, referenceIntervalMs, referenceStory } from './workload.js';

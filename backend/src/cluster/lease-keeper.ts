@@ -8,17 +8,15 @@ import { Ownership, type OwnedWork } from './ownership.js';
 export interface KeptWork extends OwnedWork {
   /** Open tasks this instance holds: its share of the cluster's admission bound. */
   openTasks(): number;
-  /** Finishes removals another instance left unfinished (journaled long ago). */
+  /** Finishes removals another instance left half-done (it is gone, or they are long past). */
   repairAbandonedRemovals(): Promise<void>;
 }
-
-const REPAIR_EVERY_MS = 60_000;
 
 /**
  * This instance's part of the lease lifecycle (take, renew, expire, take over) and the cluster upkeep
  * around it: ownership renews and claims (see Ownership); leases of stories that finished or left here are
  * given back in batches every 200 ms; once a second, this instance's admission share, its socket counts and
- * the watched stories are refreshed; once a minute, removals a dead instance left are finished.
+ * the watched stories are refreshed; every LEASE_MS, removals a dead instance left half-done are finished.
  */
 export class LeaseKeeper {
   private readonly ownership: Ownership;
@@ -26,6 +24,7 @@ export class LeaseKeeper {
   private readonly toRelease = new Set<string>();
   private refreshedAt = 0;
   private repairedAt: number;
+  private readonly repairEveryMs: number;
 
   constructor(
     private readonly node: ClusterNode,
@@ -37,6 +36,7 @@ export class LeaseKeeper {
     this.ownership = new Ownership(node.leases, work, leaseMs, clock, logger);
     this.upkeep = new Periodic(() => this.keepUp(), 200, clock);
     this.repairedAt = clock.now();
+    this.repairEveryMs = leaseMs;
   }
 
   /** Claims the Open stories nobody holds (at start), then keeps leases and upkeep going; returns how many were taken on. */
@@ -67,7 +67,7 @@ export class LeaseKeeper {
     await this.node.admission.sync(this.work.openTasks());
     await this.node.socketBudget.sync();
     await this.node.watched.refresh();
-    if (now - this.repairedAt < REPAIR_EVERY_MS) return;
+    if (now - this.repairedAt < this.repairEveryMs) return;
     this.repairedAt = now;
     await this.work.repairAbandonedRemovals();
   }

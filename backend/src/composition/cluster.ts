@@ -63,8 +63,13 @@ export async function keepLeases(
         return docs.map((doc) => doc._id.toHexString());
       },
       openTasks: () => processor.admission.openTasks,
+      // Another instance's half-done removal: finished once that instance is gone (its heartbeat expired).
       repairAbandonedRemovals: async () => {
-        const done = await storage.ledger.resumeRemovals(clock.now() - ABANDONED_REMOVAL_MS);
+        const now = clock.now();
+        const done = await storage.ledger.resumeRemovals(
+          async ({ writer, at = 0 }) =>
+            at < now - ABANDONED_REMOVAL_MS || (writer !== undefined && writer !== node.instanceId && !(await node.isAlive(writer))),
+        );
         if (done) logger.warn(done, 'completed a removal another instance left unfinished');
       },
     },

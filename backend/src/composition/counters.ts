@@ -5,11 +5,15 @@ import { ABANDONED_REMOVAL_MS } from '../stories/removal-journal.js';
 import type { Storage } from './storage.js';
 
 /**
- * Finishes removals a crash interrupted (in a cluster, only those old enough to be a dead instance's),
- * then seeds the counter cache from the database: from here on it is updated in memory.
+ * Finishes removals a crash interrupted (in a cluster: this instance's own, from before it restarted, and
+ * any old enough to be a dead instance's), then seeds the counter cache from the database: from here on it
+ * is updated in memory.
  */
-export async function loadCounters(storage: Storage, clustered: boolean, clock: Clock, logger: Logger): Promise<CounterCache> {
-  const repaired = await storage.ledger.resumeRemovals(clustered ? clock.now() - ABANDONED_REMOVAL_MS : undefined);
+export async function loadCounters(storage: Storage, instance: string | null, clock: Clock, logger: Logger): Promise<CounterCache> {
+  const startedAt = clock.now();
+  const repaired = await storage.ledger.resumeRemovals(
+    instance === null ? undefined : (intent) => intent.writer === instance || (intent.at ?? 0) < startedAt - ABANDONED_REMOVAL_MS,
+  );
   if (repaired) logger.warn(repaired, 'completed a removal interrupted by the last shutdown');
   const counters = new CounterCache();
   const since = await storage.totals.countingSince(new Date(clock.now()));

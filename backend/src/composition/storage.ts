@@ -48,7 +48,7 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
   });
   const models = storyModels(connection);
   const repository = new StoryRepository(models, gate, profile.listings);
-  const journal = new RemovalJournal(models, gate);
+  const journal = new RemovalJournal(models, gate, config.cluster?.instanceId);
   const history = new HistoryStore(connection, gate);
   await repository.ensureIndexes();
   await history.ensureIndexes();

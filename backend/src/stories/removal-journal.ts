@@ -21,8 +21,11 @@ export interface RemovalStory {
   taskCount: number;
 }
 
-/** In a cluster, a journaled removal older than this is a dead instance's leftover (a removal takes milliseconds). */
+/** A journaled removal older than this is a leftover, whoever wrote it (a removal takes milliseconds). */
 export const ABANDONED_REMOVAL_MS = 60_000;
+
+/** Which journaled removals to finish (their writer is gone); may ask others (is that instance alive?). */
+export type IsAbandoned = (intent: Pick<RemovalIntent, 'at' | 'writer'>) => boolean | Promise<boolean>;
 
 const asId = (id: string) => new Types.ObjectId(id);
 const doneTasksOf = (stories: RemovalStory[]) => stories.reduce((n, s) => n + (s.status === 'Done' ? s.taskCount : 0), 0);
@@ -40,6 +43,8 @@ export class RemovalJournal {
   constructor(
     private readonly models: StoryModels,
     private readonly db: DbGate,
+    /** This instance, named in each intent it writes. */
+    private readonly writer = 'local',
   ) {}
 
   get unsettledCount(): number {
@@ -53,6 +58,7 @@ export class RemovalJournal {
       doneIds: stories.filter((s) => s.status === 'Done').map((s) => asId(s.id)),
       reason,
       at: Date.now(),
+      writer: this.writer,
     };
     const key = new Types.ObjectId().toHexString();
     const { Counters, Story } = this.models;
@@ -111,15 +117,15 @@ export class RemovalJournal {
 
   /**
    * Finishes removals interrupted by a crash: what is gone is counted, what is still there stays.
-   * @param journaledBefore only those older than this (in a cluster a young one may be another live
-   *   instance's, finishing this very moment; a removal takes milliseconds).
+   * @param abandoned which of them (default: all; in a cluster another live instance may be finishing one
+   *   this very moment). Ours whose outcome is unknown are finished anyway.
    */
-  async resumePending(journaledBefore?: number): Promise<{ open: number; done: number } | null> {
+  async resumePending(abandoned: IsAbandoned = () => true): Promise<{ open: number; done: number } | null> {
     const { Counters } = this.models;
     const counters = await this.db.run((maxTimeMS) => Counters.findById(COUNTERS_ID).maxTimeMS(maxTimeMS).lean().exec());
-    const removals = Object.entries((counters?.removals ?? {}) as Record<string, RemovalIntent>).filter(
-      ([key, intent]) => journaledBefore === undefined || (intent.at ?? 0) < journaledBefore || this.unsettled.has(key),
-    );
+    const removals: [string, RemovalIntent][] = [];
+    for (const [key, intent] of Object.entries((counters?.removals ?? {}) as Record<string, RemovalIntent>))
+      if (this.unsettled.has(key) || (await abandoned(intent))) removals.push([key, intent]);
     if (!removals.length) return null;
     const total = { open: 0, done: 0 };
     for (const [key, intent] of removals) {

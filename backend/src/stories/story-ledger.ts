@@ -1,6 +1,6 @@
 import type { CompletionStore, OnCompleted, ProgressWrite } from '../processing/ports.js';
 import { SerialLock } from '../shared/serial-lock.js';
-import type { RemovalJournal, RemovalStory, RemovedCounts, SettledRemoval } from './removal-journal.js';
+import type { IsAbandoned, RemovalJournal, RemovalStory, RemovedCounts, SettledRemoval } from './removal-journal.js';
 import type { StoryRef, StoryRepository } from './story.repository.js';
 
 export type RemovalReason = 'delete' | 'purge';
@@ -65,8 +65,8 @@ export class StoryLedger implements CompletionStore {
   }
 
   /** Finishes removals interrupted by a crash (journaled before the given time, if any). */
-  resumeRemovals(journaledBefore?: number): Promise<{ open: number; done: number } | null> {
-    return this.statusChanges.run(() => this.journal.resumePending(journaledBefore));
+  resumeRemovals(abandoned?: IsAbandoned): Promise<{ open: number; done: number } | null> {
+    return this.statusChanges.run(() => this.journal.resumePending(abandoned));
   }
 
   private async removeDoneNow(reason: RemovalReason, batch: number, which: Parameters<StoryRepository['findDone']>[1]) {

@@ -64,8 +64,10 @@ export interface RemovalIntent {
   openIds: Types.ObjectId[];
   doneIds: Types.ObjectId[];
   reason: 'delete' | 'purge';
-  /** When it was journaled (epoch ms): in a cluster only old ones are another instance's leftovers. */
+  /** When it was journaled (epoch ms). */
   at?: number;
+  /** The instance that journaled it: in a cluster, another live instance's may be finishing this very moment. */
+  writer?: string;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   sleep,
   startBackend,
   startRedis,
+  startTcpProxy,
   uniqueDbName,
   waitFor,
   type BackendProcess,
@@ -219,6 +220,98 @@ describe('Redis trouble under two instances', () => {
     expect(snapshot.history.at(-1)!.t).toBeGreaterThan(backAt + 3000);
     await expectAllDoneOnce(load.answers.flatMap((a) => (a.id ? [a.id] : [])));
   }, 120_000);
+
+  it('an instance cut off from Redis while the cluster was paused finds out once back in reach', async () => {
+    const proxy = await startTcpProxy(redis.port);
+    const port = await freePort();
+    const cutOff = await startBackend({
+      env: {
+        MONGODB_URI: testDbUri(),
+        MONGODB_DB: dbName,
+        REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+        LEASE_MS: String(LEASE_MS),
+        LOG_LEVEL: 'warn',
+        INSTANCE_ID: 'r2',
+      },
+      host: '127.0.0.4',
+      port,
+    });
+    try {
+      const health = async () => ((await (await fetch(`${cutOff.url}/api/health`)).json()) as HealthDto).redis?.state;
+      const paused = async (url: string) => ((await (await fetch(`${url}/api/processing`)).json()) as { paused: boolean }).paused;
+      proxy.cut();
+      await waitFor(async () => (await health()) === 'unavailable', { timeoutMs: 5000, what: 'the cut noticed' });
+      const put = await fetch(`${instances[0]!.url}/api/processing`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '{"paused":true}',
+      });
+      expect(put.status).toBe(200);
+      await waitFor(async () => paused(instances[1]!.url), { timeoutMs: 3000, what: 'the other instance paused' });
+      expect(await paused(cutOff.url)).toBe(false); // it could not hear it
+      proxy.heal();
+      await waitFor(async () => paused(cutOff.url), { timeoutMs: 5000, what: 'the pause read back once Redis answered' });
+    } finally {
+      await cutOff.stop();
+      await proxy.close();
+    }
+  }, 60_000);
+
+  it("finishes a removal an instance left half-done: its own when it restarts, a dead one's within LEASE_MS", async () => {
+    const conn = await mongoose.createConnection(testDbUri(), { dbName, autoCreate: false }).asPromise();
+    try {
+      const counters = conn.collection<{ _id: string; deleted?: number; removals?: Record<string, unknown> }>('counters');
+      const stories = conn.collection('stories');
+      const create = async (url: string) =>
+        (
+          (await (
+            await fetch(`${url}/api/stories`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: '{"tasks":[{"estimate":5}]}',
+            })
+          ).json()) as StoryDto
+        ).id;
+      const [mine, theirs] = [await create(instances[0]!.url), await create(instances[1]!.url)];
+      await waitFor(async () => (await stories.countDocuments({ status: 'Done' })) === 2);
+      const before = (await counters.findOne({ _id: 'stories' }))?.deleted ?? 0;
+      // Each instance died between its delete and the increment: the intent journaled, the story gone, nothing counted.
+      const intent = (id: string, writer: string) => ({
+        openIds: [],
+        doneIds: [new mongoose.Types.ObjectId(id)],
+        reason: 'delete',
+        at: Date.now(),
+        writer,
+      });
+      await counters.updateOne({ _id: 'stories' }, { $set: { 'removals.k1': intent(mine, 'r0'), 'removals.k2': intent(theirs, 'ghost') } });
+      await stories.deleteMany({});
+      // A dead instance's (no heartbeat): finished by a live one within LEASE_MS, not a minute later.
+      await waitFor(async () => !(await counters.findOne({ _id: 'stories' }))?.removals?.k2, {
+        timeoutMs: LEASE_MS + 2000,
+        what: "the dead instance's removal finished",
+      });
+      // Its own, from before it restarted (same name, so its heartbeat says nothing): finished as it starts.
+      const port = Number(new URL(instances[0]!.url).port);
+      await instances[0]!.stop();
+      instances[0] = await startBackend({
+        env: {
+          MONGODB_URI: testDbUri(),
+          MONGODB_DB: dbName,
+          REDIS_URL: redis.url,
+          LEASE_MS: String(LEASE_MS),
+          LOG_LEVEL: 'warn',
+          INSTANCE_ID: 'r0',
+        },
+        host: '127.0.0.2',
+        port,
+      });
+      const after = await counters.findOne({ _id: 'stories' });
+      expect(after?.removals ?? {}).toEqual({});
+      expect(after?.deleted).toBe(before + 2);
+    } finally {
+      await conn.close();
+    }
+  }, 60_000);
 
   it('ignores what does not parse in Redis (another version, a hand-edited key, garbage), and keeps serving', async () => {
     const { Redis } = await import('ioredis');
