@@ -115,7 +115,7 @@ const readHistory = (file: string): HistoryEvent[] =>
     .map((line) => JSON.parse(line) as HistoryEvent);
 
 /**
- * Waits until no story is Open and every instance has published a second that counts them all (or the
+ * Waits until the system is idle and every instance has published a second that counts it all (or the
  * drain time is up: the checker then says what is wrong), and reads the end state.
  */
 async function settle(system: ChaosSystem) {
@@ -124,7 +124,10 @@ async function settle(system: ChaosSystem) {
     const db = mongo.db(system.dbName);
     const stories = db.collection('stories');
     const deadline = Date.now() + DRAIN_MS;
-    await waitFor(async () => (await stories.countDocuments({ status: 'Open' })) === 0 || Date.now() > deadline, {
+    // Idle: nothing Open, no removal half-done (a killed instance's is finished within a lease period).
+    const idle = async () =>
+      (await stories.countDocuments({ status: 'Open' })) === 0 && (await readCounters(db.collection('counters'))).pendingRemovals === 0;
+    await waitFor(async () => (await idle()) || Date.now() > deadline, {
       timeoutMs: DRAIN_MS + 5_000,
       intervalMs: 500,
     });
