@@ -3,3 +3,4 @@ export * from './story.js';
 export * from './stats.js';
 export * from './api.js';
 export * from './latency.js';
+export * from './headers.js';

@@ -78,15 +78,7 @@ export type ExplicitStoryRequest = z.infer<CreateStorySchemas['explicit']>;
 export type GeneratedStoryRequest = z.infer<CreateStorySchemas['generated']>;
 export type CreateStoryRequest = ExplicitStoryRequest | GeneratedStoryRequest;
 
-/**
- * Idempotent creates (IETF draft "The Idempotency-Key HTTP Header Field", as Stripe's API does it): a client
- * sends a key of its own with a create and may send the same request again with it, as often as it needs
- * (its answer lost, a 503): within IDEMPOTENCY_WINDOW_SEC the story the first one made is returned (200 and
- * `Idempotent-Replayed: true`), never a second one. The same key with another request is a 422.
- */
-export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
-export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
-export const IDEMPOTENCY_WINDOW_SEC = 86_400;
+/** An Idempotency-Key (see headers.ts). */
 export const IdempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1–255 printable ASCII characters without spaces (a UUID, say)');

@@ -1,15 +1,16 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import {
-  IDEMPOTENCY_KEY_HEADER,
-  type BulkActionRequest,
+import type {
+  BulkActionRequest,
   BulkActionResultDto,
-  type CreateStoryRequest,
-  type DeleteResultDto,
-  type StoryDto,
-  type StoryListDto,
-  type StoryStatus,
+  CreateStoryRequest,
+  DeleteResultDto,
+  StoryDto,
+  StoryListDto,
+  StoryStatus,
 } from '@storyflow/contracts';
+// A constant from a module without zod: the first screens load this API.
+import { IDEMPOTENCY_KEY_HEADER } from '@storyflow/contracts/headers';
 import type { Observable } from 'rxjs';
 import { newIdempotencyKey } from './idempotency-key';
 

@@ -1,0 +1,10 @@
+/**
+ * Idempotent creates (IETF draft "The Idempotency-Key HTTP Header Field", as Stripe's API does it): a client
+ * sends a key of its own with a create and may send the same request again with it, as often as it needs
+ * (its answer lost, a 503): within IDEMPOTENCY_WINDOW_SEC, while the story it made is stored, that story is
+ * returned (200 and `Idempotent-Replayed: true`), never a second one. The same key with another request is a
+ * 422. No zod here: the dashboard's first screens import it.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+export const IDEMPOTENCY_WINDOW_SEC = 86_400;
