@@ -59,6 +59,8 @@ return 0`;
  */
 export class ClusterStats {
   private readonly history: StatsSample[] = [];
+  /** The stories stored, by status, as of the last published second (the database's counts). */
+  private storedCounts: StoriesActivity['counts'] | null = null;
   private readonly sampleListeners = new Listeners<[StatsSample]>();
   private readonly activityListeners = new Listeners<[StoriesActivity]>();
   private readonly publishedListeners = new Listeners<[second: ClusterSecond, leader: boolean]>();
@@ -106,6 +108,11 @@ export class ClusterStats {
 
   get isLeader(): boolean {
     return this.leader;
+  }
+
+  /** The cluster's stored stories by status, as counted for the last published second (null before one). */
+  get counts(): StoriesActivity['counts'] | null {
+    return this.storedCounts;
   }
 
   /** This instance's second (from its own sampler): written with its heartbeat. */
@@ -241,6 +248,7 @@ export class ClusterStats {
     const second = { ...published, sample: this.complete(published.sample, this.leader) };
     this.history.push(second.sample);
     if (this.history.length > this.options.historySeconds) this.history.shift();
+    this.storedCounts = second.activity.counts;
     this.publishedListeners.emit(second, this.leader);
     this.sampleListeners.emit(second.sample);
     this.activityListeners.emit(second.activity);

@@ -61,7 +61,9 @@ export async function createStories({ config, storage, processor, counters, clus
     logger,
     cluster: peers,
   });
-  const queries = new StoryQueries(repository, processor);
+  // Whole-list counts from the counters: this instance's alone, the cluster's as last published (≤ 1 s old).
+  const storedCounts = cluster ? () => cluster.stats.counts : () => ({ Open: counters.current.open, Done: counters.current.storedDone });
+  const queries = new StoryQueries(repository, processor, storedCounts);
   const pause = new PauseControl(processor, clock, cluster ? (state) => cluster.setPaused(state) : undefined);
   const settler = new UnknownWriteSettler({ unsettled, repository, ledger, takeOn, processor, counters, clock, logger, cluster: peers });
 

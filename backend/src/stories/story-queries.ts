@@ -5,15 +5,25 @@ import { toDto, toSummary } from './story.mapper.js';
 import type { StoryDoc } from './story.model.js';
 import type { StoryRepository } from './story.repository.js';
 
-/** Reads: stored stories with the live figures of those Open in this instance's memory. Changes nothing. */
+/** The stored stories by status, known without counting them (null: not known, count them). */
+export type StoredCounts = () => { Open: number; Done: number } | null;
+
+/**
+ * Reads: stored stories with the live figures of those Open in this instance's memory. Changes nothing.
+ * A page of the whole list takes its status counts from `storedCounts` (the counters: counting millions of
+ * stored stories on every page would make each listing slower as the collection grows); a search counts
+ * its own matches.
+ */
 export class StoryQueries {
   constructor(
     private readonly repository: StoryRepository,
     private readonly processor: Processor,
+    private readonly storedCounts: StoredCounts = () => null,
   ) {}
 
   async list(query: ListStoriesQuery): Promise<StoryListDto> {
-    const { items, total, counts } = await this.repository.list({ status: query.status, q: query.q }, query.page, query.limit);
+    const known = query.q ? null : this.storedCounts();
+    const { items, total, counts } = await this.repository.list({ status: query.status, q: query.q }, query.page, query.limit, known);
     return {
       items: items.map((doc) => toSummary(doc, this.live(doc))),
       total,

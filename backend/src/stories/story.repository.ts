@@ -118,19 +118,36 @@ export class StoryRepository {
     return this.db.run((maxTimeMS) => this.models.Story.findById(id).maxTimeMS(maxTimeMS).lean<StoryDoc>().exec());
   }
 
-  /** A page of stories, newest first, and how many match the search by status (for the filter buttons). */
+  /**
+   * A page of stories, newest first, and how many match the search by status (for the filter buttons):
+   * counted, unless `known` already.
+   */
   list(
     query: { status?: StoryStatus; q?: string },
     page: number,
     limit: number,
+    known: { Open: number; Done: number } | null = null,
   ): Promise<{ items: StoryDoc[]; total: number; counts: { Open: number; Done: number } }> {
-    return this.listings.run(() => this.listPage(query, page, limit));
+    return this.listings.run(() => this.listPage(query, page, limit, known));
   }
 
-  private async listPage(query: { status?: StoryStatus; q?: string }, page: number, limit: number) {
+  private async listPage(
+    query: { status?: StoryStatus; q?: string },
+    page: number,
+    limit: number,
+    known: { Open: number; Done: number } | null,
+  ) {
     const search = searchFilter(query.q);
     const filter = query.status ? { ...search, status: query.status } : search;
     const { Story } = this.models;
+    const count = (status: StoryStatus) =>
+      known
+        ? Promise.resolve(known[status])
+        : this.db.run((maxTimeMS) =>
+            Story.countDocuments({ ...search, status })
+              .maxTimeMS(maxTimeMS)
+              .exec(),
+          );
     const [items, open, done] = await Promise.all([
       this.db.run((maxTimeMS) =>
         Story.find(filter)
@@ -142,16 +159,8 @@ export class StoryRepository {
           .lean<StoryDoc[]>()
           .exec(),
       ),
-      this.db.run((maxTimeMS) =>
-        Story.countDocuments({ ...search, status: 'Open' })
-          .maxTimeMS(maxTimeMS)
-          .exec(),
-      ),
-      this.db.run((maxTimeMS) =>
-        Story.countDocuments({ ...search, status: 'Done' })
-          .maxTimeMS(maxTimeMS)
-          .exec(),
-      ),
+      count('Open'),
+      count('Done'),
     ]);
     const total = query.status === 'Open' ? open : query.status === 'Done' ? done : open + done;
     return { items, total, counts: { Open: open, Done: done } };

@@ -130,4 +130,20 @@ describe('database writes are O(1) per story, never per task', () => {
     expect(commands.filter((c) => c.name !== 'ping' && c.collection !== 'stats_minutes').map((c) => [c.name, c.collection])).toEqual([]);
     expect(commands.length).toBeLessThanOrEqual(3);
   });
+
+  it('lists a page of the whole collection with one query: its status counts come from the counters; a search counts its matches', async () => {
+    const created = await api(server.url).createStory({ title: 'count me', tasks: [{ estimate: 5 }] });
+    await waitFor(async () => (await api(server.url).getStory(created.body.id)).body.status === 'Done');
+    commands.length = 0;
+    const page = await api(server.url).list('?limit=5&status=Done');
+    const stats = (await api(server.url).stats()).body.history.at(-1)!;
+    expect(page.body.counts).toEqual({ all: stats.open + page.body.counts.Done, Open: stats.open, Done: page.body.counts.Done });
+    expect(page.body.total).toBe(page.body.counts.Done);
+    const stories = () => commands.filter((c) => c.collection === 'stories').map((c) => c.name);
+    expect(stories()).toEqual(['find']);
+    commands.length = 0;
+    const search = await api(server.url).list('?q=count');
+    expect(search.body.counts.Done).toBeGreaterThanOrEqual(1);
+    expect(stories().sort()).toEqual(['aggregate', 'aggregate', 'find']);
+  });
 });
