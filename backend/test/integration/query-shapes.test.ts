@@ -123,6 +123,7 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
     countingSince: () => totals.countingSince(new Date()),
     totals: () => totals.totals(),
     count: 'totals',
+    storedCount: 'currentTotals',
     countersDoc: 'totals',
     doneTotals: 'totals',
   }),

@@ -91,6 +91,8 @@ const pinsListed = (branch: Branch, indexes: Index[]) =>
 /** How the indexes serve one query: each alternative's filter, and the sort in index order. */
 export function judge(shape: QueryShape, indexes: Index[]): Verdict {
   const sort = shape.sort && Object.keys(shape.sort).length ? shape.sort : undefined;
+  // A count of the whole collection is its metadata (estimatedDocumentCount): nothing is scanned.
+  if (shape.command === 'count' && !Object.keys(shape.filter).length && !sort) return { filterCovered: true, sortCovered: true };
   let filterCovered = true;
   let sortCovered = true;
   for (const branch of branchesOf(shape.filter)) {
