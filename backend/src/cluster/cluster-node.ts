@@ -99,8 +99,6 @@ export async function joinCluster(options: {
       await gate.run(() => redis.publish(KEYS.deleted, JSON.stringify(ids)));
     },
     onDeleted: (listener: (ids: string[]) => void) => deletedListeners.add(listener),
-    /** Whether an instance has a heartbeat (it died LEASE_MS ago at most if not). */
-    isAlive: async (instance: string) => (await gate.run(() => redis.exists(KEYS.heartbeat(instance)))) === 1,
     setPaused: (state: ProcessingDto) => control.set(state),
     async leave(): Promise<void> {
       health.stop();

@@ -8,7 +8,7 @@ import { Ownership, type OwnedWork } from './ownership.js';
 export interface KeptWork extends OwnedWork {
   /** Open tasks this instance holds: its share of the cluster's admission bound. */
   openTasks(): number;
-  /** Finishes removals another instance left half-done (it is gone, or they are long past). */
+  /** Finishes removals another instance left half-done (journaled long enough ago that it cannot be finishing them). */
   repairAbandonedRemovals(): Promise<void>;
 }
 
@@ -16,7 +16,7 @@ export interface KeptWork extends OwnedWork {
  * This instance's part of the lease lifecycle (take, renew, expire, take over) and the cluster upkeep
  * around it: ownership renews and claims (see Ownership); leases of stories that finished or left here are
  * given back in batches every 200 ms; once a second, this instance's admission share, its socket counts and
- * the watched stories are refreshed; every LEASE_MS, removals a dead instance left half-done are finished.
+ * the watched stories are refreshed; every LEASE_MS, removals a dead instance left half-done (a minute old) are finished.
  */
 export class LeaseKeeper {
   private readonly ownership: Ownership;

@@ -63,13 +63,11 @@ export async function keepLeases(
         return docs.map((doc) => doc._id.toHexString());
       },
       openTasks: () => processor.admission.openTasks,
-      // Another instance's half-done removal: finished once that instance is gone (its heartbeat expired).
+      // Another instance's half-done removal, once it is old enough that its writer cannot be finishing it.
+      // (A missing heartbeat says nothing here: an instance cut off from Redis still deletes in MongoDB.)
       repairAbandonedRemovals: async () => {
         const now = clock.now();
-        const done = await storage.ledger.resumeRemovals(
-          async ({ writer, at = 0 }) =>
-            at < now - ABANDONED_REMOVAL_MS || (writer !== undefined && writer !== node.instanceId && !(await node.isAlive(writer))),
-        );
+        const done = await storage.ledger.resumeRemovals(({ at = 0 }) => at < now - ABANDONED_REMOVAL_MS);
         if (done) logger.warn(done, 'completed a removal another instance left unfinished');
       },
     },

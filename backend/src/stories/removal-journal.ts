@@ -21,7 +21,11 @@ export interface RemovalStory {
   taskCount: number;
 }
 
-/** A journaled removal older than this is a leftover, whoever wrote it (a removal takes milliseconds). */
+/**
+ * A journaled removal older than this is a leftover, whoever wrote it: a removal takes milliseconds, each of
+ * its steps at most DB_TIMEOUT_MS. (A missing heartbeat would not do: an instance cut off from Redis still
+ * deletes in MongoDB.)
+ */
 export const ABANDONED_REMOVAL_MS = 60_000;
 
 /** Which journaled removals to finish (their writer is gone); may ask others (is that instance alive?). */
@@ -103,11 +107,12 @@ export class RemovalJournal {
       const left = await this.existing(stories.map((s) => asId(s.id)));
       const gone = stories.filter((s) => !left.has(s.id));
       const counts = { open: gone.filter((s) => s.status === 'Open').length, done: gone.filter((s) => s.status === 'Done').length };
-      await this.apply(key, counts, reason);
+      // Not applied: the intent never landed (nothing was deleted by it), or another instance finished it.
+      const applied = await this.apply(key, counts, reason);
       this.unsettled.delete(key);
       settled.push({
-        ...counts,
-        doneTasks: doneTasksOf(gone),
+        ...(applied ? counts : { open: 0, done: 0 }),
+        doneTasks: applied ? doneTasksOf(gone) : 0,
         goneOpenIds: gone.filter((s) => s.status === 'Open').map((s) => s.id),
         reason,
       });
@@ -132,7 +137,7 @@ export class RemovalJournal {
       const left = await this.existing([...intent.openIds, ...intent.doneIds]);
       const gone = (list: Types.ObjectId[]) => list.filter((id) => !left.has(id.toString())).length;
       const counts = { open: gone(intent.openIds), done: gone(intent.doneIds) };
-      await this.apply(key, counts, intent.reason);
+      if (!(await this.apply(key, counts, intent.reason))) continue; // another instance finished it meanwhile
       total.open += counts.open;
       total.done += counts.done;
     }
@@ -150,17 +155,23 @@ export class RemovalJournal {
     return new Set(docs.map((d) => d._id.toHexString()));
   }
 
-  private async apply(key: string, counts: { open: number; done: number }, reason: 'delete' | 'purge'): Promise<void> {
+  /**
+   * Counts a removal and clears its intent in one write, only while the intent is there: whoever finishes a
+   * removal first (its writer, or an instance finishing it for a writer presumed dead) counts it, the others
+   * count nothing. Returns whether this call counted it.
+   */
+  private async apply(key: string, counts: { open: number; done: number }, reason: 'delete' | 'purge'): Promise<boolean> {
     const n = counts.open + counts.done;
-    await this.db.run((maxTimeMS) =>
+    const result = await this.db.run((maxTimeMS) =>
       this.models.Counters.updateOne(
-        { _id: COUNTERS_ID },
+        { _id: COUNTERS_ID, [`removals.${key}`]: { $exists: true } },
         {
           $inc: { removedOpen: counts.open, removedDone: counts.done, [reason === 'purge' ? 'purged' : 'deleted']: n },
           $unset: { [`removals.${key}`]: '' },
         },
-        { upsert: true, maxTimeMS },
+        { maxTimeMS },
       ).exec(),
     );
+    return result.matchedCount === 1;
   }
 }

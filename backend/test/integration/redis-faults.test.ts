@@ -257,7 +257,7 @@ describe('Redis trouble under two instances', () => {
     }
   }, 60_000);
 
-  it("finishes a removal an instance left half-done: its own when it restarts, a dead one's within LEASE_MS", async () => {
+  it("finishes a removal an instance left half-done: its own as it restarts, another's once a minute old; each counted once", async () => {
     const conn = await mongoose.createConnection(testDbUri(), { dbName, autoCreate: false }).asPromise();
     try {
       const counters = conn.collection<{ _id: string; deleted?: number; removals?: Record<string, unknown> }>('counters');
@@ -272,25 +272,32 @@ describe('Redis trouble under two instances', () => {
             })
           ).json()) as StoryDto
         ).id;
-      const [mine, theirs] = [await create(instances[0]!.url), await create(instances[1]!.url)];
-      await waitFor(async () => (await stories.countDocuments({ status: 'Done' })) === 2);
+      const [mine, theirs, young] = [await create(instances[0]!.url), await create(instances[1]!.url), await create(instances[1]!.url)];
+      await waitFor(async () => (await stories.countDocuments({ status: 'Done' })) === 3);
       const before = (await counters.findOne({ _id: 'stories' }))?.deleted ?? 0;
-      // Each instance died between its delete and the increment: the intent journaled, the story gone, nothing counted.
-      const intent = (id: string, writer: string) => ({
+      // Each writer stopped between its delete and the increment: the intent journaled, the story gone, nothing counted.
+      const intent = (id: string, writer: string, agoMs = 0) => ({
         openIds: [],
         doneIds: [new mongoose.Types.ObjectId(id)],
         reason: 'delete',
-        at: Date.now(),
+        at: Date.now() - agoMs,
         writer,
       });
-      await counters.updateOne({ _id: 'stories' }, { $set: { 'removals.k1': intent(mine, 'r0'), 'removals.k2': intent(theirs, 'ghost') } });
+      await counters.updateOne(
+        { _id: 'stories' },
+        {
+          $set: { 'removals.k1': intent(mine, 'r0'), 'removals.k2': intent(theirs, 'ghost', 61_000), 'removals.k3': intent(young, 'busy') },
+        },
+      );
       await stories.deleteMany({});
-      // A dead instance's (no heartbeat): finished by a live one within LEASE_MS, not a minute later.
+      // Another instance's, a minute old: finished by a live one within LEASE_MS.
       await waitFor(async () => !(await counters.findOne({ _id: 'stories' }))?.removals?.k2, {
         timeoutMs: LEASE_MS + 2000,
-        what: "the dead instance's removal finished",
+        what: 'the old removal finished',
       });
-      // Its own, from before it restarted (same name, so its heartbeat says nothing): finished as it starts.
+      // One just journaled by a live instance (say, cut off from Redis, still deleting) is left to it.
+      expect((await counters.findOne({ _id: 'stories' }))?.removals?.k3).toBeDefined();
+      // Its own, from before it restarted: finished as it starts.
       const port = Number(new URL(instances[0]!.url).port);
       await instances[0]!.stop();
       instances[0] = await startBackend({
@@ -306,7 +313,7 @@ describe('Redis trouble under two instances', () => {
         port,
       });
       const after = await counters.findOne({ _id: 'stories' });
-      expect(after?.removals ?? {}).toEqual({});
+      expect(Object.keys(after?.removals ?? {})).toEqual(['k3']);
       expect(after?.deleted).toBe(before + 2);
     } finally {
       await conn.close();
