@@ -1,3 +1,4 @@
+import { withDeadline } from '../shared/deadline.js';
 import { CoordinationUnavailableError, DomainError } from '../shared/errors.js';
 import type { RedisHealth } from './redis-health.js';
 
@@ -20,19 +21,11 @@ export class RedisGate {
 
   async run<T>(call: () => Promise<T>): Promise<T> {
     if (!this.health.available) throw new CoordinationUnavailableError();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis did not answer within ${this.deadlineMs} ms`)), this.deadlineMs);
-    });
-    const attempt = call();
-    attempt.catch(() => undefined);
     try {
-      return await Promise.race([attempt, deadline]);
+      return await withDeadline(call(), this.deadlineMs, () => new Error(`redis did not answer within ${this.deadlineMs} ms`));
     } catch (error) {
       // A refusal of the domain's (the cluster is full) stays what it is; anything else is Redis's trouble.
       throw error instanceof DomainError ? error : new CoordinationUnavailableError(error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { withDeadline } from '../shared/deadline.js';
 import { DatabaseUnavailableError } from '../shared/errors.js';
 import { isDatabaseUnavailable } from './db-errors.js';
 
@@ -24,23 +25,18 @@ export class DbGate {
 
   async run<T>(call: (maxTimeMS: number) => Promise<T>): Promise<T> {
     if (!this.available()) throw new DatabaseUnavailableError(new Error('the database health check is failing'));
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DatabaseUnavailableError(new Error(`no answer within ${this.deadlineMs} ms`))), this.deadlineMs);
-    });
-    const attempt = call(this.maxTimeMS);
-    // The call goes on after a deadline: its own error then must not become an unhandled rejection.
-    attempt.catch(() => undefined);
     try {
-      return await Promise.race([attempt, deadline]);
+      return await withDeadline(
+        call(this.maxTimeMS),
+        this.deadlineMs,
+        () => new DatabaseUnavailableError(new Error(`no answer within ${this.deadlineMs} ms`)),
+      );
     } catch (error) {
       throw isDatabaseUnavailable(error)
         ? error instanceof DatabaseUnavailableError
           ? error
           : new DatabaseUnavailableError(error)
         : error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import { withDeadline } from './deadline.js';
 import { Listeners } from './listeners.js';
 
 export interface ProbeTiming {
@@ -55,19 +56,11 @@ export class HealthProbe {
   }
 
   async check(): Promise<boolean> {
-    let timer: unknown;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = this.clock.setTimeout(() => reject(new Error('ping timed out')), this.timing.deadlineMs);
-    });
     try {
-      const ping = this.ping();
-      ping.catch(() => undefined);
-      await Promise.race([ping, deadline]);
+      await withDeadline(this.ping(), this.timing.deadlineMs, () => new Error('ping timed out'), this.clock);
       this.set(true);
     } catch {
       this.set(false);
-    } finally {
-      this.clock.clearTimeout(timer);
     }
     return this.ok;
   }
