@@ -7,7 +7,8 @@ type Collection = Pick<mongo.Collection<mongo.Document>, 'insertMany'>;
 /**
  * Inserts documents (unordered, journaled) and says what became of each: null (stored) or its own error
  * (a DuplicateKeyError naming the index). Throws when the outcome of the batch is not known document by
- * document (unreachable: DatabaseUnavailableError; a write concern error): then nothing is known stored.
+ * document (unreachable, or no document's error reported: DatabaseUnavailableError; a write concern
+ * error): then nothing is known stored.
  *
  * Real MongoDB stores the others and reports each failed document. The in-memory stand-in refuses the
  * whole batch on one duplicate without saying which: then each document is inserted alone. A document
@@ -25,6 +26,8 @@ export async function insertEach(collection: Collection, docs: mongo.Document[],
     if (isDuplicateKey(error) && docs.length > 1)
       return Promise.all(docs.map((doc) => insertEach(collection, [doc], maxTimeMS).then(([e]) => e!)));
     if (isDuplicateKey(error)) return [refusal(DuplicateKeyError.from(error))];
+    // No per-document errors: the driver wrapped a failure of the whole call (a lost connection, a step-down).
+    if (error instanceof mongo.MongoBulkWriteError && ![error.writeErrors].flat().length) throw new DatabaseUnavailableError(error);
     throw error;
   }
 }

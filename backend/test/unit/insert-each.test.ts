@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { mongo } from 'mongoose';
 import { DuplicateKeyError } from '../../src/db/db-errors.js';
 import { insertEach } from '../../src/db/insert-each.js';
+import { DatabaseUnavailableError } from '../../src/shared/errors.js';
 
 /** A duplicate-key error as servers send it (the index named in the message). */
 const duplicate = (index: string) =>
@@ -46,5 +48,12 @@ describe('insertEach (what became of each document of a batch)', () => {
     const stored = new Set(['a']);
     const outcomes = await insertEach(standIn(stored, new Set()) as never, [{ _id: 'a' }, { _id: 'b' }], 1000);
     expect(outcomes).toEqual([null, null]);
+  });
+
+  it('treats a batch error that reports no document (the whole call failed: a step-down) as unavailable: outcome unknown', async () => {
+    const steppedDown = {
+      insertMany: () => Promise.reject(new mongo.MongoBulkWriteError({ message: 'not primary', code: 10107 }, {} as never)),
+    };
+    await expect(insertEach(steppedDown as never, [{ _id: 'a' }], 1000)).rejects.toThrow(DatabaseUnavailableError);
   });
 });
