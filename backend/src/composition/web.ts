@@ -118,6 +118,7 @@ export async function startWeb(parts: WebParts): Promise<{ url: string; httpServ
   const { config, stories, feed, cluster, clock, logger, lifecycle } = parts;
   let accepting = true;
   const trustProxy = compileTrust(config.trustProxy);
+  const ownHost = hostAllowed(config.allowedHosts ?? ['*']);
   const app = createApp({
     stories: storyEndpoints(stories),
     system: systemState(parts, () => accepting),
@@ -128,7 +129,7 @@ export async function startWeb(parts: WebParts): Promise<{ url: string; httpServ
     staticDir: config.staticDir,
     accepting: () => accepting,
     access: config.access,
-    allowedHosts: config.allowedHosts,
+    ownHost,
     metrics: observe(parts),
     trustProxy,
     rateLimit: config.rateLimit,
@@ -142,7 +143,7 @@ export async function startWeb(parts: WebParts): Promise<{ url: string; httpServ
 
   const gate = {
     access: config.access,
-    ownHost: hostAllowed(config.allowedHosts ?? ['*']),
+    ownHost,
     allowedOrigins: config.allowedOrigins,
     trustProxy,
     budget: cluster ? cluster.socketBudget : new LocalConnectionBudget(config.maxSocketsPerClient),

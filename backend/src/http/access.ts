@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { hostAllowed, hostRefusal } from '../access/host-policy.js';
+import { hostRefusal } from '../access/host-policy.js';
 import { bearerToken, canMutate, canRead, resolveAccess, type Access, type AccessConfig } from '../access/access-policy.js';
 import { ApiError } from './errors.js';
 
@@ -32,11 +32,9 @@ function refusal(status: 401 | 403, message: string): ApiError {
  * Without a token, only requests that name this server in `Host` are served (see access/host-policy.ts):
  * a page whose own name was re-pointed at this machine cannot drive it.
  */
-export function requireOwnHost(allowed: readonly string[] | null): RequestHandler {
-  if (allowed === null) return (_req, _res, next) => next();
-  const allowedHost = hostAllowed(allowed);
+export function requireOwnHost(ownHost: (host: string | undefined) => boolean): RequestHandler {
   return (req, _res, next) => {
     const host = req.headers.host;
-    next(allowedHost(host) ? undefined : new ApiError(403, 'forbidden', hostRefusal(host)));
+    next(ownHost(host) ? undefined : new ApiError(403, 'forbidden', hostRefusal(host)));
   };
 }

@@ -32,8 +32,8 @@ export interface AppDeps {
   /** Origins allowed to call POST /api/jobs from a browser (the original client runs on its own origin). */
   legacyCorsOrigins: string[];
   access: AccessConfig;
-  /** Names `Host` may carry (null: any; see access/host-policy.ts). */
-  allowedHosts: readonly string[] | null;
+  /** Whether `Host` names this server (see access/host-policy.ts); the socket gate asks the same. */
+  ownHost: (host: string | undefined) => boolean;
   metrics: Metrics;
   /** Which hops may report the client address (the project's own nginx). */
   trustProxy: TrustProxy;
@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
   app.use(requestObserver(deps.logger, deps.metrics));
-  app.use(requireOwnHost(deps.allowedHosts));
+  app.use(requireOwnHost(deps.ownHost));
   // Helmet's full set for the dashboard's pages; a fixed handful for JSON (cheaper, and all JSON needs).
   app.use('/api', apiSecurityHeaders);
   app.use(/^(?!\/api\/)/, securityHeaders());

@@ -37,7 +37,7 @@ const app = createApp({
   accepting: () => accepting,
   legacyCorsOrigins: ['*'],
   access: { apiToken: undefined, viewToken: undefined },
-  allowedHosts: ['*'],
+  ownHost: () => true,
   metrics: createMetrics({
     pool: () => ({ poolSize: 0, busyWorkers: 0, backlogTasks: 0, oldestOpenAt: null }),
     counters: () => ({ produced: 0, completed: 0, open: 0 }),
