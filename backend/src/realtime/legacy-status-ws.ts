@@ -1,8 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
-import { pathOf, type UpgradeTaker } from './upgrade-guard.js';
+import { pathOf, refuseUpgrade, type UpgradeTaker } from './upgrade-guard.js';
 import type { StatsFeed } from './stats-feed.js';
 import {
   acquireSlot,
@@ -30,12 +29,7 @@ export function attachLegacyStatusSocket(httpServer: HttpServer, feed: StatsFeed
   httpServer.on('upgrade', (req, socket, head) => {
     if (!takesLegacyUpgrade(req.url ?? '')) return; // Socket.IO handles its own path; upgrade-guard the rest.
     socket.on('error', (error) => logger.debug({ err: error }, '/ws/status handshake socket error'));
-    const refuse = (decision: Refusal) => {
-      socket.end(
-        `HTTP/1.1 ${decision.status} ${STATUS_CODES[decision.status]}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${decision.message}\n`,
-      );
-      socket.destroy();
-    };
+    const refuse = (decision: Refusal) => refuseUpgrade(socket, decision.status, decision.message);
     // Public and read-only while reads need no token: the original client, served from its own origin, may read it.
     const admitted = admitOrigin(gate, req, gate.access.viewToken === undefined);
     const decision = admitted.ok ? admitToken(gate, handshakeToken(req)) : admitted;

@@ -1,4 +1,5 @@
-import type { Server as HttpServer } from 'node:http';
+import { STATUS_CODES, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /** Whether a WebSocket server on this HTTP server takes an upgrade for this request URL (path and query). */
 export type UpgradeTaker = (url: string) => boolean;
@@ -14,8 +15,17 @@ export function refuseUnknownUpgrades(httpServer: HttpServer, takers: UpgradeTak
     const url = req.url ?? '';
     if (takers.some((takes) => takes(url))) return;
     socket.on('error', () => undefined);
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
+    refuseUpgrade(socket, 404);
   });
+}
+
+/** Answers an upgrade request with an HTTP refusal and closes its socket once the answer is written. */
+export function refuseUpgrade(socket: Duplex, status: number, message = ''): void {
+  const body = message && `${message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
+  );
 }
 
 /** The path of a request URL, without its query. */
