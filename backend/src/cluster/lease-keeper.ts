@@ -24,19 +24,17 @@ export class LeaseKeeper {
   private readonly toRelease = new Set<string>();
   private refreshedAt = 0;
   private repairedAt: number;
-  private readonly repairEveryMs: number;
 
   constructor(
     private readonly node: ClusterNode,
     private readonly work: KeptWork,
-    leaseMs: number,
+    private readonly leaseMs: number,
     private readonly clock: Clock,
     logger: Logger,
   ) {
     this.ownership = new Ownership(node.leases, work, leaseMs, clock, logger);
     this.upkeep = new Periodic(() => this.keepUp(), 200, clock);
     this.repairedAt = clock.now();
-    this.repairEveryMs = leaseMs;
   }
 
   /** Claims the Open stories nobody holds (at start), then keeps leases and upkeep going; returns how many were taken on. */
@@ -67,7 +65,7 @@ export class LeaseKeeper {
     await this.node.admission.sync(this.work.openTasks());
     await this.node.socketBudget.sync();
     await this.node.watched.refresh();
-    if (now - this.repairedAt < this.repairEveryMs) return;
+    if (now - this.repairedAt < this.leaseMs) return;
     this.repairedAt = now;
     await this.work.repairAbandonedRemovals();
   }

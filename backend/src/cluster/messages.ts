@@ -46,8 +46,6 @@ export { InstanceFiguresSchema, ProcessingDtoSchema };
 /** Stories deleted by some instance (at most a bulk action's worth at a time). */
 export const DeletedIdsSchema = z.array(z.string().regex(STORY_ID_PATTERN)).max(10_000);
 
-export const isWatchedId = (id: string) => STORY_ID_PATTERN.test(id);
-
 type Parser<T> = { safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown } };
 
 /** Parses a JSON message read from Redis; null (and a warning naming `what`) when it is not one. */

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
+import { isStoryId } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import { KEYS } from './keys.js';
-import { isWatchedId } from './messages.js';
 
 const TTL_MS = 30_000;
 /** At most this many watched stories are honoured cluster-wide. */
@@ -43,6 +43,6 @@ export class WatchedStories {
     await this.redis.zremrangebyscore(KEYS.watched, '-inf', now);
     // Bounded like any input: ids only, and no more than a busy cluster's dashboards could watch.
     const ids = await this.redis.zrangebyscore(KEYS.watched, now, '+inf', 'LIMIT', 0, MAX_WATCHED);
-    this.watched = new Set(ids.filter(isWatchedId));
+    this.watched = new Set(ids.filter(isStoryId));
   }
 }
