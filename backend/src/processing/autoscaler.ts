@@ -1,11 +1,15 @@
 /**
  * Pool sizing, pure: the caller passes the time and the observed load, and keeps the state.
  *
- * Needed workers = offered load (arriving work per unit time, smoothed: Little's law for a pool
- * whose tasks hold a worker for their estimate) × headroom, plus what it takes to start the current
- * backlog within the target wait (never more than one worker per waiting task: with a target wait
- * shorter than the tasks, a story's tasks then run side by side). Grow at once; shrink only after demand has stayed lower for
- * the cool-down, and then gradually, so bursty arrivals do not make the pool flap.
+ * Needed workers = the larger of the workers busy now and the offered load (arriving work per unit
+ * time, smoothed: Little's law for a pool whose tasks hold a worker for their estimate) × headroom,
+ * plus what it takes to start the current backlog within the target wait (never more than one worker
+ * per waiting task: with a target wait shorter than the tasks, a story's tasks then run side by side).
+ * The busy floor is what keeps the target wait while the smoothed rate still lags a ramp or a step:
+ * workers busy now are not free for what waits, whatever the average says. On top comes the pool's
+ * reserve, which long tasks may not take (see WorkerPool), so they find the workers they were sized for.
+ * Grow at once; shrink only after demand has stayed lower for the cool-down, and then gradually, so
+ * bursty arrivals do not make the pool flap.
  */
 export interface AutoscalerConfig {
   min: number;
@@ -19,12 +23,15 @@ export interface AutoscalerConfig {
   smoothingMs: number;
   /** Fraction of the gap to the target closed per decision while shrinking. */
   shrinkStep: number;
+  /** Share of the pool kept for short tasks (see WorkerPool): added on top of what the load needs. */
+  reserveFraction: number;
 }
 
 export const DEFAULT_AUTOSCALER: Omit<AutoscalerConfig, 'min' | 'max' | 'targetWaitMs' | 'shrinkCooldownMs'> = {
   headroom: 1.25,
   smoothingMs: 3000,
   shrinkStep: 0.2,
+  reserveFraction: 0.05,
 };
 
 export interface AutoscalerState {
@@ -43,6 +50,8 @@ export interface LoadObservation {
   arrivedWorkMs: number;
   /** Tasks waiting (caps the backlog's share: one worker each at most). Unknown: no cap. */
   backlogTasks?: number;
+  /** Workers running a task now. */
+  busyWorkers?: number;
 }
 
 export function initialAutoscalerState(config: AutoscalerConfig): AutoscalerState {
@@ -53,9 +62,36 @@ export function clampSize(config: Pick<AutoscalerConfig, 'min' | 'max'>, n: numb
   return Math.min(config.max, Math.max(config.min, Math.ceil(n)));
 }
 
+/**
+ * Workers of a pool of `size` that long tasks may not take: at least one, so a short story never waits
+ * behind long ones only; none in a pool of one, which long tasks would otherwise never get.
+ */
+export function reserveOf(size: number, reserveFraction: number): number {
+  return size < 2 ? 0 : Math.max(1, Math.ceil(size * reserveFraction));
+}
+
+/** The smallest pool whose workers outside the reserve number at least `needed`. */
+export function sizeWithReserve(needed: number, reserveFraction: number): number {
+  const n = Math.ceil(needed);
+  if (n <= 1) return Math.max(0, n);
+  const outside = (size: number) => size - reserveOf(size, reserveFraction);
+  let size = Math.ceil(n / (1 - Math.min(reserveFraction, 0.5)));
+  while (outside(size) < n) size++;
+  while (outside(size - 1) >= n) size--;
+  return size;
+}
+
 /** The size the load calls for right now, before cool-down rules. */
-export function targetSize(config: AutoscalerConfig, offeredLoad: number, backlogWorkMs: number, backlogTasks = Infinity): number {
-  return clampSize(config, offeredLoad * config.headroom + Math.min(backlogTasks, backlogWorkMs / config.targetWaitMs));
+export function targetSize(
+  config: AutoscalerConfig,
+  offeredLoad: number,
+  backlogWorkMs: number,
+  backlogTasks = Infinity,
+  busyWorkers = 0,
+): number {
+  const backlogShare = Math.min(backlogTasks, backlogWorkMs / config.targetWaitMs);
+  const needed = Math.max(offeredLoad * config.headroom, busyWorkers) + backlogShare;
+  return clampSize(config, sizeWithReserve(needed, config.reserveFraction));
 }
 
 export function decidePoolSize(config: AutoscalerConfig, state: AutoscalerState, load: LoadObservation): AutoscalerState {
@@ -66,7 +102,7 @@ export function decidePoolSize(config: AutoscalerConfig, state: AutoscalerState,
     const alpha = 1 - Math.exp(-elapsed / config.smoothingMs);
     offeredLoad += alpha * (load.arrivedWorkMs / elapsed - offeredLoad);
   }
-  const target = targetSize(config, offeredLoad, load.backlogWorkMs, load.backlogTasks);
+  const target = targetSize(config, offeredLoad, load.backlogWorkMs, load.backlogTasks, load.busyWorkers);
   const next: AutoscalerState = { size: state.size, lastAt: load.now, offeredLoad, lowSince: state.lowSince };
 
   if (target >= state.size) {

@@ -30,7 +30,6 @@ export interface ProcessorOptions {
   storage?: StorageRoom | null;
   /** Tasks up to this long may use the pool's reserve (see WorkerPool). */
   shortTaskMs?: number;
-  reserveFraction?: number;
 }
 
 export interface PoolFigures {
@@ -88,7 +87,7 @@ export class Processor {
     this.pool = new WorkerPool(this.queue, {
       clock: options.clock,
       initialSize: this.scaling.size,
-      reserveFraction: options.reserveFraction ?? 0.05,
+      reserveFraction: options.autoscaler.reserveFraction,
       onTaskDone: (story, taskNumber) => this.onTaskDone(story, taskNumber),
       onSettled: () => this.committer.commitFinishedSoon(),
       onTaskStart: (story) => this.changes.emit(story, 'progress'),
@@ -233,6 +232,7 @@ export class Processor {
       now: this.options.clock.now(),
       backlogWorkMs: this.queue.backlogWorkMs,
       backlogTasks: this.queue.backlogTasks,
+      busyWorkers: this.pool.busyWorkers,
       arrivedWorkMs: this.arrivedWorkMs,
     });
     if (!tick && next.size <= this.scaling.size) return; // between ticks only grow

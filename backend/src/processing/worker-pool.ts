@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/clock.js';
+import { reserveOf } from './autoscaler.js';
 import type { FairQueue } from './fair-queue.js';
 import type { TrackedStory } from './tracked-story.js';
 
@@ -64,12 +65,9 @@ export class WorkerPool {
     this.pump();
   }
 
-  /**
-   * Workers that long tasks may not take: at least one, so a short story never waits behind long ones
-   * only; none in a pool of one, which long tasks would otherwise never get.
-   */
+  /** Workers that long tasks may not take (see `reserveOf`). */
   get reserve(): number {
-    return this.size < 2 ? 0 : Math.max(1, Math.ceil(this.size * this.options.reserveFraction));
+    return reserveOf(this.size, this.options.reserveFraction);
   }
 
   /** Paused: running tasks finish, no new ones start. */

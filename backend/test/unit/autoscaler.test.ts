@@ -4,6 +4,8 @@ import {
   DEFAULT_AUTOSCALER,
   decidePoolSize,
   initialAutoscalerState,
+  reserveOf,
+  sizeWithReserve,
   targetSize,
   type AutoscalerConfig,
   type AutoscalerState,
@@ -41,14 +43,34 @@ describe('clampSize / targetSize', () => {
     expect(clampSize(config, 5000)).toBe(1000);
   });
 
-  it('adds headroom to the offered load and the workers needed to drain the backlog within the target wait', () => {
-    // 8 busy workers × 1.25 = 10, plus 4000 ms of backlog / 200 ms = 20.
-    expect(targetSize(config, 8, 4000)).toBe(30);
+  it('adds headroom to the offered load and the workers needed to drain the backlog within the target wait, then the reserve', () => {
+    // 8 busy workers × 1.25 = 10, plus 4000 ms of backlog / 200 ms = 20; a pool of 32 keeps 2 in reserve.
+    expect(targetSize(config, 8, 4000)).toBe(30 + 2);
     expect(targetSize(config, 0, 0)).toBe(config.min);
     expect(targetSize(config, 0, 10_000_000)).toBe(config.max);
     // Never more than one worker per waiting task for the backlog's share.
-    expect(targetSize(config, 0, 10_000_000, 50)).toBe(50);
-    expect(targetSize(config, 8, 4000, 5)).toBe(15);
+    expect(targetSize(config, 0, 10_000_000, 50)).toBe(50 + 3);
+    expect(targetSize(config, 8, 4000, 5)).toBe(15 + 1);
+  });
+
+  it('counts the workers busy now when the smoothed load says fewer: what waits needs workers of its own', () => {
+    // The smoothed rate says 2 (× 1.25), yet 30 are busy with long tasks and 3 tasks wait.
+    expect(targetSize(config, 2, 3 * 1234, 3, 30)).toBe(33 + 2);
+    // Busy below the offered load changes nothing.
+    expect(targetSize(config, 8, 4000, Infinity, 5)).toBe(targetSize(config, 8, 4000));
+  });
+
+  it('sizes the reserve on top: the workers outside it are at least what the load needs', () => {
+    for (const fraction of [0, 0.05, 0.1, 0.5])
+      for (let needed = 0; needed <= 2000; needed++) {
+        const size = sizeWithReserve(needed, fraction);
+        expect(size - reserveOf(size, fraction)).toBeGreaterThanOrEqual(needed);
+        // And it is the smallest such pool.
+        if (size > 0) expect(size - 1 - reserveOf(size - 1, fraction)).toBeLessThan(needed);
+      }
+    expect(reserveOf(1, 0.05)).toBe(0);
+    expect(reserveOf(2, 0.05)).toBe(1);
+    expect(reserveOf(100, 0.05)).toBe(5);
   });
 });
 
@@ -63,7 +85,7 @@ describe('decidePoolSize', () => {
 
   it('grows at once to the target in a single decision', () => {
     const s = decidePoolSize(config, at(4), { now: 250, backlogWorkMs: 50 * 200, arrivedWorkMs: 0 });
-    expect(s.size).toBe(50);
+    expect(s.size).toBe(50 + 3);
     expect(s.lowSince).toBeNull();
   });
 
@@ -94,12 +116,12 @@ describe('decidePoolSize', () => {
   });
 
   it('shrinks by at least one worker per decision and never below a target just under the size', () => {
-    // Backlog calls for 48 workers; the pool has 50.
-    const states = run(at(50), 250, 10_000, 250, () => ({ backlogWorkMs: 48 * 200, arrivedWorkMs: 0 }));
+    // Backlog calls for 48 workers (51 with the reserve); the pool has 53.
+    const states = run(at(53), 250, 10_000, 250, () => ({ backlogWorkMs: 48 * 200, arrivedWorkMs: 0 }));
     const sizes = states.map((s) => s.size);
-    expect(sizes.filter((n) => n === 49).length).toBe(1);
-    expect(Math.min(...sizes)).toBe(48);
-    expect(sizes.at(-1)).toBe(48);
+    expect(sizes.filter((n) => n === 52).length).toBe(1);
+    expect(Math.min(...sizes)).toBe(51);
+    expect(sizes.at(-1)).toBe(51);
   });
 
   it('a demand spike during the cool-down resets it', () => {
@@ -107,8 +129,8 @@ describe('decidePoolSize', () => {
     s = decidePoolSize(config, s, { now: 1000, ...idle() }); // low since 1000
     s = decidePoolSize(config, s, { now: 4000, ...idle() });
     expect(s.lowSince).toBe(1000);
-    // Spike: backlog needs the whole pool again.
-    s = decidePoolSize(config, s, { now: 4250, backlogWorkMs: 100 * 200, arrivedWorkMs: 0 });
+    // Spike: backlog needs the whole pool again (95 workers and 5 in reserve).
+    s = decidePoolSize(config, s, { now: 4250, backlogWorkMs: 95 * 200, arrivedWorkMs: 0 });
     expect(s.size).toBe(100);
     expect(s.lowSince).toBeNull();
     // Low again from 4500: 1000 + 5000 has passed, yet no shrink until 4500 + 5000.
@@ -138,7 +160,7 @@ describe('decidePoolSize', () => {
     const busy = run(at(4, 0), 250, 30_000, 250, () => ({ backlogWorkMs: 0, arrivedWorkMs: rate * 250 }));
     const last = busy.at(-1)!;
     expect(last.offeredLoad).toBeCloseTo(rate, 3);
-    expect(last.size).toBe(Math.ceil(rate * config.headroom));
+    expect(last.size).toBe(Math.ceil(rate * config.headroom) + 1);
     const quiet = run(last, 30_250, 60_000, 250, idle);
     expect(quiet.at(-1)!.offeredLoad).toBeLessThan(0.01);
     expect(quiet.at(-1)!.size).toBe(config.min);

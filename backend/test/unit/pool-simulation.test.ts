@@ -1,110 +1,33 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_POOL_TARGET_WAIT_MS } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { DEFAULT_AUTOSCALER, type AutoscalerConfig } from '../../src/processing/autoscaler.js';
-import type { CompletionStore, OnCompleted } from '../../src/processing/ports.js';
-import { Processor } from '../../src/processing/processor.js';
 import { randomInt, type Random } from '../../src/shared/clock.js';
-import { CounterCache } from '../../src/stats/counter-cache.js';
 import { seededRandom } from '@storyflow/test-support';
-import { FakeClock } from '../support/fake-clock.js';
+import { DECIDE_EVERY_MS, PoolSimulation, simulatedAutoscaler as config } from '../support/pool-simulation.js';
 
 /**
- * The real Processor (fair queue, worker pool, autoscaler, group commit) on a fake clock with an
- * instant in-memory store, fed the reference workload of the original client: a story every 50–100 ms,
- * 20–80 tasks of 10–20 ms each.
+ * The real Processor on a fake clock (see PoolSimulation), fed the reference workload of the original
+ * client: a story every 50–100 ms, 20–80 tasks of 10–20 ms each.
  */
-const DECIDE_EVERY_MS = 250;
-const config = (overrides: Partial<AutoscalerConfig> = {}): AutoscalerConfig => ({
-  min: 4,
-  max: 1000,
-  targetWaitMs: DEFAULT_POOL_TARGET_WAIT_MS,
-  shrinkCooldownMs: 5000,
-  ...DEFAULT_AUTOSCALER,
-  ...overrides,
-});
-
-interface Sample {
-  at: number;
-  size: number;
-  busy: number;
-  backlogTasks: number;
-}
-
-class Simulation implements CompletionStore {
-  readonly clock = new FakeClock(0);
-  readonly samples: Sample[] = [];
-  /** arrival → committed Done, per story. */
-  readonly latencies: number[] = [];
-  private readonly arrivedAt = new Map<string, number>();
-  private storySeq = 0;
-  readonly processor: Processor;
-
+class Simulation extends PoolSimulation {
   constructor(
     private readonly random: Random,
-    readonly autoscaler: AutoscalerConfig,
+    autoscaler = config(),
   ) {
-    this.processor = new Processor({
-      store: this,
-      counters: new CounterCache(),
-      clock: this.clock,
-      logger: createLogger({ level: 'silent', pretty: false }),
-      autoscaler,
-      autoscaleIntervalMs: DECIDE_EVERY_MS,
-      flushIntervalMs: 200,
-      progressWriteIntervalMs: 1000,
-      maxOpen: { tasks: 10_000_000, stories: 10_000_000 },
-    });
-    this.processor.start();
-  }
-
-  async writeProgress(): Promise<void> {}
-
-  async completeStories(ids: string[], _mark: string, _now: Date, onStored: OnCompleted): Promise<void> {
-    for (const id of ids) {
-      this.latencies.push(this.clock.now() - this.arrivedAt.get(id)!);
-      this.arrivedAt.delete(id);
-    }
-    onStored(ids.length, () => true);
-  }
-
-  get unfinishedStories(): number {
-    return this.arrivedAt.size;
+    super(autoscaler);
   }
 
   /** One story of the reference shape arrives now. */
-  arrive(): void {
-    const n = randomInt(this.random, 20, 80);
-    const id = `s${this.storySeq++}`;
-    this.arrivedAt.set(id, this.clock.now());
-    const now = this.clock.now();
-    this.processor.add({
-      id,
-      createdAt: now,
-      tasks: Array.from({ length: n }, (_, i) => ({ n: i, estimate: randomInt(this.random, 10, 20), done: false })),
-    });
+  arriveReference(): void {
+    this.arrive(Array.from({ length: randomInt(this.random, 20, 80) }, () => randomInt(this.random, 10, 20)));
   }
 
   /** A story every 50–100 ms from now until `until`. */
   arriveSteadily(until: number): void {
     const next = () => {
       if (this.clock.now() >= until) return;
-      this.arrive();
+      this.arriveReference();
       this.clock.setTimeout(next, randomInt(this.random, 50, 100));
     };
     next();
-  }
-
-  /** Advances the fake time 1 ms at a time, letting commits settle, sampling the pool every decision interval. */
-  async runUntil(end: number): Promise<void> {
-    while (this.clock.now() < end) {
-      this.clock.advanceBy(1);
-      for (let i = 0; i < 4; i++) await Promise.resolve();
-      if (this.clock.now() % DECIDE_EVERY_MS === 0) {
-        const f = this.processor.figures;
-        this.samples.push({ at: this.clock.now(), size: f.poolSize, busy: f.busyWorkers, backlogTasks: f.backlogTasks });
-      }
-    }
   }
 }
 
@@ -180,7 +103,7 @@ describe('pool simulation (the real Processor on a fake clock)', () => {
     const sim = new Simulation(seededRandom(7), autoscaler);
     await sim.runUntil(1_100);
     expect(sim.processor.figures.poolSize).toBe(autoscaler.min);
-    for (let i = 0; i < 1000; i++) sim.arrive();
+    for (let i = 0; i < 1000; i++) sim.arriveReference();
     // Grows on arrival, not at the next decision.
     expect(sim.processor.figures.poolSize).toBe(autoscaler.max);
     let drainedAt = -1;
