@@ -73,6 +73,8 @@ const EnvSchema = z.object({
   /** Mutations per second per client address, and the burst allowed above that rate; 0 turns it off. */
   RATE_LIMIT_PER_SEC: int(50, 0),
   RATE_LIMIT_BURST: int(200, 0),
+  RATE_LIMIT_STORIES_PER_SEC: int(1000, 0),
+  RATE_LIMIT_STORIES_BURST: int(2000, 0),
   /** Open Socket.IO + /ws/status connections per client address. */
   MAX_SOCKETS_PER_CLIENT: int(32, 1),
   /** Frames per second each Socket.IO connection may send (any event, ack, connect, heartbeat), and the burst above that (excess dropped; a flood closes it); 0 turns it off. */
@@ -187,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     access: { apiToken: e.API_TOKEN, viewToken: e.VIEW_TOKEN },
     trustProxy: e.TRUST_PROXY,
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
+    storyRateLimit: { perSec: e.RATE_LIMIT_STORIES_PER_SEC, burst: e.RATE_LIMIT_STORIES_BURST },
     maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
     socketEvents: { perSec: e.SOCKET_EVENTS_PER_SEC, burst: e.SOCKET_EVENTS_BURST },
     objectives: { storyP99Ms: e.SLO_STORY_P99_MS, backlogAgeSec: e.SLO_BACKLOG_AGE_SECONDS, windowSec: e.SLO_WINDOW_SECONDS },

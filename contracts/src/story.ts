@@ -78,6 +78,25 @@ export type ExplicitStoryRequest = z.infer<CreateStorySchemas['explicit']>;
 export type GeneratedStoryRequest = z.infer<CreateStorySchemas['generated']>;
 export type CreateStoryRequest = ExplicitStoryRequest | GeneratedStoryRequest;
 
+/** POST /api/stories/batch: at most this many stories in one request. */
+export const STORY_BATCH_MAX = 1000;
+
+/**
+ * POST /api/stories/batch: `{ "stories": [ …story bodies… ] }`. Only the envelope is checked here: each
+ * story is validated on its own (as `pickCreateStorySchema` does a single create), so one bad story is an
+ * answer of its own in the results rather than a 400 for all.
+ */
+export const CreateStoryBatchRequestSchema = z.strictObject(
+  {
+    stories: z
+      .array(z.unknown(), { error: typeError('an array of story bodies') })
+      .min(1, 'must have at least one story')
+      .max(STORY_BATCH_MAX, `must have at most ${STORY_BATCH_MAX} stories`),
+  },
+  { error: objectError('body must be a JSON object { "stories": [ … ] }') },
+);
+export type CreateStoryBatchRequest = z.infer<typeof CreateStoryBatchRequestSchema>;
+
 /** An Idempotency-Key (see headers.ts). */
 export const IdempotencyKeySchema = z
   .string()
@@ -185,6 +204,27 @@ export const BulkActionResultDtoSchema = z.object({
   results: z.array(z.object({ id: z.string(), ok: z.boolean(), newId: StoryIdSchema.optional(), error: z.string().optional() })),
 });
 export type BulkActionResultDto = z.infer<typeof BulkActionResultDtoSchema>;
+
+/** One story of a batch: its id (stored, by this request or, `replayed`, an earlier one with its key), or why not. */
+export const StoryBatchResultSchema = z.union([
+  z.object({ ok: z.literal(true), id: StoryIdSchema, replayed: z.boolean() }),
+  z.object({
+    ok: z.literal(false),
+    /** The status a single create of this story would have answered (400, 422, 503, …). */
+    status: z.number().int(),
+    error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })) }),
+  }),
+]);
+export type StoryBatchResult = z.infer<typeof StoryBatchResultSchema>;
+
+export const StoryBatchResultDtoSchema = z.object({
+  /** One per story, in the order sent. */
+  results: z.array(StoryBatchResultSchema),
+  created: count,
+  replayed: count,
+  failed: count,
+});
+export type StoryBatchResultDto = z.infer<typeof StoryBatchResultDtoSchema>;
 
 /** PUT /api/processing: pause (running tasks finish, no new ones start) or resume the whole server. */
 export const ProcessingRequestSchema = z.strictObject({

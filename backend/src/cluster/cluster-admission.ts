@@ -3,22 +3,33 @@ import { OverloadedError } from '../shared/errors.js';
 import { KEYS } from './keys.js';
 import type { RedisGate } from './redis-gate.js';
 
-// Open tasks held by the live instances (a heartbeat key each); reserve ARGV[2] for ARGV[1] if the
-// total stays within ARGV[3]. Returns the total held before, or -1 when refused.
-const RESERVE = `
+// Open tasks held by the live instances (a heartbeat key each); for each amount ARGV[4..], in order,
+// reserves it for ARGV[1] if the total stays within ARGV[2]. Returns 1 (reserved) or 0 per amount.
+const RESERVE_EACH = `
 local held = redis.call('HGETALL', KEYS[1])
 local total = 0
 for i = 1, #held, 2 do
   local id = held[i]
-  if id == ARGV[1] or redis.call('EXISTS', ARGV[4] .. id) == 1 then
+  if id == ARGV[1] or redis.call('EXISTS', ARGV[3] .. id) == 1 then
     total = total + tonumber(held[i + 1])
   else
     redis.call('HDEL', KEYS[1], id)
   end
 end
-if total + tonumber(ARGV[2]) > tonumber(ARGV[3]) then return -1 end
-redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
-return total`;
+local limit = tonumber(ARGV[2])
+local added = 0
+local admitted = {}
+for i = 4, #ARGV do
+  local tasks = tonumber(ARGV[i])
+  if total + added + tasks <= limit then
+    added = added + tasks
+    admitted[#admitted + 1] = 1
+  else
+    admitted[#admitted + 1] = 0
+  end
+end
+if added > 0 then redis.call('HINCRBY', KEYS[1], ARGV[1], added) end
+return admitted`;
 
 // Our share moves by ARGV[2] if it exists (reservations sent before this still land in it), else is
 // set to ARGV[3] (another instance dropped it while our heartbeat had lapsed).
@@ -61,27 +72,38 @@ export class ClusterAdmission {
    * undone by the next sync (our share is set to what we hold).
    */
   async reserve(tasks: number, giveBack: () => void): Promise<void> {
-    this.inFlight += tasks;
-    let before: number;
-    try {
-      before = await this.gate.run(
-        async () => (await this.redis.eval(RESERVE, 1, KEYS.held, this.instance, tasks, this.maxOpenTasks, KEYS.heartbeat(''))) as number,
-      );
-    } catch (error) {
-      this.inFlight -= tasks;
+    const [admitted] = await this.reserveEach([tasks]).catch((error: unknown) => {
       giveBack();
       throw error;
-    }
-    this.inFlight -= tasks;
-    if (before >= 0) {
-      this.published += tasks;
-      return;
-    }
+    });
+    if (admitted) return;
     giveBack();
     throw new OverloadedError(
       `The cluster holds too many open tasks for ${tasks} more (its limit is ${this.maxOpenTasks}). Retry after 5 s`,
       5,
     );
+  }
+
+  /**
+   * A batch's stories in one pass (one script: no other create interleaves): for each, in order, whether
+   * its tasks were reserved within the cluster's bound. Throws (nothing reserved) while Redis is away.
+   */
+  async reserveEach(tasks: number[]): Promise<boolean[]> {
+    const sum = tasks.reduce((a, b) => a + b, 0);
+    this.inFlight += sum;
+    let admitted: number[];
+    try {
+      admitted = await this.gate.run(
+        async () =>
+          (await this.redis.eval(RESERVE_EACH, 1, KEYS.held, this.instance, this.maxOpenTasks, KEYS.heartbeat(''), ...tasks)) as number[],
+      );
+    } finally {
+      this.inFlight -= sum;
+    }
+    tasks.forEach((n, i) => {
+      if (admitted[i] === 1) this.published += n;
+    });
+    return tasks.map((_, i) => admitted[i] === 1);
   }
 
   /** Publishes our true share: `heldHere` counts the Open tasks held here, reservations in flight included. */

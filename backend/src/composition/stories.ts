@@ -32,7 +32,9 @@ interface StoriesParts {
 /** The cluster's side of the story commands, over Redis (refused with 503 while it is away: see ClusterNode). */
 const peersOf = (cluster: ClusterNode): ClusterPeers => ({
   admit: (tasks, giveBack) => cluster.admission.reserve(tasks, giveBack),
+  admitEach: (tasks) => cluster.admission.reserveEach(tasks),
   own: async (id) => (await cluster.gate.run(() => cluster.leases.acquire([id]))).length === 1,
+  ownEach: async (ids) => new Set(await cluster.gate.run(() => cluster.leases.acquire(ids))),
   disclaim: (ids) => cluster.leases.release(ids),
   announceDeleted: (ids) => cluster.announceDeleted(ids),
 });

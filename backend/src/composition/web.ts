@@ -58,6 +58,7 @@ function observe({ storage, counters, processor, clock }: WebParts) {
 function storyEndpoints({ commands, queries, pause }: Stories) {
   return {
     create: (...args: Parameters<StoryCommands['create']>) => commands.create(...args),
+    createBatch: (...args: Parameters<StoryCommands['createBatch']>) => commands.createBatch(...args),
     createFromLegacyJob: (...args: Parameters<StoryCommands['createFromLegacyJob']>) => commands.createFromLegacyJob(...args),
     assertRoomFor: (minTasks: number) => commands.assertRoomFor(minTasks),
     rerun: (id: string) => commands.rerun(id),
@@ -133,6 +134,7 @@ export async function startWeb(parts: WebParts): Promise<{ url: string; httpServ
     metrics: observe(parts),
     trustProxy,
     rateLimit: config.rateLimit,
+    storyRateLimit: config.storyRateLimit,
     ...(cluster ? { rateLimitStore: cluster.rateLimitStore } : {}),
   });
   const httpServer = createServer(app);

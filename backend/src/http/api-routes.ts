@@ -6,6 +6,10 @@ import {
   BulkDeleteQuerySchema,
   createLegacyJobSchema,
   createStoryRequestSchemas,
+  CreateStoryBatchRequestSchema,
+  STORY_BATCH_MAX,
+  StoryBatchResultDtoSchema,
+  type CreateStoryBatchRequest,
   DeleteResultDtoSchema,
   HealthDtoSchema,
   InfoDtoSchema,
@@ -61,11 +65,29 @@ function storiesRoutes(limits: StoryLimits) {
       // A full server refuses before reading the body (see StoryEndpoints.assertRoomFor).
       roomForStory: true,
       idempotent: true,
+      stories: () => 1,
       body: {
         schemas: { CreateStoryWithTasks: create.explicit, CreateStoryGenerated: create.generated },
         pick: (body) => pickCreateStorySchema(body, create),
       },
       ok: { status: 201, description: 'The stored story', schema: StoryDtoSchema },
+    },
+    createStoryBatch: {
+      method: 'post',
+      path: '/api/stories/batch',
+      summary: `Create up to ${STORY_BATCH_MAX} stories in one request, each validated and admitted on its own: one answer per story, in order`,
+      role: 'operator',
+      rateLimit: 'changes',
+      roomForStory: true,
+      idempotent: true,
+      // Rate-limited by stories: a batch of 100 spends what 100 single creates would.
+      stories: (body) => (body as CreateStoryBatchRequest).stories.length,
+      body: { schemas: { CreateStoryBatch: CreateStoryBatchRequestSchema } },
+      ok: { status: 201, description: 'Every story stored (by this request, or some by an earlier one with its key)', schema: StoryBatchResultDtoSchema },
+      also: {
+        200: { description: 'A replay: every story was stored by an earlier request with this Idempotency-Key', schema: StoryBatchResultDtoSchema },
+        207: { description: 'Some stories were not stored: each says why (the status a single create would answer)', schema: StoryBatchResultDtoSchema },
+      },
     },
     deleteDoneStories: {
       method: 'delete',
@@ -139,6 +161,7 @@ function controlRoutes(limits: StoryLimits) {
       roomForStory: true,
       crossOrigin: true,
       idempotent: true,
+      stories: () => 1,
       body: { schemas: { LegacyJob: createLegacyJobSchema(limits) } },
       ok: { status: 201, description: 'The stored story', schema: StoryDtoSchema },
     },

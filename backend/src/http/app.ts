@@ -17,6 +17,7 @@ import { rateLimiter, type RateLimitConfig } from './rate-limit.js';
 import { requestObserver } from './request-observer.js';
 import { apiSecurityHeaders, securityHeaders } from './security-headers.js';
 import { spaRoutes } from './spa.js';
+import { storyBudget } from './story-budget.js';
 import { pathsServedWhileStopping } from './route.js';
 import { routeHandlers } from './route-handlers.js';
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   logger: Logger;
   limits: StoryLimits;
   bodyLimit: string;
+  /** Stories per client address (a batch counts each of its stories). */
+  storyRateLimit: RateLimitConfig;
   staticDir: string;
   /** False while shutting down: new requests get 503. */
   accepting: () => boolean;
@@ -82,6 +85,7 @@ export function createApp(deps: AppDeps): Express {
       next();
     },
     bodyLimit: deps.bodyLimit,
+    storyBudget: storyBudget(deps.storyRateLimit, refused),
     crossOrigin: legacyCors(deps.legacyCorsOrigins),
   });
 

@@ -28,6 +28,15 @@ export interface Created {
   replayed: boolean;
 }
 
+/** A valid story of a batch, at its position in the request. */
+export interface BatchItem {
+  index: number;
+  request: CreateStoryRequest;
+}
+
+/** What became of a story of a batch: stored (now, or by an earlier request with the key), or the domain error. */
+export type BatchOutcome = Created | { error: Error };
+
 /**
  * What the HTTP handlers call, declared here so http/ depends on no particular implementation of the story
  * commands and queries (server.ts passes them in). Domain errors (NotFoundError, OverloadedError, …) are
@@ -35,6 +44,8 @@ export interface Created {
  */
 export interface StoryEndpoints {
   create(request: CreateStoryRequest, idempotency?: Idempotency): Promise<Created>;
+  /** The valid stories of a batch: what became of each, by position (absent: not stored, not refused). */
+  createBatch(items: BatchItem[], idempotency?: Idempotency): Promise<Map<number, BatchOutcome>>;
   createFromLegacyJob(job: LegacyJobRequest, idempotency?: Idempotency): Promise<Created>;
   list(query: ListStoriesQuery): Promise<StoryListDto>;
   /** Any string: one that is not a story id is a NotFoundError, like a missing story. */

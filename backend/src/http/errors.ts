@@ -25,7 +25,7 @@ export class ApiError extends Error {
   }
 }
 
-export function validationError(error: ZodError, where: 'body' | 'query' | 'headers'): ApiError {
+export function validationError(error: ZodError, where: 'body' | 'query' | 'headers' | 'story'): ApiError {
   const details = error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
   return new ApiError(400, 'validation_failed', `Invalid request ${where}: ${summary}`, details);
@@ -55,7 +55,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 };
 
 /** Domain errors to statuses: the one place that knows both. */
-function fromDomain(err: unknown): ApiError | null {
+export function fromDomain(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
   if (err instanceof NotFoundError) return new ApiError(404, 'not_found', err.message);
   if (err instanceof IdempotencyKeyReusedError) return new ApiError(422, 'idempotency_key_reused', err.message);

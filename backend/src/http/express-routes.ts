@@ -4,6 +4,7 @@ import { IDEMPOTENCY_KEY_HEADER, IdempotencyKeySchema } from '@storyflow/contrac
 import { requireJson } from './body-guard.js';
 import { methodNotAllowed } from './errors.js';
 import { byPath, Reply, type Handlers, type HandlerInput, type RateClass, type RouteDecl, type RouteTable } from './route.js';
+import type { StoryBudget } from './story-budget.js';
 import { jsonBody, parseWith } from './validate.js';
 
 /** The middleware the table's declarations name. */
@@ -16,6 +17,8 @@ export interface RouteGuards {
   /** Refuses (503) when there is no room for another story. */
   roomForStory: RequestHandler;
   bodyLimit: string;
+  /** Charges a request's stories (routes declaring `stories`). */
+  storyBudget: StoryBudget;
   /** CORS for the routes declared `crossOrigin`, given the methods of the path; none: same-origin only. */
   crossOrigin?: (methods: string[]) => RequestHandler;
 }
@@ -40,7 +43,7 @@ export function tableRouters<T extends RouteTable>(table: T, handlers: Handlers<
     if (guards.crossOrigin && operations.some(([, decl]) => decl.crossOrigin)) router.use(at, guards.crossOrigin(methods));
     const route = router.route(at);
     for (const [id, decl] of operations)
-      route[decl.method](...guardsOf(decl, guards), endpoint(decl, handlers[id] as unknown as AnyHandler));
+      route[decl.method](...guardsOf(decl, guards), endpoint(decl, handlers[id] as unknown as AnyHandler, guards.storyBudget));
     route.all(methodNotAllowed(methods));
   }
   return routers;
@@ -56,7 +59,7 @@ function guardsOf(decl: RouteDecl, guards: RouteGuards): RequestHandler[] {
   ];
 }
 
-function endpoint(decl: RouteDecl, handler: AnyHandler): RequestHandler {
+function endpoint(decl: RouteDecl, handler: AnyHandler, budget: StoryBudget): RequestHandler {
   const { body } = decl;
   const handle: RequestHandler = async (req, res) => {
     const input = {
@@ -66,6 +69,7 @@ function endpoint(decl: RouteDecl, handler: AnyHandler): RequestHandler {
       authorization: req.get('authorization'),
       idempotencyKey: decl.idempotent ? idempotencyKeyOf(req) : undefined,
     } as HandlerInput<RouteDecl>;
+    if (decl.stories) await budget(req, decl.stories(input.body));
     send(res, decl, await handler(input));
   };
   return handle;

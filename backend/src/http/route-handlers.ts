@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { IDEMPOTENT_REPLAYED_HEADER, type AccessDto, type StoryLimits } from '@storyflow/contracts';
+import { createStoryRequestSchemas, IDEMPOTENT_REPLAYED_HEADER, type AccessDto, type StoryLimits } from '@storyflow/contracts';
 import { bearerToken, resolveAccess, type AccessConfig } from '../access/access-policy.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { apiRoutes } from './api-routes.js';
 import type { Created, Idempotency, StoryEndpoints, SystemState } from './endpoints.js';
 import { reply, type Handlers } from './route.js';
+import { answerBatch } from './story-batch-answer.js';
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;
 
@@ -40,10 +41,13 @@ export interface HandlerDeps {
  * returns the `ok` answer's body, or a `reply` with another status or headers of its own.
  */
 export function routeHandlers({ stories, system, limits, access, metrics, openApi }: HandlerDeps): Handlers<ApiRoutes> {
+  const createSchemas = createStoryRequestSchemas(limits);
   return {
     listStories: ({ query }) => stories.list(query),
     createStory: async ({ body, idempotencyKey }) =>
       created(await stories.create(body, idempotencyOf('createStory', idempotencyKey, body))),
+    createStoryBatch: ({ body, idempotencyKey }) =>
+      answerBatch(stories, createSchemas, body, idempotencyOf('createStoryBatch', idempotencyKey, body)),
     deleteDoneStories: () => stories.deleteDone(),
     bulkStories: ({ body }) => stories.bulk(body),
     rerunStory: ({ params }) => stories.rerun(params.id),

@@ -34,6 +34,8 @@ export interface RouteDecl {
   rateLimit?: RateClass;
   /** Refused with 503 before the body is read when the server has no room for another story (admission control). */
   roomForStory?: boolean;
+  /** Stories the request creates, charged against the caller's story budget once its body is parsed (see story-budget.ts). */
+  stories?: (body: unknown) => number;
   /** Answers while the server shuts down (every other route is a 503 then). */
   servedWhileStopping?: boolean;
   /** Callable from the browser origins in LEGACY_CORS_ORIGINS (the original client). */
@@ -115,7 +117,7 @@ export function statusesOf(route: RouteDecl): ErrorStatus[] {
   const statuses = new Set<ErrorStatus>(route.errors ?? []);
   if (route.role !== 'none') statuses.add(401);
   if (route.role === 'operator') statuses.add(403);
-  if (route.rateLimit) statuses.add(429);
+  if (route.rateLimit || route.stories) statuses.add(429);
   if (route.body) [400, 413, 415].forEach((s) => statuses.add(s as ErrorStatus));
   if (route.idempotent) [400, 422].forEach((s) => statuses.add(s as ErrorStatus));
   statuses.add(500);

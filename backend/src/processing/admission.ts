@@ -90,6 +90,21 @@ export class Admission {
     };
   }
 
+  /**
+   * A batch's stories in one pass, in order: each one's reservation, or the OverloadedError that refused
+   * it (a later, smaller story may still fit). Nothing else runs between them, so the batch is counted whole.
+   */
+  reserveEach(tasks: readonly number[]): ((() => void) | OverloadedError)[] {
+    return tasks.map((n) => {
+      try {
+        return this.reserve(n);
+      } catch (error) {
+        if (error instanceof OverloadedError) return error;
+        throw error;
+      }
+    });
+  }
+
   /** Throws OverloadedError if a story of `tasks` tasks would not fit now; reserves nothing. */
   check(tasks: number): void {
     if (this.closed) return;

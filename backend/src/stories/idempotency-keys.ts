@@ -16,6 +16,16 @@ export class IdempotencyKeys {
     return this.db.run((maxTimeMS) => this.models.Story.findOne({ idempotencyKey: key }).maxTimeMS(maxTimeMS).lean<StoryDoc>().exec());
   }
 
+  /** The stories stored with any of these keys (a batch's, one per story). */
+  storiesOf(keys: string[]): Promise<StoryDoc[]> {
+    return this.db.run((maxTimeMS) =>
+      this.models.Story.find({ idempotencyKey: { $in: keys } })
+        .maxTimeMS(maxTimeMS)
+        .lean<StoryDoc[]>()
+        .exec(),
+    );
+  }
+
   /** Frees the key if its story was created before `createdBefore` (its window is over); false if it was not. */
   async release(key: string, createdBefore: Date): Promise<boolean> {
     const result = await this.db.run((maxTimeMS) =>

@@ -10,15 +10,16 @@ import {
 } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import type { Processor } from '../processing/processor.js';
-import { randomInt, type Clock, type Random } from '../shared/clock.js';
+import type { Clock, Random } from '../shared/clock.js';
 import { DatabaseUnavailableError, IdempotencyKeyReusedError, UnavailableError } from '../shared/errors.js';
 import type { CounterCache } from '../stats/counter-cache.js';
 import type { DoneStoryPurge } from './done-story-purge.js';
 import type { IdempotencyKeys } from './idempotency-keys.js';
 import { IdempotencyKeyTaken, notFound } from './story-errors.js';
+import { StoryBatch, type BatchItem, type BatchOutcome } from './story-batch.js';
 import type { StoryLedger } from './story-ledger.js';
 import { toDto, toWork } from './story.mapper.js';
-import { newStoryDocument, type NewStory, type StoryRepository } from './story.repository.js';
+import { newStoryDocument, newStoryOf, type NewStory, type StoryRepository } from './story.repository.js';
 import type { UnsettledInserts } from './unsettled-inserts.js';
 
 const BULK_BATCH = 500;
@@ -39,8 +40,12 @@ export interface Created {
 export interface ClusterPeers {
   /** Admission across the cluster; throws OverloadedError after calling `giveBack` (the local reservation). */
   admit(tasks: number, giveBack: () => void): Promise<void>;
+  /** A batch's admission across the cluster, in one pass: whether each story's tasks were reserved. */
+  admitEach(tasks: number[]): Promise<boolean[]>;
   /** Takes the lease of a story about to be stored (false: someone holds it). */
   own(id: string): Promise<boolean>;
+  /** Takes the leases of a batch's stories about to be stored: the ids now ours. */
+  ownEach(ids: string[]): Promise<Set<string>>;
   /** Lets go of leases (a create that failed). */
   disclaim(ids: string[]): Promise<void>;
   /** Tells every instance these stories are gone (the one running them frees its workers). */
@@ -65,8 +70,16 @@ export interface StoryCommandsDeps {
 export class StoryCommands {
   /** Creates between taking their lease and being taken on (cluster mode renews those leases too). */
   private readonly creating = new Set<string>();
+  private readonly batch: StoryBatch;
 
-  constructor(private readonly deps: StoryCommandsDeps) {}
+  constructor(private readonly deps: StoryCommandsDeps) {
+    this.batch = new StoryBatch(deps, this.creating);
+  }
+
+  /** Many stories in one request (see StoryBatch): what became of each, by position. */
+  createBatch(items: BatchItem[], idempotency?: Idempotency): Promise<Map<number, BatchOutcome>> {
+    return this.batch.create(items, idempotency);
+  }
 
   /**
    * Admits, persists, then queues: a new story means it survives a crash. With an Idempotency-Key, a
@@ -75,12 +88,7 @@ export class StoryCommands {
    * whichever instance answers and however the requests race.
    */
   async create(request: CreateStoryRequest, idempotency?: Idempotency, externalRef: number | null = null): Promise<Created> {
-    const random = this.deps.random ?? Math.random;
-    const estimates =
-      'tasks' in request
-        ? request.tasks.map((task) => task.estimate)
-        : Array.from({ length: request.taskCount }, () => randomInt(random, request.estimateMin, request.estimateMax));
-    const story = { title: request.title || null, externalRef, estimates, ...(idempotency ? { idempotency } : {}) };
+    const story = newStoryOf(request, this.deps.random ?? Math.random, externalRef, idempotency);
     // A key found free again (its story deleted, or older than the window) is taken by this request: at most twice.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {

@@ -1,10 +1,11 @@
 import { Types } from 'mongoose';
-import { isStoryId, type StoryStatus } from '@storyflow/contracts';
+import { isStoryId, type CreateStoryRequest, type StoryStatus } from '@storyflow/contracts';
 import { DuplicateKeyError, isDatabaseUnavailable } from '../db/db-errors.js';
 import { insertEach } from '../db/insert-each.js';
 import type { DbGate } from '../db/db-gate.js';
 import { dropSupersededIndexes } from '../db/indexes.js';
 import type { ProgressWrite } from '../processing/ports.js';
+import { randomInt, type Random } from '../shared/clock.js';
 import { ConcurrencyLimit } from '../shared/concurrency-limit.js';
 import { GroupCommit } from '../shared/group-commit.js';
 import { IdempotencyKeyTaken } from './story-errors.js';
@@ -52,6 +53,20 @@ export function searchFilter(q: string | undefined): Record<string, unknown> {
 }
 
 /** The document a new story will be stored as (its id is known before the insert). */
+/** What a create request asks to store: its estimates (drawn now for a count and a range), title and key. */
+export function newStoryOf(
+  request: CreateStoryRequest,
+  random: Random,
+  externalRef: number | null = null,
+  idempotency?: { key: string; requestHash: string },
+): Omit<NewStory, 'createdAt'> {
+  const estimates =
+    'tasks' in request
+      ? request.tasks.map((task) => task.estimate)
+      : Array.from({ length: request.taskCount }, () => randomInt(random, request.estimateMin, request.estimateMax));
+  return { title: request.title || null, externalRef, estimates, ...(idempotency ? { idempotency } : {}) };
+}
+
 export function newStoryDocument(story: NewStory): StoryDoc {
   // No `doneAt` until done: the in-memory server holds every field of every task as an object.
   const tasks = story.estimates.map((estimate, n) => ({ n, estimate, status: 'Open' as const }));
@@ -104,6 +119,14 @@ export class StoryRepository {
   /** Resolves once the story is stored (journaled: an accepted story survives a crash). */
   async insert(doc: StoryDoc): Promise<void> {
     await this.inserts.submit(doc);
+  }
+
+  /**
+   * A batch's stories in one insert (not joined with other creates): each one's outcome, null when stored
+   * (see insertEach); throws DatabaseUnavailableError when no outcome is known.
+   */
+  insertMany(docs: StoryDoc[]): Promise<(unknown | null)[]> {
+    return this.insertBatch(docs);
   }
 
   private insertBatch(docs: StoryDoc[]): Promise<(unknown | null)[]> {

@@ -49,6 +49,20 @@ describe('ClusterAdmission', () => {
     expect([await share('a'), await share('b')]).toEqual([1000, 1]);
   });
 
+  it("admits a batch's stories in one pass, in order: each that fits, and the share moves by exactly those", async () => {
+    await redis.flushall();
+    await redis.set(KEYS.heartbeat('a'), '1');
+    await redis.set(KEYS.heartbeat('b'), '1');
+    const a = new ClusterAdmission(redis, gate, 'a', 1000);
+    const b = new ClusterAdmission(redis, gate, 'b', 1000);
+    await a.reserve(500, () => undefined);
+    expect(await b.reserveEach([300, 300, 150, 60])).toEqual([true, false, true, false]);
+    expect([await share('a'), await share('b')]).toEqual([500, 450]);
+    // Nothing fits: nothing moves.
+    expect(await b.reserveEach([51, 100])).toEqual([false, false]);
+    expect(await share('b')).toBe(450);
+  });
+
   it('keeps a reservation that lands while a heartbeat is in flight, and then repairs the share outright', async () => {
     await redis.flushall();
     await redis.set(KEYS.heartbeat('b'), '1');

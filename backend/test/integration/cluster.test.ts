@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, HealthDto, ServerToClientEvents, StatsSample, StoryDto, StoryListDto } from '@storyflow/contracts';
+import type { ClientToServerEvents, HealthDto, ServerToClientEvents, StatsSample, StoryBatchResultDto, StoryDto, StoryListDto } from '@storyflow/contracts';
 import {
   dashboardDir,
   freePort,
@@ -300,6 +300,29 @@ describe('cluster mode (REDIS_URL): several instances act as one', () => {
     expect((await request<StoryDto>(b!, 'GET', `/api/stories/${held.id}`)).body).toMatchObject({ status: 'Open', doneCount: 0 });
     expect((await request(b!, 'PUT', '/api/processing', { paused: false })).status).toBe(200);
     await waitFor(async () => (await request<StoryDto>(a!, 'GET', `/api/stories/${held.id}`)).body.status === 'Done');
+  }, 60_000);
+
+  it("a batch is admitted per story against the cluster's bound, and a keyed batch sent again to another instance replays", async () => {
+    const cluster = await startCluster(2, { MAX_OPEN_TASKS: '1500', MAX_TASKS: '1000' });
+    const [a, b] = cluster.instances.map((p) => p.url);
+    const long = (n: number) => ({ taskCount: n, estimateMin: 60_000, estimateMax: 60_000 });
+    const post = (base: string, stories: unknown[], headers: Record<string, string> = {}) =>
+      request<StoryBatchResultDto>(base, 'POST', '/api/stories/batch', { stories }, headers);
+    expect((await post(a!, [long(1000)])).status).toBe(201);
+    // 1,000 of 1,500 held on A: on B, 400 more fit, 200 after them do not, one short task still does.
+    const mixed = await post(b!, [long(400), long(200), { tasks: [{ estimate: 5 }] }]);
+    expect([mixed.status, mixed.body.results.map((r) => (r.ok ? 201 : r.status))]).toEqual([207, [201, 503, 201]]);
+    const short = mixed.body.results[2]!;
+    await waitFor(async () => short.ok && (await request<StoryDto>(a!, 'GET', `/api/stories/${short.id}`)).body.status === 'Done', {
+      timeoutMs: 10_000,
+      what: 'the short story Done',
+    });
+    const key = `cluster-${Date.now()}`;
+    const stories = [{ tasks: [{ estimate: 5 }] }, { tasks: [{ estimate: 6 }] }];
+    const first = await post(a!, stories, { 'Idempotency-Key': key });
+    const again = await post(b!, stories, { 'Idempotency-Key': key });
+    expect([first.status, again.status, again.header['idempotent-replayed']]).toEqual([201, 200, 'true']);
+    expect(again.body.results).toEqual(first.body.results.map((r) => ({ ...r, replayed: true })));
   }, 60_000);
 
   it('rate limits, admission and the socket cap hold across the instances', async () => {

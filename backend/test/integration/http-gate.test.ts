@@ -47,6 +47,7 @@ const app = createApp({
   }),
   trustProxy: compileTrust(['loopback']),
   rateLimit: { perSec: 0, burst: 0 },
+  storyRateLimit: { perSec: 0, burst: 0 },
 });
 
 describe('while shutting down', () => {

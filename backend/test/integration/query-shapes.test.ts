@@ -66,6 +66,7 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
   StoryRepository: () => ({
     ensureIndexes: 'beforeAll',
     insert: () => Promise.all([story('alpha beta'), story('gamma'), story(null, 42)].map((doc) => repository.insert(doc))),
+    insertMany: () => repository.insertMany([story('delta'), story('epsilon')]),
     insertBatch: 'insert',
     findById: () => repository.findById(new Types.ObjectId().toHexString()),
     list: async () => {
@@ -129,6 +130,7 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
   }),
   IdempotencyKeys: () => ({
     storyOf: () => keys.storyOf('some-key'),
+    storiesOf: () => keys.storiesOf(['some-key#0', 'some-key#1']),
     release: () => keys.release('some-key', new Date()),
   }),
   HistoryStore: () => ({

@@ -56,6 +56,7 @@ describe('the express routes derived from it', () => {
     rateLimits: { changes: named('changes'), reads: named('reads') },
     roomForStory: named('roomForStory'),
     bodyLimit: '1kb',
+    storyBudget: async () => {},
   };
   const handlers = new Proxy({}, { get: () => () => ({}) }) as Handlers<typeof table>;
   const routers = tableRouters(table, handlers, guards);
