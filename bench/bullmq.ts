@@ -61,13 +61,13 @@ async function stopBullmq({ redis, worker, producer }: Bullmq) {
   await redis.stop();
 }
 
-const addStory = (producer: FlowProducer, id: string, body: Body) =>
-  producer.add({
-    name: 'story',
-    queueName: STORY_QUEUE,
-    opts: { jobId: id, removeOnComplete: true },
-    children: body.tasks.map((task, n) => ({ name: `task-${n}`, queueName: TASK_QUEUE, data: task, opts: { removeOnComplete: true } })),
-  });
+const flowOf = (id: string, body: Body) => ({
+  name: 'story',
+  queueName: STORY_QUEUE,
+  opts: { jobId: id, removeOnComplete: true },
+  children: body.tasks.map((task, n) => ({ name: `task-${n}`, queueName: TASK_QUEUE, data: task, opts: { removeOnComplete: true } })),
+});
+const addStory = (producer: FlowProducer, id: string, body: Body) => producer.add(flowOf(id, body));
 
 async function allDone(done: Map<string, number>, ids: string[], timeoutMs: number): Promise<number> {
   for (const end = performance.now() + timeoutMs; ; await sleep(5)) {
@@ -130,8 +130,11 @@ export async function bullmqReference(seconds: number, seed: number) {
   }
 }
 
-/** N seeded stories (as Storyflow's burst of N) added by `concurrency` producers at once. */
-export async function bullmqBurst(stories: number, seed: number, concurrency: number) {
+/**
+ * N seeded stories (as Storyflow's burst of N) added by `concurrency` producers at once: one flow per call,
+ * or (`batch` > 0) `batch` flows per `addBulk` call, as Storyflow's batch bursts post them.
+ */
+export async function bullmqBurst(stories: number, seed: number, concurrency: number, batch = 0) {
   const bull = await startBullmq();
   try {
     // Warm-up: a hundred stories first, as for Storyflow.
@@ -147,9 +150,13 @@ export async function bullmqBurst(stories: number, seed: number, concurrency: nu
     const c0 = cpu(bull.worker, bull.redis);
     const t0 = performance.now();
     let next = 0;
+    const step = Math.max(1, batch);
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        for (let i = next++; i < bodies.length; i = next++) await addStory(bull.producer, ids[i]!, bodies[i]!);
+        for (let i = next, end = (next += step); i < bodies.length; i = next, end = next += step) {
+          if (!batch) await addStory(bull.producer, ids[i]!, bodies[i]!);
+          else await bull.producer.addBulk(ids.slice(i, end).map((id, k) => flowOf(id, bodies[i + k]!)));
+        }
       }),
     );
     const addedAt = performance.now();
@@ -158,6 +165,7 @@ export async function bullmqBurst(stories: number, seed: number, concurrency: nu
     const seconds = (end - t0) / 1000;
     return {
       stories,
+      ...(batch ? { batch } : {}),
       tasks,
       addAllMs: Math.round(addedAt - t0),
       allDoneMs: Math.round(end - t0),

@@ -18,11 +18,16 @@ export async function metrics(base: string, names: string[]): Promise<Map<string
  */
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-export function postOnce(base: string, json: string): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
+export function postOnce(
+  base: string,
+  json: string,
+  path = '/api/stories',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; retryAfter: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      `${base}/api/stories`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) } },
+      `${base}${path}`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -14,12 +14,16 @@
  *   MONGODB_URI=mongodb://... npm run bench          # against a real MongoDB
  *
  * Scenarios:
+ * - pool: each load shape of test-support's LOAD_SHAPES on a fresh server: the wait for a worker (stored
+ *   startedAt − createdAt) p50/p99, the largest pool, and when it was back at POOL_MIN (bench/pool.ts).
  * - reference: the original client's load (a story every 50–100 ms, 20–80 tasks of 10–20 ms, seeded).
  *   Story latency is the server's own: createdAt (accepted) → completedAt (its Done commit), per story.
  * - burst N: N reference stories posted at once (64 clients, retrying 503/429 after their Retry-After as
  *   clients should: the embedded database takes only what it holds); tasks/s from the first POST to the last
  *   story committed Done (watched on the completion counter, /metrics). Each scenario runs on a fresh
  *   server after a short warm-up (V8 compiling the hot paths is not what is measured).
+ * - batch: bursts with every story kept beside the default, one per request and in batches of 100 (2,000 as 20
+ *   batches; --batch-stories, 10,000, as 100), each checked Done exactly once (bench/bursts.ts); BullMQ's addBulk too.
  * - drain N: like a burst, but more than admission control takes at once: the clients retry 503
  *   (Retry-After) as they should; reports errors (anything but 201 after retries) and peak memory.
  * - engine: the processing engine alone (no database, no HTTP), a million tasks (backend's bench:engine).
@@ -32,15 +36,26 @@
  *   off, as on MongoDB; the server's heap after a forced full collection every 20,000 (bench/growth.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { bullmqBurst, bullmqReference } from './bullmq.js';
+import { burst } from './bursts.js';
 import { growth } from './growth.js';
-import { metrics, postOnce } from './http-client.js';
-import { phasesOf, summarizePhases } from './phases.js';
+import { metrics } from './http-client.js';
+import { args, concurrency, extraEnv, scenarios, seed } from './options.js';
+import { poolRows, poolWaits, type PoolRow } from './pool.js';
 import { screenWeights } from './screens.js';
 import { usage, watchMemory } from './proc-usage.js';
-import type { HealthDto, StatsSample, StoryDto, StoryLimits, StoryListDto } from '@storyflow/contracts';
+import {
+  completedReached,
+  histogramPercentiles,
+  post,
+  postLatency,
+  storyPhases,
+  storyWrites,
+  withServer,
+  type PostOutcome,
+} from './server-run.js';
+import type { HealthDto, StatsSample, StoryLimits, StoryListDto } from '@storyflow/contracts';
 import {
   freePort,
   percentile,
@@ -55,130 +70,6 @@ import {
   uniqueDbName,
   type BackendProcess,
 } from '@storyflow/test-support';
-
-const { values: args } = parseArgs({
-  options: {
-    scenarios: { type: 'string', default: 'engine,screens,reference,burst,drain,cluster,bullmq' },
-    cluster: { type: 'string', default: '1,2,3' },
-    'cluster-stories': { type: 'string', default: '1000' },
-    'reference-sec': { type: 'string', default: '20' },
-    bursts: { type: 'string', default: '200,1000,2000' },
-    drain: { type: 'string', default: '5000' },
-    flood: { type: 'string', default: '1000' },
-    'growth-stories': { type: 'string', default: '120000' },
-    'growth-keep-all': { type: 'boolean', default: false },
-    concurrency: { type: 'string', default: '64' },
-    seed: { type: 'string', default: '20261127' },
-    backend: { type: 'string' },
-    env: { type: 'string', multiple: true, default: [] },
-    'node-arg': { type: 'string', multiple: true, default: [] },
-  },
-});
-const scenarios = new Set(args.scenarios.split(','));
-const concurrency = Number(args.concurrency);
-const seed = Number(args.seed);
-/** Extra server settings, e.g. --env=POOL_TARGET_WAIT_MS=200 (to compare a setting). */
-const extraEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-
-const sumWhere = (m: Map<string, number> | null, test: (key: string) => boolean) => {
-  let n = 0;
-  for (const [k, v] of m ?? []) if (test(k)) n += v;
-  return n;
-};
-
-/** Writes to stories per story: inserts and updates of the `stories` collection (commands, not statements). */
-const storyWrites = (m: Map<string, number> | null) =>
-  sumWhere(
-    m,
-    (k) => k.startsWith('storyflow_db_operations_total') && k.includes('collection="stories"') && /command="(insert|update)"/.test(k),
-  );
-
-/** Percentiles from a Prometheus histogram's bucket deltas: the bucket bound each percentile falls in. */
-function histogramPercentiles(before: Map<string, number> | null, after: Map<string, number> | null, name: string) {
-  if (!after) return null;
-  const buckets = [...after]
-    .filter(([k]) => k.startsWith(`${name}_bucket`))
-    .map(([k, v]) => ({
-      le: Number(/le="([^"]+)"/.exec(k)?.[1] === '+Inf' ? Infinity : /le="([^"]+)"/.exec(k)?.[1]),
-      n: v - (before?.get(k) ?? 0),
-    }))
-    .sort((a, b) => a.le - b.le);
-  const total = buckets.at(-1)?.n ?? 0;
-  const at = (p: number) => buckets.find((b) => b.n >= (p / 100) * total)?.le ?? null;
-  const ms = (s: number | null) => (s === null || !Number.isFinite(s) ? null : Math.round(s * 1000));
-  return { p50: ms(at(50)), p95: ms(at(95)), p99: ms(at(99)), note: 'upper bound of the histogram bucket' };
-}
-
-interface PostOutcome {
-  status: number;
-  ms: number;
-  retries: number;
-  id?: string;
-  tasks: number;
-}
-
-/** POSTs a story; retries 429/503 after their Retry-After (a well-behaved client), up to a bound. */
-async function post(base: string, body: { tasks: { estimate: number }[] }, retry: boolean): Promise<PostOutcome> {
-  const t0 = performance.now();
-  const json = JSON.stringify(body);
-  for (let retries = 0; ; retries++) {
-    const res = await postOnce(base, json);
-    if (res.status === 201)
-      return { status: 201, ms: performance.now() - t0, retries, id: (JSON.parse(res.text) as StoryDto).id, tasks: body.tasks.length };
-    if (!retry || (res.status !== 503 && res.status !== 429) || retries >= 600)
-      return { status: res.status, ms: performance.now() - t0, retries, tasks: body.tasks.length };
-    await sleep(Math.max(100, Number(res.retryAfter ?? '1') * 1000 * (0.5 + Math.random() / 2)));
-  }
-}
-
-/** POST round trips (ms), p50 and p99. */
-function postLatency(outcomes: PostOutcome[]) {
-  const ms = outcomes.map((o) => o.ms);
-  return { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) };
-}
-
-/** Resolves when the server has completed `target` stories (polling its completion counter), with the time. */
-async function completedReached(base: string, target: number, timeoutMs: number): Promise<number> {
-  const t0 = performance.now();
-  for (;;) {
-    const m = await metrics(base, ['storyflow_stories_completed']);
-    const done = m
-      ? (m.get('storyflow_stories_completed') ?? 0)
-      : // An older server without /metrics: nothing Open left (a database count).
-        ((await (await fetch(`${base}/api/stories?status=Open&limit=1`)).json()) as StoryListDto).total === 0
-        ? target
-        : 0;
-    if (done >= target) return performance.now();
-    if (performance.now() - t0 > timeoutMs) throw new Error(`only ${done} of ${target} stories completed after ${timeoutMs} ms`);
-    await sleep(m ? 5 : 25);
-  }
-}
-
-/** Where the latency of the last stories went (bench/phases.ts), read before retention purges them. */
-async function storyPhases(base: string, outcomes: PostOutcome[]) {
-  const stories = await Promise.all(outcomes.map(async (o) => (await fetch(`${base}/api/stories/${o.id}`)).json() as Promise<StoryDto>));
-  return summarizePhases(stories.filter((s) => Array.isArray(s.tasks)).flatMap((s) => phasesOf(s) ?? []));
-}
-
-async function withServer<T>(run: (server: BackendProcess, base: string) => Promise<T>): Promise<T> {
-  const server = await startBackend({
-    env: {
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      EMBEDDED_DB: process.env.EMBEDDED_DB ?? 'memory',
-      RATE_LIMIT_PER_SEC: '0',
-      ...extraEnv,
-    },
-    echo: true,
-    ...(args.backend ? { main: args.backend } : {}),
-    nodeArgs: args['node-arg'],
-  });
-  try {
-    return await run(server, server.url);
-  } finally {
-    await server.stop();
-  }
-}
 
 async function reference(seconds: number) {
   return withServer(async (server, base) => {
@@ -255,62 +146,6 @@ async function reference(seconds: number) {
       storyLatencyStoredMs: histogramPercentiles(m0, m1, 'storyflow_story_duration_seconds'),
       phasesMs: phases,
       storyWritesPerStory: m0 ? round((storyWrites(m1) - storyWrites(m0)) / accepted.length, 2) : null,
-      memoryMb: peak,
-    };
-  });
-}
-
-async function burst(stories: number, retry: boolean) {
-  return withServer(async (server, base) => {
-    const pid = server.child.pid!;
-    const random = seededRandom(seed + stories);
-    const bodies = Array.from({ length: stories }, () => referenceStory(random));
-    const tasks = bodies.reduce((n, b) => n + b.tasks.length, 0);
-    let maxPool = 0;
-    const socket = io(base, { transports: ['websocket'] });
-    // Warm-up: a hundred stories first, so the burst measures the server, not V8 compiling it.
-    const warm = seededRandom(seed - 1);
-    await Promise.all(Array.from({ length: 100 }, () => post(base, referenceStory(warm), true)));
-    await completedReached(base, 100, 60_000);
-    await sleep(1500);
-    socket.on('stats', (s: StatsSample) => (maxPool = Math.max(maxPool, s.poolSize)));
-    const names = ['storyflow_stories_completed', 'storyflow_db_operations_total', 'storyflow_story_duration_seconds'];
-    const m0 = await metrics(base, names);
-    const startCompleted = m0?.get('storyflow_stories_completed') ?? 0;
-    const u0 = usage(pid);
-    const memory = watchMemory(pid);
-    const t0 = performance.now();
-    let next = 0;
-    const outcomes: PostOutcome[] = [];
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < bodies.length) outcomes.push(await post(base, bodies[next++]!, retry));
-      }),
-    );
-    const postedAt = performance.now();
-    const accepted = outcomes.filter((o) => o.status === 201);
-    const end = await completedReached(base, startCompleted + accepted.length, 600_000);
-    const u1 = usage(pid);
-    const m1 = await metrics(base, names);
-    const peak = memory();
-    socket.close();
-    const acceptedTasks = accepted.reduce((n, o) => n + o.tasks, 0);
-    const seconds = (end - t0) / 1000;
-    return {
-      stories,
-      tasks,
-      accepted: accepted.length,
-      errors: outcomes.length - accepted.length,
-      retried503or429: outcomes.reduce((n, o) => n + o.retries, 0),
-      postAllMs: Math.round(postedAt - t0),
-      allDoneMs: Math.round(end - t0),
-      tasksPerSec: Math.round(acceptedTasks / seconds),
-      storyLatencyMs: histogramPercentiles(m0, m1, 'storyflow_story_duration_seconds'),
-      postLatencyMs: postLatency(outcomes),
-      serverCpuCores: round((u1.cpuSec - u0.cpuSec) / seconds, 2),
-      databaseCpuCores: round((u1.dbCpuSec - u0.dbCpuSec) / seconds, 2),
-      maxPoolSize: maxPool,
-      storyWritesPerStory: m0 ? round((storyWrites(m1) - storyWrites(m0)) / accepted.length, 3) : null,
       memoryMb: peak,
     };
   });
@@ -427,11 +262,28 @@ async function flood(attempts: number) {
   });
 }
 
-/** The same reference load and bursts on BullMQ flows (bench/bullmq.ts), in the same run. */
+/**
+ * Bursts with every story kept beside the default retention, one story per request and in batches of 100
+ * (2,000 stories as 20 batches; 10,000 as 100).
+ */
+async function batchBursts() {
+  const big = Number(args['batch-stories']);
+  return [
+    await burst(2000, { retry: true, keepAll: true }),
+    await burst(2000, { retry: true, batch: 100 }),
+    await burst(2000, { retry: true, batch: 100, keepAll: true }),
+    await burst(big, { retry: true, batch: 100 }),
+  ];
+}
+
+/** The same reference load and bursts on BullMQ flows (bench/bullmq.ts), in the same run; addBulk beside the batches. */
 async function bullmq() {
   const bursts: Record<string, unknown> = {};
   for (const n of args.bursts.split(',').map(Number).filter(Boolean)) bursts[n] = await bullmqBurst(n, seed, concurrency);
-  return { reference: await bullmqReference(Number(args['reference-sec']), seed), bursts };
+  const bulk = scenarios.has('batch')
+    ? [await bullmqBurst(2000, seed, concurrency, 100), await bullmqBurst(Number(args['batch-stories']), seed, concurrency, 100)]
+    : [];
+  return { reference: await bullmqReference(Number(args['reference-sec']), seed), bursts, bulk };
 }
 
 function engine() {
@@ -448,14 +300,16 @@ async function main() {
   const health = await withServer(async (_s, base) => (await (await fetch(`${base}/api/health`)).json()) as HealthDto);
   result.dbMode = health.db.mode;
   if (scenarios.has('screens')) result.screens = await withServer((_s, base) => screenWeights(base));
+  if (scenarios.has('pool')) result.pool = await poolWaits(seed);
   if (scenarios.has('reference')) result.reference = await reference(Number(args['reference-sec']));
   if (scenarios.has('burst')) {
     const bursts: Record<string, unknown> = {};
-    for (const n of args.bursts.split(',').map(Number).filter(Boolean)) bursts[n] = await burst(n, true);
+    for (const n of args.bursts.split(',').map(Number).filter(Boolean)) bursts[n] = await burst(n, { retry: true });
     result.bursts = bursts;
   }
+  if (scenarios.has('batch')) result.batchBursts = await batchBursts();
   const drain = Number(args.drain);
-  if (scenarios.has('drain') && drain > 0) result.drain = await burst(drain, true);
+  if (scenarios.has('drain') && drain > 0) result.drain = await burst(drain, { retry: true });
   if (scenarios.has('cluster')) {
     const runs = [];
     for (const n of args.cluster.split(',').map(Number).filter(Boolean)) runs.push(await clusterBurst(n, Number(args['cluster-stories'])));
@@ -497,6 +351,13 @@ function markdown(r: Record<string, unknown>): string {
   const ref = r.reference as Row | undefined;
   if (ref) add(`reference load, ${String(ref.seconds)} s`, ref, ref.accepted, '');
   for (const [n, row] of Object.entries((r.bursts ?? {}) as Record<string, Row>)) add(`burst of ${n}`, row, row.accepted, row.tasksPerSec);
+  for (const row of (r.batchBursts ?? []) as Row[])
+    add(
+      `burst of ${String(row.stories)}${row.batch ? ` in batches of ${String(row.batch)}` : ', one per request'}, retention ${String(row.retention)}${row.doneExactlyOnce ? '' : ' (NOT all Done exactly once)'}`,
+      row,
+      row.accepted,
+      row.tasksPerSec,
+    );
   const drain = r.drain as Row | undefined;
   if (drain) add(`drain of ${String(drain.stories)} (retries 503)`, drain, drain.accepted, drain.tasksPerSec);
   const e = r.engine as { tasks: number; tasksPerSec: number; ofCeiling: number } | undefined;
@@ -506,12 +367,14 @@ function markdown(r: Record<string, unknown>): string {
     );
   for (const [screen, w] of Object.entries((r.screens ?? {}) as Record<string, { jsGzipKb: number; files: string[] }>))
     lines.push(`| ${screen}: gzipped JavaScript before its heading shows | | | ${w.jsGzipKb} KB in ${w.files.length} files | | | | | |`);
-  const bull = r.bullmq as { reference: Row; bursts: Record<string, Row> } | undefined;
+  const bull = r.bullmq as { reference: Row; bursts: Record<string, Row>; bulk?: Row[] } | undefined;
   if (bull) {
     add(`BullMQ: reference load, ${String(bull.reference.seconds)} s`, bull.reference, bull.reference.stories, '');
     for (const [n, row] of Object.entries(bull.bursts)) add(`BullMQ: burst of ${n}`, row, row.stories, row.tasksPerSec);
+    for (const row of bull.bulk ?? []) add(`BullMQ: burst of ${String(row.stories)}, addBulk of ${String(row.batch)}`, row, row.stories, row.tasksPerSec);
     lines.push('', ...comparison(r, bull), '');
   }
+  if (r.pool) lines.push('', ...poolRows(r.pool as PoolRow[]), '');
   for (const c of (r.cluster ?? []) as { instances: number; stories: number; tasksPerSec: number }[])
     lines.push(
       `| cluster of ${c.instances} instances, burst of ${c.stories} (one jongodb, one Redis) | ${c.stories} | ${c.tasksPerSec} | | | | | | |`,

@@ -1,7 +1,8 @@
 /**
  * A chaos client, as a process of its own (started by the harness): through nginx, it posts stories (each
  * with its Idempotency-Key, retried with it after any 503, 429, timeout or dropped connection until
- * answered), deletes some of its own, lists, watches Socket.IO and reads /ws/status, and writes every
+ * answered; every fourth post a batch of 2–6 stories, retried with its key until each story is answered),
+ * deletes some of its own, lists, watches Socket.IO and reads /ws/status, and writes every
  * attempt and outcome to its history file. SIGTERM: no new work; what is pending is retried until
  * `--drain-ms` has passed, then it writes its feeds' seconds and exits.
  */
@@ -113,6 +114,64 @@ async function untilAnswered(op: Outcome['op'], key: string, send: () => Promise
   }
 }
 
+/** One story's answer within a batch (or the whole request's, when it had none per story). */
+interface BatchAnswer {
+  status: number;
+  retryAfter: string | null;
+  id?: string;
+  code?: string;
+}
+
+/** One POST of a batch: recorded as an attempt of each story's create (its key: its title), as a single create would be. */
+async function attemptBatch(key: string, titles: string[], stories: unknown[]): Promise<BatchAnswer[]> {
+  const at = Date.now();
+  let answers: BatchAnswer[];
+  try {
+    const res = await fetch(`${base}/api/stories/batch`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify({ stories }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const body = (await res.json().catch(() => ({}))) as { results?: unknown; error?: { code?: unknown } };
+    const whole: BatchAnswer = { status: res.status, retryAfter: res.headers.get('retry-after') };
+    if (typeof body.error?.code === 'string') whole.code = body.error.code;
+    answers = Array.isArray(body.results) ? (body.results as BatchResult[]).map(storyAnswer) : titles.map(() => whole);
+  } catch {
+    answers = titles.map(() => ({ status: 0, retryAfter: null }));
+  }
+  const ms = Date.now() - at;
+  answers.forEach((a, i) => record({ type: 'attempt', client, op: 'create', key: titles[i]!, at, ms, ...a }));
+  return answers;
+}
+
+type BatchResult = { ok: true; id: string } | { ok: false; status: number; retryAfterSec?: number; error: { code: string } };
+const storyAnswer = (r: BatchResult): BatchAnswer =>
+  r.ok
+    ? { status: 201, retryAfter: null, id: r.id }
+    : { status: r.status, retryAfter: r.retryAfterSec ? String(r.retryAfterSec) : null, code: r.error.code };
+
+/** A batch sent with its key until every story is answered (each outcome recorded once), or the drain ends. */
+async function createBatch(key: string, titles: string[], stories: unknown[]): Promise<string[]> {
+  const open = new Set(titles.keys());
+  const ids: string[] = [];
+  for (let n = 1; open.size; n++) {
+    const answers = await attemptBatch(key, titles, stories);
+    const unresolved = Date.now() > drainUntil;
+    for (const i of [...open]) {
+      const a = answers[i]!;
+      if (retryable(a.status) && !unresolved) continue;
+      open.delete(i);
+      const result = retryable(a.status) ? 'unresolved' : a.id ? 'ok' : 'refused';
+      record({ type: 'outcome', client, op: 'create', key: titles[i]!, result, attempts: n, ...(a.id ? { id: a.id } : {}) });
+      if (a.id) ids.push(a.id);
+    }
+    const hinted = Math.max(0, ...[...open].map((i) => Number(answers[i]!.retryAfter) * 1000).filter(Number.isFinite));
+    if (open.size) await sleep(Math.min(2000, Math.max(100, hinted || 200)) * (0.5 + random()));
+  }
+  return ids;
+}
+
 const mine: string[] = [];
 const pending = new Set<Promise<unknown>>();
 const track = (work: Promise<unknown>) => {
@@ -126,12 +185,18 @@ async function writer(): Promise<void> {
     if (stopping) break;
     const key = `${client}-${seq}`;
     // The title is the request's key: the checker finds duplicates by it, whatever the server does with keys.
-    const body = { title: key, taskCount: randomInt(random, 5, 15), estimateMin: 10, estimateMax: 80 };
-    track(
-      untilAnswered('create', key, () => attempt('create', key, 'POST', '/api/stories', body, { 'Idempotency-Key': key })).then(
-        (o) => o.id && mine.push(o.id),
-      ),
-    );
+    const story = (title: string) => ({ title, taskCount: randomInt(random, 5, 15), estimateMin: 10, estimateMax: 80 });
+    if (seq % 4 === 0) {
+      const titles = Array.from({ length: randomInt(random, 2, 6) }, (_, i) => `${key}#${i}`);
+      track(createBatch(key, titles, titles.map(story)).then((ids) => mine.push(...ids)));
+    } else {
+      const body = story(key);
+      track(
+        untilAnswered('create', key, () => attempt('create', key, 'POST', '/api/stories', body, { 'Idempotency-Key': key })).then(
+          (o) => o.id && mine.push(o.id),
+        ),
+      );
+    }
     await sleep(randomInt(random, 100, 250));
   }
 }

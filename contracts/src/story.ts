@@ -212,6 +212,8 @@ export const StoryBatchResultSchema = z.union([
     ok: z.literal(false),
     /** The status a single create of this story would have answered (400, 422, 503, …). */
     status: z.number().int(),
+    /** With a 503 or 429: when to send it again (the batch, with the same Idempotency-Key), as Retry-After would say. */
+    retryAfterSec: z.number().int().positive().optional(),
     error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })) }),
   }),
 ]);

@@ -10,11 +10,15 @@ import type { BatchItem, Idempotency, StoryEndpoints } from './endpoints.js';
 import { ApiError, fromDomain, validationError } from './errors.js';
 import { reply, type Reply } from './route.js';
 
-const failure = (e: ApiError): StoryBatchResult => ({
-  ok: false,
-  status: e.status,
-  error: { code: e.code, message: e.message, details: e.details },
-});
+const failure = (e: ApiError): StoryBatchResult => {
+  const retryAfter = Number(e.headers['Retry-After']);
+  return {
+    ok: false,
+    status: e.status,
+    ...(retryAfter > 0 ? { retryAfterSec: retryAfter } : {}),
+    error: { code: e.code, message: e.message, details: e.details },
+  };
+};
 const internal = () => new ApiError(500, 'internal', 'Internal server error');
 
 /**
