@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import mongoose from 'mongoose';
-import type { HealthDto, StatsSnapshot, StoryDto } from '@storyflow/contracts';
+import type { HealthDto, StatsSnapshot, StoryBatchResultDto, StoryDto } from '@storyflow/contracts';
 import {
   freePort,
   sleep,
@@ -48,31 +48,39 @@ afterEach(async () => {
 interface Answer {
   at: number;
   instance: number;
-  op: 'create' | 'list';
+  op: 'create' | 'list' | 'batch';
   status: number;
   retryAfter: string | null;
   ms: number;
-  id?: string;
+  /** The stories it stored (a batch: those its answer names stored). */
+  ids?: string[];
 }
 
-/** Each instance: a story posted every 100 ms and a listing every 300 ms; every answer kept (a hang over 5 s is status 0). */
+const story = { taskCount: 5, estimateMin: 10, estimateMax: 20 };
+const requestOf = (op: Answer['op']): RequestInit =>
+  op === 'list'
+    ? {}
+    : {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(op === 'create' ? story : { stories: [story, story, story] }),
+      };
+const storedBy = (body: Partial<StoryDto> & Partial<StoryBatchResultDto>): string[] =>
+  body.results ? body.results.flatMap((r) => (r.ok ? [r.id] : [])) : body.id ? [body.id] : [];
+
+/**
+ * Each instance: a story posted every 100 ms, a batch of three every 300 ms and a listing every 300 ms; every
+ * answer kept (a hang over 5 s is status 0).
+ */
 function lightLoad() {
   const answers: Answer[] = [];
   let running = true;
   const call = async (instance: number, op: Answer['op']) => {
     const started = Date.now();
-    const url = `${instances[instance]!.url}/api/stories${op === 'list' ? '?limit=20' : ''}`;
-    const init: RequestInit =
-      op === 'create'
-        ? {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ taskCount: 5, estimateMin: 10, estimateMax: 20 }),
-          }
-        : {};
+    const url = `${instances[instance]!.url}/api/stories${op === 'list' ? '?limit=20' : op === 'batch' ? '/batch' : ''}`;
     try {
-      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(5000) });
-      const body = (await res.json()) as Partial<StoryDto>;
+      const res = await fetch(url, { ...requestOf(op), signal: AbortSignal.timeout(5000) });
+      const body = (await res.json()) as Partial<StoryDto> & Partial<StoryBatchResultDto>;
       answers.push({
         at: started,
         instance,
@@ -80,7 +88,7 @@ function lightLoad() {
         status: res.status,
         retryAfter: res.headers.get('retry-after'),
         ms: Date.now() - started,
-        ...(res.status === 201 ? { id: body.id! } : {}),
+        ...(op !== 'list' && res.status < 300 ? { ids: storedBy(body) } : {}),
       });
     } catch {
       answers.push({ at: started, instance, op, status: 0, retryAfter: null, ms: Date.now() - started });
@@ -92,7 +100,7 @@ function lightLoad() {
       await sleep(everyMs);
     }
   };
-  const loops = instances.flatMap((_, i) => [loop(i, 'create', 100), loop(i, 'list', 300)]);
+  const loops = instances.flatMap((_, i) => [loop(i, 'create', 100), loop(i, 'batch', 300), loop(i, 'list', 300)]);
   return {
     answers,
     stop: async () => {
@@ -188,7 +196,8 @@ describe('Redis trouble under two instances', () => {
       true,
     );
     expect(load.answers.some((a) => a.op === 'create' && a.status === 201 && a.at > thawedAt + 3000)).toBe(true);
-    await expectAllDoneOnce(load.answers.flatMap((a) => (a.id ? [a.id] : [])));
+    expect(load.answers.some((a) => a.op === 'batch' && a.status === 201 && a.at > thawedAt + 3000)).toBe(true);
+    await expectAllDoneOnce(load.answers.flatMap((a) => (a.ids ?? [])));
   }, 120_000);
 
   it('killed and started again empty: no 500, and the instances recover by themselves', async () => {
@@ -218,7 +227,7 @@ describe('Redis trouble under two instances', () => {
     // The cluster's figures resumed: a second published after Redis came back.
     const snapshot = (await (await fetch(`${instances[1]!.url}/api/stats`)).json()) as StatsSnapshot;
     expect(snapshot.history.at(-1)!.t).toBeGreaterThan(backAt + 3000);
-    await expectAllDoneOnce(load.answers.flatMap((a) => (a.id ? [a.id] : [])));
+    await expectAllDoneOnce(load.answers.flatMap((a) => (a.ids ?? [])));
   }, 120_000);
 
   it('an instance cut off from Redis while the cluster was paused finds out once back in reach', async () => {
