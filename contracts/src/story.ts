@@ -1,5 +1,6 @@
 import './zod-setup.js';
 import * as z from 'zod';
+import { ApiErrorBodySchema } from './api.js';
 import { DEFAULT_STORY_LIMITS, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type StoryLimits } from './limits.js';
 
 const tasks = (n: number) => `${n} ${n === 1 ? 'task' : 'tasks'}`;
@@ -214,7 +215,7 @@ export const StoryBatchResultSchema = z.union([
     status: z.number().int(),
     /** With a 503 or 429: when to send it again (the batch, with the same Idempotency-Key), as Retry-After would say. */
     retryAfterSec: z.number().int().positive().optional(),
-    error: z.object({ code: z.string(), message: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })) }),
+    error: ApiErrorBodySchema.shape.error,
   }),
 ]);
 export type StoryBatchResult = z.infer<typeof StoryBatchResultSchema>;

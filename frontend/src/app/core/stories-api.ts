@@ -5,13 +5,14 @@ import type {
   BulkActionResultDto,
   CreateStoryRequest,
   DeleteResultDto,
+  StoryBatchResultDto,
   StoryDto,
   StoryListDto,
   StoryStatus,
 } from '@storyflow/contracts';
 // A constant from a module without zod: the first screens load this API.
 import { IDEMPOTENCY_KEY_HEADER } from '@storyflow/contracts/headers';
-import type { Observable } from 'rxjs';
+import { shareReplay, type Observable } from 'rxjs';
 import { newIdempotencyKey } from './idempotency-key';
 
 export interface StoryListQuery {
@@ -22,10 +23,16 @@ export interface StoryListQuery {
   q: string;
 }
 
+/** A prefetched page older than this is not handed out: the list asks again. */
+export const PREFETCH_FRESH_MS = 5000;
+
+const listKey = (query: StoryListQuery) => JSON.stringify([query.status, query.page, query.limit, query.q.trim()]);
+
 /** The stories REST API of the backend (same origin). */
 @Injectable({ providedIn: 'root' })
 export class StoriesApi {
   private readonly http = inject(HttpClient);
+  private prefetched: { key: string; at: number; list$: Observable<StoryListDto> } | null = null;
 
   /**
    * Creates a story. `idempotencyKey` (a new one by default) makes a repeat of the same request safe: the
@@ -35,7 +42,34 @@ export class StoriesApi {
     return this.http.post<StoryDto>('/api/stories', body, { headers: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } });
   }
 
+  /** Creates many stories in one request: an answer per story (see POST /api/stories/batch); safe to repeat with its key. */
+  createBatch(stories: CreateStoryRequest[], idempotencyKey: string = newIdempotencyKey()): Observable<StoryBatchResultDto> {
+    return this.http.post<StoryBatchResultDto>(
+      '/api/stories/batch',
+      { stories },
+      { headers: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } },
+    );
+  }
+
+  /**
+   * Asks for a page now, before anything shows it (a screen whose code is still loading): the first `list()`
+   * of the same query within PREFETCH_FRESH_MS gets this request's answer rather than asking again.
+   */
+  prefetchList(query: StoryListQuery): void {
+    const list$ = this.request(query).pipe(shareReplay({ bufferSize: 1, refCount: false }));
+    // Sent now; an error is the consumer's to see (or nobody's).
+    list$.subscribe({ error: () => undefined });
+    this.prefetched = { key: listKey(query), at: Date.now(), list$ };
+  }
+
   list(query: StoryListQuery): Observable<StoryListDto> {
+    const prefetched = this.prefetched;
+    this.prefetched = null;
+    if (prefetched && prefetched.key === listKey(query) && Date.now() - prefetched.at < PREFETCH_FRESH_MS) return prefetched.list$;
+    return this.request(query);
+  }
+
+  private request(query: StoryListQuery): Observable<StoryListDto> {
     // Only the parameters the server knows: it rejects unknown ones.
     let params = new HttpParams().set('page', query.page).set('limit', query.limit);
     if (query.status) params = params.set('status', query.status);

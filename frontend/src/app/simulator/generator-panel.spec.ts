@@ -102,7 +102,7 @@ describe('GeneratorPanel', () => {
     expect(el.querySelector('[data-testid="generator-rate"]')?.textContent).toBe('pauses allow ≈ 13 stories/s');
     await type('Pause between stories (ms), min', '1');
     await type('Pause between stories (ms), max', '1');
-    expect(el.querySelector('[data-testid="generator-rate"]')?.textContent).toBe('pauses allow ≈ 250 stories/s');
+    expect(el.querySelector('[data-testid="generator-rate"]')?.textContent).toBe('pauses allow ≈ 1000 stories/s');
     expect(el.querySelector('[data-testid="generator-state"]')?.textContent).toBe('stopped');
   });
 

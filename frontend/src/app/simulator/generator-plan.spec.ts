@@ -3,6 +3,7 @@ import {
   DEFAULT_GENERATOR_SETTINGS,
   drawStory,
   expectedRate,
+  storiesDue,
   nextDelay,
   parseStoredSettings,
   randomInt,
@@ -67,18 +68,27 @@ describe('generator plan', () => {
     expect(Object.keys(story)).toEqual(['tasks']);
   });
 
-  it('states the rate the pauses allow, no more than browser timers do', () => {
+  it('states the rate the pauses allow: one story per mean pause (short ones go out in batches)', () => {
     expect(expectedRate(DEFAULT_GENERATOR_SETTINGS)).toBeCloseTo(13.33, 1);
     const pauses = (min: number, max: number) => ({ ...DEFAULT_GENERATOR_SETTINGS, intervalMs: { min, max } });
-    // 1 ms pauses run every 4 ms at best: 250/s, not 1000/s.
-    expect(expectedRate(pauses(1, 1))).toBe(250);
-    // 1–7 ms: 4, 4, 4, 4, 5, 6, 7 → mean 34/7 ms.
-    expect(expectedRate(pauses(1, 7))).toBeCloseTo(7000 / 34, 5);
+    expect(expectedRate(pauses(1, 1))).toBe(1000);
+    expect(expectedRate(pauses(1, 7))).toBe(250);
     expect(expectedRate(pauses(100, 100))).toBe(10);
     // Never negative, never infinite: invalid pauses allow nothing.
     expect(expectedRate(pauses(-50, -10))).toBe(0);
     expect(expectedRate(pauses(Number.NaN, 10))).toBe(0);
     expect(expectedRate(pauses(20, 10))).toBe(0);
+  });
+
+  it('counts the stories due on the schedule, at most a batch, and restarts a schedule far behind', () => {
+    const pauses = (min: number, max: number) => ({ ...DEFAULT_GENERATOR_SETTINGS, intervalMs: { min, max } });
+    const one = () => 0;
+    // Due at 100, then every 1 ms: 100..119 are due at 119.
+    expect(storiesDue(one, pauses(1, 1), 100, 119, 100)).toEqual({ count: 20, nextDueAt: 120 });
+    expect(storiesDue(one, pauses(50, 50), 100, 99, 100)).toEqual({ count: 0, nextDueAt: 100 });
+    expect(storiesDue(one, pauses(1, 1), 0, 50, 10)).toEqual({ count: 10, nextDueAt: 10 });
+    // A background tab woken 10 s late: one batch, then the schedule goes on from now.
+    expect(storiesDue(one, pauses(1, 1), 0, 10_000, 100)).toEqual({ count: 100, nextDueAt: 10_001 });
   });
 
   it("validates each field against the story limits, in the panel's words", () => {

@@ -38,8 +38,15 @@ export const DEFAULT_GENERATOR_SETTINGS: GeneratorSettings = {
 
 /** Longest pause the panel accepts: a minute. */
 export const MAX_INTERVAL_MS = 60_000;
-/** Browsers run chained timers at most every 4 ms: shorter pauses do not make the generator faster. */
-export const BROWSER_TIMER_FLOOR_MS = 4;
+/**
+ * The generator wakes at most this often: the stories due meanwhile (pauses shorter than this) go out as one
+ * batch, so the rate the pauses ask for is kept beyond what browser timers (4 ms at best) allow one by one.
+ */
+export const BATCH_TICK_MS = 20;
+/** At most this many stories in one batch (the server takes up to 1,000). */
+export const BATCH_MAX_STORIES = 100;
+/** A schedule further behind than this (a throttled background tab) starts afresh rather than catching up at once. */
+export const CATCH_UP_MS = 1000;
 
 /** Uniform integer in [min, max] (both inclusive). */
 export function randomInt(random: RandomSource, range: Range): number {
@@ -69,22 +76,35 @@ export function drawStory(
 }
 
 /**
- * Stories per second the pauses allow: the mean of the drawn pause, each at least the browser's timer
- * floor. An upper bound: round trips, a busy tab and the server's rate limit may deliver fewer.
+ * Stories per second the pauses allow: one per mean drawn pause (short pauses go out in batches, so timers
+ * do not bound it). An upper bound: round trips, a busy tab and the server's rate limit may deliver fewer.
  */
 export function expectedRate(settings: GeneratorSettings): number {
   const { min, max } = settings.intervalMs;
   if (!Number.isFinite(min) || !Number.isFinite(max) || max < min || max <= 0) return 0;
-  const lo = Math.ceil(min);
-  const hi = Math.floor(max);
-  let total = 0;
-  // Exact mean of max(floor, d) for d uniform on the integers lo..hi (closed form past the floor).
-  const below = Math.max(0, Math.min(hi, BROWSER_TIMER_FLOOR_MS - 1) - lo + 1);
-  total += below * BROWSER_TIMER_FLOOR_MS;
-  const from = Math.max(lo, BROWSER_TIMER_FLOOR_MS);
-  if (hi >= from) total += ((from + hi) * (hi - from + 1)) / 2;
-  const mean = total / (hi - lo + 1);
+  const mean = (Math.ceil(min) + Math.floor(max)) / 2;
   return mean > 0 ? 1000 / mean : 0;
+}
+
+/**
+ * The stories due by `now` on a schedule whose next story is due at `dueAt` (at most `max` of them), and
+ * when the one after them is due. Far behind (more than CATCH_UP_MS), the schedule restarts from now.
+ */
+export function storiesDue(
+  random: RandomSource,
+  settings: GeneratorSettings,
+  dueAt: number,
+  now: number,
+  max: number,
+): { count: number; nextDueAt: number } {
+  let count = 0;
+  let next = dueAt;
+  while (next <= now && count < max) {
+    count++;
+    next += nextDelay(random, settings);
+  }
+  if (now - next > CATCH_UP_MS) next = now + nextDelay(random, settings);
+  return { count, nextDueAt: next };
 }
 
 export interface SettingsIssue {

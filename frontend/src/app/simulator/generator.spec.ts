@@ -9,7 +9,7 @@ import { ServerLimits } from '../core/limits';
 import { EMPTY_STATS_VIEW, StatsStream } from '../realtime/stats-stream';
 import type { StatsView } from '../realtime/stats-window';
 import { GENERATOR_RANDOM, GENERATOR_STORAGE, Generator, MAX_IN_FLIGHT, SETTINGS_KEY } from './generator';
-import { DEFAULT_GENERATOR_SETTINGS } from './generator-plan';
+import { BATCH_TICK_MS, DEFAULT_GENERATOR_SETTINGS } from './generator-plan';
 
 const created = (req: TestRequest) => req.flush({}, { status: 201, statusText: 'Created' });
 const overloaded = (req: TestRequest, retryAfter: string) =>
@@ -187,6 +187,78 @@ describe('Generator', () => {
     expect(probe).toHaveLength(1);
     created(probe[0]!);
     expect(generator.hold()).toBeNull();
+  });
+
+  describe('with pauses shorter than a tick', () => {
+    const batches = () => http.match((r) => r.method === 'POST' && r.url === '/api/stories/batch');
+    const fast = { intervalMs: { min: 1, max: 1 }, tasks: { min: 1, max: 1 }, estimateMs: { min: 10, max: 10 } };
+    const storedAll = (req: TestRequest) => {
+      const stories = (req.request.body as { stories: unknown[] }).stories;
+      req.flush({
+        results: stories.map((_, i) => ({ ok: true, id: String(i).padStart(24, '0'), replayed: false })),
+        created: stories.length,
+        replayed: 0,
+        failed: 0,
+      });
+    };
+
+    it('sends the stories due meanwhile as one batch per tick, keeping the rate the pauses ask for (1,000/s)', () => {
+      generator.settings.set(fast);
+      generator.start();
+      created(posts()[0]!);
+      let requests = 1;
+      for (let t = 0; t < 1000; t += BATCH_TICK_MS) {
+        jest.advanceTimersByTime(BATCH_TICK_MS);
+        for (const req of batches()) {
+          requests++;
+          expect(req.request.headers.get('Idempotency-Key')).toBeTruthy();
+          storedAll(req);
+        }
+        expect(posts()).toHaveLength(0);
+      }
+      // One story at once, then 20 every 20 ms: a thousand in a second, in about fifty requests.
+      expect(generator.sent()).toBeGreaterThanOrEqual(990);
+      expect(generator.sent()).toBeLessThanOrEqual(1001);
+      expect(requests).toBeLessThanOrEqual(52);
+      expect(generator.measuredRate()).toBeCloseTo(generator.sent() / 5, 5);
+    });
+
+    it('counts what a batch stored, and holds for the longest Retry-After its refused stories ask for', () => {
+      generator.settings.set(fast);
+      generator.start();
+      created(posts()[0]!);
+      jest.advanceTimersByTime(BATCH_TICK_MS);
+      const [req] = batches();
+      const n = (req!.request.body as { stories: unknown[] }).stories.length;
+      const refused = (retryAfterSec: number) => ({
+        ok: false,
+        status: 503,
+        retryAfterSec,
+        error: { code: 'overloaded', message: 'full', details: [] },
+      });
+      req!.flush(
+        {
+          results: [
+            { ok: true, id: 'a'.repeat(24), replayed: false },
+            refused(2),
+            refused(4),
+            ...Array.from({ length: n - 3 }, () => refused(1)),
+          ],
+          created: 1,
+          replayed: 0,
+          failed: n - 1,
+        },
+        { status: 207, statusText: 'Multi-Status' },
+      );
+      expect([generator.sent(), generator.failed()]).toEqual([2, n - 1]);
+      expect(generator.hold()).toMatchObject({ reason: 'backoff' });
+      jest.advanceTimersByTime(3900);
+      expect(batches()).toHaveLength(0);
+      expect(posts()).toHaveLength(0);
+      jest.advanceTimersByTime(200);
+      // The probe is one story.
+      expect(posts()).toHaveLength(1);
+    });
   });
 
   it('refuses to start with invalid settings', () => {

@@ -1,14 +1,17 @@
 import { DestroyRef, Injectable, InjectionToken, computed, effect, inject, signal, untracked } from '@angular/core';
 import { AccessService } from '../core/access/access';
-import { isBackoff, isUnreachable, toApiFailure } from '../core/api-failure';
+import { isBackoff, isUnreachable, toApiFailure, type ApiFailure } from '../core/api-failure';
 import { ServerLimits } from '../core/limits';
 import { StoriesApi } from '../core/stories-api';
 import { StatsStream } from '../realtime/stats-stream';
+import type { StoryBatchResultDto } from '@storyflow/contracts';
 import {
+  BATCH_MAX_STORIES,
+  BATCH_TICK_MS,
   DEFAULT_GENERATOR_SETTINGS,
   drawStory,
-  nextDelay,
   parseStoredSettings,
+  storiesDue,
   validateSettings,
   type GeneratorSettings,
   type RandomSource,
@@ -49,7 +52,8 @@ export const MAX_PROBE_MS = 30_000;
 export type GeneratorHold = { reason: 'backoff'; since: number; until: number } | { reason: 'unreachable'; since: number; until: number };
 
 /**
- * Client-side load generator: while running, posts a story after every random pause. App-wide (root)
+ * Client-side load generator: while running, posts a story after every random pause (pauses shorter than
+ * BATCH_TICK_MS: the stories due meanwhile in one batch). App-wide (root)
  * so it keeps running while the user switches screens. It never hammers a server that refuses: an
  * overload answer makes it wait the Retry-After, and an unreachable server (no answer, database down,
  * live connection lost) makes it wait and probe with one story at growing intervals until it answers.
@@ -63,6 +67,8 @@ export class Generator {
   private readonly live = inject(StatsStream);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private probeFailures = 0;
+  /** When the next story is due (epoch ms). */
+  private dueAt = 0;
 
   /** The settings in use: always a complete set; the panel applies only valid edits. */
   readonly settings = signal<GeneratorSettings>(
@@ -119,6 +125,7 @@ export class Generator {
     this.hold.set(null);
     this.probeFailures = 0;
     this.accepted.set([]);
+    this.dueAt = Date.now();
     this.tick();
   }
 
@@ -146,42 +153,78 @@ export class Generator {
     const settings = this.settings();
     const now = Date.now();
     const hold = this.hold();
+    const due = storiesDue(this.random, settings, this.dueAt, now, BATCH_MAX_STORIES);
+    this.dueAt = due.nextDueAt;
     if (hold) {
       // One probe when the wait is over, and nothing more until it is answered.
-      if (now >= hold.until && this.inFlight() === 0) this.post(settings);
-    } else if (this.inFlight() < MAX_IN_FLIGHT) this.post(settings);
-    else this.skipped.update((n) => n + 1);
-    this.timer = setTimeout(() => this.tick(), nextDelay(this.random, settings));
+      if (now >= hold.until && this.inFlight() === 0) this.post(settings, 1);
+    } else if (due.count === 0) {
+      // Not due yet (woken early by a BATCH_TICK_MS floor): nothing to send.
+    } else if (this.inFlight() < MAX_IN_FLIGHT) this.post(settings, due.count);
+    else this.skipped.update((n) => n + due.count);
+    this.timer = setTimeout(() => this.tick(), Math.max(BATCH_TICK_MS, this.dueAt - Date.now()));
   }
 
-  private post(settings: GeneratorSettings): void {
+  /** `count` stories: one POST /api/stories, or one batch. */
+  private post(settings: GeneratorSettings, count: number): void {
     this.inFlight.update((n) => n + 1);
-    this.api.create(drawStory(this.random, settings)).subscribe({
-      next: () => {
-        this.inFlight.update((n) => n - 1);
-        this.sent.update((n) => n + 1);
-        this.accepted.update((times) => [...times, Date.now()]);
-        this.hold.set(null);
-        this.probeFailures = 0;
-        this.lastError.set(null);
-      },
-      error: (error: unknown) => {
-        this.inFlight.update((n) => n - 1);
-        this.failed.update((n) => n + 1);
-        const now = Date.now();
-        const failure = toApiFailure(error, now);
-        this.lastError.set({ message: failure.message, at: now });
-        if (!this.running()) return;
-        if (isBackoff(failure)) {
-          const hold = this.hold();
-          this.hold.set({
-            reason: 'backoff',
-            since: hold?.since ?? now,
-            until: now + (failure.retryAfterSec ?? DEFAULT_BACKOFF_SEC) * 1000,
-          });
-        } else if (isUnreachable(failure)) this.holdUnreachable(now, failure.retryAfterSec);
-      },
-    });
+    const done = () => this.inFlight.update((n) => n - 1);
+    if (count === 1)
+      this.api.create(drawStory(this.random, settings)).subscribe({
+        next: () => (done(), this.accepts(1)),
+        error: (error: unknown) => (done(), this.refused(1, toApiFailure(error))),
+      });
+    else
+      this.api.createBatch(Array.from({ length: count }, () => drawStory(this.random, settings))).subscribe({
+        next: (answer) => (done(), this.batchAnswered(answer)),
+        error: (error: unknown) => (done(), this.refused(count, toApiFailure(error))),
+      });
+  }
+
+  /** A batch's answer: its stored stories count as sent, the others as failed, the worst refusal holds it. */
+  private batchAnswered({ results }: StoryBatchResultDto): void {
+    const stored = results.filter((r) => r.ok).length;
+    if (stored) this.accepts(stored);
+    const failures = results.flatMap((r) =>
+      r.ok
+        ? []
+        : [
+            {
+              status: r.status,
+              code: r.error.code,
+              message: r.error.message,
+              details: r.error.details,
+              retryAfterSec: r.retryAfterSec ?? null,
+            },
+          ],
+    );
+    if (!failures.length) return;
+    const worst = failures.find(isBackoff) ?? failures.find(isUnreachable) ?? failures[0]!;
+    this.refused(failures.length, { ...worst, retryAfterSec: Math.max(0, ...failures.map((f) => f.retryAfterSec ?? 0)) || null });
+  }
+
+  private accepts(stories: number): void {
+    const now = Date.now();
+    this.sent.update((n) => n + stories);
+    this.accepted.update((times) => [...times, ...Array.from({ length: stories }, () => now)]);
+    this.hold.set(null);
+    this.probeFailures = 0;
+    this.lastError.set(null);
+  }
+
+  private refused(stories: number, failure: ApiFailure): void {
+    this.failed.update((n) => n + stories);
+    const now = Date.now();
+    this.lastError.set({ message: failure.message, at: now });
+    if (!this.running()) return;
+    if (isBackoff(failure)) {
+      const hold = this.hold();
+      this.hold.set({
+        reason: 'backoff',
+        since: hold?.since ?? now,
+        until: now + (failure.retryAfterSec ?? DEFAULT_BACKOFF_SEC) * 1000,
+      });
+    } else if (isUnreachable(failure)) this.holdUnreachable(now, failure.retryAfterSec);
   }
 
   /** Waits 1 s, 2 s, 4 s … (at most MAX_PROBE_MS, at least a Retry-After) before the next probe. */
