@@ -25,4 +25,3 @@ export const concurrency = Number(args.concurrency);
 export const seed = Number(args.seed);
 /** Extra server settings, e.g. --env=POOL_TARGET_WAIT_MS=200 (to compare a setting). */
 export const extraEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-

@@ -16,8 +16,7 @@ async function storedWaits(base: string, ids: Set<string>): Promise<Map<string, 
   for (let page = 1; out.size < ids.size; page++) {
     const list = (await (await fetch(`${base}/api/stories?status=Done&limit=100&page=${page}`)).json()) as StoryListDto;
     if (!list.items.length) break;
-    for (const s of list.items)
-      if (ids.has(s.id) && s.startedAt !== null) out.set(s.id, Date.parse(s.startedAt) - Date.parse(s.createdAt));
+    for (const s of list.items) if (ids.has(s.id) && s.startedAt !== null) out.set(s.id, Date.parse(s.startedAt) - Date.parse(s.createdAt));
   }
   return out;
 }
@@ -35,7 +34,10 @@ async function poolShape(name: string, seed: number) {
       const posted = await Promise.all(
         arrivals.map(async (a) => {
           await sleep(Math.max(0, t0 + a.at - performance.now()));
-          const outcome: PostOutcome & { at: number } = { ...(await post(base, { tasks: a.estimates.map((estimate) => ({ estimate })) }, false)), at: a.at };
+          const outcome: PostOutcome & { at: number } = {
+            ...(await post(base, { tasks: a.estimates.map((estimate) => ({ estimate })) }, false)),
+            at: a.at,
+          };
           return outcome;
         }),
       );

@@ -371,7 +371,8 @@ function markdown(r: Record<string, unknown>): string {
   if (bull) {
     add(`BullMQ: reference load, ${String(bull.reference.seconds)} s`, bull.reference, bull.reference.stories, '');
     for (const [n, row] of Object.entries(bull.bursts)) add(`BullMQ: burst of ${n}`, row, row.stories, row.tasksPerSec);
-    for (const row of bull.bulk ?? []) add(`BullMQ: burst of ${String(row.stories)}, addBulk of ${String(row.batch)}`, row, row.stories, row.tasksPerSec);
+    for (const row of bull.bulk ?? [])
+      add(`BullMQ: burst of ${String(row.stories)}, addBulk of ${String(row.batch)}`, row, row.stories, row.tasksPerSec);
     lines.push('', ...comparison(r, bull), '');
   }
   if (r.pool) lines.push('', ...poolRows(r.pool as PoolRow[]), '');

@@ -86,7 +86,10 @@ export async function storyPhases(base: string, outcomes: PostOutcome[]) {
 }
 
 /** Runs `run` against a fresh server (the bench's settings, then `env`), stopped afterwards. */
-export async function withServer<T>(run: (server: BackendProcess, base: string) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+export async function withServer<T>(
+  run: (server: BackendProcess, base: string) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
   const server = await startBackend({
     env: {
       LOG_LEVEL: 'warn',
@@ -106,4 +109,3 @@ export async function withServer<T>(run: (server: BackendProcess, base: string) 
     await server.stop();
   }
 }
-

@@ -28,7 +28,9 @@ export const LOAD_SHAPES: Record<string, LoadPhase[]> = {
     { seconds: 10, storiesPerSec: 25, tasks: { min: 1, max: 1 }, estimateMs: { min: 1234, max: 1234 } },
     { seconds: 10, storiesPerSec: 200, tasks: { min: 1, max: 1 }, estimateMs: { min: 20, max: 20 } },
   ],
-  'ramp 0 → 60/s, 5 tasks of 100–300 ms': [{ seconds: 15, storiesPerSec: { from: 0, to: 60 }, tasks: { min: 5, max: 5 }, estimateMs: { min: 100, max: 300 } }],
+  'ramp 0 → 60/s, 5 tasks of 100–300 ms': [
+    { seconds: 15, storiesPerSec: { from: 0, to: 60 }, tasks: { min: 5, max: 5 }, estimateMs: { min: 100, max: 300 } },
+  ],
   'step ×4, reference stories': [
     { seconds: 5, storiesPerSec: 13, ...reference },
     { seconds: 10, storiesPerSec: 52, ...reference },
@@ -50,12 +52,15 @@ export function arrivalsOf(phases: readonly LoadPhase[], random: Random): Arriva
     const length = phase.seconds * 1000;
     // Thinning: candidates at the phase's highest rate, each kept with probability rate(t) / highest.
     const peak = Math.max(rateAt(phase, 0), rateAt(phase, length));
-    for (let t = 0; peak > 0; ) {
+    for (let t = 0; peak > 0;) {
       t += (-Math.log(1 - random()) * 1000) / peak;
       if (t >= length) break;
       if (random() * peak > rateAt(phase, t)) continue;
       const n = randomInt(random, phase.tasks.min, phase.tasks.max);
-      out.push({ at: start + t, estimates: Array.from({ length: n }, () => randomInt(random, phase.estimateMs.min, phase.estimateMs.max)) });
+      out.push({
+        at: start + t,
+        estimates: Array.from({ length: n }, () => randomInt(random, phase.estimateMs.min, phase.estimateMs.max)),
+      });
     }
     start += length;
   }

@@ -83,10 +83,20 @@ function storiesRoutes(limits: StoryLimits) {
       // Rate-limited by stories: a batch of 100 spends what 100 single creates would.
       stories: (body) => (body as CreateStoryBatchRequest).stories.length,
       body: { schemas: { CreateStoryBatch: CreateStoryBatchRequestSchema } },
-      ok: { status: 201, description: 'Every story stored (by this request, or some by an earlier one with its key)', schema: StoryBatchResultDtoSchema },
+      ok: {
+        status: 201,
+        description: 'Every story stored (by this request, or some by an earlier one with its key)',
+        schema: StoryBatchResultDtoSchema,
+      },
       also: {
-        200: { description: 'A replay: every story was stored by an earlier request with this Idempotency-Key', schema: StoryBatchResultDtoSchema },
-        207: { description: 'Some stories were not stored: each says why (the status a single create would answer)', schema: StoryBatchResultDtoSchema },
+        200: {
+          description: 'A replay: every story was stored by an earlier request with this Idempotency-Key',
+          schema: StoryBatchResultDtoSchema,
+        },
+        207: {
+          description: 'Some stories were not stored: each says why (the status a single create would answer)',
+          schema: StoryBatchResultDtoSchema,
+        },
       },
     },
     deleteDoneStories: {

@@ -19,7 +19,11 @@ export function storyBudget(config: RateLimitConfig, refused: (code: string) => 
     const key = req.ip ?? 'unknown';
     if (stories > config.burst) {
       refused('rate_limited');
-      throw new ApiError(429, 'rate_limited', `${stories} stories in one request exceed the budget of ${config.burst} per ${duration} s; send fewer at a time`);
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `${stories} stories in one request exceed the budget of ${config.burst} per ${duration} s; send fewer at a time`,
+      );
     }
     try {
       await limiter.consume(key, stories);

@@ -1,6 +1,6 @@
 import { IDEMPOTENCY_WINDOW_SEC, type CreateStoryRequest } from '@storyflow/contracts';
 import { DatabaseUnavailableError, IdempotencyKeyReusedError, OverloadedError, UnavailableError } from '../shared/errors.js';
-import type { Created, Idempotency, StoryCommandsDeps } from './story-commands.js';
+import type { Created, Idempotency, StoryCommandsDeps } from './command-deps.js';
 import { IdempotencyKeyTaken } from './story-errors.js';
 import { toDto, toWork } from './story.mapper.js';
 import type { StoryDoc } from './story.model.js';
@@ -37,7 +37,12 @@ export class StoryBatch {
   ) {}
 
   async create(items: BatchItem[], idempotency?: Idempotency): Promise<Map<number, BatchOutcome>> {
-    const outcomes = idempotency ? await this.replays(items.map((item) => item.index), idempotency) : new Map<number, BatchOutcome>();
+    const outcomes = idempotency
+      ? await this.replays(
+          items.map((item) => item.index),
+          idempotency,
+        )
+      : new Map<number, BatchOutcome>();
     const now = new Date(this.deps.clock.now());
     const random = this.deps.random ?? Math.random;
     const pending: Pending[] = items
@@ -87,7 +92,9 @@ export class StoryBatch {
       const shared = await cluster.admitEach(admitted.map((p) => p.doc.tasks.length));
       admitted = admitted.filter((p, i) => shared[i] || this.refuse(p, outcomes, clusterFull(p.doc.tasks.length)));
       const owned = admitted.length ? await cluster.ownEach(admitted.map((p) => idOf(p))) : new Set<string>();
-      return admitted.filter((p) => owned.has(idOf(p)) || this.refuse(p, outcomes, new UnavailableError('Could not take ownership of the new story; try again')));
+      return admitted.filter(
+        (p) => owned.has(idOf(p)) || this.refuse(p, outcomes, new UnavailableError('Could not take ownership of the new story; try again')),
+      );
     } catch (error) {
       // Redis away: nothing of the batch is stored (the caller answers 503 for all of it).
       for (const p of admitted) p.release!();
@@ -147,12 +154,14 @@ export class StoryBatch {
         idempotency,
       );
       for (const p of taken)
-        outcomes.set(p.index, stored.get(p.index) ?? { error: new UnavailableError('The Idempotency-Key is in use by requests in flight; retry shortly') });
+        outcomes.set(
+          p.index,
+          stored.get(p.index) ?? { error: new UnavailableError('The Idempotency-Key is in use by requests in flight; retry shortly') },
+        );
     }
   }
 }
 
 const keyOf = (key: string, index: number) => `${key}#${index}`;
 const idOf = (p: Pending) => p.doc._id.toHexString();
-const clusterFull = (tasks: number) =>
-  new OverloadedError(`The cluster holds too many open tasks for ${tasks} more. Retry after 5 s`, 5);
+const clusterFull = (tasks: number) => new OverloadedError(`The cluster holds too many open tasks for ${tasks} more. Retry after 5 s`, 5);

@@ -8,63 +8,16 @@ import {
   type LegacyJobRequest,
   type StoryDto,
 } from '@storyflow/contracts';
-import type { Logger } from '../logger.js';
-import type { Processor } from '../processing/processor.js';
-import type { Clock, Random } from '../shared/clock.js';
 import { DatabaseUnavailableError, IdempotencyKeyReusedError, UnavailableError } from '../shared/errors.js';
-import type { CounterCache } from '../stats/counter-cache.js';
-import type { DoneStoryPurge } from './done-story-purge.js';
-import type { IdempotencyKeys } from './idempotency-keys.js';
 import { IdempotencyKeyTaken, notFound } from './story-errors.js';
 import { StoryBatch, type BatchItem, type BatchOutcome } from './story-batch.js';
-import type { StoryLedger } from './story-ledger.js';
 import { toDto, toWork } from './story.mapper.js';
-import { newStoryDocument, newStoryOf, type NewStory, type StoryRepository } from './story.repository.js';
-import type { UnsettledInserts } from './unsettled-inserts.js';
+import { newStoryDocument, newStoryOf, type NewStory } from './story.repository.js';
+import type { Created, Idempotency, StoryCommandsDeps } from './command-deps.js';
 
 const BULK_BATCH = 500;
 
-/** A create's Idempotency-Key and a digest of its request (the same key with another request is refused). */
-export interface Idempotency {
-  key: string;
-  requestHash: string;
-}
-
-/** What a create answers: the story, and whether an earlier request with the same key made it. */
-export interface Created {
-  story: StoryDto;
-  replayed: boolean;
-}
-
-/** Cluster mode: what the commands need from the other instances (implemented over Redis). */
-export interface ClusterPeers {
-  /** Admission across the cluster; throws OverloadedError after calling `giveBack` (the local reservation). */
-  admit(tasks: number, giveBack: () => void): Promise<void>;
-  /** A batch's admission across the cluster, in one pass: whether each story's tasks were reserved. */
-  admitEach(tasks: number[]): Promise<boolean[]>;
-  /** Takes the lease of a story about to be stored (false: someone holds it). */
-  own(id: string): Promise<boolean>;
-  /** Takes the leases of a batch's stories about to be stored: the ids now ours. */
-  ownEach(ids: string[]): Promise<Set<string>>;
-  /** Lets go of leases (a create that failed). */
-  disclaim(ids: string[]): Promise<void>;
-  /** Tells every instance these stories are gone (the one running them frees its workers). */
-  announceDeleted(ids: string[]): Promise<void>;
-}
-
-export interface StoryCommandsDeps {
-  repository: StoryRepository;
-  keys: IdempotencyKeys;
-  ledger: StoryLedger;
-  processor: Processor;
-  unsettled: UnsettledInserts;
-  donePurge: DoneStoryPurge;
-  counters: CounterCache;
-  clock: Clock;
-  logger: Logger;
-  random?: Random;
-  cluster?: ClusterPeers;
-}
+export type { ClusterPeers, Created, Idempotency, StoryCommandsDeps } from './command-deps.js';
 
 /** Writes a client asks for: create (also from the legacy client), run again, delete, in bulk. */
 export class StoryCommands {

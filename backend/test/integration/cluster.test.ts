@@ -1,6 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, HealthDto, ServerToClientEvents, StatsSample, StoryBatchResultDto, StoryDto, StoryListDto } from '@storyflow/contracts';
+import type {
+  ClientToServerEvents,
+  HealthDto,
+  ServerToClientEvents,
+  StatsSample,
+  StoryBatchResultDto,
+  StoryDto,
+  StoryListDto,
+} from '@storyflow/contracts';
 import {
   dashboardDir,
   freePort,

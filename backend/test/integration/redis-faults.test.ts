@@ -197,7 +197,7 @@ describe('Redis trouble under two instances', () => {
     );
     expect(load.answers.some((a) => a.op === 'create' && a.status === 201 && a.at > thawedAt + 3000)).toBe(true);
     expect(load.answers.some((a) => a.op === 'batch' && a.status === 201 && a.at > thawedAt + 3000)).toBe(true);
-    await expectAllDoneOnce(load.answers.flatMap((a) => (a.ids ?? [])));
+    await expectAllDoneOnce(load.answers.flatMap((a) => a.ids ?? []));
   }, 120_000);
 
   it('killed and started again empty: no 500, and the instances recover by themselves', async () => {
@@ -227,7 +227,7 @@ describe('Redis trouble under two instances', () => {
     // The cluster's figures resumed: a second published after Redis came back.
     const snapshot = (await (await fetch(`${instances[1]!.url}/api/stats`)).json()) as StatsSnapshot;
     expect(snapshot.history.at(-1)!.t).toBeGreaterThan(backAt + 3000);
-    await expectAllDoneOnce(load.answers.flatMap((a) => (a.ids ?? [])));
+    await expectAllDoneOnce(load.answers.flatMap((a) => a.ids ?? []));
   }, 120_000);
 
   it('an instance cut off from Redis while the cluster was paused finds out once back in reach', async () => {

@@ -51,7 +51,11 @@ describe('POST /api/stories/batch', () => {
     const [a, empty, generated, bad, text] = res.body.results;
     expect(a).toMatchObject({ ok: true, replayed: false });
     expect(generated).toMatchObject({ ok: true });
-    expect(empty).toMatchObject({ ok: false, status: 400, error: { code: 'validation_failed', details: [{ path: 'tasks', message: 'must have at least 1 task' }] } });
+    expect(empty).toMatchObject({
+      ok: false,
+      status: 400,
+      error: { code: 'validation_failed', details: [{ path: 'tasks', message: 'must have at least 1 task' }] },
+    });
     expect(bad!.ok || bad!.error.details.map((d) => d.path).sort()).toEqual(['', 'tasks.0.estimate']);
     expect(text).toMatchObject({ ok: false, status: 400 });
     // The stored stories are the ones answered, and they run to Done.
@@ -65,7 +69,10 @@ describe('POST /api/stories/batch', () => {
       const res = await request<ApiErrorBody>(small.url, 'POST', '/api/stories/batch', body);
       expect([JSON.stringify(body), res.status]).toEqual([JSON.stringify(body), 400]);
     }
-    const tooMany = await batch(small.url, Array.from({ length: STORY_BATCH_MAX + 1 }, () => ({ tasks: [{ estimate: 1 }] })));
+    const tooMany = await batch(
+      small.url,
+      Array.from({ length: STORY_BATCH_MAX + 1 }, () => ({ tasks: [{ estimate: 1 }] })),
+    );
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.error.details[0]).toMatchObject({ path: 'stories', message: `must have at most ${STORY_BATCH_MAX} stories` });
     expect((await request(small.url, 'GET', '/api/stories/batch')).status).toBe(405);
@@ -82,10 +89,12 @@ describe('POST /api/stories/batch', () => {
     const stored = ids(res.body).filter((x): x is string => x !== null);
     expect(await storedCount(small, { _id: { $in: stored.map((id) => new mongoose.Types.ObjectId(id)) } })).toBe(3);
     // Nothing else was counted: once these are done, the whole room is back.
-    for (const id of stored) await waitFor(async () => (await story(small.url, id)).body.status === 'Done', { timeoutMs: 15_000, what: 'done' });
+    for (const id of stored)
+      await waitFor(async () => (await story(small.url, id)).body.status === 'Done', { timeoutMs: 15_000, what: 'done' });
     const again = await batch(small.url, [long(50), long(50)]);
     expect(again.status).toBe(201);
-    for (const id of ids(again.body)) await waitFor(async () => (await story(small.url, id!)).body.status === 'Done', { timeoutMs: 15_000, what: 'done' });
+    for (const id of ids(again.body))
+      await waitFor(async () => (await story(small.url, id!)).body.status === 'Done', { timeoutMs: 15_000, what: 'done' });
   });
 
   it('with an Idempotency-Key: a retry replays what is stored and creates only the rest; another request with the key is a 422', async () => {
@@ -124,16 +133,25 @@ describe('POST /api/stories/batch', () => {
 
   it('is rate-limited by stories, not requests: 429 with Retry-After once the stories exceed the budget', async () => {
     const one = { tasks: [{ estimate: 1 }] };
-    const first = await batch(server.url, Array.from({ length: 50 }, () => one));
+    const first = await batch(
+      server.url,
+      Array.from({ length: 50 }, () => one),
+    );
     expect([first.status, first.body.error]).toEqual([201, undefined]);
-    const over = await batch(server.url, Array.from({ length: 20 }, () => one));
+    const over = await batch(
+      server.url,
+      Array.from({ length: 20 }, () => one),
+    );
     expect(over.status).toBe(429);
     expect(Number(over.header['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(over.body.error.code).toBe('rate_limited');
     // A refused batch spent nothing; single creates spend the same budget, a story each.
     for (let i = 0; i < 10; i++) expect((await request(server.url, 'POST', '/api/stories', one)).status).toBe(201);
     expect((await request(server.url, 'POST', '/api/stories', one)).status).toBe(429);
-    const tooBig = await batch(server.url, Array.from({ length: 61 }, () => one));
+    const tooBig = await batch(
+      server.url,
+      Array.from({ length: 61 }, () => one),
+    );
     expect([tooBig.status, tooBig.body.error.message]).toEqual([429, expect.stringMatching(/exceed the budget of 60/)]);
   });
 });

@@ -34,7 +34,7 @@ describe('the pool meets its target wait under every load shape', () => {
       expect(r.sim.processor.figures.poolSize).toBe(r.sim.autoscaler.min);
     });
 
-  it('the issue\'s case: one-task stories of 1,234 ms at 25/s wait for nothing from the first second on, nor after the step to 20 ms at 200/s', async () => {
+  it("the issue's case: one-task stories of 1,234 ms at 25/s wait for nothing from the first second on, nor after the step to 20 ms at 200/s", async () => {
     const r = await runShape('one task, 1,234 ms at 25/s then 20 ms at 200/s', 7);
     // Steady after the first second (the report: 300–390 ms while the pool sat at 28–30 of 1,000).
     const steady = r.sim.waits.filter((w) => w.at >= 1000 && w.at < 10_000).map((w) => w.wait);
@@ -44,11 +44,16 @@ describe('the pool meets its target wait under every load shape', () => {
     expect(Math.max(...afterStep)).toBeLessThanOrEqual(DEFAULT_POOL_TARGET_WAIT_MS);
   });
 
-  it('control: at POOL_MAX the wait is not the pool\'s to avoid, and the check sees it', async () => {
+  it("control: at POOL_MAX the wait is not the pool's to avoid, and the check sees it", async () => {
     const sim = new PoolSimulation(simulatedAutoscaler({ max: 20 }));
     const phases = LOAD_SHAPES['one task, 1,234 ms at 25/s then 20 ms at 200/s']!;
     sim.schedule(arrivalsOf(phases.slice(0, 1), seededRandom(7)));
     await sim.runUntil(10_000);
-    expect(percentile(sim.waits.map((w) => w.wait), 99)).toBeGreaterThan(1000);
+    expect(
+      percentile(
+        sim.waits.map((w) => w.wait),
+        99,
+      ),
+    ).toBeGreaterThan(1000);
   });
 });
