@@ -168,16 +168,21 @@ export class Processor {
   /**
    * Takes a story whose insert is in flight: its tasks start now, nothing of it is committed until the
    * caller says it is `stored`. If the insert fails the caller `abandon`s it: it leaves without a trace,
-   * and the reservation stays the caller's (an insert of unknown outcome keeps holding it).
+   * and the reservation stays the caller's (an insert of unknown outcome keeps holding it). `startedAt`:
+   * when its first task started, if it did at once (the caller stores it with the story, exact).
    */
-  addWhileStoring(work: StoryWork, reservation: () => void): { stored(): void; abandon(): void } {
+  addWhileStoring(work: StoryWork, reservation: () => void): { startedAt: number | null; stored(): void; abandon(): void } {
     this.add(work, reservation);
     const story = this.tracked.get(work.id);
-    if (!story) return { stored: () => {}, abandon: () => {} };
+    if (!story) return { startedAt: null, stored: () => {}, abandon: () => {} };
     story.storing = true;
+    const startedAt = story.startedAt;
     return {
+      startedAt,
       stored: () => {
         story.storing = false;
+        // Stored with the story: progress writes need not write it again.
+        if (startedAt !== null) story.startedAtStored = true;
         if (!story.removed) this.committer.noteStored(story);
       },
       abandon: () => {

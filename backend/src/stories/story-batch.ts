@@ -114,7 +114,11 @@ export class StoryBatch {
     const ids = admitted.map(idOf);
     for (const id of ids) this.creating.add(id);
     // Their tasks run while the insert is in flight; nothing of them is committed before they are stored.
-    const running = admitted.map((p) => processor.addWhileStoring(toWork(p.doc), p.release!));
+    const running = admitted.map((p) => {
+      const r = processor.addWhileStoring(toWork(p.doc), p.release!);
+      if (r.startedAt !== null) p.doc.startedAt = new Date(r.startedAt);
+      return r;
+    });
     let results: (unknown | null)[];
     try {
       results = await repository.insertMany(admitted.map((p) => p.doc));

@@ -86,6 +86,7 @@ export class StoryCommands {
     this.creating.add(id);
     // Its tasks run while the insert is in flight; nothing of it is committed before it is stored.
     const running = this.deps.processor.addWhileStoring(toWork(doc), release);
+    if (running.startedAt !== null) doc.startedAt = new Date(running.startedAt);
     try {
       await this.deps.repository.insert(doc);
     } catch (error) {

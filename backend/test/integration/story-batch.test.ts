@@ -64,6 +64,26 @@ describe('POST /api/stories/batch', () => {
     expect((await story(small.url, ids(res.body)[2]!)).body.taskCount).toBe(3);
   });
 
+  it('stores when each story started with the story itself (exact, not derived from a later commit)', async () => {
+    const single = await request<StoryDto>(small.url, 'POST', '/api/stories', { tasks: [{ estimate: 300 }] });
+    const res = await batch(small.url, [{ tasks: [{ estimate: 300 }] }, { tasks: [{ estimate: 5 }, { estimate: 300 }] }]);
+    const created = [single.body.id, ...ids(res.body)].map((id) => new mongoose.Types.ObjectId(id!));
+    const conn = await mongoose.createConnection(small.env.MONGODB_URI!, { dbName: small.env.MONGODB_DB! }).asPromise();
+    try {
+      const docs = await conn
+        .collection('stories')
+        .find({ _id: { $in: created } })
+        .toArray();
+      expect(docs).toHaveLength(3);
+      for (const doc of docs) {
+        expect(doc.startedAt).toBeInstanceOf(Date);
+        expect((doc.startedAt as Date).getTime() - (doc.createdAt as Date).getTime()).toBeLessThan(50);
+      }
+    } finally {
+      await conn.close();
+    }
+  });
+
   it('refuses a malformed envelope whole (400 naming the field), and more than the maximum', async () => {
     for (const body of [null, [], {}, { stories: {} }, { stories: [] }, { stories: [{ tasks: [{ estimate: 1 }] }], extra: 1 }]) {
       const res = await request<ApiErrorBody>(small.url, 'POST', '/api/stories/batch', body);
