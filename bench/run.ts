@@ -29,7 +29,9 @@
  * - engine: the processing engine alone (no database, no HTTP), a million tasks (backend's bench:engine).
  * - cluster: a burst over 1, 2 and 3 instances in cluster mode (one jongodb, one Redis), posted to the
  *   instances in turn; tasks/s as for the bursts (the instances' completion counters summed).
- * - screens: gzipped JavaScript a fresh browser fetches before each screen's heading shows (bench/screens.ts).
+ * - screens: on a phone's profile (150 ms round trip, 1.6 Mbps down, 750 kbps up, CPU ×4, cold cache), ms from
+ *   navigation to each screen live (stats: live figures and chart drawn; stories: its first page shown) and the bytes
+ *   transferred, median of 3, through the server itself and through nginx (bench/screens.ts).
  * - bullmq: the reference load and each burst on BullMQ flows over Redis (bench/bullmq.ts), same seeds.
  * - flood (not in the default list): 1,000 maximum-size attempts at once (--flood=N); statuses and memory.
  * - growth (not in the default list): --growth-stories (120,000) against an external database with retention
@@ -43,7 +45,7 @@ import { growth } from './growth.js';
 import { metrics } from './http-client.js';
 import { args, concurrency, extraEnv, scenarios, seed } from './options.js';
 import { poolRows, poolWaits, type PoolRow } from './pool.js';
-import { screenWeights } from './screens.js';
+import { screensRows, screenTimes, type ScreenTimes } from './screens.js';
 import { usage, watchMemory } from './proc-usage.js';
 import {
   completedReached,
@@ -299,7 +301,7 @@ async function main() {
   if (scenarios.has('engine')) result.engine = engine();
   const health = await withServer(async (_s, base) => (await (await fetch(`${base}/api/health`)).json()) as HealthDto);
   result.dbMode = health.db.mode;
-  if (scenarios.has('screens')) result.screens = await withServer((_s, base) => screenWeights(base));
+  if (scenarios.has('screens')) result.screens = await withServer((_s, base) => screenTimes(base));
   if (scenarios.has('pool')) result.pool = await poolWaits(seed);
   if (scenarios.has('reference')) result.reference = await reference(Number(args['reference-sec']));
   if (scenarios.has('burst')) {
@@ -365,8 +367,6 @@ function markdown(r: Record<string, unknown>): string {
     lines.push(
       `| engine only, ${e.tasks} tasks | | ${e.tasksPerSec} (${Math.round(e.ofCeiling * 100)} % of POOL_MAX ÷ mean task) | | | | | | |`,
     );
-  for (const [screen, w] of Object.entries((r.screens ?? {}) as Record<string, { jsGzipKb: number; files: string[] }>))
-    lines.push(`| ${screen}: gzipped JavaScript before its heading shows | | | ${w.jsGzipKb} KB in ${w.files.length} files | | | | | |`);
   const bull = r.bullmq as { reference: Row; bursts: Record<string, Row>; bulk?: Row[] } | undefined;
   if (bull) {
     add(`BullMQ: reference load, ${String(bull.reference.seconds)} s`, bull.reference, bull.reference.stories, '');
@@ -376,6 +376,14 @@ function markdown(r: Record<string, unknown>): string {
     lines.push('', ...comparison(r, bull), '');
   }
   if (r.pool) lines.push('', ...poolRows(r.pool as PoolRow[]), '');
+  if (r.screens)
+    lines.push(
+      '',
+      '| screen, path (phone: 150 ms RTT, 1.6 Mbps down, CPU ×4, cold cache) | ms from navigation to live (median of 3) | KB transferred |',
+      '|---|---|---|',
+      ...screensRows(r.screens as ScreenTimes),
+      '',
+    );
   for (const c of (r.cluster ?? []) as { instances: number; stories: number; tasksPerSec: number }[])
     lines.push(
       `| cluster of ${c.instances} instances, burst of ${c.stories} (one jongodb, one Redis) | ${c.stories} | ${c.tasksPerSec} | | | | | | |`,

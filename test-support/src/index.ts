@@ -6,7 +6,17 @@ export { startDatabase, uniqueDbName, type TestDatabase } from './database.js';
 export { startDns, type DnsServer } from './dns.js';
 export { NGINX_PATH, renderNginxConf, startNginx, type NginxProcess } from './nginx.js';
 export { dashboardDir, nginxConfPath, repoRoot } from './paths.js';
-export { weighScreen, type ScreenWeight } from './screen-weight.js';
+export {
+  PHONE_PROFILE,
+  SCREEN_PATHS,
+  timeScreen,
+  timeScreenMedian,
+  type NetworkProfile,
+  type ScreenLoad,
+  type ScreenName,
+  type ScreenTime,
+  type TimeScreenOptions,
+} from './screen-time.js';
 export { startProcess, type Exit, type ManagedProcess } from './process.js';
 export { randomInt, seededRandom, type Random } from './random.js';
 export { PROMETHEUS_PATH, prometheusConfig, startPrometheus, type PrometheusProcess } from './prometheus.js';

@@ -29,7 +29,8 @@ import { startTestServer } from '../support/test-server.js';
  */
 
 const SPA_DIR = dashboardDir;
-const HASHED = /^(main|chunk|polyfills|styles|worker)-[A-Z0-9]{8}\.(js|css)$/;
+// The build's content-hashed names: 8 characters of base64url (main-M6OICQB5.js, chunk-Dc__-FmA.js).
+const HASHED = /^(main|chunk|polyfills|styles|worker)-[A-Za-z0-9_-]{8}\.(js|css)$/;
 const LONG_CACHE = 'public, max-age=31536000, immutable';
 
 interface RawResponse {
@@ -91,13 +92,18 @@ describe('nginx in front of the backend (nginx.conf)', () => {
   });
 
   it('caches hashed assets for a year and answers a missing asset with 404, not the page', async () => {
-    const asset = readdirSync(SPA_DIR).find((f) => HASHED.test(f) && f.endsWith('.js'));
-    because(`a hashed .js file in ${SPA_DIR}`, () => expect(asset).toBeDefined());
-    const res = await fetch(`${base}/${asset}`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/javascript/);
-    expect(res.headers.get('cache-control')).toBe(LONG_CACHE);
-    expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(SPA_DIR, asset!)))).toBe(true);
+    // main-… and the lazy chunks, whose hashes have lower case letters, `_` and `-` (chunk-Dc__-FmA.js).
+    for (const prefix of ['main-', 'chunk-']) {
+      const asset = readdirSync(SPA_DIR).find((f) => f.startsWith(prefix) && HASHED.test(f) && f.endsWith('.js'));
+      because(`a hashed ${prefix}….js file in ${SPA_DIR}`, () => expect(asset).toBeDefined());
+      const res = await fetch(`${base}/${asset}`);
+      because(asset!, () => {
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/javascript/);
+        expect(res.headers.get('cache-control')).toBe(LONG_CACHE);
+      });
+      expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(join(SPA_DIR, asset!)))).toBe(true);
+    }
 
     const missing = await fetch(`${base}/main-ZZZZZZZZ.js`);
     expect(missing.status).toBe(404);

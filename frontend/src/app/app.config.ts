@@ -10,6 +10,7 @@ import { provideRouter, withComponentInputBinding, withInMemoryScrolling, withPr
 import { routes } from './app.routes';
 import { authInterceptor } from './core/access/auth-interceptor';
 import { TokenStore } from './core/access/token-store';
+import { FirstScreen } from './core/first-screen';
 import { IdlePreloading } from './core/idle-preloading';
 import { ServerLimits } from './core/limits';
 import { LIVE_TOKEN } from './realtime/stats-stream';
@@ -29,7 +30,11 @@ export const appConfig: ApplicationConfig = {
     provideHttpClient(withInterceptors([authInterceptor])),
     // The socket handshake carries the same token as REST requests.
     { provide: LIVE_TOKEN, useFactory: () => inject(TokenStore).token },
-    // Fetch the server's request limits at start without waiting for them: the defaults apply until then.
-    provideAppInitializer(() => inject(ServerLimits).load()),
+    // The server's request limits, once the first screen is live (the defaults apply until then): nothing
+    // waits for them, and the first screen's own requests go first.
+    provideAppInitializer(() => {
+      const limits = inject(ServerLimits);
+      void inject(FirstScreen).live.then(() => limits.load());
+    }),
   ],
 };

@@ -41,8 +41,8 @@ describe('App shell', () => {
         provideHttpClient(withInterceptors([authInterceptor])),
         provideHttpClientTesting(),
         { provide: InteractivityChecker, useClass: LaidOutChecker },
-        // No navigation happens here: the first screen counts as shown at once.
-        { provide: FirstScreen, useValue: { shown: Promise.resolve() } },
+        // No navigation happens here: the first screen counts as shown and live at once.
+        { provide: FirstScreen, useValue: { shown: Promise.resolve(), live: Promise.resolve(), reportLive: () => undefined } },
         {
           provide: StatsStream,
           useValue: { view, start: jest.fn(), activity: signal(null), progress: signal(new Map()), watch: jest.fn(), unwatch: jest.fn() },

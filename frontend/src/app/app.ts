@@ -77,8 +77,8 @@ const HEALTH_REFRESH_MS = 10_000;
       </div>
     }
     @if (access.canMutate()) {
-      <!-- Its code loads once the first screen is shown, into a bar of its own height (nothing moves). -->
-      @defer (when firstScreenShown()) {
+      <!-- Its code loads once the first screen is live, into a bar of its own height (nothing moves). -->
+      @defer (when firstScreenLive()) {
         <sf-generator-panel />
       } @placeholder {
         <div class="generator-placeholder" aria-hidden="true"></div>
@@ -108,7 +108,7 @@ export class App {
   protected readonly access = inject(AccessService);
   private readonly main = viewChild.required<ElementRef<HTMLElement>>('main');
 
-  protected readonly firstScreenShown = signal(false);
+  protected readonly firstScreenLive = signal(false);
   /** Objectives breached as of the latest second (none while no figures come: stale figures claim nothing). */
   protected readonly alerts = computed(() => (this.stream.view().connection === 'live' ? (this.stream.view().figures?.alerts ?? []) : []));
   protected readonly db = computed(() => describeDb(this.health.health()));
@@ -122,26 +122,33 @@ export class App {
   protected readonly paused = computed(() => this.stream.view().figures?.paused ?? this.info.info()?.paused ?? false);
 
   constructor() {
-    this.health.refresh();
-    this.info.load();
-    // The live feed serves every screen (figures, list activity, the generator's view of the server). It
-    // starts once the first screen is shown: its Web Worker's code is not what that screen's heading waits for.
-    void inject(FirstScreen).shown.then(() => {
-      this.stream.start();
-      this.firstScreenShown.set(true);
+    // The live feed serves every screen (figures, list activity, the generator's view of the server): it
+    // starts first, its Web Worker's code loading beside the screen's own (live figures are what the stats
+    // screen waits for). What no screen waits for (the generator's code, the footer's health, the server's
+    // info) comes once the first screen is live.
+    this.stream.start();
+    const firstScreen = inject(FirstScreen);
+    void firstScreen.live.then(() => {
+      this.firstScreenLive.set(true);
+      this.health.refresh();
+      this.info.load();
     });
     const timer = setInterval(() => this.health.refresh(), HEALTH_REFRESH_MS);
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
 
     const store = inject(TokenStore);
     const connection = computed(() => this.stream.view().connection);
+    let wasLive = false;
     effect(() => {
       const state = connection();
       untracked(() => {
+        // Connected, or not coming (refused, offline): the first screen has what it waited for.
+        if (state !== 'connecting') firstScreen.reportLive();
         // The socket was refused: ask the server what this token may do (the answer opens the prompt).
         if (state === 'unauthorized') store.reportRefusal();
         // Back after an outage: the server may have restarted with other settings.
-        if (state === 'live') this.info.reload();
+        if (state === 'live' && wasLive) this.info.reload();
+        if (state === 'live') wasLive = true;
       });
     });
     // The prompt opens by itself when a token becomes needed (or the stored one is refused), once:

@@ -15,7 +15,8 @@ type Schemas = typeof import('./response-schemas');
 /**
  * The server's own endpoints (health, limits, access, info, processing, history). Answers the shell
  * depends on are parsed with the contract's schemas: a malformed one fails like a failed request. The
- * schemas (and zod with them) load once the first screen is shown, not before its heading.
+ * schemas (and zod with them) load once the first screen is live (see FirstScreen), and the reads wait for
+ * them: on a phone's network the first screen's own requests go first.
  */
 @Injectable({ providedIn: 'root' })
 export class ServerApi {
@@ -23,10 +24,14 @@ export class ServerApi {
   private readonly firstScreen = inject(FirstScreen);
   private schemas: Promise<Schemas> | null = null;
 
-  /** `body` parsed by the schema `pick` chooses, once the schemas are loaded. */
-  private parsed<T>(body$: Observable<unknown>, pick: (schemas: Schemas) => { parse(body: unknown): T }): Observable<T> {
-    this.schemas ??= this.firstScreen.shown.then(() => import('./response-schemas'));
-    return body$.pipe(mergeMap((body) => from(this.schemas!.then((schemas) => pick(schemas).parse(body)))));
+  /**
+   * `body$` parsed by the schema `pick` chooses. A read is sent once the schemas are loaded (nothing is asked
+   * before the first screen is live); a change (`sendNow`) at once, its answer parsed when they are.
+   */
+  private parsed<T>(body$: Observable<unknown>, pick: (schemas: Schemas) => { parse(body: unknown): T }, sendNow = false): Observable<T> {
+    const schemas = (this.schemas ??= this.firstScreen.live.then(() => import('./response-schemas')));
+    if (sendNow) return body$.pipe(mergeMap((body) => from(schemas.then((s) => pick(s).parse(body)))));
+    return from(schemas).pipe(mergeMap((s) => body$.pipe(map((body) => pick(s).parse(body)))));
   }
 
   health(): Observable<HealthDto> {
@@ -61,7 +66,7 @@ export class ServerApi {
   }
 
   setPaused(paused: boolean): Observable<ProcessingDto> {
-    return this.parsed(this.http.put<unknown>('/api/processing', { paused }), (s) => s.ProcessingSchema);
+    return this.parsed(this.http.put<unknown>('/api/processing', { paused }), (s) => s.ProcessingSchema, true);
   }
 
   history(range: HistoryRange): Observable<StatsHistoryDto> {

@@ -53,7 +53,8 @@ export class StoriesApi {
 
   /**
    * Asks for a page now, before anything shows it (a screen whose code is still loading): the first `list()`
-   * of the same query within PREFETCH_FRESH_MS gets this request's answer rather than asking again.
+   * of the same query within PREFETCH_FRESH_MS gets this request's answer rather than asking again (or asks
+   * again, if it failed).
    */
   prefetchList(query: StoryListQuery): void {
     const list$ = this.request(query).pipe(shareReplay({ bufferSize: 1, refCount: false }));

@@ -73,8 +73,8 @@ describe('StatsPage', () => {
       deferBlockBehavior: DeferBlockBehavior.Manual,
       imports: [StatsPage],
       providers: [
-        // No navigation happens here: the first screen counts as shown at once.
-        { provide: FirstScreen, useValue: { shown: Promise.resolve() } },
+        // No navigation happens here: the first screen counts as shown and live at once.
+        { provide: FirstScreen, useValue: { shown: Promise.resolve(), live: Promise.resolve(), reportLive: () => undefined } },
         provideHttpClient(),
         provideHttpClientTesting(),
         { provide: StatsStream, useValue: { view, start } },

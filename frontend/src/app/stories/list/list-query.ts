@@ -1,5 +1,7 @@
 import type { ParamMap, Params } from '@angular/router';
+import { PAGE_LIMIT_DEFAULT } from '@storyflow/contracts/limits';
 import type { StoryStatus } from '@storyflow/contracts';
+import type { StoryListQuery } from '../../core/stories-api';
 
 export type StatusFilter = 'All' | StoryStatus;
 export const STATUS_FILTERS: readonly StatusFilter[] = ['All', 'Open', 'Done'];
@@ -31,4 +33,9 @@ export function toQueryParams(query: ListQuery): Params {
     page: query.page === 1 ? null : query.page,
     q: query.q.trim() === '' ? null : query.q.trim(),
   };
+}
+
+/** The request for a page of the list: the server's parameters for `query`. */
+export function listRequest(query: ListQuery, limit = PAGE_LIMIT_DEFAULT): StoryListQuery {
+  return { status: query.status === 'All' ? null : query.status, page: query.page, limit, q: query.q };
 }

@@ -26,7 +26,7 @@ import { formatDuration, formatElapsed, plural, storyName } from '../story-forma
 import { storyTiming } from '../story-timing';
 import { LastListQuery } from './last-list-query';
 import { ListPager } from './list-pager';
-import { DEFAULT_LIST_QUERY, readListQuery, toQueryParams, type ListQuery, type StatusFilter } from './list-query';
+import { DEFAULT_LIST_QUERY, listRequest, readListQuery, toQueryParams, type ListQuery, type StatusFilter } from './list-query';
 import { liveRows, newSinceLoad, type ActivityTotals, type StoryRow } from './list-rows';
 import { StoryFilters } from './story-filters';
 
@@ -124,7 +124,7 @@ export class StoryList {
           this.loadedFrom = Math.floor(Date.now() / 1000) * 1000;
         }),
         switchMap(({ query }) =>
-          this.api.list({ status: query.status === 'All' ? null : query.status, page: query.page, limit: this.limit, q: query.q }).pipe(
+          this.api.list(listRequest(query, this.limit)).pipe(
             map((list) => ({ ok: true as const, list, query })),
             catchError((error: unknown) => of({ ok: false as const, failure: toApiFailure(error) })),
           ),
