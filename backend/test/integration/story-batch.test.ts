@@ -82,6 +82,8 @@ describe('POST /api/stories/batch', () => {
     } finally {
       await conn.close();
     }
+    for (const id of created)
+      await waitFor(async () => (await story(small.url, String(id))).body.status === 'Done', { timeoutMs: 10_000, what: 'done' });
   });
 
   it('refuses a malformed envelope whole (400 naming the field), and more than the maximum', async () => {
@@ -140,6 +142,9 @@ describe('POST /api/stories/batch', () => {
     expect(await storedCount(small, { idempotencyKey: { $regex: `^${key}#` } })).toBe(3);
     const other = await batch(small.url, [{ tasks: [{ estimate: 6 }] }], { 'Idempotency-Key': key });
     expect([other.status, other.body.error.code]).toEqual([422, 'idempotency_key_reused']);
+    // The room back for the next test.
+    for (const id of ids(all.body))
+      await waitFor(async () => (await story(small.url, id!)).body.status === 'Done', { timeoutMs: 15_000, what: 'done' });
   });
 
   it('stores each story once when the same keyed batch races itself', async () => {
