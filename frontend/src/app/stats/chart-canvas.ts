@@ -47,6 +47,12 @@ export type CanvasKind = 'bar' | 'line';
       display: block;
       position: relative;
       height: 100%;
+      min-width: 0;
+      overflow: hidden;
+    }
+    /* Chart.js sizes the canvas in px and follows a narrower box a frame later: never wider than the box meanwhile. */
+    canvas {
+      max-width: 100%;
     }
   `,
 })
