@@ -7,6 +7,7 @@ export const { values: args } = parseArgs({
     cluster: { type: 'string', default: '1,2,3' },
     'cluster-stories': { type: 'string', default: '1000' },
     'reference-sec': { type: 'string', default: '20' },
+    'reference-runs': { type: 'string', default: '1' },
     bursts: { type: 'string', default: '200,1000,2000' },
     'batch-stories': { type: 'string', default: '10000' },
     drain: { type: 'string', default: '5000' },
