@@ -16,8 +16,11 @@ import { completedReached, histogramPercentiles, post, postLatency, storyWrites,
 
 type Body = { tasks: { estimate: number }[] };
 
-/** Every Done story kept (no retention), as a MongoDB deployment has it. */
-export const KEEP_ALL = { RETENTION_DONE_SECONDS: '0', RETENTION_MAX_DONE_TASKS: '0' };
+/**
+ * Every Done story kept (no retention), as a MongoDB deployment has it; the in-memory stand-in given a heap that
+ * holds them all (at its default 192 MB it takes ≈1,200 reference stories, then refuses more: full).
+ */
+export const KEEP_ALL = { RETENTION_DONE_SECONDS: '0', RETENTION_MAX_DONE_TASKS: '0', EMBEDDED_MEMORY_MB: '1024' };
 
 export interface BurstOptions {
   /** Retry 503/429 after Retry-After (a well-behaved client). */
