@@ -31,7 +31,7 @@ export interface BurstOptions {
 }
 
 /** One batch, sent with its key until each story is stored or refused for good: an outcome per story. */
-async function postBatch(base: string, bodies: Body[], retry: boolean): Promise<PostOutcome[]> {
+export async function postBatch(base: string, bodies: Body[], retry: boolean): Promise<PostOutcome[]> {
   const t0 = performance.now();
   const json = JSON.stringify({ stories: bodies });
   const headers = { 'Idempotency-Key': randomUUID() };

@@ -4,8 +4,10 @@ import { parseArgs } from 'node:util';
 export const { values: args } = parseArgs({
   options: {
     scenarios: { type: 'string', default: 'engine,screens,pool,reference,burst,batch,drain,cluster,bullmq' },
-    cluster: { type: 'string', default: '1,2,3' },
-    'cluster-stories': { type: 'string', default: '1000' },
+    cluster: { type: 'string', default: '1,2,3,4' },
+    'cluster-stories': { type: 'string', default: '2000' },
+    'cluster-cpu': { type: 'string', default: '0.3' },
+    'cluster-repeat': { type: 'string', default: '3' },
     'reference-sec': { type: 'string', default: '20' },
     'reference-runs': { type: 'string', default: '1' },
     bursts: { type: 'string', default: '200,1000,2000' },

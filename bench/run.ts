@@ -28,8 +28,10 @@
  * - drain N: like a burst, but more than admission control takes at once: the clients retry 503
  *   (Retry-After) as they should; reports errors (anything but 201 after retries) and peak memory.
  * - engine: the processing engine alone (no database, no HTTP), a million tasks (backend's bench:engine).
- * - cluster: a burst over 1, 2 and 3 instances in cluster mode (one jongodb, one Redis), posted to the
- *   instances in turn; tasks/s as for the bursts (the instances' completion counters summed).
+ * - cluster: a burst of 2,000 over 1–4 instances in cluster mode (one jongodb, one Redis), each instance held to
+ *   0.3 CPU by a cgroup v1 cpu group (--cluster-cpu; needs root), the database and Redis uncapped, posted to the
+ *   instances in turn one per request and in batches of 100; tasks/s (median of --cluster-repeat runs) and each
+ *   process's CPU (bench/cluster.ts).
  * - screens: on a phone's profile (150 ms round trip, 1.6 Mbps down, 750 kbps up, CPU ×4, cold cache), ms from
  *   navigation to each screen live (stats: live figures and chart drawn; stories: its first page shown) and the bytes
  *   transferred, median of 3, through the server itself and through nginx (bench/screens.ts).
@@ -42,6 +44,7 @@ import { execFileSync } from 'node:child_process';
 import { io } from 'socket.io-client';
 import { bullmqBurst, bullmqReference } from './bullmq.js';
 import { burst } from './bursts.js';
+import { cappedCluster, clusterRows, type CappedClusterResult } from './cluster.js';
 import { growth } from './growth.js';
 import { metrics } from './http-client.js';
 import { args, concurrency, extraEnv, scenarios, seed } from './options.js';
@@ -59,20 +62,7 @@ import {
   type PostOutcome,
 } from './server-run.js';
 import type { HealthDto, StatsSample, StoryLimits, StoryListDto } from '@storyflow/contracts';
-import {
-  freePort,
-  percentile,
-  referenceIntervalMs,
-  referenceStory,
-  round,
-  seededRandom,
-  sleep,
-  startBackend,
-  startDatabase,
-  startRedis,
-  uniqueDbName,
-  type BackendProcess,
-} from '@storyflow/test-support';
+import { percentile, referenceIntervalMs, referenceStory, round, seededRandom, sleep } from '@storyflow/test-support';
 
 async function reference(seconds: number) {
   return withServer(async (server, base) => {
@@ -152,68 +142,6 @@ async function reference(seconds: number) {
       memoryMb: peak,
     };
   });
-}
-
-/** A burst over `n` instances in cluster mode (a fresh database: their completion counters start at 0). */
-async function clusterBurst(n: number, stories: number) {
-  const db = await startDatabase();
-  const redis = await startRedis();
-  const port = await freePort();
-  const instances: BackendProcess[] = [];
-  try {
-    const env = {
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-      MONGODB_URI: db.uri,
-      MONGODB_DB: uniqueDbName('bench'),
-      REDIS_URL: redis.url,
-      RATE_LIMIT_PER_SEC: '0',
-      ...extraEnv,
-    };
-    for (let i = 0; i < n; i++)
-      instances.push(
-        await startBackend({
-          env: { ...env, INSTANCE_ID: `i${i}` },
-          host: `127.0.0.${i + 2}`,
-          port,
-          echo: true,
-          ...(args.backend ? { main: args.backend } : {}),
-          nodeArgs: args['node-arg'],
-        }),
-      );
-    const random = seededRandom(seed + stories);
-    const bodies = Array.from({ length: stories }, () => referenceStory(random));
-    const tasks = bodies.reduce((sum, b) => sum + b.tasks.length, 0);
-    await sleep(1500);
-    const completed = async () => {
-      let sum = 0;
-      for (const p of instances) sum += (await metrics(p.url, ['storyflow_stories_completed']))?.get('storyflow_stories_completed') ?? 0;
-      return sum;
-    };
-    const t0 = performance.now();
-    let next = 0;
-    const outcomes: PostOutcome[] = [];
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < bodies.length) {
-          const i = next++;
-          outcomes.push(await post(instances[i % n]!.url, bodies[i]!, true));
-        }
-      }),
-    );
-    const accepted = outcomes.filter((o) => o.status === 201).length;
-    for (;;) {
-      if ((await completed()) >= accepted) break;
-      if (performance.now() - t0 > 600_000) throw new Error('cluster burst did not drain');
-      await sleep(10);
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    return { instances: n, stories, tasks, accepted, allDoneMs: Math.round(seconds * 1000), tasksPerSec: Math.round(tasks / seconds) };
-  } finally {
-    for (const p of instances) await p.stop().catch(() => undefined);
-    await redis.stop();
-    await db.stop();
-  }
 }
 
 /**
@@ -321,9 +249,18 @@ async function main() {
   const drain = Number(args.drain);
   if (scenarios.has('drain') && drain > 0) result.drain = await burst(drain, { retry: true });
   if (scenarios.has('cluster')) {
-    const runs = [];
-    for (const n of args.cluster.split(',').map(Number).filter(Boolean)) runs.push(await clusterBurst(n, Number(args['cluster-stories'])));
-    result.cluster = runs;
+    const options = {
+      instances: args.cluster.split(',').map(Number).filter(Boolean),
+      stories: Number(args['cluster-stories']),
+      cpuShare: Number(args['cluster-cpu']),
+      repeat: Number(args['cluster-repeat']),
+      concurrency,
+      seed,
+      env: extraEnv,
+      nodeArgs: args['node-arg'],
+      ...(args.backend ? { backend: args.backend } : {}),
+    };
+    result.cluster = [await cappedCluster(options), await cappedCluster({ ...options, batch: 100 })];
   }
   if (scenarios.has('flood')) result.flood = await flood(Number(args['flood']));
   if (scenarios.has('growth'))
@@ -397,10 +334,7 @@ function markdown(r: Record<string, unknown>): string {
       ...screensRows(r.screens as ScreenTimes),
       '',
     );
-  for (const c of (r.cluster ?? []) as { instances: number; stories: number; tasksPerSec: number }[])
-    lines.push(
-      `| cluster of ${c.instances} instances, burst of ${c.stories} (one jongodb, one Redis) | ${c.stories} | ${c.tasksPerSec} | | | | | | |`,
-    );
+  for (const c of (r.cluster ?? []) as CappedClusterResult[]) lines.push('', ...clusterRows(c), '');
   return lines.join('\n');
 }
 
