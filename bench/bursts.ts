@@ -90,7 +90,12 @@ export async function burst(stories: number, options: BurstOptions) {
       await completedReached(base, 100, 60_000);
       await sleep(1500);
       socket.on('stats', (s: StatsSample) => (maxPool = Math.max(maxPool, s.poolSize)));
-      const names = ['storyflow_stories_completed', 'storyflow_db_operations_total', 'storyflow_story_duration_seconds'];
+      const names = [
+        'storyflow_stories_completed',
+        'storyflow_stories_produced',
+        'storyflow_db_operations_total',
+        'storyflow_story_duration_seconds',
+      ];
       const m0 = await metrics(base, names);
       const startCompleted = m0?.get('storyflow_stories_completed') ?? 0;
       const u0 = usage(pid);
@@ -104,10 +109,12 @@ export async function burst(stories: number, options: BurstOptions) {
       const m1 = await metrics(base, names);
       const peak = memory();
       socket.close();
-      // Exactly once: the completion counter (moved only by the conditional Open → Done write) moved by exactly the
-      // stories accepted, a moment later too, and none is left Open.
+      // Exactly once: the creation and completion counters (the latter moved only by the conditional Open → Done
+      // write) moved by exactly the stories accepted, a moment later too, and none is left Open.
       await sleep(1000);
-      const counted = ((await metrics(base, ['storyflow_stories_completed']))?.get('storyflow_stories_completed') ?? 0) - startCompleted;
+      const m2 = await metrics(base, ['storyflow_stories_completed', 'storyflow_stories_produced']);
+      const counted = (m2?.get('storyflow_stories_completed') ?? 0) - startCompleted;
+      const produced = (m2?.get('storyflow_stories_produced') ?? 0) - (m0?.get('storyflow_stories_produced') ?? 0);
       const openAfter = ((await (await fetch(`${base}/api/stories?status=Open&limit=1`)).json()) as StoryListDto).total;
       const acceptedTasks = accepted.reduce((n, o) => n + o.tasks, 0);
       const seconds = (end - t0) / 1000;
@@ -119,7 +126,8 @@ export async function burst(stories: number, options: BurstOptions) {
         accepted: accepted.length,
         errors: outcomes.length - accepted.length,
         retried503or429: outcomes.reduce((n, o) => n + o.retries, 0),
-        doneExactlyOnce: counted === accepted.length && openAfter === 0,
+        doneExactlyOnce: counted === accepted.length && produced === accepted.length && openAfter === 0,
+        producedCounted: produced,
         completedCounted: counted,
         openAfter,
         postAllMs: Math.round(postedAt - t0),

@@ -20,6 +20,7 @@ export const API_ERROR_CODES = [
   'overloaded',
   'unavailable',
   'idempotency_key_reused',
+  'purged',
   'internal',
 ] as const;
 export const ApiErrorCodeSchema = z.enum(API_ERROR_CODES);

@@ -48,16 +48,18 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
   });
   const models = storyModels(connection);
   const repository = new StoryRepository(models, gate, profile.listings);
-  const journal = new RemovalJournal(models, gate, config.cluster?.instanceId);
+  const keys = new IdempotencyKeys(models, gate, profile.maxPurgedKeys);
+  const journal = new RemovalJournal(models, gate, config.cluster?.instanceId, (ids) => keys.keepPurged(ids));
   const history = new HistoryStore(connection, gate);
   await repository.ensureIndexes();
+  await keys.ensureIndexes();
   await history.ensureIndexes();
   return {
     database,
     profile,
     commands,
     repository,
-    keys: new IdempotencyKeys(models, gate),
+    keys,
     totals: new StoredTotalsReader(models, gate),
     ledger: new StoryLedger(repository, journal),
     history,

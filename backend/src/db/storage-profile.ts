@@ -23,6 +23,8 @@ export interface StorageProfile {
    * by its disk, not by us). Admission refuses a story that would not fit: a story accepted is kept.
    */
   capacity: StorageCapacity | null;
+  /** Idempotency-Keys of purged stories kept at most (the oldest go first; 0: the key window's, 24 h, bounds them). */
+  maxPurgedKeys: number;
 }
 
 /** Room in task units: a stored task is one, a story document `perStory` more (its fields and indexes). */
@@ -50,6 +52,7 @@ const REAL_MONGODB: StorageProfile = {
   maxDoneTasks: 0,
   listings: { concurrent: 16, queued: 256 },
   capacity: null,
+  maxPurgedKeys: 0,
 };
 
 const inMemoryStandIn = (memoryMb: number): StorageProfile => ({
@@ -64,6 +67,8 @@ const inMemoryStandIn = (memoryMb: number): StorageProfile => ({
       'Delete Done stories (DELETE /api/stories?status=Done), keep fewer (RETENTION_DONE_SECONDS, RETENTION_MAX_DONE_TASKS), ' +
       'give the embedded database more memory (EMBEDDED_MEMORY_MB), or set MONGODB_URI',
   },
+  // A record is ≈ 150 bytes of its heap; no TTL monitor there: bounded by count.
+  maxPurgedKeys: 100_000,
 });
 
 /** The operator's settings that shape a profile (undefined: the mode's default). */

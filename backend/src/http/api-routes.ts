@@ -66,6 +66,8 @@ function storiesRoutes(limits: StoryLimits) {
       roomForStory: true,
       idempotent: true,
       stories: () => 1,
+      // A key whose story ran to Done and was purged since: not created again.
+      errors: [410],
       body: {
         schemas: { CreateStoryWithTasks: create.explicit, CreateStoryGenerated: create.generated },
         pick: (body) => pickCreateStorySchema(body, create),
@@ -172,6 +174,7 @@ function controlRoutes(limits: StoryLimits) {
       crossOrigin: true,
       idempotent: true,
       stories: () => 1,
+      errors: [410],
       body: { schemas: { LegacyJob: createLegacyJobSchema(limits) } },
       ok: { status: 201, description: 'The stored story', schema: StoryDtoSchema },
     },

@@ -35,7 +35,7 @@ export interface BatchItem {
 }
 
 /** What became of a story of a batch: stored (now, or by an earlier request with the key), or the domain error. */
-export type BatchOutcome = Created | { error: Error };
+export type BatchOutcome = { id: string; replayed: boolean } | { error: Error };
 
 /**
  * What the HTTP handlers call, declared here so http/ depends on no particular implementation of the story

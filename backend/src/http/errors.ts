@@ -7,6 +7,7 @@ import {
   CoordinationUnavailableError,
   DatabaseUnavailableError,
   IdempotencyKeyReusedError,
+  StoryPurgedError,
   NotFoundError,
   OverloadedError,
   UnavailableError,
@@ -59,6 +60,7 @@ export function fromDomain(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
   if (err instanceof NotFoundError) return new ApiError(404, 'not_found', err.message);
   if (err instanceof IdempotencyKeyReusedError) return new ApiError(422, 'idempotency_key_reused', err.message);
+  if (err instanceof StoryPurgedError) return new ApiError(410, 'purged', err.message);
   if (err instanceof OverloadedError) return new ApiError(503, 'overloaded', err.message, [], { 'Retry-After': String(err.retryAfterSec) });
   if (err instanceof UnavailableError) return new ApiError(503, 'unavailable', err.message, [], { 'Retry-After': '5' });
   if (err instanceof CoordinationUnavailableError) return new ApiError(503, 'unavailable', err.message, [], { 'Retry-After': '2' });

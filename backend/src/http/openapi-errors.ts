@@ -17,6 +17,11 @@ const ERRORS = {
     codes: ['method_not_allowed'],
     text: 'The path does not serve this method; `Allow` lists those it does',
   },
+  410: {
+    name: 'Purged',
+    codes: ['purged'],
+    text: 'The Idempotency-Key created a story that ran to Done and was purged since (retention): it is not created again',
+  },
   413: { name: 'PayloadTooLarge', codes: ['payload_too_large'], text: 'The body is larger than BODY_LIMIT (refused before it is read)' },
   415: { name: 'UnsupportedMediaType', codes: ['unsupported_media_type'], text: 'The body is not uncompressed UTF-8 JSON' },
   422: {

@@ -44,7 +44,7 @@ export async function answerBatch(
     const outcome = outcomes.get(index);
     if (!outcome) results[index] = failure(internal());
     else if ('error' in outcome) results[index] = failure(fromDomain(outcome.error) ?? internal());
-    else results[index] = { ok: true, id: outcome.story.id, replayed: outcome.replayed };
+    else results[index] = { ok: true, id: outcome.id, replayed: outcome.replayed };
   }
   const replayed = results.filter((r) => r.ok && r.replayed).length;
   const failed = results.filter((r) => !r.ok).length;

@@ -31,6 +31,16 @@ export class IdempotencyKeyReusedError extends DomainError {
   }
 }
 
+/**
+ * A create's Idempotency-Key names a story that was made, ran to Done and has since been purged by retention:
+ * it is not made again.
+ */
+export class StoryPurgedError extends DomainError {
+  constructor(readonly storyId: string) {
+    super(`This Idempotency-Key created story ${storyId}, which is Done and has been purged since (retention); it is not created again`);
+  }
+}
+
 /** The server is stopping or processing is paused for writes of this kind. */
 export class UnavailableError extends DomainError {}
 

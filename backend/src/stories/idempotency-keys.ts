@@ -1,29 +1,83 @@
+import type { Types } from 'mongoose';
 import type { DbGate } from '../db/db-gate.js';
+import { DuplicateKeyError } from '../db/db-errors.js';
+import { insertEach } from '../db/insert-each.js';
 import type { StoryDoc, StoryModels } from './story.model.js';
+
+/** What a key names: its story, stored; or, the story having been purged by retention since, that it was. */
+export type KeyedStory = { stored: StoryDoc } | { purged: { id: string; requestHash: string; createdAt: Date } };
+
+/** The facts a replay decides on, whichever way the story is known. */
+export const keyFacts = (k: KeyedStory): { id: string; requestHash: string | undefined; createdAt: Date } =>
+  'stored' in k
+    ? { id: k.stored._id.toHexString(), requestHash: k.stored.requestHash ?? undefined, createdAt: k.stored.createdAt }
+    : k.purged;
 
 /**
  * The stories' Idempotency-Keys (stored with each story under a unique index, see story.model.ts): the
- * story a key names, and freeing a key whose window has passed for a new request.
+ * story a key names, freeing a key whose window has passed for a new request, and the keys of stories
+ * retention purges, kept for the rest of their window (`purged_keys`), so a request sent again after its
+ * story was purged does not create it a second time. Deleting a story on purpose frees its key.
  */
 export class IdempotencyKeys {
   constructor(
     private readonly models: StoryModels,
     private readonly db: DbGate,
+    /** At most this many purged keys kept (the oldest go first); 0: as many as the window holds. */
+    private readonly maxPurged = 0,
   ) {}
 
-  /** The story stored with this key, if any. */
-  storyOf(key: string): Promise<StoryDoc | null> {
-    return this.db.run((maxTimeMS) => this.models.Story.findOne({ idempotencyKey: key }).maxTimeMS(maxTimeMS).lean<StoryDoc>().exec());
+  async ensureIndexes(): Promise<void> {
+    await this.db.run(() => this.models.PurgedKey.createIndexes());
   }
 
-  /** The stories stored with any of these keys (a batch's, one per story). */
-  storiesOf(keys: string[]): Promise<StoryDoc[]> {
-    return this.db.run((maxTimeMS) =>
+  /** The story stored (or purged) with this key, if any. */
+  async storyOf(key: string): Promise<KeyedStory | null> {
+    return (await this.storiesOf([key])).get(key) ?? null;
+  }
+
+  /** The stories stored (or purged) with any of these keys (a batch's, one per story), by key. */
+  async storiesOf(keys: string[]): Promise<Map<string, KeyedStory>> {
+    const out = new Map<string, KeyedStory>();
+    const stored = await this.db.run((maxTimeMS) =>
       this.models.Story.find({ idempotencyKey: { $in: keys } })
         .maxTimeMS(maxTimeMS)
         .lean<StoryDoc[]>()
         .exec(),
     );
+    for (const doc of stored) out.set(doc.idempotencyKey!, { stored: doc });
+    const missing = keys.filter((k) => !out.has(k));
+    if (!missing.length) return out;
+    const purged = await this.db.run((maxTimeMS) =>
+      this.models.PurgedKey.find({ _id: { $in: missing } })
+        .maxTimeMS(maxTimeMS)
+        .lean()
+        .exec(),
+    );
+    for (const p of purged) out.set(p._id, { purged: { id: p.storyId.toHexString(), requestHash: p.requestHash, createdAt: p.createdAt } });
+    return out;
+  }
+
+  /**
+   * Before retention deletes these (Done) stories: keeps the keys of those that have one. Run before the
+   * delete, so at every moment a key names its story or its purged record.
+   */
+  async keepPurged(ids: Types.ObjectId[]): Promise<void> {
+    if (!ids.length) return;
+    const keyed = await this.db.run((maxTimeMS) =>
+      this.models.Story.find({ _id: { $in: ids }, idempotencyKey: { $exists: true } })
+        .select({ idempotencyKey: 1, requestHash: 1, createdAt: 1 })
+        .maxTimeMS(maxTimeMS)
+        .lean<Pick<StoryDoc, '_id' | 'idempotencyKey' | 'requestHash' | 'createdAt'>[]>()
+        .exec(),
+    );
+    if (!keyed.length) return;
+    const records = keyed.map((d) => ({ _id: d.idempotencyKey!, storyId: d._id, requestHash: d.requestHash!, createdAt: d.createdAt }));
+    const outcomes = await this.db.run((maxTimeMS) => insertEach(this.models.PurgedKey.collection, records, maxTimeMS));
+    // A duplicate: kept already (a purge retried after its delete failed), the same record.
+    const failed = outcomes.find((e) => e !== null && !(e instanceof DuplicateKeyError));
+    if (failed) throw failed;
+    if (this.maxPurged > 0) await this.trim();
   }
 
   /** Frees the key if its story was created before `createdBefore` (its window is over); false if it was not. */
@@ -35,6 +89,34 @@ export class IdempotencyKeys {
         { maxTimeMS },
       ).exec(),
     );
-    return result.modifiedCount === 1;
+    const purged = await this.db.run((maxTimeMS) =>
+      this.models.PurgedKey.deleteOne({ _id: key, createdAt: { $lt: createdBefore } })
+        .maxTimeMS(maxTimeMS)
+        .exec(),
+    );
+    return result.modifiedCount === 1 || purged.deletedCount === 1;
+  }
+
+  /** Over the bound: the oldest records go (a database without a TTL monitor keeps them otherwise). */
+  private async trim(): Promise<void> {
+    const { PurgedKey } = this.models;
+    const count = await this.db.run((maxTimeMS) => PurgedKey.estimatedDocumentCount({ maxTimeMS }).exec());
+    if (count <= this.maxPurged) return;
+    const [edge] = await this.db.run((maxTimeMS) =>
+      PurgedKey.find({})
+        .sort({ createdAt: 1 })
+        .skip(count - this.maxPurged - 1)
+        .limit(1)
+        .select({ createdAt: 1 })
+        .maxTimeMS(maxTimeMS)
+        .lean()
+        .exec(),
+    );
+    if (edge)
+      await this.db.run((maxTimeMS) =>
+        PurgedKey.deleteMany({ createdAt: { $lte: edge.createdAt } })
+          .maxTimeMS(maxTimeMS)
+          .exec(),
+      );
   }
 }

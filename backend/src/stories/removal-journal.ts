@@ -49,6 +49,8 @@ export class RemovalJournal {
     private readonly db: DbGate,
     /** This instance, named in each intent it writes. */
     private readonly writer = 'local',
+    /** Before a purge deletes Done stories (their Idempotency-Keys are kept: see IdempotencyKeys.keepPurged). */
+    private readonly beforePurge: (doneIds: Types.ObjectId[]) => Promise<void> = async () => {},
   ) {}
 
   get unsettledCount(): number {
@@ -76,6 +78,8 @@ export class RemovalJournal {
             )
           ).deletedCount
         : 0;
+    // Before the intent: a removal resumed after a crash deletes nothing more, so the keys are kept by then.
+    if (reason === 'purge') await this.beforePurge(intent.doneIds);
     try {
       await this.db.run((maxTimeMS) =>
         Counters.updateOne({ _id: COUNTERS_ID }, { $set: { [`removals.${key}`]: intent } }, { upsert: true, maxTimeMS }).exec(),

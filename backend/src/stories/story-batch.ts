@@ -1,8 +1,9 @@
 import { IDEMPOTENCY_WINDOW_SEC, type CreateStoryRequest } from '@storyflow/contracts';
 import { DatabaseUnavailableError, IdempotencyKeyReusedError, OverloadedError, UnavailableError } from '../shared/errors.js';
-import type { Created, Idempotency, StoryCommandsDeps } from './command-deps.js';
+import type { Idempotency, StoryCommandsDeps } from './command-deps.js';
+import { keyFacts } from './idempotency-keys.js';
 import { IdempotencyKeyTaken } from './story-errors.js';
-import { toDto, toWork } from './story.mapper.js';
+import { toWork } from './story.mapper.js';
 import type { StoryDoc } from './story.model.js';
 import { newStoryDocument, newStoryOf } from './story.repository.js';
 
@@ -13,7 +14,7 @@ export interface BatchItem {
 }
 
 /** What became of a story of a batch: stored (now, or by an earlier request with the key), or why not. */
-export type BatchOutcome = Created | { error: Error };
+export type BatchOutcome = { id: string; replayed: boolean } | { error: Error };
 
 /** A story of the batch about to be stored, with its admission reservation once it has one. */
 interface Pending {
@@ -56,25 +57,21 @@ export class StoryBatch {
     return outcomes;
   }
 
-  /** The stories an earlier request with this key stored (a key past its window is freed instead). */
+  /**
+   * The stories an earlier request with this key stored, or stored and retention purged since (a key past its
+   * window is freed instead).
+   */
   private async replays(indices: number[], { key, requestHash }: Idempotency): Promise<Map<number, BatchOutcome>> {
     const out = new Map<number, BatchOutcome>();
     const byKey = new Map(indices.map((index) => [keyOf(key, index), index]));
-    const docs = await this.deps.keys.storiesOf([...byKey.keys()]);
+    const found = [...(await this.deps.keys.storiesOf([...byKey.keys()]))].map(([k, story]) => ({ k, ...keyFacts(story) }));
     const windowStart = new Date(this.deps.clock.now() - IDEMPOTENCY_WINDOW_SEC * 1000);
-    for (const doc of docs) {
-      if (doc.createdAt >= windowStart && doc.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
-    }
-    for (const doc of docs) {
-      if (doc.createdAt < windowStart) await this.deps.keys.release(doc.idempotencyKey!, windowStart);
-      else out.set(byKey.get(doc.idempotencyKey!)!, this.replayOf(doc));
+    if (found.some((f) => f.createdAt >= windowStart && f.requestHash !== requestHash)) throw new IdempotencyKeyReusedError();
+    for (const f of found) {
+      if (f.createdAt < windowStart) await this.deps.keys.release(f.k, windowStart);
+      else out.set(byKey.get(f.k)!, { id: f.id, replayed: true });
     }
     return out;
-  }
-
-  private replayOf(doc: StoryDoc): Created {
-    const id = doc._id.toHexString();
-    return { story: toDto(doc, doc.status === 'Open' ? this.deps.processor.progressOf(id) : null), replayed: true };
   }
 
   /** Local admission for all in one pass, then the cluster's in one script and the leases in one pipeline. */
@@ -141,7 +138,7 @@ export class StoryBatch {
       if (error === null || error === undefined) {
         counters.storyCreated();
         running[i]!.stored();
-        outcomes.set(p.index, { story: toDto(p.doc), replayed: false });
+        outcomes.set(p.index, { id: idOf(p), replayed: false });
         return;
       }
       running[i]!.abandon();

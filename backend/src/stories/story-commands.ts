@@ -8,8 +8,9 @@ import {
   type LegacyJobRequest,
   type StoryDto,
 } from '@storyflow/contracts';
-import { DatabaseUnavailableError, IdempotencyKeyReusedError, UnavailableError } from '../shared/errors.js';
+import { DatabaseUnavailableError, IdempotencyKeyReusedError, StoryPurgedError, UnavailableError } from '../shared/errors.js';
 import { IdempotencyKeyTaken, notFound } from './story-errors.js';
+import { keyFacts } from './idempotency-keys.js';
 import { StoryBatch, type BatchItem, type BatchOutcome } from './story-batch.js';
 import { toDto, toWork } from './story.mapper.js';
 import { newStoryDocument, newStoryOf, type NewStory } from './story.repository.js';
@@ -38,10 +39,13 @@ export class StoryCommands {
    * Admits, persists, then queues: a new story means it survives a crash. With an Idempotency-Key, a
    * request sent again (its answer lost, a 503) gets the story its first attempt stored, as it is now
    * (`replayed`), never a second one: the key is stored with the story under a unique index, so this holds
-   * whichever instance answers and however the requests race.
+   * whichever instance answers and however the requests race. The key is looked up first: a story retention
+   * purged has left its key behind (IdempotencyKeys.keepPurged) and the index no longer holds it.
    */
   async create(request: CreateStoryRequest, idempotency?: Idempotency, externalRef: number | null = null): Promise<Created> {
     const story = newStoryOf(request, this.deps.random ?? Math.random, externalRef, idempotency);
+    const earlier = idempotency && (await this.replay(idempotency));
+    if (earlier) return earlier;
     // A key found free again (its story deleted, or older than the window) is taken by this request: at most twice.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
@@ -55,18 +59,23 @@ export class StoryCommands {
     throw new UnavailableError('The Idempotency-Key is in use by requests in flight; retry shortly');
   }
 
-  /** The story stored with the key, for the same request; null if the key is free (again). */
+  /**
+   * The story stored with the key, for the same request; null if the key is free (again). A story purged
+   * since (it ran to Done) is not made again: StoryPurgedError says so.
+   */
   private async replay({ key, requestHash }: Idempotency): Promise<Created | null> {
-    const doc = await this.deps.keys.storyOf(key);
-    if (!doc) return null;
+    const found = await this.deps.keys.storyOf(key);
+    if (!found) return null;
+    const facts = keyFacts(found);
     const windowStart = new Date(this.deps.clock.now() - IDEMPOTENCY_WINDOW_SEC * 1000);
-    if (doc.createdAt < windowStart) {
+    if (facts.createdAt < windowStart) {
       await this.deps.keys.release(key, windowStart);
       return null;
     }
-    if (doc.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
-    const id = doc._id.toHexString();
-    return { story: toDto(doc, doc.status === 'Open' ? this.deps.processor.progressOf(id) : null), replayed: true };
+    if (facts.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+    if (!('stored' in found)) throw new StoryPurgedError(facts.id);
+    const doc = found.stored;
+    return { story: toDto(doc, doc.status === 'Open' ? this.deps.processor.progressOf(facts.id) : null), replayed: true };
   }
 
   /** Admits, persists, then queues one new story. */

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferRawDocTypeFromSchema, type InferSchemaType, type Types } from 'mongoose';
-import { STORY_STATUSES } from '@storyflow/contracts';
+import { IDEMPOTENCY_WINDOW_SEC, STORY_STATUSES } from '@storyflow/contracts';
 
 // Tasks are embedded: bounded (MAX_TASKS) and always read with their story, so a story is one document
 // and creating one is one insert.
@@ -94,10 +94,28 @@ export type CountersDoc = InferSchemaType<typeof CountersSchema>;
 
 export const COUNTERS_ID = 'stories';
 
+/**
+ * The Idempotency-Key of a story retention purged, kept for the rest of the key's window: a request sent again
+ * with it must not create the story a second time (its first one ran to Done and was purged meanwhile).
+ */
+const PurgedKeySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    storyId: { type: Schema.Types.ObjectId, required: true },
+    requestHash: { type: String, required: true },
+    /** The story's createdAt: the key's window runs from it (MongoDB's TTL monitor removes it after). */
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'purged_keys', versionKey: false, autoCreate: false },
+);
+PurgedKeySchema.index({ createdAt: 1 }, { expireAfterSeconds: IDEMPOTENCY_WINDOW_SEC });
+export type PurgedKeyDoc = InferRawDocTypeFromSchema<typeof PurgedKeySchema>;
+
 export function storyModels(connection: Connection) {
   return {
     Story: connection.model('Story', StorySchema),
     Counters: connection.model('Counters', CountersSchema),
+    PurgedKey: connection.model('PurgedKey', PurgedKeySchema),
   };
 }
 export type StoryModels = ReturnType<typeof storyModels>;

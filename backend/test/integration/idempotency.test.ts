@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import mongoose from 'mongoose';
-import type { ApiErrorBody, StoryDto, StoryListDto } from '@storyflow/contracts';
+import type { ApiErrorBody, StoryBatchResultDto, StoryDto, StoryListDto } from '@storyflow/contracts';
 import { sleep, startBackend, waitFor } from '@storyflow/test-support';
 import { startJongodb } from '../../src/db/jongodb.js';
 import { because } from '../support/because.js';
@@ -154,4 +154,56 @@ describe('clients retrying every 503 with their key while the database hangs', (
       await db.stop();
     }
   }, 90_000);
+});
+
+describe('an Idempotency-Key outlives its story when retention purges it', () => {
+  let purging: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    purging = await startTestServer({ RETENTION_DONE_SECONDS: '1', RETENTION_SWEEP_MS: '100' });
+  });
+  afterAll(() => purging?.stop());
+
+  const gone = (id: string) =>
+    waitFor(async () => (await request(purging.url, 'GET', `/api/stories/${id}`)).status === 404, {
+      timeoutMs: 15_000,
+      what: `story ${id} purged`,
+    });
+  const stored = async (filter: Record<string, unknown>) => {
+    const conn = await mongoose.createConnection(purging.env.MONGODB_URI!, { dbName: purging.env.MONGODB_DB! }).asPromise();
+    try {
+      return await conn.collection('stories').countDocuments(filter);
+    } finally {
+      await conn.close();
+    }
+  };
+
+  it('a single create sent again after its story was purged is not made again: 410 purged, naming it', async () => {
+    const key = randomUUID();
+    const body = { title: `purged ${key}`, tasks: [{ estimate: 5 }] };
+    const first = await post(purging.url, body, key);
+    expect(first.status).toBe(201);
+    await gone(first.body.id);
+    const again = await post(purging.url, body, key);
+    expect([again.status, again.body.error.code]).toEqual([410, 'purged']);
+    expect(again.body.error.message).toContain(first.body.id);
+    expect(await stored({ title: body.title })).toBe(0);
+    // Another request with the key is still another request.
+    expect((await post(purging.url, { tasks: [{ estimate: 6 }] }, key)).status).toBe(422);
+  });
+
+  it('a batch sent again after some of its stories were purged replays them and makes only the rest', async () => {
+    const key = randomUUID();
+    const stories = [
+      { title: `b0 ${key}`, tasks: [{ estimate: 5 }] },
+      { title: `b1 ${key}`, tasks: [{ estimate: 5 }] },
+    ];
+    const first = await request<StoryBatchResultDto>(purging.url, 'POST', '/api/stories/batch', { stories }, { 'Idempotency-Key': key });
+    expect(first.status).toBe(201);
+    const ids = first.body.results.map((r) => (r.ok ? r.id : ''));
+    for (const id of ids) await gone(id);
+    const again = await request<StoryBatchResultDto>(purging.url, 'POST', '/api/stories/batch', { stories }, { 'Idempotency-Key': key });
+    expect([again.status, again.header['idempotent-replayed']]).toEqual([200, 'true']);
+    expect(again.body.results).toEqual(ids.map((id) => ({ ok: true, id, replayed: true })));
+    expect(await stored({ title: { $in: stories.map((s) => s.title) } })).toBe(0);
+  });
 });

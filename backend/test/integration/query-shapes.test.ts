@@ -41,11 +41,13 @@ beforeAll(async () => {
   gate = new DbGate(DEADLINE_MS);
   const models = storyModels(connection);
   repository = new StoryRepository(models, gate, { concurrent: 4, queued: 16 });
-  journal = new RemovalJournal(models, gate);
+  // A bound of one purged key: keeping two trims the oldest.
+  keys = new IdempotencyKeys(models, gate, 1);
+  journal = new RemovalJournal(models, gate, 'local', (ids) => keys.keepPurged(ids));
   totals = new StoredTotalsReader(models, gate);
   history = new HistoryStore(connection, gate);
-  keys = new IdempotencyKeys(models, gate);
   await repository.ensureIndexes();
+  await keys.ensureIndexes();
   await history.ensureIndexes();
 });
 afterAll(() => connection?.close());
@@ -129,6 +131,15 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
     doneTotals: 'totals',
   }),
   IdempotencyKeys: () => ({
+    ensureIndexes: 'beforeAll',
+    keepPurged: async () => {
+      const keyed = ['kept-1', 'kept-2'].map((key) =>
+        newStoryDocument({ title: key, externalRef: null, estimates: [5], createdAt: new Date(), idempotency: { key, requestHash: 'h' } }),
+      );
+      await repository.insertMany(keyed);
+      await keys.keepPurged(keyed.map((d) => d._id));
+    },
+    trim: 'keepPurged',
     storyOf: () => keys.storyOf('some-key'),
     storiesOf: () => keys.storiesOf(['some-key#0', 'some-key#1']),
     release: () => keys.release('some-key', new Date()),

@@ -27,7 +27,7 @@ describe('the route table', () => {
     expect(statusesOf(table.getStats)).toEqual([401, 500, 503]);
     expect(statusesOf(table.listStories)).toEqual([400, 401, 429, 500, 503]);
     expect(statusesOf(table.getStory)).toEqual([401, 404, 429, 500, 503]);
-    expect(statusesOf(table.createStory)).toEqual([400, 401, 403, 413, 415, 422, 429, 500, 503]);
+    expect(statusesOf(table.createStory)).toEqual([400, 401, 403, 410, 413, 415, 422, 429, 500, 503]);
   });
 
   it('puts /api/stories/bulk before /api/stories/:id, which would otherwise answer it with 405', () => {
