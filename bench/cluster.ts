@@ -312,6 +312,7 @@ async function run(n: number, options: CappedClusterOptions): Promise<CappedRun>
       MONGODB_DB: uniqueDbName('bench'),
       REDIS_URL: redis.url,
       RATE_LIMIT_PER_SEC: '0',
+      RATE_LIMIT_STORIES_PER_SEC: '0',
       // The stand-in's retention (30 s, the Done tasks bound shared out), as one instance on it has by default.
       ...(keep > 0 ? { RETENTION_DONE_SECONDS: '30', RETENTION_MAX_DONE_TASKS: String(Math.ceil(keep / n)) } : {}),
       ...options.env,

@@ -31,7 +31,15 @@ export async function growth(options: GrowthOptions) {
   const db = await startDatabase();
   const dbName = uniqueDbName('growth');
   const server = await startBackend({
-    env: { LOG_LEVEL: 'warn', NODE_ENV: 'production', RATE_LIMIT_PER_SEC: '0', MONGODB_URI: db.uri, MONGODB_DB: dbName, ...options.env },
+    env: {
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+      RATE_LIMIT_PER_SEC: '0',
+      RATE_LIMIT_STORIES_PER_SEC: '0',
+      MONGODB_URI: db.uri,
+      MONGODB_DB: dbName,
+      ...options.env,
+    },
     nodeArgs: ['--inspect=127.0.0.1:0'],
     ...(options.backend ? { main: options.backend } : {}),
   });

@@ -96,6 +96,7 @@ export async function withServer<T>(
       NODE_ENV: 'production',
       EMBEDDED_DB: process.env.EMBEDDED_DB ?? 'memory',
       RATE_LIMIT_PER_SEC: '0',
+      RATE_LIMIT_STORIES_PER_SEC: '0',
       ...extraEnv,
       ...env,
     },
