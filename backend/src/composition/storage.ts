@@ -11,6 +11,7 @@ import { Listeners } from '../shared/listeners.js';
 import { HistoryStore } from '../stats/history-store.js';
 import { RemovalJournal } from '../stories/removal-journal.js';
 import { IdempotencyKeys } from '../stories/idempotency-keys.js';
+import { MemoryPurgedKeys, StoredPurgedKeys } from '../stories/purged-keys.js';
 import { StoryLedger } from '../stories/story-ledger.js';
 import { storyModels } from '../stories/story.model.js';
 import { StoryRepository } from '../stories/story.repository.js';
@@ -48,7 +49,11 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
   });
   const models = storyModels(connection);
   const repository = new StoryRepository(models, gate, profile.listings);
-  const keys = new IdempotencyKeys(models, gate, profile.maxPurgedKeys);
+  const purgedKeys =
+    profile.purgedKeys === 'database'
+      ? new StoredPurgedKeys(models, gate)
+      : new MemoryPurgedKeys(profile.purgedKeys.memory, () => clock.now());
+  const keys = new IdempotencyKeys(models, gate, purgedKeys);
   const journal = new RemovalJournal(models, gate, config.cluster?.instanceId, (ids) => keys.keepPurged(ids));
   const history = new HistoryStore(connection, gate);
   await repository.ensureIndexes();

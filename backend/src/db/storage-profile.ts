@@ -23,8 +23,11 @@ export interface StorageProfile {
    * by its disk, not by us). Admission refuses a story that would not fit: a story accepted is kept.
    */
   capacity: StorageCapacity | null;
-  /** Idempotency-Keys of purged stories kept at most (the oldest go first; 0: the key window's, 24 h, bounds them). */
-  maxPurgedKeys: number;
+  /**
+   * Where the Idempotency-Keys of purged stories are kept: in the database (its TTL monitor ends them with the
+   * key's window), or in the server's memory, at most `max` (a database whose data dies with the server).
+   */
+  purgedKeys: 'database' | { memory: number };
 }
 
 /** Room in task units: a stored task is one, a story document `perStory` more (its fields and indexes). */
@@ -52,7 +55,7 @@ const REAL_MONGODB: StorageProfile = {
   maxDoneTasks: 0,
   listings: { concurrent: 16, queued: 256 },
   capacity: null,
-  maxPurgedKeys: 0,
+  purgedKeys: 'database',
 };
 
 const inMemoryStandIn = (memoryMb: number): StorageProfile => ({
@@ -67,8 +70,8 @@ const inMemoryStandIn = (memoryMb: number): StorageProfile => ({
       'Delete Done stories (DELETE /api/stories?status=Done), keep fewer (RETENTION_DONE_SECONDS, RETENTION_MAX_DONE_TASKS), ' +
       'give the embedded database more memory (EMBEDDED_MEMORY_MB), or set MONGODB_URI',
   },
-  // A record is ≈ 150 bytes of its heap; no TTL monitor there: bounded by count.
-  maxPurgedKeys: 100_000,
+  // Its data lasts only while the server runs, and it scans a collection on every write: kept here, ≈ 150 bytes each.
+  purgedKeys: { memory: 100_000 },
 });
 
 /** The operator's settings that shape a profile (undefined: the mode's default). */

@@ -1,11 +1,10 @@
 import type { Types } from 'mongoose';
 import type { DbGate } from '../db/db-gate.js';
-import { DuplicateKeyError } from '../db/db-errors.js';
-import { insertEach } from '../db/insert-each.js';
+import type { PurgedKey, PurgedKeys } from './purged-keys.js';
 import type { StoryDoc, StoryModels } from './story.model.js';
 
 /** What a key names: its story, stored; or, the story having been purged by retention since, that it was. */
-export type KeyedStory = { stored: StoryDoc } | { purged: { id: string; requestHash: string; createdAt: Date } };
+export type KeyedStory = { stored: StoryDoc } | { purged: PurgedKey };
 
 /** The facts a replay decides on, whichever way the story is known. */
 export const keyFacts = (k: KeyedStory): { id: string; requestHash: string | undefined; createdAt: Date } =>
@@ -23,12 +22,11 @@ export class IdempotencyKeys {
   constructor(
     private readonly models: StoryModels,
     private readonly db: DbGate,
-    /** At most this many purged keys kept (the oldest go first); 0: as many as the window holds. */
-    private readonly maxPurged = 0,
+    private readonly purged: PurgedKeys,
   ) {}
 
-  async ensureIndexes(): Promise<void> {
-    await this.db.run(() => this.models.PurgedKey.createIndexes());
+  ensureIndexes(): Promise<void> {
+    return this.purged.ensureIndexes();
   }
 
   /** The story stored (or purged) with this key, if any. */
@@ -47,14 +45,7 @@ export class IdempotencyKeys {
     );
     for (const doc of stored) out.set(doc.idempotencyKey!, { stored: doc });
     const missing = keys.filter((k) => !out.has(k));
-    if (!missing.length) return out;
-    const purged = await this.db.run((maxTimeMS) =>
-      this.models.PurgedKey.find({ _id: { $in: missing } })
-        .maxTimeMS(maxTimeMS)
-        .lean()
-        .exec(),
-    );
-    for (const p of purged) out.set(p._id, { purged: { id: p.storyId.toHexString(), requestHash: p.requestHash, createdAt: p.createdAt } });
+    if (missing.length) for (const p of await this.purged.find(missing)) out.set(p.key, { purged: p });
     return out;
   }
 
@@ -71,13 +62,10 @@ export class IdempotencyKeys {
         .lean<Pick<StoryDoc, '_id' | 'idempotencyKey' | 'requestHash' | 'createdAt'>[]>()
         .exec(),
     );
-    if (!keyed.length) return;
-    const records = keyed.map((d) => ({ _id: d.idempotencyKey!, storyId: d._id, requestHash: d.requestHash!, createdAt: d.createdAt }));
-    const outcomes = await this.db.run((maxTimeMS) => insertEach(this.models.PurgedKey.collection, records, maxTimeMS));
-    // A duplicate: kept already (a purge retried after its delete failed), the same record.
-    const failed = outcomes.find((e) => e !== null && !(e instanceof DuplicateKeyError));
-    if (failed) throw failed;
-    if (this.maxPurged > 0) await this.trim();
+    if (keyed.length)
+      await this.purged.keep(
+        keyed.map((d) => ({ key: d.idempotencyKey!, id: d._id.toHexString(), requestHash: d.requestHash!, createdAt: d.createdAt })),
+      );
   }
 
   /** Frees the key if its story was created before `createdBefore` (its window is over); false if it was not. */
@@ -89,34 +77,7 @@ export class IdempotencyKeys {
         { maxTimeMS },
       ).exec(),
     );
-    const purged = await this.db.run((maxTimeMS) =>
-      this.models.PurgedKey.deleteOne({ _id: key, createdAt: { $lt: createdBefore } })
-        .maxTimeMS(maxTimeMS)
-        .exec(),
-    );
-    return result.modifiedCount === 1 || purged.deletedCount === 1;
-  }
-
-  /** Over the bound: the oldest records go (a database without a TTL monitor keeps them otherwise). */
-  private async trim(): Promise<void> {
-    const { PurgedKey } = this.models;
-    const count = await this.db.run((maxTimeMS) => PurgedKey.estimatedDocumentCount({ maxTimeMS }).exec());
-    if (count <= this.maxPurged) return;
-    const [edge] = await this.db.run((maxTimeMS) =>
-      PurgedKey.find({})
-        .sort({ createdAt: 1 })
-        .skip(count - this.maxPurged - 1)
-        .limit(1)
-        .select({ createdAt: 1 })
-        .maxTimeMS(maxTimeMS)
-        .lean()
-        .exec(),
-    );
-    if (edge)
-      await this.db.run((maxTimeMS) =>
-        PurgedKey.deleteMany({ createdAt: { $lte: edge.createdAt } })
-          .maxTimeMS(maxTimeMS)
-          .exec(),
-      );
+    const purged = await this.purged.release(key, createdBefore);
+    return result.modifiedCount === 1 || purged;
   }
 }

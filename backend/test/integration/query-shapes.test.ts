@@ -7,6 +7,7 @@ import { DbGate } from '../../src/db/db-gate.js';
 import { createLogger } from '../../src/logger.js';
 import { HistoryStore } from '../../src/stats/history-store.js';
 import { IdempotencyKeys } from '../../src/stories/idempotency-keys.js';
+import { StoredPurgedKeys } from '../../src/stories/purged-keys.js';
 import { RemovalJournal } from '../../src/stories/removal-journal.js';
 import { StoredTotalsReader } from '../../src/stories/stored-totals.js';
 import { newStoryDocument, StoryRepository } from '../../src/stories/story.repository.js';
@@ -41,8 +42,7 @@ beforeAll(async () => {
   gate = new DbGate(DEADLINE_MS);
   const models = storyModels(connection);
   repository = new StoryRepository(models, gate, { concurrent: 4, queued: 16 });
-  // A bound of one purged key: keeping two trims the oldest.
-  keys = new IdempotencyKeys(models, gate, 1);
+  keys = new IdempotencyKeys(models, gate, new StoredPurgedKeys(models, gate));
   journal = new RemovalJournal(models, gate, 'local', (ids) => keys.keepPurged(ids));
   totals = new StoredTotalsReader(models, gate);
   history = new HistoryStore(connection, gate);
@@ -139,11 +139,11 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
       await repository.insertMany(keyed);
       await keys.keepPurged(keyed.map((d) => d._id));
     },
-    trim: 'keepPurged',
     storyOf: () => keys.storyOf('some-key'),
     storiesOf: () => keys.storiesOf(['some-key#0', 'some-key#1']),
     release: () => keys.release('some-key', new Date()),
   }),
+  StoredPurgedKeys: () => ({ ensureIndexes: 'beforeAll', keep: 'keepPurged', find: 'storyOf', release: 'release' }),
   HistoryStore: () => ({
     ensureIndexes: 'beforeAll',
     record: () =>
@@ -165,7 +165,7 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
   }),
 };
 
-const classes = { StoryRepository, RemovalJournal, StoredTotalsReader, IdempotencyKeys, HistoryStore };
+const classes = { StoryRepository, RemovalJournal, StoredTotalsReader, IdempotencyKeys, StoredPurgedKeys, HistoryStore };
 
 /** What MongoDB may do beyond its index bounds, and why that is bounded anyway. */
 const ALLOWED: { what: string; applies: (shape: QueryShape) => boolean }[] = [
