@@ -149,6 +149,9 @@ describe('loadConfig', () => {
     expect(c.maxOpenTasks).toBe(105_000);
     expect(c.maxOpenStories).toBe(5_000);
     expect(loadConfig({ RATE_LIMIT_PER_SEC: '0' }).rateLimit.perSec).toBe(0);
+    // Off is off for the story budget too.
+    expect(loadConfig({ RATE_LIMIT_PER_SEC: '0' }).storyRateLimit).toEqual({ perSec: 0, burst: 0 });
+    expect(loadConfig({}).storyRateLimit).toEqual({ perSec: 1000, burst: 2000 });
     expect(errorOf({ MAX_OPEN_TASKS: '10' })).toContain('MAX_OPEN_TASKS (10) must be at least MAX_TASKS (1000)');
   });
 });
