@@ -135,6 +135,12 @@ const EnvSchema = z.object({
 export type Config = ReturnType<typeof loadConfig>;
 
 /** Reads and validates the environment; throws one error listing every bad variable (fail fast at start). */
+/** Rate limiting off (RATE_LIMIT_PER_SEC or RATE_LIMIT_BURST 0) is off for the stories too. */
+function storyRateLimitOf(e: z.infer<typeof EnvSchema>) {
+  const on = e.RATE_LIMIT_PER_SEC > 0 && e.RATE_LIMIT_BURST > 0;
+  return on ? { perSec: e.RATE_LIMIT_STORIES_PER_SEC, burst: e.RATE_LIMIT_STORIES_BURST } : { perSec: 0, burst: 0 };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   // A blank variable (as in a copied .env.example) means "use the default".
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
@@ -189,11 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     access: { apiToken: e.API_TOKEN, viewToken: e.VIEW_TOKEN },
     trustProxy: e.TRUST_PROXY,
     rateLimit: { perSec: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
-    // Rate limiting off (RATE_LIMIT_PER_SEC or RATE_LIMIT_BURST 0) is off for the stories too.
-    storyRateLimit:
-      e.RATE_LIMIT_PER_SEC > 0 && e.RATE_LIMIT_BURST > 0
-        ? { perSec: e.RATE_LIMIT_STORIES_PER_SEC, burst: e.RATE_LIMIT_STORIES_BURST }
-        : { perSec: 0, burst: 0 },
+    storyRateLimit: storyRateLimitOf(e),
     maxSocketsPerClient: e.MAX_SOCKETS_PER_CLIENT,
     socketEvents: { perSec: e.SOCKET_EVENTS_PER_SEC, burst: e.SOCKET_EVENTS_BURST },
     objectives: { storyP99Ms: e.SLO_STORY_P99_MS, backlogAgeSec: e.SLO_BACKLOG_AGE_SECONDS, windowSec: e.SLO_WINDOW_SECONDS },
