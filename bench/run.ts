@@ -49,7 +49,7 @@ import { growth } from './growth.js';
 import { metrics } from './http-client.js';
 import { args, concurrency, extraEnv, scenarios, seed } from './options.js';
 import { poolRows, poolWaits, type PoolRow } from './pool.js';
-import { screensRows, screenTimes, type ScreenTimes } from './screens.js';
+import { ensureDashboard, screensRows, screenTimes, type ScreenTimes } from './screens.js';
 import { usage, watchMemory } from './proc-usage.js';
 import {
   completedReached,
@@ -232,7 +232,10 @@ async function main() {
   if (scenarios.has('engine')) result.engine = engine();
   const health = await withServer(async (_s, base) => (await (await fetch(`${base}/api/health`)).json()) as HealthDto);
   result.dbMode = health.db.mode;
-  if (scenarios.has('screens')) result.screens = await withServer((_s, base) => screenTimes(base));
+  if (scenarios.has('screens')) {
+    ensureDashboard();
+    result.screens = await withServer((_s, base) => screenTimes(base));
+  }
   if (scenarios.has('pool')) result.pool = await poolWaits(seed);
   if (scenarios.has('reference')) {
     const runs = [];

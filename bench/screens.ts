@@ -48,10 +48,13 @@ async function seedStories(base: string): Promise<void> {
 const figure = (time: ScreenTime): ScreenFigure => ({ ms: time.ms, bytes: time.bytes, runs: time.runs.map((r) => r.ms) });
 
 /** Both screens through `base` (a running backend serving the built dashboard) and through nginx in front of it. */
+/** The dashboard as `npm start` builds it (with its precompressed copies), if this checkout has none yet: before the server starts. */
+export function ensureDashboard(): void {
+  execFileSync(process.execPath, ['scripts/ensure-frontend-build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+}
+
 export async function screenTimes(base: string): Promise<ScreenTimes> {
   requireChromium();
-  // The dashboard as `npm start` builds it (with its precompressed copies), if this checkout has none yet.
-  execFileSync(process.execPath, ['scripts/ensure-frontend-build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   const browser = await chromium.launch(chromiumLaunchOptions());
   const nginx = await startNginx({ backend: new URL(base).host, root: dashboardDir });
   try {
