@@ -31,7 +31,7 @@ export interface BurstOptions {
 }
 
 /** One batch, sent with its key until each story is stored or refused for good: an outcome per story. */
-export async function postBatch(base: string, bodies: Body[], retry: boolean): Promise<PostOutcome[]> {
+async function postBatch(base: string, bodies: Body[], retry: boolean): Promise<PostOutcome[]> {
   const t0 = performance.now();
   const json = JSON.stringify({ stories: bodies });
   const headers = { 'Idempotency-Key': randomUUID() };
@@ -54,17 +54,26 @@ export async function postBatch(base: string, bodies: Body[], retry: boolean): P
   }
 }
 
-/** Posts every body (64 clients), one by one or in batches; an outcome per story. */
-async function postAll(base: string, bodies: Body[], { retry, batch = 0 }: BurstOptions): Promise<PostOutcome[]> {
+/**
+ * Posts every body from `clients` clients (default: the bench's 64), one by one or in batches, each request to
+ * the next of `urls` in turn; an outcome per story.
+ */
+export async function postAll(
+  urls: string[],
+  bodies: Body[],
+  { retry, batch = 0, clients = concurrency }: BurstOptions & { clients?: number },
+): Promise<PostOutcome[]> {
   const outcomes: PostOutcome[] = [];
   const step = Math.max(1, batch);
   let next = 0;
+  let request = 0;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: clients }, async () => {
       while (next < bodies.length) {
         const chunk = bodies.slice(next, (next += step));
-        if (batch) outcomes.push(...(await postBatch(base, chunk, retry)));
-        else outcomes.push(await post(base, chunk[0]!, retry));
+        const url = urls[request++ % urls.length]!;
+        if (batch) outcomes.push(...(await postBatch(url, chunk, retry)));
+        else outcomes.push(await post(url, chunk[0]!, retry));
       }
     }),
   );
@@ -83,7 +92,7 @@ export async function burst(stories: number, options: BurstOptions) {
       // Warm-up: a hundred stories first (the same way they are posted), so the burst measures the server, not V8 compiling it.
       const warm = seededRandom(seed - 1);
       await postAll(
-        base,
+        [base],
         Array.from({ length: 100 }, () => referenceStory(warm)),
         { ...options, retry: true },
       );
@@ -101,7 +110,7 @@ export async function burst(stories: number, options: BurstOptions) {
       const u0 = usage(pid);
       const memory = watchMemory(pid);
       const t0 = performance.now();
-      const outcomes = await postAll(base, bodies, options);
+      const outcomes = await postAll([base], bodies, options);
       const postedAt = performance.now();
       const accepted = outcomes.filter((o) => o.status === 201);
       const end = await completedReached(base, startCompleted + accepted.length, 600_000);

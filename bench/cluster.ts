@@ -23,8 +23,8 @@ import {
   uniqueDbName,
   type BackendProcess,
 } from '@storyflow/test-support';
-import { postBatch } from './bursts.js';
-import { metrics, postOnce } from './http-client.js';
+import { postAll } from './bursts.js';
+import { metrics } from './http-client.js';
 import { usage } from './proc-usage.js';
 
 /** USER_HZ: 100 on Linux (getconf CLK_TCK). */
@@ -168,48 +168,6 @@ function cpuGroup(name: string, share: number): CpuGroup {
   return group;
 }
 
-interface Outcome {
-  status: number;
-  ms: number;
-  retries: number;
-  tasks: number;
-}
-
-/** POSTs a story to `base`; retries 503/429 after their Retry-After, as a well-behaved client does. */
-async function post(base: string, json: string, tasks: number): Promise<Outcome> {
-  const t0 = performance.now();
-  for (let retries = 0; ; retries++) {
-    const res = await postOnce(base, json);
-    if (res.status === 201) return { status: 201, ms: performance.now() - t0, retries, tasks };
-    if ((res.status !== 503 && res.status !== 429) || retries >= 600) {
-      process.stderr.write(`POST ${base}: ${res.status} ${res.text.slice(0, 200)}\n`);
-      return { status: res.status, ms: performance.now() - t0, retries, tasks };
-    }
-    await sleep(Math.max(100, Number(res.retryAfter ?? '1') * 1000 * (0.5 + Math.random() / 2)));
-  }
-}
-
-/** `bodies` from `concurrency` clients, each story (or batch of `batch`) to the next instance in turn. */
-async function postAll(urls: string[], bodies: { tasks: { estimate: number }[] }[], concurrency: number, batch = 0): Promise<Outcome[]> {
-  const jsons = bodies.map((b) => JSON.stringify(b));
-  const step = Math.max(1, batch);
-  let next = 0;
-  let request = 0;
-  const outcomes: Outcome[] = [];
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < jsons.length) {
-        const i = next;
-        next += step;
-        const url = urls[request++ % urls.length]!;
-        if (batch) outcomes.push(...(await postBatch(url, bodies.slice(i, i + step), true)));
-        else outcomes.push(await post(url, jsons[i]!, bodies[i]!.tasks.length));
-      }
-    }),
-  );
-  return outcomes;
-}
-
 /** Stories completed, the instances' counters summed. */
 async function completedSum(instances: BackendProcess[]): Promise<number> {
   const each = await Promise.all(
@@ -339,8 +297,7 @@ async function run(n: number, options: CappedClusterOptions): Promise<CappedRun>
       const outcomes = await postAll(
         urls,
         Array.from({ length: warmUp }, () => referenceStory(warm)),
-        options.concurrency,
-        options.batch,
+        { retry: true, batch: options.batch ?? 0, clients: options.concurrency },
       );
       await completedReached(instances, outcomes.filter((o) => o.status === 201).length, 120_000);
     }
@@ -362,7 +319,7 @@ async function run(n: number, options: CappedClusterOptions): Promise<CappedRun>
     const clients = options.clientsPerInstance ? options.concurrency * n : options.concurrency;
     const c0 = cpu();
     const t0 = performance.now();
-    const outcomes = await postAll(urls, bodies, clients, options.batch);
+    const outcomes = await postAll(urls, bodies, { retry: true, batch: options.batch ?? 0, clients });
     const postedAt = performance.now();
     const accepted = outcomes.filter((o) => o.status === 201);
     const end = await completedReached(instances, startCompleted + accepted.length, 600_000);
