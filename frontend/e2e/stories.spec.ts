@@ -70,6 +70,8 @@ test.describe('stories screen', () => {
     await expect(page).toHaveURL(/\/stories$/);
     await expect(page.locator('main')).toBeFocused();
 
+    // The form's code comes a moment after the heading (deferred): a keyboard user tabs to it once it is there.
+    await expect(page.locator('#story-title')).toBeVisible();
     await tabTo(page, page.locator('#story-title'));
     await page.keyboard.type(title);
     await tabTo(page, page.locator('#story-task-count'));
