@@ -15,13 +15,27 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  // Type-aware: each file is checked against the program of the nearest tsconfig.json that includes it
+  // (frontend/tsconfig.json is a solution: its references, e2e/tsconfig.json among them, hold the files).
+  ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { globals: { ...globals.node } },
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A promise nobody awaits hides its rejection and its timing: await it, or `void` it where it is
+      // deliberately fire-and-forget (and its rejection handled).
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
     },
+  },
+  {
+    // Scripts and configs in plain JavaScript are in no tsconfig: the syntactic rules only.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   {
     // Packages (contracts, backend, frontend, test-support, bench, chaos) talk only through their public entry points
