@@ -1,14 +1,9 @@
-import { createRequire } from 'node:module';
 import presets from 'jest-preset-angular/presets/index.js';
 
 // ESM mode (run with --experimental-vm-modules): the app is ES modules throughout, and
 // `stats-stream.ts` needs `import.meta.url` to locate its Web Worker, which CommonJS cannot parse.
-// `compiler`: the frontend's own TypeScript (6.0, as Angular 22 needs), the one jest-preset-angular's transformers
-// load; ts-jest, hoisted to the root, would otherwise load the root's TypeScript (the other packages' 5.9).
-const preset = presets.createEsmPreset({
-  tsconfig: '<rootDir>/tsconfig.spec.json',
-  compiler: createRequire(import.meta.url).resolve('typescript'),
-});
+// ts-jest compiles with the one TypeScript of the repository (6.0, as Angular 22 needs; one version in the lockfile).
+const preset = presets.createEsmPreset({ tsconfig: '<rootDir>/tsconfig.spec.json' });
 
 /** @type {import('jest').Config} */
 export default {
