@@ -13,6 +13,7 @@ import type {
 // A constant from a module without zod: the first screens load this API.
 import { IDEMPOTENCY_KEY_HEADER } from '@storyflow/contracts/headers';
 import { shareReplay, type Observable } from 'rxjs';
+import { Clock } from './clock';
 import { newIdempotencyKey } from './idempotency-key';
 
 export interface StoryListQuery {
@@ -32,6 +33,7 @@ const listKey = (query: StoryListQuery) => JSON.stringify([query.status, query.p
 @Injectable({ providedIn: 'root' })
 export class StoriesApi {
   private readonly http = inject(HttpClient);
+  private readonly clock = inject(Clock);
   private prefetched: { key: string; at: number; list$: Observable<StoryListDto> } | null = null;
 
   /**
@@ -60,13 +62,13 @@ export class StoriesApi {
     const list$ = this.request(query).pipe(shareReplay({ bufferSize: 1, refCount: false }));
     // Sent now; an error is the consumer's to see (or nobody's).
     list$.subscribe({ error: () => undefined });
-    this.prefetched = { key: listKey(query), at: Date.now(), list$ };
+    this.prefetched = { key: listKey(query), at: this.clock.read(), list$ };
   }
 
   list(query: StoryListQuery): Observable<StoryListDto> {
     const prefetched = this.prefetched;
     this.prefetched = null;
-    if (prefetched && prefetched.key === listKey(query) && Date.now() - prefetched.at < PREFETCH_FRESH_MS) return prefetched.list$;
+    if (prefetched && prefetched.key === listKey(query) && this.clock.read() - prefetched.at < PREFETCH_FRESH_MS) return prefetched.list$;
     return this.request(query);
   }
 

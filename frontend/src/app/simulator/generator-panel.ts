@@ -1,16 +1,6 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  type ElementRef,
-  computed,
-  effect,
-  inject,
-  signal,
-  untracked,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, computed, inject, signal, viewChild } from '@angular/core';
+import { Clock } from '../core/clock';
 import { ServerLimits } from '../core/limits';
 import { Generator, MAX_IN_FLIGHT } from './generator';
 import {
@@ -161,24 +151,14 @@ export class GeneratorPanel {
   protected readonly draft = signal<Draft>(toDraft(this.generator.settings()));
   protected readonly issues = computed<SettingsIssue[]>(() => validateSettings(fromDraft(this.draft()), this.limits()));
 
-  /** A second-by-second clock for the hold's countdown, only while holding. */
-  private readonly now = signal(Date.now());
+  /** For the hold's countdown. */
+  private readonly now = inject(Clock).now;
   protected readonly state = computed(() => {
     if (!this.generator.running()) return 'stopped';
     const hold = this.generator.hold();
     return hold ? describeHold(hold, this.now()) : `running · ${this.generator.measuredRate().toFixed(1)} stories/s accepted`;
   });
   protected readonly rateText = computed(() => `pauses allow ≈ ${formatRate(expectedRate(this.generator.settings()))} stories/s`);
-
-  constructor() {
-    const clock = setInterval(() => this.now.set(Date.now()), 1000);
-    // A new hold counts down from now, not from the clock's last tick.
-    effect(() => {
-      this.generator.hold();
-      untracked(() => this.now.set(Date.now()));
-    });
-    inject(DestroyRef).onDestroy(() => clearInterval(clock));
-  }
 
   protected openSettings(): void {
     this.draft.set(toDraft(this.generator.settings()));

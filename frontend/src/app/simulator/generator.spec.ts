@@ -8,7 +8,7 @@ import { AccessService } from '../core/access/access';
 import { ServerLimits } from '../core/limits';
 import { EMPTY_STATS_VIEW, StatsStream } from '../realtime/stats-stream';
 import type { StatsView } from '../realtime/stats-window';
-import { GENERATOR_RANDOM, GENERATOR_STORAGE, Generator, MAX_IN_FLIGHT, SETTINGS_KEY } from './generator';
+import { GENERATOR_RANDOM, GENERATOR_STORAGE, Generator, MAX_IN_FLIGHT, RATE_WINDOW_MS, SETTINGS_KEY } from './generator';
 import { BATCH_TICK_MS, DEFAULT_GENERATOR_SETTINGS } from './generator-plan';
 
 const created = (req: TestRequest) => req.flush({}, { status: 201, statusText: 'Created' });
@@ -74,6 +74,17 @@ describe('Generator', () => {
     expect(generator.sent()).toBe(2);
     expect(generator.inFlight()).toBe(0);
     expect(generator.measuredRate()).toBeCloseTo(2 / 5);
+  });
+
+  it('measures the accepted rate over the last 5 s of the clock: it falls once nothing more is accepted', () => {
+    generator.start();
+    created(posts()[0]!);
+    expect(generator.measuredRate()).toBeCloseTo(1 / 5);
+    // The next stories are never answered: the one accepted story leaves the window as the clock moves on.
+    jest.advanceTimersByTime(RATE_WINDOW_MS - 1000);
+    expect(generator.measuredRate()).toBeCloseTo(1 / 5);
+    jest.advanceTimersByTime(2000);
+    expect(generator.measuredRate()).toBe(0);
   });
 
   it('stops scheduling when stopped', () => {

@@ -1,6 +1,7 @@
 import { DestroyRef, Injectable, InjectionToken, computed, effect, inject, signal, untracked } from '@angular/core';
 import { AccessService } from '../core/access/access';
 import { isBackoff, isUnreachable, toApiFailure, type ApiFailure } from '../core/api-failure';
+import { Clock } from '../core/clock';
 import { ServerLimits } from '../core/limits';
 import { StoriesApi } from '../core/stories-api';
 import { StatsStream } from '../realtime/stats-stream';
@@ -47,9 +48,10 @@ export const MAX_PROBE_MS = 30_000;
 
 /**
  * Why the generator is not sending although it runs: the server asked it to slow down (429, or 503
- * overloaded, until `until`), or it cannot be reached (since `since`; probed again at `until`).
+ * overloaded, until `until`), or it cannot be reached (since `since`; probed again at `until`). `at`:
+ * when the current wait began (a countdown starts there, not at the clock's last tick).
  */
-export type GeneratorHold = { reason: 'backoff'; since: number; until: number } | { reason: 'unreachable'; since: number; until: number };
+export type GeneratorHold = { reason: 'backoff' | 'unreachable'; since: number; at: number; until: number };
 
 /**
  * Client-side load generator: while running, posts a story after every random pause (pauses shorter than
@@ -65,6 +67,7 @@ export class Generator {
   private readonly limits = inject(ServerLimits).limits;
   private readonly storage = inject(GENERATOR_STORAGE);
   private readonly live = inject(StatsStream);
+  private readonly clock = inject(Clock);
   private timer: ReturnType<typeof setTimeout> | null = null;
   private probeFailures = 0;
   /** When the next story is due (epoch ms). */
@@ -85,10 +88,13 @@ export class Generator {
   readonly hold = signal<GeneratorHold | null>(null);
   /** Checked against the server's limits, so the generator only sends stories the server accepts. */
   readonly errors = computed(() => validateSettings(this.settings(), this.limits()));
-  /** Times of the latest accepted stories, for the measured rate. */
+  /** Times of the stories accepted within the last RATE_WINDOW_MS (older ones are dropped at the next). */
   private readonly accepted = signal<readonly number[]>([]);
-  /** Stories accepted per second over the last RATE_WINDOW_MS, while running. */
-  readonly measuredRate = computed(() => this.accepted().length / (RATE_WINDOW_MS / 1000));
+  /** Stories accepted per second over the last RATE_WINDOW_MS, while running (as of the clock's second). */
+  readonly measuredRate = computed(() => {
+    const from = this.clock.now() - RATE_WINDOW_MS;
+    return this.accepted().filter((t) => t > from).length / (RATE_WINDOW_MS / 1000);
+  });
 
   constructor() {
     effect(() => {
@@ -107,15 +113,11 @@ export class Generator {
       untracked(() => {
         if (!this.running()) return;
         const hold = this.hold();
-        if (state === 'live' && hold?.reason === 'unreachable') this.hold.set({ ...hold, until: Date.now() });
-        else if ((state === 'reconnecting' || state === 'offline') && !hold) this.holdUnreachable(Date.now());
+        if (state === 'live' && hold?.reason === 'unreachable') this.hold.set({ ...hold, until: this.clock.read() });
+        else if ((state === 'reconnecting' || state === 'offline') && !hold) this.holdUnreachable(this.clock.read());
       });
     });
-    const ticker = setInterval(() => this.pruneRate(Date.now()), 1000);
-    inject(DestroyRef).onDestroy(() => {
-      clearInterval(ticker);
-      this.stop();
-    });
+    inject(DestroyRef).onDestroy(() => this.stop());
   }
 
   start(): void {
@@ -125,7 +127,7 @@ export class Generator {
     this.hold.set(null);
     this.probeFailures = 0;
     this.accepted.set([]);
-    this.dueAt = Date.now();
+    this.dueAt = this.clock.read();
     this.tick();
   }
 
@@ -147,11 +149,11 @@ export class Generator {
     const problems = this.errors();
     if (problems.length > 0) {
       this.stop();
-      this.lastError.set({ message: `Stopped: ${problems.map((p) => p.message).join('; ')}`, at: Date.now() });
+      this.lastError.set({ message: `Stopped: ${problems.map((p) => p.message).join('; ')}`, at: this.clock.read() });
       return;
     }
     const settings = this.settings();
-    const now = Date.now();
+    const now = this.clock.read();
     const hold = this.hold();
     const due = storiesDue(this.random, settings, this.dueAt, now, BATCH_MAX_STORIES);
     this.dueAt = due.nextDueAt;
@@ -162,7 +164,7 @@ export class Generator {
       // Not due yet (woken early by a BATCH_TICK_MS floor): nothing to send.
     } else if (this.inFlight() < MAX_IN_FLIGHT) this.post(settings, due.count);
     else this.skipped.update((n) => n + due.count);
-    this.timer = setTimeout(() => this.tick(), Math.max(BATCH_TICK_MS, this.dueAt - Date.now()));
+    this.timer = setTimeout(() => this.tick(), Math.max(BATCH_TICK_MS, this.dueAt - this.clock.read()));
   }
 
   /** `count` stories: one POST /api/stories, or one batch. */
@@ -204,9 +206,9 @@ export class Generator {
   }
 
   private accepts(stories: number): void {
-    const now = Date.now();
+    const now = this.clock.read();
     this.sent.update((n) => n + stories);
-    this.accepted.update((times) => [...times, ...Array.from({ length: stories }, () => now)]);
+    this.accepted.update((times) => [...times.filter((t) => t > now - RATE_WINDOW_MS), ...Array.from({ length: stories }, () => now)]);
     this.hold.set(null);
     this.probeFailures = 0;
     this.lastError.set(null);
@@ -214,7 +216,7 @@ export class Generator {
 
   private refused(stories: number, failure: ApiFailure): void {
     this.failed.update((n) => n + stories);
-    const now = Date.now();
+    const now = this.clock.read();
     this.lastError.set({ message: failure.message, at: now });
     if (!this.running()) return;
     if (isBackoff(failure)) {
@@ -222,6 +224,7 @@ export class Generator {
       this.hold.set({
         reason: 'backoff',
         since: hold?.since ?? now,
+        at: now,
         until: now + (failure.retryAfterSec ?? DEFAULT_BACKOFF_SEC) * 1000,
       });
     } else if (isUnreachable(failure)) this.holdUnreachable(now, failure.retryAfterSec);
@@ -234,11 +237,6 @@ export class Generator {
     if (hold?.reason === 'unreachable' && now < hold.until) return;
     const wait = Math.max(Math.min(MAX_PROBE_MS, 1000 * 2 ** this.probeFailures), (retryAfterSec ?? 0) * 1000);
     this.probeFailures++;
-    this.hold.set({ reason: 'unreachable', since: hold?.reason === 'unreachable' ? hold.since : now, until: now + wait });
-  }
-
-  private pruneRate(now: number): void {
-    const kept = this.accepted().filter((t) => t > now - RATE_WINDOW_MS);
-    if (kept.length !== this.accepted().length) this.accepted.set(kept);
+    this.hold.set({ reason: 'unreachable', since: hold?.reason === 'unreachable' ? hold.since : now, at: now, until: now + wait });
   }
 }

@@ -1,6 +1,7 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { AccessService } from '../core/access/access';
+import { Clock } from '../core/clock';
 import { Processing } from '../core/processing';
 import { ServerInfo } from '../core/server-info';
 import { StatsStream } from '../realtime/stats-stream';
@@ -48,7 +49,7 @@ export class StatsPage {
   protected readonly view = this.stream.view;
   protected readonly f = computed(() => this.view().figures);
   /** Ticks every second: how long since the feed last showed it works. */
-  private readonly now = signal(Date.now());
+  private readonly now = inject(Clock).now;
   /** Connected, but no figures for LATE_AFTER_MS. */
   protected readonly late = computed(() => {
     const v = this.view();
@@ -108,7 +109,5 @@ export class StatsPage {
   constructor() {
     this.stream.start();
     this.info.load();
-    const timer = setInterval(() => this.now.set(Date.now()), 1000);
-    inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }
 }

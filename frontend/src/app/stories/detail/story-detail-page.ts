@@ -4,6 +4,7 @@ import { Router, RouterLink } from '@angular/router';
 import type { StoryDto, StoryProgressDto } from '@storyflow/contracts';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { AccessService } from '../../core/access/access';
+import { Clock } from '../../core/clock';
 import { TokenStore } from '../../core/access/token-store';
 import { toApiFailure, type ApiFailure } from '../../core/api-failure';
 import { ServerInfo } from '../../core/server-info';
@@ -40,6 +41,7 @@ export class StoryDetailPage {
   private readonly stream = inject(StatsStream);
   private readonly actions = inject(StoryActions);
   private readonly router = inject(Router);
+  private readonly clock = inject(Clock);
   protected readonly canMutate = inject(AccessService).canMutate;
   protected readonly retentionSec = inject(ServerInfo).doneRetentionSec;
   protected readonly backParams = inject(LastListQuery).queryParams;
@@ -48,7 +50,7 @@ export class StoryDetailPage {
   protected readonly failure = signal<ApiFailure | null>(null);
   /** When the live feed said the story is gone. */
   protected readonly removedAt = signal<number | null>(null);
-  protected readonly now = signal(Date.now());
+  protected readonly now = this.clock.now;
   /** Task number → when this page first saw it running (the server does not say when a task started). */
   protected readonly firstSeenRunning = signal<ReadonlyMap<number, number>>(new Map());
   private lastFetch = 0;
@@ -105,12 +107,10 @@ export class StoryDetailPage {
       const progress = this.stream.progress().get(this.id());
       if (progress) untracked(() => this.apply(progress));
     });
-    const clock = setInterval(() => this.now.set(Date.now()), 1000);
-    destroyRef.onDestroy(() => clearInterval(clock));
   }
 
   private fetch(id: string): void {
-    this.lastFetch = Date.now();
+    this.lastFetch = this.clock.read();
     this.api.get(id).subscribe({
       next: (story) => {
         if (story.id !== this.id()) return;
@@ -124,7 +124,7 @@ export class StoryDetailPage {
 
   private apply(progress: StoryProgressDto): void {
     if (progress.status === 'Deleted') {
-      if (this.removedAt() === null) this.removedAt.set(Date.now());
+      if (this.removedAt() === null) this.removedAt.set(this.clock.read());
       return;
     }
     const story = this.story();
@@ -149,7 +149,7 @@ export class StoryDetailPage {
       if (!finished) return;
       clearTimeout(this.refetchTimer);
     }
-    const wait = finished ? 0 : Math.max(0, this.lastFetch + DETAIL_REFRESH_MS - Date.now());
+    const wait = finished ? 0 : Math.max(0, this.lastFetch + DETAIL_REFRESH_MS - this.clock.read());
     this.refetchTimer = setTimeout(() => {
       this.refetchTimer = null;
       this.fetch(this.id());
@@ -159,7 +159,7 @@ export class StoryDetailPage {
   private noteRunning(running: readonly number[]): void {
     const seen = this.firstSeenRunning();
     if (running.every((n) => seen.has(n))) return;
-    const now = Date.now();
+    const now = this.clock.read();
     const next = new Map(seen);
     for (const n of running) if (!next.has(n)) next.set(n, now);
     this.firstSeenRunning.set(next);

@@ -19,6 +19,7 @@ import { catchError, map, of, switchMap, tap } from 'rxjs';
 import { AccessService } from '../../core/access/access';
 import { TokenStore } from '../../core/access/token-store';
 import { toApiFailure, type ApiFailure } from '../../core/api-failure';
+import { Clock } from '../../core/clock';
 import { StoriesApi } from '../../core/stories-api';
 import { StatsStream } from '../../realtime/stats-stream';
 import { StoryActions } from '../story-actions';
@@ -50,6 +51,7 @@ export class StoryList {
   private readonly route = inject(ActivatedRoute);
   private readonly stream = inject(StatsStream);
   private readonly actions = inject(StoryActions);
+  private readonly clock = inject(Clock);
   protected readonly canMutate = inject(AccessService).canMutate;
   private readonly heading = viewChild.required<ElementRef<HTMLElement>>('heading');
   private readonly table = viewChild.required<ElementRef<HTMLElement>>('table');
@@ -68,7 +70,7 @@ export class StoryList {
   protected readonly missedWhileOffline = signal(false);
   protected readonly selected = signal<ReadonlySet<string>>(new Set());
   /** Ticks every second, for elapsed times and ETAs. */
-  protected readonly now = signal(Date.now());
+  protected readonly now = this.clock.now;
 
   protected readonly rows = computed(() => liveRows(this.result()?.items ?? [], this.stream.progress(), this.deletedHere()));
   protected readonly pages = computed(() => Math.max(1, Math.ceil((this.result()?.total ?? 0) / this.limit)));
@@ -121,7 +123,7 @@ export class StoryList {
       .pipe(
         tap(() => {
           this.loading.set(true);
-          this.loadedFrom = Math.floor(Date.now() / 1000) * 1000;
+          this.loadedFrom = Math.floor(this.clock.read() / 1000) * 1000;
         }),
         switchMap(({ query }) =>
           this.api.list(listRequest(query, this.limit)).pipe(
@@ -182,9 +184,6 @@ export class StoryList {
         });
       if (this.connection() !== 'connecting') wasLive = live;
     });
-
-    const clock = setInterval(() => this.now.set(Date.now()), 1000);
-    destroyRef.onDestroy(() => clearInterval(clock));
   }
 
   /** Loads the newest stories (page 1 of this filter), e.g. after the user created one. */
