@@ -17,3 +17,5 @@ export const DEFAULT_STORY_LIMITS: StoryLimits = {
 /** Pagination limits of GET /api/stories. */
 export const PAGE_LIMIT_DEFAULT = 20;
 export const PAGE_LIMIT_MAX = 100;
+/** Longest search text (`q`, a story id or words of titles) of GET /api/stories; the dashboard's search field holds no more. */
+export const SEARCH_QUERY_MAX_LENGTH = 200;

@@ -1,7 +1,7 @@
 import './zod-setup.js';
 import * as z from 'zod';
 import { ApiErrorBodySchema } from './api.js';
-import { DEFAULT_STORY_LIMITS, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type StoryLimits } from './limits.js';
+import { DEFAULT_STORY_LIMITS, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, SEARCH_QUERY_MAX_LENGTH, type StoryLimits } from './limits.js';
 
 const tasks = (n: number) => `${n} ${n === 1 ? 'task' : 'tasks'}`;
 
@@ -157,7 +157,7 @@ export const ListStoriesQuerySchema = z.strictObject({
   q: z
     .string({ error: 'q must be a single text' })
     .trim()
-    .max(200, 'q must be at most 200 characters')
+    .max(SEARCH_QUERY_MAX_LENGTH, `q must be at most ${SEARCH_QUERY_MAX_LENGTH} characters`)
     .optional()
     .transform((v) => v || undefined),
   // Bounded so the skip stays a 32-bit integer (limit ≤ 100).

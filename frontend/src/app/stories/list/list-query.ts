@@ -1,5 +1,5 @@
 import type { ParamMap, Params } from '@angular/router';
-import { PAGE_LIMIT_DEFAULT } from '@storyflow/contracts/limits';
+import { PAGE_LIMIT_DEFAULT, SEARCH_QUERY_MAX_LENGTH } from '@storyflow/contracts/limits';
 import type { StoryStatus } from '@storyflow/contracts';
 import type { StoryListQuery } from '../../core/stories-api';
 
@@ -22,7 +22,7 @@ export function readListQuery(params: ParamMap): ListQuery {
   return {
     status: status === 'Open' || status === 'Done' ? status : 'All',
     page: Number.isInteger(page) && page >= 1 && page <= 1_000_000 ? page : 1,
-    q: (params.get('q') ?? '').slice(0, 200),
+    q: (params.get('q') ?? '').slice(0, SEARCH_QUERY_MAX_LENGTH),
   };
 }
 

@@ -1,5 +1,6 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, output, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, input, linkedSignal, output } from '@angular/core';
 import type { StoryCountsDto } from '@storyflow/contracts';
+import { SEARCH_QUERY_MAX_LENGTH } from '@storyflow/contracts/limits';
 import { Subject, debounceTime } from 'rxjs';
 import { STATUS_FILTERS, type StatusFilter } from './list-query';
 
@@ -33,7 +34,7 @@ export const SEARCH_DEBOUNCE_MS = 400;
         placeholder="Story id or title"
         autocomplete="off"
         spellcheck="false"
-        maxlength="200"
+        [maxLength]="maxLength"
         [value]="text()"
         (input)="typed($any($event.target).value)"
         aria-describedby="story-search-hint"
@@ -105,8 +106,16 @@ export class StoryFilters {
   readonly search = output<{ q: string; replace: boolean }>();
 
   protected readonly filters = STATUS_FILTERS;
-  /** What the field says (a plain input: the list screen loads without Angular's forms). */
-  protected readonly text = signal('');
+  protected readonly maxLength = SEARCH_QUERY_MAX_LENGTH;
+  /**
+   * What the field says (a plain input: the list screen loads without Angular's forms). The URL is the
+   * truth (Back, a shared link): a new `q` replaces what was typed, unless that says the same already
+   * (the spaces the user is typing stay).
+   */
+  protected readonly text = linkedSignal<string, string>({
+    source: this.q,
+    computation: (q, previous) => (previous !== undefined && previous.value.trim() === q.trim() ? previous.value : q),
+  });
   private readonly typing = new Subject<void>();
   private readonly countsByFilter = computed(() => {
     const c = this.counts();
@@ -114,11 +123,6 @@ export class StoryFilters {
   });
 
   constructor() {
-    // The URL is the truth (Back, a shared link): the field follows it unless it already says the same.
-    effect(() => {
-      const q = this.q();
-      if (untracked(this.text).trim() !== q.trim()) this.text.set(q);
-    });
     const sub = this.typing.pipe(debounceTime(SEARCH_DEBOUNCE_MS)).subscribe(() => this.emitIfChanged(true));
     inject(DestroyRef).onDestroy(() => sub.unsubscribe());
   }
