@@ -17,7 +17,7 @@ function main(redisUrl: string): void {
     (job) => new Promise<void>((resolve) => setTimeout(resolve, job.data.estimate)),
     { connection, concurrency: TASK_CONCURRENCY, removeOnComplete: { count: 0 } },
   );
-  const stories = new Worker(STORY_QUEUE, async () => undefined, { connection, concurrency: 100, removeOnComplete: { count: 0 } });
+  const stories = new Worker(STORY_QUEUE, () => Promise.resolve(), { connection, concurrency: 100, removeOnComplete: { count: 0 } });
   stories.on('completed', (job) => process.stdout.write(`done ${job.id} ${Date.now() - job.timestamp}\n`));
   for (const worker of [tasks, stories]) worker.on('error', (error) => process.stderr.write(`worker error: ${String(error)}\n`));
   const stop = () => void Promise.all([tasks.close(), stories.close()]).then(() => process.exit(0));

@@ -16,8 +16,9 @@ export async function connectInspector(server: ManagedProcess) {
   await new Promise<void>((resolve, reject) => (ws.once('open', () => resolve()), ws.once('error', reject)));
   let next = 0;
   const pending = new Map<number, (result: unknown) => void>();
-  ws.on('message', (data) => {
-    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+  // The protocol's messages are text frames, delivered as a Buffer.
+  ws.on('message', (data: Buffer) => {
+    const message = JSON.parse(data.toString('utf8')) as { id?: number; result?: unknown };
     if (message.id !== undefined) pending.get(message.id)?.(message.result);
   });
   const send = <T>(method: string): Promise<T> =>

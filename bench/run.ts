@@ -287,6 +287,10 @@ function markdown(r: Record<string, unknown>): string {
     storyLatencyMs?: { p50: number | null; p95: number | null; p99: number | null } | null;
     postLatencyMs?: { p50: number | null; p99: number | null };
     memoryMb?: { peakMb: number };
+    tasksPerSec?: number;
+    storyWritesPerStory?: number | null;
+    errors?: number;
+    batch?: number;
   };
   const lat = (row: Row) =>
     row.storyLatencyMs ? `${row.storyLatencyMs.p50} / ${row.storyLatencyMs.p95} / ${row.storyLatencyMs.p99}` : 'n/a';
@@ -294,7 +298,7 @@ function markdown(r: Record<string, unknown>): string {
     '| run | stories | tasks/s | story latency p50 / p95 / p99 (ms) | server CPU (cores) | peak RSS server + DB (MB) | story writes / story | POST p50 / p99 (ms) | errors |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
-  const add = (name: string, row: Row, stories: unknown, tasksPerSec: unknown) =>
+  const add = (name: string, row: Row, stories: unknown, tasksPerSec: number | '' | undefined) =>
     lines.push(
       `| ${name} | ${String(stories)} | ${String(tasksPerSec ?? '')} | ${lat(row)} | ${String(row.serverCpuCores)} | ${row.memoryMb?.peakMb ?? ''} | ${String(row.storyWritesPerStory ?? 'n/a')} | ${row.postLatencyMs ? `${row.postLatencyMs.p50} / ${row.postLatencyMs.p99}` : 'n/a'} | ${String(row.errors ?? 0)} |`,
     );

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../src/logger.js';
 import { DEFAULT_AUTOSCALER } from '../src/processing/autoscaler.js';
 import type { CompletionStore } from '../src/processing/ports.js';
-import { Processor } from '../src/processing/processor.js';
+import { createProcessor } from '../src/processing/processor.js';
 import { systemClock } from '../src/shared/clock.js';
 import { CounterCache } from '../src/stats/counter-cache.js';
 
@@ -32,13 +32,14 @@ const random = () => {
 let completedStories = 0;
 const store: CompletionStore = {
   writeProgress: async () => {},
-  completeStories: async (ids, _mark, _now, onStored) => {
+  completeStories: (ids, _mark, _now, onStored) => {
     completedStories += ids.length;
     onStored(ids.length, () => true);
+    return Promise.resolve();
   },
 };
 
-const processor = new Processor({
+const { processor } = createProcessor({
   store,
   counters: new CounterCache(),
   clock: systemClock,
@@ -47,7 +48,7 @@ const processor = new Processor({
   autoscaleIntervalMs: 250,
   flushIntervalMs: 200,
   progressWriteIntervalMs: 1000,
-  maxOpen: { tasks: totalTasks + 1, stories: totalTasks },
+  admission: { bounds: { tasks: totalTasks + 1, stories: totalTasks } },
 });
 processor.start();
 

@@ -50,7 +50,7 @@ const test = base.extend<{ cluster: Cluster }>({
         [BETA, '127.0.0.3'],
       ] as const)
         started.push(await startBackend({ env: { ...env, INSTANCE_ID: id }, host, port, startTimeoutMs: 45_000 }));
-      await use({ alpha: started[0]!, beta: started[1]!, redis });
+      await use({ alpha: started[0], beta: started[1], redis });
     } finally {
       for (const p of started.reverse()) {
         p.signal('SIGCONT');
@@ -130,7 +130,7 @@ test.describe('cluster mode', () => {
     // The pool figure is the cluster's: the instances' pools summed (gauges of the same second).
     const pools = await poolsNow(page);
     expect(pools.instances.every((n) => n > 0)).toBe(true);
-    expect(pools.total).toBe(pools.instances[0]! + pools.instances[1]!);
+    expect(pools.total).toBe(pools.instances[0] + pools.instances[1]);
     await expectNoHorizontalOverflow(page);
     await expectReserveFits(page);
     await screenshot(page, testInfo, 'cluster-stats-1280-light', true);

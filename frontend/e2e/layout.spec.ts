@@ -32,8 +32,8 @@ for (const [width, scheme] of [
       const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
       // Dark mode follows the system setting: a dark page behind dark panels.
       const [r, g, b] = background.match(/\d+/g)!.map(Number);
-      if (scheme === 'dark') expect(r! + g! + b!, background).toBeLessThan(150);
-      else expect(r! + g! + b!, background).toBeGreaterThan(600);
+      if (scheme === 'dark') expect(r + g + b, background).toBeLessThan(150);
+      else expect(r + g + b, background).toBeGreaterThan(600);
       await expectNoHorizontalOverflow(page);
       await screenshot(page, testInfo, `stats-${width}-${scheme}`);
 

@@ -37,10 +37,10 @@ test.describe('the server going away and coming back', () => {
     // (one each 50–100 ms). Two probes, at least the doubled wait apart, and the wait after them longer still.
     const postsAtHold = posts.length;
     await expect
-      .poll(async () => posts.length - postsAtHold, { message: 'probes while the server is down', intervals: [100], timeout: 20_000 })
+      .poll(() => posts.length - postsAtHold, { message: 'probes while the server is down', intervals: [100], timeout: 20_000 })
       .toBeGreaterThanOrEqual(2);
     const [first, second] = posts.slice(postsAtHold);
-    expect(second! - first!, 'pause between the first two probes').toBeGreaterThanOrEqual(1500);
+    expect(second - first, 'pause between the first two probes').toBeGreaterThanOrEqual(1500);
     await expect(page.getByTestId('generator-state')).toHaveText(/next try in ([3-9]|\d\d) s$/);
     expect(posts.length - postsAtHold, 'requests while the server is down').toBe(2);
     await screenshot(page, testInfo, 'outage-stats-1280-light');

@@ -69,7 +69,7 @@ export async function startNginx(options: { backend: string; root: string; resol
   });
   closeSync(accessLog);
   const url = `http://127.0.0.1:${port}`;
-  const stop = proc.stop;
+  const stop = proc.stop.bind(proc);
   const nginx: NginxProcess = Object.assign(proc, {
     url,
     accessLog: () => readFileSync(logPath, 'utf8'),

@@ -57,7 +57,7 @@ export async function startPrometheus(config: string): Promise<PrometheusProcess
   return Object.assign(proc, {
     url,
     async query(expr: string) {
-      const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`);
+      const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr }).toString()}`);
       const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: never[] } };
       if (body.status !== 'success') throw new Error(`${expr}: ${body.error ?? res.status}`);
       return body.data!.result;

@@ -215,7 +215,7 @@ describe('cluster mode (REDIS_URL): several instances act as one', () => {
     started.push({ stop: receiver.close });
     const cluster = await startCluster(2, { SLO_STORY_P99_MS: '100', SLO_WINDOW_SECONDS: '3', ALERT_WEBHOOK_URL: receiver.url });
     const [a, b] = cluster.instances.map((p) => p.url);
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(a!, { transports: ['websocket'], forceNew: true });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(a, { transports: ['websocket'], forceNew: true });
     const seconds = new Map<number, StatsSample>();
     socket.on('stats', (s) => seconds.set(s.t, s));
     try {
@@ -359,7 +359,7 @@ describe('cluster mode (REDIS_URL): several instances act as one', () => {
         sockets.push(socket);
         await new Promise((resolve, reject) => (socket.once('stats:snapshot', resolve), socket.once('connect_error', reject)));
       }
-      const third = io(a!, { transports: ['websocket'], forceNew: true, reconnection: false });
+      const third = io(a, { transports: ['websocket'], forceNew: true, reconnection: false });
       sockets.push(third);
       // Refused at the WebSocket handshake (the client only sees that it failed).
       await new Promise<Error>((resolve) => third.once('connect_error', resolve));
@@ -367,7 +367,7 @@ describe('cluster mode (REDIS_URL): several instances act as one', () => {
       // A slot comes back when a socket closes.
       sockets[0]!.disconnect();
       await waitFor(async () => {
-        const again = io(a!, { transports: ['websocket'], forceNew: true, reconnection: false });
+        const again = io(a, { transports: ['websocket'], forceNew: true, reconnection: false });
         sockets.push(again);
         return new Promise<boolean>(
           (resolve) => (again.once('stats:snapshot', () => resolve(true)), again.once('connect_error', () => resolve(false))),

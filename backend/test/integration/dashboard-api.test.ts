@@ -219,15 +219,15 @@ describe('live events for the dashboard', () => {
       const slow = await create({ taskCount: 30, estimateMin: 100, estimateMax: 100 });
       const victim = await create({ tasks: [{ estimate: 60_000 }] });
       socket.emit('stories:watch', [slow.id, victim.id, 'not-an-id', 42 as unknown as string]);
-      await waitFor(async () => progress.some((p) => p.id === slow.id && p.status === 'Done'));
+      await waitFor(() => progress.some((p) => p.id === slow.id && p.status === 'Done'));
       const mine = progress.filter((p) => p.id === slow.id);
       expect(mine.some((p) => p.status === 'Open' && p.runningTasks > 0)).toBe(true);
       expect(mine.at(-1)).toMatchObject({ status: 'Done', doneCount: 30, runningTasks: 0 });
       expect((await api(server.url).deleteStory(victim.id)).status).toBe(200);
-      await waitFor(async () => progress.some((p) => p.id === victim.id && p.status === 'Deleted'));
+      await waitFor(() => progress.some((p) => p.id === victim.id && p.status === 'Deleted'));
       // Not watched: no events.
       const other = await create({ tasks: [{ estimate: 1 }] });
-      await waitFor(async () => activity.length >= 2);
+      await waitFor(() => activity.length >= 2);
       expect(progress.some((p) => p.id === other.id)).toBe(false);
       const last = activity.at(-1)!;
       expect(last.counts.Open + last.counts.Done).toBe((await list('')).total);

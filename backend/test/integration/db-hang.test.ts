@@ -26,7 +26,7 @@ describe('a database that hangs (SIGSTOP) under load', () => {
       }
     })();
     try {
-      await waitFor(async () => accepted.length >= 20);
+      await waitFor(() => accepted.length >= 20);
       process.kill(db.pid!, 'SIGSTOP');
       const stoppedAt = Date.now();
       // Health turns 503 about as fast as requests do.
@@ -37,7 +37,7 @@ describe('a database that hangs (SIGSTOP) under load', () => {
       expect(Date.now() - stoppedAt).toBeLessThan(DB_TIMEOUT_MS + 1500);
       // The load goes on meanwhile: creates keep being answered 503, each within the deadline (checked below).
       const refusedBefore = slowest503.length;
-      await waitFor(async () => slowest503.length >= refusedBefore + 5, {
+      await waitFor(() => slowest503.length >= refusedBefore + 5, {
         timeoutMs: 5 * (DB_TIMEOUT_MS + 1000),
         what: 'creates answered 503',
       });
@@ -49,7 +49,7 @@ describe('a database that hangs (SIGSTOP) under load', () => {
       process.kill(db.pid!, 'SIGCONT');
       await waitFor(async () => (await request(server.url, 'GET', '/api/health')).status === 200, { timeoutMs: 10_000 });
       const acceptedBefore = accepted.length;
-      await waitFor(async () => accepted.length > acceptedBefore + 10, { timeoutMs: 10_000 });
+      await waitFor(() => accepted.length > acceptedBefore + 10, { timeoutMs: 10_000 });
       running = false;
       await load;
 

@@ -128,12 +128,12 @@ describe('clients retrying every 503 with their key while the database hangs', (
     };
     try {
       const clients = Array.from({ length: 6 }, client);
-      await waitFor(async () => outcomes.size >= 30);
+      await waitFor(() => outcomes.size >= 30);
       process.kill(db.pid!, 'SIGSTOP');
       await sleep(3000);
       process.kill(db.pid!, 'SIGCONT');
       const before = outcomes.size;
-      await waitFor(async () => outcomes.size >= before + 30, { timeoutMs: 20_000 });
+      await waitFor(() => outcomes.size >= before + 30, { timeoutMs: 20_000 });
       running = false;
       await Promise.all(clients);
       // Every stored story is one request's; none twice (the title is the request's key, written by the test).

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
-import type { ApiErrorBody, StoryDto } from '@storyflow/contracts';
+import type { ApiErrorBody } from '@storyflow/contracts';
 import { sleep, waitFor } from '@storyflow/test-support';
 import { api, request } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
@@ -155,7 +155,7 @@ describe('fair share', () => {
   it('deleting an Open story frees its running workers at once', async () => {
     const server = await startTestServer({ POOL_MIN: '10', POOL_MAX: '10' });
     try {
-      const big = (await api(server.url).createStory({ taskCount: 50, estimateMin: 60_000, estimateMax: 60_000 })).body as StoryDto;
+      const big = (await api(server.url).createStory({ taskCount: 50, estimateMin: 60_000, estimateMax: 60_000 })).body;
       await waitFor(async () => (await api(server.url).stats()).body.history.at(-1)?.busyWorkers === 9);
       expect((await api(server.url).deleteStory(big.id)).status).toBe(200);
       const after = await waitFor(

@@ -26,13 +26,13 @@ describe('Socket.IO stats', () => {
       expect(Array.isArray(snapshot.history)).toBe(true);
       socket.on('stats', (s) => samples.push(s));
       // Start counting from a fresh second, so every story posted below falls into a received sample.
-      await waitFor(async () => samples.length > 0);
+      await waitFor(() => samples.length > 0);
       const baseline = samples.at(-1)!;
       samples.length = 0;
 
       const N = 30;
       for (let i = 0; i < N; i++) expect((await api(server.url).createStory(referenceStory())).status).toBe(201);
-      const last = await waitFor(async () => {
+      const last = await waitFor(() => {
         const s = samples.at(-1);
         return s && s.completed - baseline.completed === N && s.open === 0 && s;
       });
@@ -89,10 +89,10 @@ describe('/ws/status (the original client feed)', () => {
       ws.once('error', reject);
     });
     try {
-      await waitFor(async () => frames.length >= 1);
+      await waitFor(() => frames.length >= 1);
       const N = 5;
       for (let i = 0; i < N; i++) await api(server.url).createStory({ tasks: [{ estimate: 10 }] });
-      await waitFor(async () => frames.reduce((sum, f) => sum + Number(f.text), 0) >= N, { timeoutMs: 15_000 });
+      await waitFor(() => frames.reduce((sum, f) => sum + Number(f.text), 0) >= N, { timeoutMs: 15_000 });
       expect(frames.every((f) => f.binary && /^\d+$/.test(f.text))).toBe(true);
       expect(frames.reduce((sum, f) => sum + Number(f.text), 0)).toBe(N);
     } finally {

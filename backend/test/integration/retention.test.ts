@@ -40,7 +40,7 @@ describe('retention of Done stories', () => {
     const db = uniqueDbName('retention');
     const env = { MONGODB_DB: db, RETENTION_DONE_SECONDS: '1', RETENTION_SWEEP_MS: '200' };
     const server = await startTestServer(env);
-    stops.push(server.stop);
+    stops.push(() => server.stop());
     const N = 12;
     for (let i = 0; i < N; i++) expect((await api(server.url).createStory({ tasks: [{ estimate: 5 }, { estimate: 8 }] })).status).toBe(201);
     await waitFor(async () => (await last(server.url))?.completed === N);
@@ -57,7 +57,7 @@ describe('retention of Done stories', () => {
     stops.pop();
 
     const restarted = await startTestServer(env);
-    stops.push(restarted.stop);
+    stops.push(() => restarted.stop());
     await waitFor(async () => (await api(restarted.url).stats()).body.history.length > 0);
     expect(await last(restarted.url)).toMatchObject({ completed: N, open: 0 });
   });
@@ -79,10 +79,10 @@ describe('retention of Done stories', () => {
         },
       },
     );
-    stops.push(off.stop);
+    stops.push(() => off.stop());
     // Control: with retention on, the same kind of story is gone after the first sweeps...
     const on = await startTestServer({ MONGODB_DB: onDb, RETENTION_DONE_SECONDS: '3600', RETENTION_SWEEP_MS: String(SWEEP_MS) }, { clock });
-    stops.push(on.stop);
+    stops.push(() => on.stop());
     // Ten sweep intervals, one at a time; after each, both servers answer a read (what the step started has run).
     for (let i = 0; i < 10; i++) {
       clock.advanceBy(SWEEP_MS);
@@ -100,7 +100,7 @@ describe('an interrupted removal', () => {
   it('is completed at start: what was deleted is counted once, what remains stays', async () => {
     const db = uniqueDbName('repair');
     const first = await startTestServer({ MONGODB_DB: db });
-    stops.push(first.stop);
+    stops.push(() => first.stop());
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await api(first.url).createStory({ tasks: [{ estimate: 5 }] })).body.id);
     await waitFor(async () => (await last(first.url))?.completed === 3);
@@ -120,7 +120,7 @@ describe('an interrupted removal', () => {
     await conn.close();
 
     const second = await startTestServer({ MONGODB_DB: db });
-    stops.push(second.stop);
+    stops.push(() => second.stop());
     await waitFor(async () => (await api(second.url).stats()).body.history.length > 0);
     expect(await last(second.url)).toMatchObject({ completed: 3, open: 0 });
     expect((await api(second.url).list()).body.total).toBe(2);
@@ -129,7 +129,7 @@ describe('an interrupted removal', () => {
     await second.stop();
     stops.pop();
     const third = await startTestServer({ MONGODB_DB: db });
-    stops.push(third.stop);
+    stops.push(() => third.stop());
     await waitFor(async () => (await api(third.url).stats()).body.history.length > 0);
     expect(await last(third.url)).toMatchObject({ completed: 3, open: 0 });
   });

@@ -30,7 +30,7 @@ export async function request<T = unknown>(
   for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
   const res = await (body === undefined ? req : req.send(typeof body === 'string' ? body : JSON.stringify(body)));
   const json = /json/.test(res.header['content-type'] ?? '');
-  return { status: res.status, body: (json ? res.body : res.text) as T, header: res.header as Record<string, string | undefined> };
+  return { status: res.status, body: (json ? res.body : res.text) as T, header: res.header };
 }
 
 /** The API calls the tests make most. */

@@ -46,7 +46,7 @@ const constrains = (p: Predicate | undefined) => p === 'eq' || p === 'list' || p
 
 /** The filter as alternatives (`$or`), each a conjunction of field predicates (`$and` flattened). */
 export function branchesOf(filter: Record<string, unknown>): Branch[] {
-  let branches: Branch[] = [new Map()];
+  let branches: Branch[] = [new Map<string, Predicate>()];
   const cross = (alternatives: Branch[]) => (branches = branches.flatMap((b) => alternatives.map((alt) => new Map([...b, ...alt]))));
   for (const [key, value] of Object.entries(filter)) {
     if (key === '$and') for (const part of value as Record<string, unknown>[]) cross(branchesOf(part));

@@ -7,7 +7,7 @@ export interface WebhookBody {
 }
 
 /** A webhook receiver on a free port: every JSON body POSTed to it, in order. */
-export async function startWebhookReceiver(): Promise<{ url: string; bodies: WebhookBody[]; close(): Promise<void> }> {
+export async function startWebhookReceiver(): Promise<{ url: string; bodies: WebhookBody[]; close: () => Promise<void> }> {
   const bodies: WebhookBody[] = [];
   const server: Server = createServer((req, res) => {
     let text = '';

@@ -4,9 +4,10 @@ import { GroupCommit } from '../../src/shared/group-commit.js';
 /** A write whose completion the test controls. */
 function controlledWrite() {
   const batches: number[][] = [];
-  const pending: { resolve: (errors: (unknown | null)[]) => void; reject: (e: unknown) => void }[] = [];
+  // Per item, the error it failed with, or null.
+  const pending: { resolve: (errors: (Error | null)[]) => void; reject: (e: unknown) => void }[] = [];
   const write = (items: number[]) =>
-    new Promise<(unknown | null)[]>((resolve, reject) => {
+    new Promise<(Error | null)[]>((resolve, reject) => {
       batches.push(items);
       pending.push({ resolve, reject });
     });

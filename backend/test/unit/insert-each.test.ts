@@ -20,11 +20,13 @@ function standIn(stored: Set<string>, keys: Set<string>) {
     if (doc.key) keys.add(doc.key);
   };
   return {
-    insertMany: async (docs: { _id: string; key?: string }[]) => {
-      if (docs.length > 1 && docs.some((d) => stored.has(d._id) || (d.key && keys.has(d.key)))) throw duplicate('idempotencyKey_1');
-      docs.forEach(one);
-      return { acknowledged: true, insertedCount: docs.length, insertedIds: {} };
-    },
+    // A refusal rejects, as the driver's does (a throw in the executor).
+    insertMany: (docs: { _id: string; key?: string }[]) =>
+      new Promise((resolve) => {
+        if (docs.length > 1 && docs.some((d) => stored.has(d._id) || (d.key && keys.has(d.key)))) throw duplicate('idempotencyKey_1');
+        docs.forEach(one);
+        resolve({ acknowledged: true, insertedCount: docs.length, insertedIds: {} });
+      }),
   };
 }
 

@@ -46,13 +46,13 @@ describe('SerialLock', () => {
   it('a rejected section rejects its own caller and does not block the next', async () => {
     const lock = new SerialLock();
     const log: string[] = [];
-    const first = lock.run(async () => {
+    const first = lock.run(() => {
       log.push('first');
-      throw new Error('boom');
+      return Promise.reject(new Error('boom'));
     });
-    const second = lock.run(async () => {
+    const second = lock.run(() => {
       log.push('second');
-      return 2;
+      return Promise.resolve(2);
     });
     await expect(first).rejects.toThrow('boom');
     await expect(second).resolves.toBe(2);
@@ -65,7 +65,7 @@ describe('SerialLock', () => {
       throw new Error('sync');
     });
     await expect(bad).rejects.toThrow('sync');
-    await expect(lock.run(async () => 'ok')).resolves.toBe('ok');
+    await expect(lock.run(() => Promise.resolve('ok'))).resolves.toBe('ok');
   });
 
   it('a section queued after a slow one that fails starts only after it failed', async () => {
@@ -77,8 +77,9 @@ describe('SerialLock', () => {
       log.push('slow failed');
       throw new Error('late');
     });
-    const next = lock.run(async () => {
+    const next = lock.run(() => {
       log.push('next');
+      return Promise.resolve();
     });
     await tick();
     expect(log).toEqual([]);
