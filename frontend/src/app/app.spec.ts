@@ -137,6 +137,18 @@ describe('App shell', () => {
     http.expectOne('/api/access');
   });
 
+  it('asks the server for its settings again when the live feed comes back (it may have restarted)', async () => {
+    const { fixture } = await render();
+    expect(http.match('/api/info')).toHaveLength(1);
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
+    await fixture.whenStable();
+    http.expectNone('/api/info');
+    // A short outage, gone before the next render: its count says so all the same.
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live', reconnects: 1 });
+    await fixture.whenStable();
+    expect(http.match('/api/info')).toHaveLength(1);
+  });
+
   it('forgets the token on request', async () => {
     TestBed.inject(TokenStore).set('op');
     const { fixture, el } = await render();

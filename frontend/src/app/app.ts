@@ -138,7 +138,6 @@ export class App {
 
     const store = inject(TokenStore);
     const connection = computed(() => this.stream.view().connection);
-    let wasLive = false;
     effect(() => {
       const state = connection();
       untracked(() => {
@@ -146,10 +145,13 @@ export class App {
         if (state !== 'connecting') firstScreen.reportLive();
         // The socket was refused: ask the server what this token may do (the answer opens the prompt).
         if (state === 'unauthorized') store.reportRefusal();
-        // Back after an outage: the server may have restarted with other settings.
-        if (state === 'live' && wasLive) this.info.reload();
-        if (state === 'live') wasLive = true;
       });
+    });
+    // Back after an outage: the server may have restarted with other settings (counted comebacks: a short
+    // outage between two renders is one too).
+    const reconnects = computed(() => this.stream.view().reconnects);
+    effect(() => {
+      if (reconnects() > 0) untracked(() => this.info.reload());
     });
     // The prompt opens by itself when a token becomes needed (or the stored one is refused), once:
     // after Cancel the banner offers it again, and later refusals of the same kind stay quiet.

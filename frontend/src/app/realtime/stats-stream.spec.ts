@@ -175,6 +175,19 @@ describe('StatsStream', () => {
     expect(stream.activity()).toEqual(activity);
   });
 
+  it('hands on every story activity, also seconds that arrive together', () => {
+    const stream = TestBed.inject(StatsStream);
+    const seen: number[] = [];
+    stream.activity$.subscribe((a) => seen.push(a.t));
+    stream.start();
+    for (const t of [1000, 2000, 3000])
+      FakeWorker.instances[0]!.emit({
+        type: 'activity',
+        activity: { t, created: 1, completed: 0, removed: 0, counts: { Open: 1, Done: 0 } },
+      });
+    expect(seen).toEqual([1000, 2000, 3000]);
+  });
+
   it('terminates the worker on stop()', async () => {
     const stream = TestBed.inject(StatsStream);
     stream.start();

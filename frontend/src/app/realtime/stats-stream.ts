@@ -1,12 +1,14 @@
 import { Injectable, InjectionToken, effect, inject, signal, untracked, type Signal } from '@angular/core';
 import type { StoriesActivity } from '@storyflow/contracts/stats';
 import type { StoryProgressDto } from '@storyflow/contracts/story';
+import { Subject, type Observable } from 'rxjs';
 import type { LiveCommand, LiveConnection, LiveMessage } from './stats-connection';
 import type { StatsView } from './stats-window';
 
 export const EMPTY_STATS_VIEW: StatsView = {
   connection: 'connecting',
   disconnectedAt: null,
+  reconnects: 0,
   refusal: null,
   figures: null,
   at: null,
@@ -49,6 +51,7 @@ export class StatsStream {
   private readonly token = inject(LIVE_TOKEN);
   private readonly state = signal<StatsView>(EMPTY_STATS_VIEW);
   private readonly latestActivity = signal<StoriesActivity | null>(null);
+  private readonly activityEvents = new Subject<StoriesActivity>();
   private readonly progressById = signal<ReadonlyMap<string, StoryProgressDto>>(new Map());
   private readonly watchers = new Map<object, readonly string[]>();
   private watched = new Set<string>();
@@ -63,6 +66,11 @@ export class StatsStream {
   readonly view: Signal<StatsView> = this.state.asReadonly();
   /** The latest `stories:activity` (once a second while connected). */
   readonly activity = this.latestActivity.asReadonly();
+  /**
+   * Every `stories:activity`, as it arrives: for what adds them up. (A signal hands on only the latest of the
+   * seconds that arrive between two renders, as after a background tab's throttled timers.)
+   */
+  readonly activity$: Observable<StoriesActivity> = this.activityEvents.asObservable();
   /** Latest progress of each watched story. */
   readonly progress = this.progressById.asReadonly();
 
@@ -156,6 +164,7 @@ export class StatsStream {
         return;
       case 'activity':
         this.latestActivity.set(message.activity);
+        this.activityEvents.next(message.activity);
         return;
       case 'progress':
         this.progressById.update((map) => {

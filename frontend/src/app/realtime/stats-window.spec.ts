@@ -141,6 +141,35 @@ describe('stats window', () => {
     expect(state.disconnectedAt).toBeNull();
   });
 
+  it('counts each comeback once: after a loss or a refusal, whether the connect or the snapshot says so first', () => {
+    const snapshot = { kind: 'snapshot' as const, snapshot: { now: T0, history: [sample(0)] } };
+    const comebacks = (events: Parameters<typeof reduceStats>[1][]) =>
+      toStatsView(
+        events.reduce((state, event) => reduceStats(state, event, opts), initialStatsState()),
+        opts,
+      ).reconnects;
+    // The first connection is no comeback.
+    expect(comebacks([{ kind: 'connected' }, snapshot])).toBe(0);
+    expect(comebacks([{ kind: 'connected' }, { kind: 'disconnected', at: T0 }, { kind: 'connected' }, snapshot])).toBe(1);
+    expect(comebacks([{ kind: 'connected' }, { kind: 'disconnected', at: T0 }, { kind: 'reconnect-attempt', attempt: 4 }, snapshot])).toBe(
+      1,
+    );
+    expect(comebacks([{ kind: 'refused', message: 'no', at: T0 }, { kind: 'connected' }])).toBe(1);
+    // A first connection that failed and then came: the screens missed nothing, but they may have shown an error.
+    expect(comebacks([{ kind: 'disconnected', at: T0 }, { kind: 'connected' }])).toBe(1);
+    expect(
+      comebacks([
+        { kind: 'connected' },
+        { kind: 'disconnected', at: T0 },
+        { kind: 'connected' },
+        { kind: 'disconnected', at: T0 + 1000 },
+        { kind: 'disconnected', at: T0 + 2000 },
+        { kind: 'connected' },
+        snapshot,
+      ]),
+    ).toBe(2);
+  });
+
   it('a refused connection waits for a token, saying why and since when', () => {
     let state = seeded([0, 1]);
     state = reduceStats(state, { kind: 'refused', message: 'The token is not valid', at: T0 + 7_000 }, opts);

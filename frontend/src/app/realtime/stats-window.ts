@@ -29,6 +29,11 @@ export interface StatsView {
   connection: ConnectionState;
   /** When the connection was lost (epoch ms); null while live or before the first connection. */
   disconnectedAt: number | null;
+  /**
+   * How often the connection came back (live again after it was lost or refused). A count, not a moment:
+   * a screen compares it with the count it loaded at, so no comeback is missed however quickly it follows.
+   */
+  reconnects: number;
   /** The server's message when it refused the connection (`unauthorized`). */
   refusal: string | null;
   /** Null until the first snapshot or sample arrives. */
@@ -56,6 +61,7 @@ export interface StatsView {
 export interface StatsWindowState {
   connection: ConnectionState;
   disconnectedAt: number | null;
+  reconnects: number;
   refusal: string | null;
   /** Failed reconnect attempts since the last successful connection. */
   attempts: number;
@@ -105,6 +111,7 @@ export function initialStatsState(): StatsWindowState {
   return {
     connection: 'connecting',
     disconnectedAt: null,
+    reconnects: 0,
     refusal: null,
     attempts: 0,
     samples: [],
@@ -124,7 +131,7 @@ export function reduceStats(
 ): StatsWindowState {
   switch (event.kind) {
     case 'connected':
-      return { ...state, connection: 'live', attempts: 0, disconnectedAt: null, refusal: null, feedAt: event.receivedAt ?? state.feedAt };
+      return { ...backLive(state), refusal: null, feedAt: event.receivedAt ?? state.feedAt };
     case 'disconnected':
       // The first moment counts: a flapping connection does not restart "since when".
       return { ...state, connection: 'reconnecting', disconnectedAt: state.disconnectedAt ?? event.at };
@@ -150,10 +157,7 @@ export function reduceStats(
       const first = fresh[0]?.t ?? Number.POSITIVE_INFINITY;
       const kept = state.samples.filter((s) => s.t < first);
       return {
-        ...state,
-        connection: 'live',
-        attempts: 0,
-        disconnectedAt: null,
+        ...backLive(state),
         refusal: null,
         countersSince: since ?? state.countersSince,
         countersReset: reset,
@@ -173,6 +177,12 @@ export function reduceStats(
     case 'malformed':
       return { ...state, dropped: state.dropped + 1 };
   }
+}
+
+/** Live (again): a connection lost or refused before counts as one more comeback. */
+function backLive(state: StatsWindowState): StatsWindowState {
+  const reconnects = state.disconnectedAt === null ? state.reconnects : state.reconnects + 1;
+  return { ...state, connection: 'live', attempts: 0, disconnectedAt: null, reconnects };
 }
 
 /** Inserts (or replaces, same second) a sample and drops seconds older than the window. */
@@ -228,6 +238,7 @@ export function toStatsView(state: StatsWindowState, options: StatsWindowOptions
   return {
     connection: state.connection,
     disconnectedAt: state.disconnectedAt,
+    reconnects: state.reconnects,
     refusal: state.refusal,
     dropped: state.dropped,
     feedAt: state.feedAt,

@@ -1,17 +1,15 @@
-import { Injectable, effect, signal, untracked, type Signal } from '@angular/core';
+import { Injectable, computed, signal, type Signal } from '@angular/core';
 import { DEFAULT_LIST_QUERY, toQueryParams, type ListQuery } from './list-query';
 
 /** The list's last query, so the detail page's "Back to stories" returns to the same filter, page and search. */
 @Injectable({ providedIn: 'root' })
 export class LastListQuery {
-  private readonly last = signal<ListQuery>(DEFAULT_LIST_QUERY);
-  readonly queryParams = () => toQueryParams(this.last());
+  /** The query of the list shown last: once that list is gone, its signal keeps the last value it had. */
+  private readonly source = signal<Signal<ListQuery>>(signal(DEFAULT_LIST_QUERY));
+  readonly queryParams = computed(() => toQueryParams(this.source()()));
 
-  /** Keeps following `query` while the calling component lives. */
+  /** From now on the list's query is `query`'s (the list on screen calls this). */
   follow(query: Signal<ListQuery>): void {
-    effect(() => {
-      const q = query();
-      untracked(() => this.last.set(q));
-    });
+    this.source.set(query);
   }
 }

@@ -3,14 +3,16 @@ import { InteractivityChecker } from '@angular/cdk/a11y';
 import { Dialog } from '@angular/cdk/dialog';
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, type TestRequest } from '@angular/common/http/testing';
-import { Injectable, signal } from '@angular/core';
+import { Component, Injectable, signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import type { StoriesActivity, StoryListDto, StoryProgressDto, StorySummaryDto } from '@storyflow/contracts';
+import { Subject } from 'rxjs';
 import { Notices } from '../../core/notices';
 import { EMPTY_STATS_VIEW, StatsStream } from '../../realtime/stats-stream';
 import type { StatsView } from '../../realtime/stats-window';
+import { LastListQuery } from './last-list-query';
 import { SEARCH_DEBOUNCE_MS } from './story-filters';
 import { StoryList } from './story-list';
 
@@ -21,6 +23,10 @@ class LaidOutChecker extends InteractivityChecker {
     return true;
   }
 }
+
+/** Another screen (the detail page) to leave the list for. */
+@Component({ template: '' })
+class Elsewhere {}
 
 const id = (n: number) => n.toString(16).padStart(24, '0');
 
@@ -65,21 +71,34 @@ describe('StoryList', () => {
   let harness: RouterTestingHarness;
   const view = signal<StatsView>({ ...EMPTY_STATS_VIEW, connection: 'live' });
   const activitySignal = signal<StoriesActivity | null>(null);
+  let activity$: Subject<StoriesActivity>;
+  /** As the stream does: the latest in a signal, each one as an event. */
+  const pushActivity = (a: StoriesActivity) => {
+    activitySignal.set(a);
+    activity$.next(a);
+  };
   const progress = signal<ReadonlyMap<string, StoryProgressDto>>(new Map());
   const watch = jest.fn();
 
   beforeEach(() => {
     view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
     activitySignal.set(null);
+    activity$ = new Subject();
     progress.set(new Map());
     watch.mockReset();
     TestBed.configureTestingModule({
       providers: [
-        provideRouter([{ path: 'stories', component: StoryList }]),
+        provideRouter([
+          { path: 'stories', component: StoryList },
+          { path: 'stories/:id', component: Elsewhere },
+        ]),
         provideHttpClient(),
         provideHttpClientTesting(),
         { provide: InteractivityChecker, useClass: LaidOutChecker },
-        { provide: StatsStream, useValue: { view, activity: activitySignal, progress, watch, unwatch: jest.fn(), start: jest.fn() } },
+        {
+          provide: StatsStream,
+          useValue: { view, activity: activitySignal, activity$, progress, watch, unwatch: jest.fn(), start: jest.fn() },
+        },
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -127,6 +146,17 @@ describe('StoryList', () => {
     expect($('count-Open')!.textContent).toBe('(9)');
     await new Promise((r) => setTimeout(r, 1600));
     expect(listRequests()).toHaveLength(0);
+  });
+
+  it('keeps its last filter, page and search for the way back, once it is gone', async () => {
+    const back = TestBed.inject(LastListQuery);
+    expect(back.queryParams()).toEqual({ status: null, page: null, q: null });
+    await open('/stories?status=Done&q=nightly', list([story(1)]));
+    await harness.navigateByUrl('/stories?status=Done&page=2&q=nightly');
+    await settle();
+    await harness.navigateByUrl(`/stories/${id(1)}`);
+    await settle();
+    expect(back.queryParams()).toEqual({ status: 'Done', page: 2, q: 'nightly' });
   });
 
   it('puts filter and page in the URL', async () => {
@@ -202,9 +232,9 @@ describe('StoryList', () => {
 
   it('collects new stories behind a button instead of moving the rows', async () => {
     await open('/stories', list([story(1)]));
-    activitySignal.set(activity({ created: 2 }));
+    pushActivity(activity({ created: 2 }));
     await settle();
-    activitySignal.set(activity({ t: Date.now() + 2000, created: 1 }));
+    pushActivity(activity({ t: Date.now() + 2000, created: 1 }));
     await settle();
     expect($$('story-row')).toHaveLength(1);
     expect(listRequests()).toHaveLength(0);
@@ -221,13 +251,13 @@ describe('StoryList', () => {
 
   it('counts by status live on the filter buttons and on Delete all Done', async () => {
     await open('/stories', list([story(1)], 1, { all: 1, Open: 1, Done: 0 }));
-    activitySignal.set(activity({ counts: { Open: 12, Done: 30 } }));
+    pushActivity(activity({ counts: { Open: 12, Done: 30 } }));
     await settle();
     expect($('count-All')!.textContent).toBe('(42)');
     expect($('count-Done')!.textContent).toBe('(30)');
     expect($('story-total')!.textContent).toBe('42');
     expect($('delete-done')!.textContent?.trim()).toBe('Delete all Done (30)');
-    activitySignal.set(activity({ t: Date.now() + 5000, counts: { Open: 12, Done: 0 } }));
+    pushActivity(activity({ t: Date.now() + 5000, counts: { Open: 12, Done: 0 } }));
     await settle();
     const button = $<HTMLButtonElement>('delete-done')!;
     expect(button.getAttribute('aria-disabled')).toBe('true');
@@ -251,20 +281,42 @@ describe('StoryList', () => {
     expect($('list-state')!.textContent).toContain('Could not load the stories: The server cannot be reached.');
     // Not "No stories.": nothing is known.
     expect(el().querySelector('tbody')!.textContent).toContain('Not loaded');
-    view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live', reconnects: 1 });
     await settle();
     listRequests()[0]!.flush(list([story(1)]));
     await settle();
     expect($$('story-row')).toHaveLength(1);
+    expect($('show-new')).toBeNull();
 
-    view.set({ ...EMPTY_STATS_VIEW, connection: 'reconnecting', disconnectedAt: Date.now() });
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'reconnecting', disconnectedAt: Date.now(), reconnects: 1 });
     await settle();
-    view.set({ ...EMPTY_STATS_VIEW, connection: 'live' });
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live', reconnects: 2 });
     await settle();
     expect(listRequests()).toHaveLength(0);
     $<HTMLButtonElement>('show-new')!.click();
     await settle();
-    expect(listRequests()).toHaveLength(1);
+    listRequests()[0]!.flush(list([story(2), story(1)]));
+    await settle();
+    expect($$('story-row')).toHaveLength(2);
+    expect($('show-new')).toBeNull();
+  });
+
+  it('offers the reload after a comeback it never saw as an outage (a short one, between two renders)', async () => {
+    await open('/stories', list([story(1)]));
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'reconnecting', disconnectedAt: Date.now() });
+    view.set({ ...EMPTY_STATS_VIEW, connection: 'live', reconnects: 1 });
+    await settle();
+    expect(listRequests()).toHaveLength(0);
+    expect($('show-new')!.textContent?.trim()).toBe('Reconnected: reload the list');
+  });
+
+  it('counts every second of activity, also seconds that arrive together (a background tab)', async () => {
+    await open('/stories', list([story(1)]));
+    pushActivity(activity({ created: 2 }));
+    pushActivity(activity({ t: Date.now() + 2000, created: 1 }));
+    pushActivity(activity({ t: Date.now() + 3000, created: 4 }));
+    await settle();
+    expect($('show-new')!.textContent?.trim()).toBe('Show 7 new stories');
   });
 
   it('deletes one story: the row stays, marked, and the focus moves to the next story', async () => {

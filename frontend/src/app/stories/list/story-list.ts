@@ -66,8 +66,9 @@ export class StoryList {
   private loadedFrom = 0;
   private readonly totals = signal<ActivityTotals>(NO_TOTALS);
   private readonly deletedHere = signal<ReadonlySet<string>>(new Set());
-  /** The live feed came back after an outage: what happened meanwhile is unknown until a reload. */
-  protected readonly missedWhileOffline = signal(false);
+  /** How often the live feed has come back after an outage, now and as of the rows shown. */
+  private readonly reconnects = computed(() => this.stream.view().reconnects);
+  private readonly reconnectsAtLoad = signal(untracked(this.reconnects));
   protected readonly selected = signal<ReadonlySet<string>>(new Set());
   /** Ticks every second, for elapsed times and ETAs. */
   protected readonly now = this.clock.now;
@@ -75,6 +76,13 @@ export class StoryList {
   protected readonly rows = computed(() => liveRows(this.result()?.items ?? [], this.stream.progress(), this.deletedHere()));
   protected readonly pages = computed(() => Math.max(1, Math.ceil((this.result()?.total ?? 0) / this.limit)));
   protected readonly connection = computed(() => this.stream.view().connection);
+  /**
+   * The live feed came back since the rows were loaded: the changes made meanwhile were not pushed to
+   * them, so a reload is offered. (A list that could not load loads again by itself: no rows to move.)
+   */
+  protected readonly missedWhileOffline = computed(
+    () => this.reconnects() > this.reconnectsAtLoad() && this.result() !== null && this.error() === null,
+  );
   protected readonly disconnectedAt = computed(() => this.stream.view().disconnectedAt);
 
   /** Live counts (every second) when not searching; the load's counts for a search. */
@@ -141,7 +149,7 @@ export class StoryList {
         const lastPage = Math.max(1, Math.ceil(res.list.total / this.limit));
         if (res.query.page > lastPage) return this.navigate({ ...res.query, page: lastPage }, true);
         this.result.set(res.list);
-        this.missedWhileOffline.set(false);
+        this.reconnectsAtLoad.set(this.reconnects());
         this.totals.set(NO_TOTALS);
         this.deletedHere.set(new Set());
         const ids = new Set(res.list.items.map((s) => s.id));
@@ -160,29 +168,20 @@ export class StoryList {
     });
     destroyRef.onDestroy(() => this.stream.unwatch(this));
 
-    effect(() => {
-      const activity = this.stream.activity();
-      if (!activity || activity.t < this.loadedFrom) return;
-      untracked(() =>
-        this.totals.update((t) => ({
-          created: t.created + activity.created,
-          completed: t.completed + activity.completed,
-          removed: t.removed + activity.removed,
-        })),
-      );
+    // What happened since the load, from every second's activity (each one counts: none may be skipped).
+    this.stream.activity$.pipe(takeUntilDestroyed()).subscribe((activity) => {
+      if (activity.t < this.loadedFrom) return;
+      this.totals.update((t) => ({
+        created: t.created + activity.created,
+        completed: t.completed + activity.completed,
+        removed: t.removed + activity.removed,
+      }));
     });
 
-    // Back after an outage: a list that could not load loads now (no rows to move); a shown one offers
-    // a reload, since the changes made meanwhile were not pushed to it.
-    let wasLive = true;
+    // Back after an outage with nothing shown (it could not load): load now (a request, hence an effect).
     effect(() => {
-      const live = this.connection() === 'live';
-      if (live && !wasLive)
-        untracked(() => {
-          if (this.error() || !this.result()) this.reload();
-          else this.missedWhileOffline.set(true);
-        });
-      if (this.connection() !== 'connecting') wasLive = live;
+      const comeback = this.reconnects() > untracked(this.reconnectsAtLoad);
+      if (comeback && untracked(() => this.error() !== null || this.result() === null)) untracked(() => this.reload());
     });
   }
 
