@@ -48,7 +48,7 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     const storage = await startStorage(config, logger, clock, lifecycle, onLost);
     if (hooks.onDbCommand) storage.commands.add(hooks.onDbCommand);
     const counters = await loadCounters(storage, config.cluster?.instanceId ?? null, clock, logger);
-    const cluster = await joinClusterIfConfigured(config, storage, counters, clock, logger, lifecycle);
+    const cluster = await joinClusterIfConfigured(config, storage, clock, logger, lifecycle);
     const processor = createProcessing(config, storage, counters, clock, logger, lifecycle);
     const stories = await createStories({ config, storage, processor, counters, cluster, clock, logger, lifecycle });
     const parts = { config, storage, processor, stories, clock, logger, lifecycle };

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { ClusterAdmission } from './cluster-admission.js';
 import { ClusterConnectionBudget } from './cluster-sockets.js';
-import { ClusterStats } from './cluster-stats.js';
+import { ClusterStats, type AssembleClusterSecond, type StoredTotals } from './cluster-stats.js';
 import { KEYS } from './keys.js';
 import { Leases } from './leases.js';
 import { ProcessingControl } from './processing-control.js';
@@ -38,9 +38,8 @@ export async function joinCluster(options: {
   settings: ClusterSettings;
   maxOpenTasks: number;
   maxSocketsPerClient: number;
-  historySeconds: number;
-  countersSince: () => number;
-  totals: () => Promise<{ open: number; completed: number; storedDone: number }>;
+  totals: () => Promise<StoredTotals>;
+  assembleSecond: AssembleClusterSecond;
   clock: Clock;
   logger: Logger;
 }) {
@@ -61,10 +60,9 @@ export async function joinCluster(options: {
     instance: settings.instanceId,
     leaseMs: settings.leaseMs,
     totals: options.totals,
+    assemble: options.assembleSecond,
     clock: options.clock,
     logger: logs,
-    historySeconds: options.historySeconds,
-    countersSince: options.countersSince,
   });
   const control = new ProcessingControl(redis, subscriber, gate, logs);
   const deletedListeners = new Listeners<[ids: string[]]>();

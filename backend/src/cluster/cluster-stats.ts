@@ -1,21 +1,14 @@
 import type { Redis } from 'ioredis';
-import {
-  LATENCY_BUCKETS_MS,
-  mergeLatency,
-  type InstanceFigures,
-  type StatsSample,
-  type StatsSnapshot,
-  type StoriesActivity,
-} from '@storyflow/contracts';
+import { LATENCY_BUCKETS_MS, type InstanceFigures, type StatsSample, type StoriesActivity } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
-import { CountsSinceLastSeen, noCounts, type Counts } from './instance-counts.js';
+import { addCounts, CountsSinceLastSeen, noCounts, type Counts } from './instance-counts.js';
 import { KEYS } from './keys.js';
 import { ClusterSecondSchema, InstanceFiguresSchema, InstanceSecondSchema, readMessage, type InstanceSecond } from './messages.js';
 import { Listeners } from '../shared/listeners.js';
 
 /** The counts of an instance's own second, as it reports them. */
-export function ownCounts(second: InstanceSecond): Counts {
+function ownCounts(second: InstanceSecond): Counts {
   return {
     produced: second.producedPerSec,
     completed: second.completedPerSec,
@@ -25,15 +18,37 @@ export function ownCounts(second: InstanceSecond): Counts {
   };
 }
 
-/**
- * Completes each published second before it is kept and relayed (with the objectives it breaches), told
- * whether this instance leads: every instance sees the same seconds in the same order, so all agree.
- */
-export type CompleteSecond = (sample: StatsSample, leader: boolean) => StatsSample;
+/** A report with its counted figures replaced by `counts` (what the leader counts for it this second). */
+function withCounts(second: InstanceSecond, counts: Counts): InstanceSecond {
+  return {
+    ...second,
+    producedPerSec: counts.produced,
+    completedPerSec: counts.completed,
+    removedPerSec: counts.removed,
+    tasksDonePerSec: counts.tasksDone,
+    latencyBuckets: counts.latency,
+  };
+}
 
+/** A second as the cluster publishes it: the `stats` sample and the stories' `activity`. */
 export interface ClusterSecond {
   sample: StatsSample;
   activity: StoriesActivity;
+}
+
+/** Makes the cluster's second of its instances' reports (stats/ does it, as it does an instance's). */
+export type AssembleClusterSecond = (second: {
+  t: number;
+  reports: InstanceSecond[];
+  stored: StoredTotals;
+  instances: InstanceFigures[];
+}) => ClusterSecond;
+
+/** The cluster's stored stories, exact (the database's counts). */
+export interface StoredTotals {
+  open: number;
+  completed: number;
+  storedDone: number;
 }
 
 // Become the leader if there is none, or stay it: the leader aggregates and publishes each second.
@@ -50,28 +65,27 @@ end
 return 0`;
 
 /**
- * The cluster's live figures. Every instance writes its own second to Redis (`sf:sec:<t>`, a field
- * each) with its heartbeat; one instance, the leader (a Redis key with expiry, taken over when it
- * dies), reads each complete second, sums the instances' figures, adds the totals (counted in the
- * database: exact, whoever wrote what or died before saying so), and publishes the result; every instance relays the published seconds to its dashboards and its
- * /ws/status clients. All dashboards therefore show the very same figures, whichever instance they
- * are connected to.
+ * The cluster's live figures, carried through Redis. Every instance writes its own second (`sf:sec:<t>`,
+ * a field each) with its heartbeat; one instance, the leader (a Redis key with expiry, taken over when it
+ * dies), reads each second's reports, has them assembled into the cluster's second with the totals
+ * counted in the database (exact, whoever wrote what or died before saying so), and publishes it. Every
+ * instance hears each published second once, so all dashboards show the very same figures.
  */
 export class ClusterStats {
-  private readonly history: StatsSample[] = [];
   /** The stories stored, by status, as of the last published second (the database's counts). */
   private storedCounts: StoriesActivity['counts'] | null = null;
-  private readonly sampleListeners = new Listeners<[StatsSample]>();
-  private readonly activityListeners = new Listeners<[StoriesActivity]>();
-  private readonly publishedListeners = new Listeners<[second: ClusterSecond, leader: boolean]>();
+  private lastPublished = -Infinity;
+  private readonly secondListeners = new Listeners<[second: ClusterSecond, speaker: { leader: boolean }]>();
   private timer: unknown;
   private stopped = false;
   private leader = false;
   /** The last second could not be aggregated or published. */
   private failing = false;
-  private complete: CompleteSecond = (sample) => sample;
   /** The leader's: each instance's totals as of its last report read. */
   private readonly seen = new CountsSinceLastSeen();
+  /** This instance's counts since it joined, sent with each report so that a late one is not lost. */
+  private sent = noCounts(LATENCY_BUCKETS_MS.length + 1);
+  private readonly since: number;
 
   constructor(
     private readonly options: {
@@ -80,16 +94,16 @@ export class ClusterStats {
       instance: string;
       leaseMs: number;
       /** The cluster's totals now, exact (the database's counts). */
-      totals: () => Promise<{ open: number; completed: number; storedDone: number }>;
+      totals: () => Promise<StoredTotals>;
+      assemble: AssembleClusterSecond;
       clock: Clock;
       logger: Logger;
-      historySeconds: number;
-      countersSince: () => number;
     },
-  ) {}
+  ) {
+    this.since = options.clock.now();
+  }
 
-  async start(complete?: CompleteSecond): Promise<void> {
-    if (complete) this.complete = complete;
+  async start(): Promise<void> {
     // Alive from the start: the shares of live instances (admission, sockets) count only with a heartbeat.
     await this.options.redis.set(KEYS.heartbeat(this.options.instance), '1', 'PX', this.options.leaseMs);
     await this.options.subscriber.subscribe(KEYS.samples);
@@ -115,9 +129,10 @@ export class ClusterStats {
     return this.storedCounts;
   }
 
-  /** This instance's second (from its own sampler): written with its heartbeat. */
+  /** This instance's second: written with its heartbeat and its running totals. */
   async report(second: InstanceSecond): Promise<void> {
     const now = this.options.clock.now();
+    this.sent = addCounts(this.sent, ownCounts(second));
     const figures: InstanceFigures = {
       id: this.options.instance,
       poolSize: second.poolSize,
@@ -125,35 +140,19 @@ export class ClusterStats {
       backlogTasks: second.backlogTasks,
       lastSeen: now,
     };
+    const reported: InstanceSecond = { ...second, totals: { ...this.sent, since: this.since } };
     await this.options.redis
       .multi()
-      .hset(KEYS.second(second.t), this.options.instance, JSON.stringify(second))
+      .hset(KEYS.second(second.t), this.options.instance, JSON.stringify(reported))
       .pexpire(KEYS.second(second.t), 120_000)
       .set(KEYS.heartbeat(this.options.instance), '1', 'PX', this.options.leaseMs)
       .hset(KEYS.instances, this.options.instance, JSON.stringify(figures))
       .exec();
   }
 
-  /** Told each published second, and whether this instance is the leader (which persists it). */
-  onPublished(listener: (second: ClusterSecond, leader: boolean) => void): () => void {
-    return this.publishedListeners.add(listener);
-  }
-
-  onSample(listener: (sample: StatsSample) => void): () => void {
-    return this.sampleListeners.add(listener);
-  }
-
-  onActivity(listener: (activity: StoriesActivity) => void): () => void {
-    return this.activityListeners.add(listener);
-  }
-
-  snapshot(): StatsSnapshot {
-    return {
-      now: this.options.clock.now(),
-      history: [...this.history],
-      countersSince: this.options.countersSince(),
-      instanceId: this.options.instance,
-    };
+  /** Each published second, once, and whether this instance leads (it persists the second and sends its alerts). */
+  onSecond(listener: (second: ClusterSecond, speaker: { leader: boolean }) => void): () => void {
+    return this.secondListeners.add(listener);
   }
 
   /** Each second, a little after the boundary (the instances' reports are in): lead or follow. */
@@ -182,50 +181,22 @@ export class ClusterStats {
   }
 
   private async aggregate(t: number): Promise<ClusterSecond> {
-    const [reports, totals, instances] = await Promise.all([
+    const [written, stored, registered] = await Promise.all([
       this.options.redis.hgetall(KEYS.second(t)),
       this.options.totals(),
       this.options.redis.hgetall(KEYS.instances),
     ]);
-    const alive = await this.aliveInstances(instances);
-    const reported = Object.entries(reports).flatMap(([id, json]) => {
+    const instances = await this.aliveInstances(registered);
+    const reported = Object.entries(written).flatMap(([id, json]) => {
       const second = readMessage(InstanceSecondSchema, json, `second of ${id}`, this.options.logger);
       return second ? [{ id, second }] : [];
     });
-    const seconds = reported.map((r) => r.second);
     // What is new since each instance's last report read: a report too late for its second counts in the next.
-    const counted = reported.map(({ id, second }) =>
-      second.totals ? this.seen.take(id, second.totals, ownCounts(second)) : ownCounts(second),
+    const reports = reported.map(({ id, second }) =>
+      second.totals ? withCounts(second, this.seen.take(id, second.totals, ownCounts(second))) : second,
     );
-    this.seen.keepOnly(new Set([...alive.map((i) => i.id), ...reported.map((r) => r.id)]));
-    const sum = (f: (s: InstanceSecond) => number) => seconds.reduce((n, s) => n + f(s), 0);
-    const count = (f: (c: Counts) => number) => counted.reduce((n, c) => n + f(c), 0);
-    const oldest = seconds.map((s) => s.oldestOpenAgeSec).filter((age): age is number => typeof age === 'number');
-    // The cluster's latencies are its instances' buckets summed: exact counts, bucket-bound percentiles.
-    const latency = mergeLatency(counted.map((c) => ({ buckets: c.latency })));
-    const sample: StatsSample = {
-      t,
-      producedPerSec: count((c) => c.produced),
-      completedPerSec: count((c) => c.completed),
-      open: totals.open,
-      completed: totals.completed,
-      poolSize: sum((s) => s.poolSize),
-      busyWorkers: sum((s) => s.busyWorkers),
-      backlogTasks: sum((s) => s.backlogTasks),
-      paused: seconds.some((s) => s.paused),
-      instances: alive,
-      ...(latency ? { latency } : {}),
-      tasksDonePerSec: count((c) => c.tasksDone),
-      oldestOpenAgeSec: oldest.length ? Math.max(...oldest) : null,
-    };
-    const activity: StoriesActivity = {
-      t,
-      created: sample.producedPerSec,
-      completed: sample.completedPerSec,
-      removed: count((c) => c.removed),
-      counts: { Open: totals.open, Done: totals.storedDone },
-    };
-    return { sample, activity };
+    this.seen.keepOnly(new Set([...instances.map((i) => i.id), ...reported.map((r) => r.id)]));
+    return this.options.assemble({ t, reports, stored, instances });
   }
 
   /** Instances with a heartbeat within LEASE_MS, by id; the dead are dropped from the breakdown. */
@@ -242,15 +213,11 @@ export class ClusterStats {
     return alive.sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  private receive(published: ClusterSecond): void {
-    const last = this.history.at(-1);
-    if (last && published.sample.t <= last.t) return; // a second published twice (leader change): once
-    const second = { ...published, sample: this.complete(published.sample, this.leader) };
-    this.history.push(second.sample);
-    if (this.history.length > this.options.historySeconds) this.history.shift();
+  private receive(second: ClusterSecond): void {
+    // A second published twice (a leader change) is shown once.
+    if (second.sample.t <= this.lastPublished) return;
+    this.lastPublished = second.sample.t;
     this.storedCounts = second.activity.counts;
-    this.publishedListeners.emit(second, this.leader);
-    this.sampleListeners.emit(second.sample);
-    this.activityListeners.emit(second.activity);
+    this.secondListeners.emit(second, { leader: this.leader });
   }
 }

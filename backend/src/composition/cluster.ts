@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Processor } from '../processing/processor.js';
 import type { Clock } from '../shared/clock.js';
 import type { Lifecycle } from '../shared/lifecycle.js';
-import type { CounterCache } from '../stats/counter-cache.js';
+import { assembleClusterSecond } from '../stats/cluster-second.js';
 import { ABANDONED_REMOVAL_MS } from '../stories/removal-journal.js';
 import { toWork } from '../stories/story.mapper.js';
 import type { Stories } from './stories.js';
@@ -18,7 +18,6 @@ import type { Storage } from './storage.js';
 export async function joinClusterIfConfigured(
   config: Config,
   storage: Storage,
-  counters: CounterCache,
   clock: Clock,
   logger: Logger,
   lifecycle: Lifecycle,
@@ -28,9 +27,8 @@ export async function joinClusterIfConfigured(
     settings: config.cluster,
     maxOpenTasks: config.maxOpenTasks,
     maxSocketsPerClient: config.maxSocketsPerClient,
-    historySeconds: config.historySeconds,
-    countersSince: () => counters.since,
     totals: () => storage.totals.currentTotals(),
+    assembleSecond: assembleClusterSecond,
     clock,
     logger,
   });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import type { StatsSample } from '@storyflow/contracts';
 import { CounterCache } from '../../src/stats/counter-cache.js';
-import { StatsSampler } from '../../src/stats/sampler.js';
-import { makeSample, msUntilNextSecond, StatsHistory } from '../../src/stats/stats-history.js';
+import { LiveSeconds } from '../../src/stats/live-seconds.js';
+import { msUntilNextSecond, StatsSampler } from '../../src/stats/sampler.js';
+import { assembleSecond, SecondMeter } from '../../src/stats/second.js';
+import { StatsHistory } from '../../src/stats/stats-history.js';
 import { seededRandom } from '@storyflow/test-support';
 import { FakeClock } from '../support/fake-clock.js';
 
@@ -58,15 +60,20 @@ describe('msUntilNextSecond', () => {
   });
 });
 
-describe('makeSample', () => {
-  it('per-second figures are differences of the cumulative counters; the rest is copied', () => {
-    const s = makeSample(
-      5000,
-      { produced: 10, completed: 4 },
-      { produced: 25, completed: 11, open: 14 },
-      { poolSize: 8, busyWorkers: 6, backlogTasks: 120, paused: true },
-    );
-    expect(s).toEqual({
+describe('assembleSecond', () => {
+  it('places each figure in the sample and the activity; stored counts come from the stored side', () => {
+    const { sample, activity } = assembleSecond({
+      t: 5000,
+      figures: {
+        stories: { produced: 15, completed: 7, removed: 2 },
+        tasksDone: 30,
+        latency: undefined,
+        pool: { poolSize: 8, busyWorkers: 6, backlogTasks: 120, paused: true },
+        oldestOpenAgeSec: 4.5,
+      },
+      stored: { open: 14, completed: 11, storedDone: 9 },
+    });
+    expect(sample).toEqual({
       t: 5000,
       producedPerSec: 15,
       completedPerSec: 7,
@@ -76,7 +83,10 @@ describe('makeSample', () => {
       busyWorkers: 6,
       backlogTasks: 120,
       paused: true,
+      tasksDonePerSec: 30,
+      oldestOpenAgeSec: 4.5,
     });
+    expect(activity).toEqual({ t: 5000, created: 15, completed: 7, removed: 2, counts: { Open: 14, Done: 9 } });
   });
 });
 
@@ -142,15 +152,24 @@ describe('StatsSampler', () => {
     if (jitter) clock.jitter = jitter;
     const counters = new CounterCache();
     counters.seed({ since: 0, open: 5, done: 100, doneTasks: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
-    const sampler = new StatsSampler(counters, () => pool, clock, historySeconds);
+    const sources = {
+      counters,
+      pool: () => ({ ...pool, paused: false, oldestOpenAt: null }),
+      tasksRun: () => 0,
+      onStoryDone: () => undefined,
+    };
+    const sampler = new StatsSampler(new SecondMeter(sources, clock), clock);
+    // Wired as a single instance is: each measured second assembled and published.
+    const live = new LiveSeconds({ historySeconds, clock, countersSince: () => counters.since });
+    sampler.onSecond((own) => live.publish(assembleSecond(own), { leader: true }));
     const samples: StatsSample[] = [];
     /** counters.produced at the moment of each sample */
     const producedAt: number[] = [];
-    sampler.onSample((s) => {
+    live.onSample((s) => {
       samples.push(s);
       producedAt.push(counters.current.produced);
     });
-    return { clock, counters, sampler, samples, producedAt };
+    return { clock, counters, sampler, live, samples, producedAt };
   }
 
   it('samples at each whole second; t is the start of the second just ended', () => {
@@ -223,11 +242,11 @@ describe('StatsSampler', () => {
   });
 
   it('the snapshot history is capped at historySeconds, oldest first, and `now` is the clock', () => {
-    const { clock, sampler, samples } = setup(20);
-    expect(sampler.snapshot()).toEqual({ now: START, history: [], countersSince: 0 });
+    const { clock, sampler, live, samples } = setup(20);
+    expect(live.snapshot()).toEqual({ now: START, history: [], countersSince: 0 });
     sampler.start();
     clock.advanceTo(START + 50_000);
-    const snap = sampler.snapshot();
+    const snap = live.snapshot();
     expect(snap.now).toBe(START + 50_000);
     expect(snap.history).toHaveLength(20);
     expect(snap.history).toEqual(samples.slice(-20));
@@ -235,9 +254,9 @@ describe('StatsSampler', () => {
   });
 
   it('every listener gets each sample; an unsubscribed one no longer does; stop() ends sampling', () => {
-    const { clock, sampler, samples } = setup();
+    const { clock, sampler, live, samples } = setup();
     const other: number[] = [];
-    const off = sampler.onSample((s) => other.push(s.t));
+    const off = live.onSample((s) => other.push(s.t));
     sampler.start();
     clock.advanceTo(START + 3_000);
     expect(other).toEqual(samples.map((s) => s.t));
@@ -253,12 +272,13 @@ describe('StatsSampler', () => {
   });
 
   it('tick() records the second ending at its argument', () => {
-    const { counters, sampler, samples } = setup();
+    const { counters, sampler, live, samples } = setup();
     counters.storyCreated();
-    const s = sampler.tick(1_700_000_001_000);
-    expect(s.t).toBe(1_700_000_000_000);
-    expect(s.producedPerSec).toBe(1); // since construction
-    expect(samples).toEqual([s]);
-    expect(sampler.snapshot().history).toEqual([s]);
+    const own = sampler.tick(1_700_000_001_000);
+    expect(own.t).toBe(1_700_000_000_000);
+    expect(own.figures.stories.produced).toBe(1); // since construction
+    const { sample } = assembleSecond(own);
+    expect(samples).toEqual([sample]);
+    expect(live.snapshot().history).toEqual([sample]);
   });
 });

@@ -1,0 +1,132 @@
+import type { InstanceFigures, LatencySecond, StatsSample, StoriesActivity } from '@storyflow/contracts';
+import type { Clock } from '../shared/clock.js';
+import type { CounterCache } from './counter-cache.js';
+import { oldestOfAges, oldestOpenAge } from './figures/oldest-open.js';
+import { sumPoolLoad, type PoolLoad } from './figures/pool-load.js';
+import { StoryFlowMeter, sumStoryFlow, type StoryFlow } from './figures/story-flow.js';
+import { mergeStoryLatency, StoryLatencyMeter } from './figures/story-latency.js';
+import { sumTasksDone, TasksDoneMeter } from './figures/tasks-done.js';
+
+/**
+ * The one place a second of statistics is put together, alone or in a cluster. Each figure has a part
+ * in `figures/` that measures it and says how instances' values merge; this file lists them: what an
+ * instance measures (SecondMeter), how seconds merge (mergeSeconds), and where each lands in the
+ * payloads (assembleSecond). A new figure is a part plus a line in each of the three.
+ */
+export interface SecondFigures {
+  stories: StoryFlow;
+  tasksDone: number;
+  latency: LatencySecond | undefined;
+  pool: PoolLoad;
+  /** null: no story is Open. */
+  oldestOpenAgeSec: number | null;
+}
+
+/** Stories stored at the end of the second: this instance's counter cache, or the cluster's database. */
+export interface StoredCounts {
+  open: number;
+  /** Completed ever (cumulative, removals included). */
+  completed: number;
+  storedDone: number;
+}
+
+/** One instance's second, as measured: the figures, and its own stored counts. */
+export interface MeasuredSecond {
+  /** Start of the second, epoch ms. */
+  t: number;
+  figures: SecondFigures;
+  stored: StoredCounts;
+}
+
+/** A second as the dashboards receive it: the `stats` sample and the stories' `activity`. */
+export interface AssembledSecond {
+  sample: StatsSample;
+  activity: StoriesActivity;
+}
+
+/** What an instance's second is measured from (processing provides it; stats does not import it). */
+export interface SecondSources {
+  counters: CounterCache;
+  /** The pool now, and when the oldest Open story held here was accepted (null: none). */
+  pool(): PoolLoad & { oldestOpenAt: number | null };
+  /** Tasks run to the end so far (cumulative). */
+  tasksRun(): number;
+  /** Subscribes to each story stored Done here, told when it was accepted. */
+  onStoryDone(listener: (createdAt: number) => void): void;
+}
+
+/** Reads this instance's figures; each read covers the time since the previous one. */
+export class SecondMeter {
+  private readonly stories: StoryFlowMeter;
+  private readonly tasksDone: TasksDoneMeter;
+  private readonly latency: StoryLatencyMeter;
+
+  constructor(
+    private readonly sources: SecondSources,
+    private readonly clock: Clock,
+  ) {
+    this.stories = new StoryFlowMeter(sources.counters);
+    this.tasksDone = new TasksDoneMeter(() => sources.tasksRun());
+    this.latency = new StoryLatencyMeter(clock);
+    sources.onStoryDone((createdAt) => this.latency.storyDone(createdAt));
+  }
+
+  read(t: number): MeasuredSecond {
+    const { oldestOpenAt, poolSize, busyWorkers, backlogTasks, paused } = this.sources.pool();
+    const { open, completed, storedDone } = this.sources.counters.current;
+    const figures: SecondFigures = {
+      stories: this.stories.read(),
+      tasksDone: this.tasksDone.read(),
+      latency: this.latency.read(),
+      pool: { poolSize, busyWorkers, backlogTasks, paused },
+      oldestOpenAgeSec: oldestOpenAge(oldestOpenAt, this.clock.now()),
+    };
+    return { t, figures, stored: { open, completed, storedDone } };
+  }
+}
+
+/** Several instances' seconds as one, each figure merged by its part's rule. */
+export function mergeSeconds(seconds: readonly SecondFigures[]): SecondFigures {
+  const each = <T>(figure: (s: SecondFigures) => T): T[] => seconds.map(figure);
+  return {
+    stories: sumStoryFlow(each((s) => s.stories)),
+    tasksDone: sumTasksDone(each((s) => s.tasksDone)),
+    latency: mergeStoryLatency(each((s) => s.latency)),
+    pool: sumPoolLoad(each((s) => s.pool)),
+    oldestOpenAgeSec: oldestOfAges(each((s) => s.oldestOpenAgeSec)),
+  };
+}
+
+/** The payloads of second `t`; `instances`, in a cluster, is each instance's share. */
+export function assembleSecond(second: {
+  t: number;
+  figures: SecondFigures;
+  stored: StoredCounts;
+  instances?: InstanceFigures[];
+}): AssembledSecond {
+  const { t, figures, stored, instances } = second;
+  const { stories, pool } = figures;
+  const sample: StatsSample = {
+    t,
+    producedPerSec: stories.produced,
+    completedPerSec: stories.completed,
+    open: stored.open,
+    completed: stored.completed,
+    poolSize: pool.poolSize,
+    busyWorkers: pool.busyWorkers,
+    backlogTasks: pool.backlogTasks,
+    paused: pool.paused,
+    ...(instances ? { instances } : {}),
+    ...(figures.latency ? { latency: figures.latency } : {}),
+    tasksDonePerSec: figures.tasksDone,
+    oldestOpenAgeSec: figures.oldestOpenAgeSec,
+  };
+  const activity: StoriesActivity = {
+    t,
+    created: stories.produced,
+    completed: stories.completed,
+    removed: stories.removed,
+    counts: { Open: stored.open, Done: stored.storedDone },
+  };
+  return { sample, activity };
+}
