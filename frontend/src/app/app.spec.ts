@@ -9,6 +9,7 @@ import { renderDeferred } from './testing/deferred';
 import { FirstScreen } from './core/first-screen';
 import { Router, provideRouter } from '@angular/router';
 import type { AccessDto, HealthDto } from '@storyflow/contracts';
+import { NEVER } from 'rxjs';
 import { App } from './app';
 import { routes } from './app.routes';
 import { authInterceptor } from './core/access/auth-interceptor';
@@ -45,7 +46,15 @@ describe('App shell', () => {
         { provide: FirstScreen, useValue: { shown: Promise.resolve(), live: Promise.resolve(), reportLive: () => undefined } },
         {
           provide: StatsStream,
-          useValue: { view, start: jest.fn(), activity: signal(null), progress: signal(new Map()), watch: jest.fn(), unwatch: jest.fn() },
+          useValue: {
+            view,
+            start: jest.fn(),
+            activity: signal(null),
+            activity$: NEVER,
+            progress: signal(new Map()),
+            watch: jest.fn(),
+            unwatch: jest.fn(),
+          },
         },
       ],
     });
@@ -199,6 +208,22 @@ describe('App shell', () => {
     el.querySelector<HTMLAnchorElement>('.skip-link')!.click();
     expect(document.activeElement).toBe(el.querySelector('main'));
     expect(router.url).toBe(url);
+  });
+
+  it('moves the focus to the heading of a new screen once drawn, not for a change of the query alone', async () => {
+    const { fixture, el } = await render();
+    const router = TestBed.inject(Router);
+    await router.navigateByUrl('/no/such/page');
+    await fixture.whenStable();
+    await router.navigateByUrl('/stories');
+    await fixture.whenStable();
+    expect(document.activeElement).toBe(el.querySelector('main h1'));
+    expect(document.activeElement?.textContent).toBe('Stories');
+    const filter = el.querySelector<HTMLButtonElement>('[data-testid="filter-Done"]')!;
+    filter.focus();
+    await router.navigateByUrl('/stories?status=Done');
+    await fixture.whenStable();
+    expect(document.activeElement).toBe(filter);
   });
 
   it('shows a not-found page for unknown addresses', async () => {

@@ -3,6 +3,8 @@ import {
   Component,
   DestroyRef,
   type ElementRef,
+  Injector,
+  afterNextRender,
   computed,
   effect,
   inject,
@@ -175,6 +177,7 @@ export class App {
    */
   private focusNewScreens(): void {
     const router = inject(Router);
+    const injector = inject(Injector);
     let path: string | null = null;
     router.events
       .pipe(
@@ -187,14 +190,17 @@ export class App {
         const changed = next !== path;
         path = next;
         if (first || !changed) return;
-        // After the routed component has rendered.
-        setTimeout(() => {
-          const heading = this.main().nativeElement.querySelector<HTMLElement>('h1');
-          if (heading) {
-            heading.tabIndex = -1;
-            heading.focus();
-          } else this.main().nativeElement.focus();
-        });
+        // Once the routed component has rendered.
+        afterNextRender(
+          () => {
+            const heading = this.main().nativeElement.querySelector<HTMLElement>('h1');
+            if (heading) {
+              heading.tabIndex = -1;
+              heading.focus();
+            } else this.main().nativeElement.focus();
+          },
+          { injector },
+        );
       });
   }
 

@@ -2,6 +2,8 @@ import {
   ChangeDetectionStrategy,
   Component,
   ElementRef,
+  Injector,
+  afterNextRender,
   computed,
   effect,
   inject,
@@ -47,6 +49,7 @@ export class StoryForm {
   private readonly api = inject(StoriesApi);
   private readonly notices = inject(Notices);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
   readonly storyCreated = output<StoryDto>();
 
   /** The server's limits (the defaults until it has answered). */
@@ -168,12 +171,18 @@ export class StoryForm {
     });
   }
 
-  /** The first field with an error takes the focus, so its message (aria-describedby) is read at once. */
+  /**
+   * The first field with an error takes the focus once its message is drawn, so the message
+   * (aria-describedby) is read at once.
+   */
   private focusFirstError(): void {
-    setTimeout(() => {
-      const field = FIELD_ORDER.find((f) => this.has(f));
-      const el = field && this.host.nativeElement.querySelector<HTMLElement>(`[data-field="${field}"]`);
-      el?.focus();
-    });
+    afterNextRender(
+      () => {
+        const field = FIELD_ORDER.find((f) => this.has(f));
+        const el = field && this.host.nativeElement.querySelector<HTMLElement>(`[data-field="${field}"]`);
+        el?.focus();
+      },
+      { injector: this.injector },
+    );
   }
 }

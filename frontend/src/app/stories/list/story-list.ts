@@ -4,6 +4,8 @@ import {
   Component,
   DestroyRef,
   type ElementRef,
+  Injector,
+  afterNextRender,
   computed,
   effect,
   inject,
@@ -52,6 +54,7 @@ export class StoryList {
   private readonly stream = inject(StatsStream);
   private readonly actions = inject(StoryActions);
   private readonly clock = inject(Clock);
+  private readonly injector = inject(Injector);
   protected readonly canMutate = inject(AccessService).canMutate;
   private readonly heading = viewChild.required<ElementRef<HTMLElement>>('heading');
   private readonly table = viewChild.required<ElementRef<HTMLElement>>('table');
@@ -301,14 +304,18 @@ export class StoryList {
     this.selected.update((sel) => new Set([...sel].filter((id) => !ids.includes(id))));
   }
 
+  /** Once the row is drawn without its buttons (the focused one is gone). */
   private focusNear(index: number): void {
-    setTimeout(() => {
-      const links = Array.from(this.table().nativeElement.querySelectorAll<HTMLElement>('[data-row-index] a.story-title'));
-      const byIndex = (a: HTMLElement) => Number(a.closest('[data-row-index]')?.getAttribute('data-row-index'));
-      const target = links.find((a) => byIndex(a) > index) ?? links.reverse().find((a) => byIndex(a) < index);
-      if (target) target.focus();
-      else this.focusHeading();
-    });
+    afterNextRender(
+      () => {
+        const links = Array.from(this.table().nativeElement.querySelectorAll<HTMLElement>('[data-row-index] a.story-title'));
+        const byIndex = (a: HTMLElement) => Number(a.closest('[data-row-index]')?.getAttribute('data-row-index'));
+        const target = links.find((a) => byIndex(a) > index) ?? links.reverse().find((a) => byIndex(a) < index);
+        if (target) target.focus();
+        else this.focusHeading();
+      },
+      { injector: this.injector },
+    );
   }
 
   private focusHeading(): void {
