@@ -15,8 +15,21 @@ export function latencyBucket(ms: number): number {
   return i === -1 ? LATENCY_BUCKETS_MS.length : i;
 }
 
-/** The nearest-rank percentile of sorted values. */
-const rank = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+/**
+ * The rank (1-based) of the p-th percentile (p in 0–100) among `n` ordered values, by the nearest-rank
+ * method: the smallest rank k with k ≥ p% of n, at least 1. The one percentile definition of the project:
+ * the server's exact and bucket-bound figures, the benchmark's and the tests' (test-support's `percentile`).
+ * `p·n / 100` rather than `p / 100 · n`: exact for whole p and n (0.07 · 100 is 7.000000000000001).
+ */
+export function nearestRank(p: number, n: number): number {
+  return Math.min(n, Math.max(1, Math.ceil((p * n) / 100)));
+}
+
+/** The nearest-rank p-th percentile (p in 0–100) of values sorted ascending; there must be at least one. */
+export function percentileOfSorted(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) throw new RangeError('percentileOfSorted: no values');
+  return sorted[nearestRank(p, sorted.length) - 1]!;
+}
 
 /** One second's latencies (ms), or undefined when there were none: exact percentiles and the bucket counts. */
 export function latencySecond(values: readonly number[]): LatencySecond | undefined {
@@ -24,7 +37,8 @@ export function latencySecond(values: readonly number[]): LatencySecond | undefi
   const sorted = [...values].sort((a, b) => a - b);
   const buckets = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
   for (const ms of sorted) buckets[latencyBucket(ms)]!++;
-  return { count: sorted.length, p50: rank(sorted, 50), p95: rank(sorted, 95), p99: rank(sorted, 99), buckets };
+  const at = (p: number) => percentileOfSorted(sorted, p);
+  return { count: sorted.length, p50: at(50), p95: at(95), p99: at(99), buckets };
 }
 
 /** The bucket counts of many seconds (or instances) added up; seconds without latencies count nothing. */
@@ -42,7 +56,7 @@ export function bucketPercentiles(buckets: readonly number[]): LatencyPercentile
   const count = buckets.reduce((a, b) => a + b, 0);
   if (!count) return null;
   const at = (p: number) => {
-    const wanted = Math.ceil((p / 100) * count);
+    const wanted = nearestRank(p, count);
     let seen = 0;
     for (let i = 0; i < buckets.length; i++)
       if ((seen += buckets[i]!) >= wanted) return LATENCY_BUCKETS_MS[Math.min(i, LATENCY_BUCKETS_MS.length - 1)]!;

@@ -1,8 +1,12 @@
-/** Nearest-rank percentile (p in 0–100) of `xs`; null for no values. */
+import { percentileOfSorted } from '@storyflow/contracts';
+
+/** Nearest-rank percentile (p in 0–100) of `xs`, as the server computes it (contracts); null for no values. */
 export function percentile(xs: readonly number[], p: number): number | null {
   if (xs.length === 0) return null;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return percentileOfSorted(
+    [...xs].sort((a, b) => a - b),
+    p,
+  );
 }
 
 export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomInt, type Random } from '../../src/shared/clock.js';
-import { seededRandom } from '@storyflow/test-support';
+import { percentile, seededRandom } from '@storyflow/test-support';
 import { DECIDE_EVERY_MS, PoolSimulation, simulatedAutoscaler as config } from '../support/pool-simulation.js';
 
 /**
@@ -31,10 +31,6 @@ class Simulation extends PoolSimulation {
   }
 }
 
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function runReference(seed: number, autoscaler = config()) {
