@@ -1,5 +1,5 @@
 /** What the scenarios share: a fresh server per run, posting with retries, the server's own counters. */
-import type { StoryDto, StoryListDto } from '@storyflow/contracts';
+import { nearestRank, type StoryDto, type StoryListDto } from '@storyflow/contracts';
 import { percentile, round, sleep, startBackend, type BackendProcess } from '@storyflow/test-support';
 import { metrics, postOnce } from './http-client.js';
 import { args, extraEnv } from './options.js';
@@ -18,7 +18,7 @@ export const storyWrites = (m: Map<string, number> | null) =>
     (k) => k.startsWith('storyflow_db_operations_total') && k.includes('collection="stories"') && /command="(insert|update)"/.test(k),
   );
 
-/** Percentiles from a Prometheus histogram's bucket deltas: the bucket bound each percentile falls in. */
+/** Percentiles from a Prometheus histogram's bucket deltas: the bound of the bucket holding the percentile's rank (nearest rank). */
 export function histogramPercentiles(before: Map<string, number> | null, after: Map<string, number> | null, name: string) {
   if (!after) return null;
   const buckets = [...after]
@@ -29,7 +29,7 @@ export function histogramPercentiles(before: Map<string, number> | null, after: 
     }))
     .sort((a, b) => a.le - b.le);
   const total = buckets.at(-1)?.n ?? 0;
-  const at = (p: number) => buckets.find((b) => b.n >= (p / 100) * total)?.le ?? null;
+  const at = (p: number) => (total > 0 ? (buckets.find((b) => b.n >= nearestRank(p, total))?.le ?? null) : null);
   const ms = (s: number | null) => (s === null || !Number.isFinite(s) ? null : Math.round(s * 1000));
   return { p50: ms(at(50)), p95: ms(at(95)), p99: ms(at(99)), note: 'upper bound of the histogram bucket' };
 }
