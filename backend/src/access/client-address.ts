@@ -26,18 +26,18 @@ export class LocalConnectionBudget implements ConnectionBudget {
 
   constructor(readonly maxPerClient: number) {}
 
-  async acquire(client: string): Promise<(() => void) | null> {
+  acquire(client: string): Promise<(() => void) | null> {
     const n = this.open.get(client) ?? 0;
-    if (n >= this.maxPerClient) return null;
+    if (n >= this.maxPerClient) return Promise.resolve(null);
     this.open.set(client, n + 1);
     let released = false;
-    return () => {
+    return Promise.resolve(() => {
       if (released) return;
       released = true;
       const left = (this.open.get(client) ?? 1) - 1;
       if (left <= 0) this.open.delete(client);
       else this.open.set(client, left);
-    };
+    });
   }
 
   count(client: string): number {

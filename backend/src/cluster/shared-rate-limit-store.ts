@@ -38,7 +38,7 @@ export class SharedOrLocalStore implements Store {
   }
 
   async resetKey(key: string): Promise<void> {
-    this.local.resetKey(key);
+    await this.local.resetKey(key);
     await this.gate.run(async () => this.shared.resetKey(key)).catch(() => undefined);
   }
 

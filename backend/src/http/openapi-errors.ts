@@ -62,7 +62,7 @@ export const errorResponseRef = (status: ErrorStatus) => ({ $ref: `#/components/
 /** Each error status as a component response: the error body, its `code` narrowed to the codes of that status. */
 export function errorResponses(): Record<string, JsonSchema> {
   return Object.fromEntries(
-    (Object.entries(ERRORS) as [string, (typeof ERRORS)[ErrorStatus]][]).map(([status, { name, codes, text }]) => {
+    Object.entries<(typeof ERRORS)[ErrorStatus]>(ERRORS).map(([status, { name, codes, text }]) => {
       const narrowed = z.looseObject({ error: z.looseObject({ code: ApiErrorCodeSchema.extract(codes) }) });
       const headers = ERROR_HEADERS[Number(status) as ErrorStatus];
       return [

@@ -17,7 +17,8 @@ export function requestObserver(logger: Logger, metrics: Metrics): RequestHandle
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       // By route template (never by raw path: ids would make a series each).
-      metrics.request(req.method, req.route ? `${req.baseUrl}${String(req.route.path)}` : 'other', res.statusCode, seconds);
+      const route = req.route as { path: string } | undefined;
+      metrics.request(req.method, route ? `${req.baseUrl}${route.path}` : 'other', res.statusCode, seconds);
       const status = res.statusCode;
       const level = status >= 500 && status !== 503 ? 'error' : status >= 400 && status !== 503 ? 'warn' : 'debug';
       if (!logger.isLevelEnabled(level) || (status < 400 && req.originalUrl === '/api/health')) return;

@@ -225,7 +225,7 @@ export class WorkerPool {
     const x = h[a]!;
     h[a] = h[b]!;
     h[b] = x;
-    this.pos[h[a]!] = a;
-    this.pos[h[b]!] = b;
+    this.pos[h[a]] = a;
+    this.pos[h[b]] = b;
   }
 }

@@ -14,7 +14,7 @@ export class GroupCommit<T> {
    *   fails the whole batch.
    */
   constructor(
-    private readonly write: (items: T[]) => Promise<(unknown | null)[]>,
+    private readonly write: (items: T[]) => Promise<(Error | null)[]>,
     private readonly maxBatch = 500,
     private readonly failsAll: (error: unknown) => boolean = () => false,
   ) {}

@@ -74,7 +74,7 @@ export class MemoryPurgedKeys implements PurgedKeys {
 
   async ensureIndexes(): Promise<void> {}
 
-  async keep(keys: PurgedKey[]): Promise<void> {
+  keep(keys: PurgedKey[]): Promise<void> {
     for (const k of keys) this.keys.set(k.key, k);
     const windowStart = this.now() - IDEMPOTENCY_WINDOW_SEC * 1000;
     // Insertion order is purge order: the oldest first.
@@ -82,18 +82,15 @@ export class MemoryPurgedKeys implements PurgedKeys {
       if (this.keys.size <= this.max && k.createdAt.getTime() >= windowStart) break;
       this.keys.delete(key);
     }
+    return Promise.resolve();
   }
 
-  async find(keys: string[]): Promise<PurgedKey[]> {
-    return keys.flatMap((k) => {
-      const found = this.keys.get(k);
-      return found ? [found] : [];
-    });
+  find(keys: string[]): Promise<PurgedKey[]> {
+    return Promise.resolve(keys.flatMap((k) => this.keys.get(k) ?? []));
   }
 
-  async release(key: string, createdBefore: Date): Promise<boolean> {
+  release(key: string, createdBefore: Date): Promise<boolean> {
     const found = this.keys.get(key);
-    if (!found || found.createdAt >= createdBefore) return false;
-    return this.keys.delete(key);
+    return Promise.resolve(!!found && found.createdAt < createdBefore && this.keys.delete(key));
   }
 }
