@@ -141,7 +141,8 @@ function storyRateLimitOf(e: z.infer<typeof EnvSchema>) {
   return on ? { perSec: e.RATE_LIMIT_STORIES_PER_SEC, burst: e.RATE_LIMIT_STORIES_BURST } : { perSec: 0, burst: 0 };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+/** The environment parsed by the schema; throws naming every invalid variable. */
+function parseEnv(env: NodeJS.ProcessEnv) {
   // A blank variable (as in a copied .env.example) means "use the default".
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = EnvSchema.safeParse(given);
@@ -149,7 +150,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** Settings that are valid alone but not together. */
+function conflicts(e: z.infer<typeof EnvSchema>): string[] {
   const problems: string[] = [];
   if (e.POOL_MIN > e.POOL_MAX) problems.push(`POOL_MIN (${e.POOL_MIN}) must not exceed POOL_MAX (${e.POOL_MAX})`);
   if (e.MIN_TASKS > e.MAX_TASKS) problems.push(`MIN_TASKS (${e.MIN_TASKS}) must not exceed MAX_TASKS (${e.MAX_TASKS})`);
@@ -164,6 +169,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       `HOST=${e.HOST} makes the server reachable from other machines: set API_TOKEN (operator token for every mutation), ` +
         'or ALLOW_ANONYMOUS=true to run it open on purpose',
     );
+  return problems;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const e = parseEnv(env);
+  const problems = conflicts(e);
   if (problems.length) throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
   const limits: StoryLimits = {

@@ -5,6 +5,7 @@ import { loadCounters } from './composition/counters.js';
 import { createProcessing } from './composition/processing.js';
 import { startStats } from './composition/stats.js';
 import { startStorage } from './composition/storage.js';
+import { startRetention } from './composition/retention.js';
 import { createStories, recoverOpenStories } from './composition/stories.js';
 import { startWeb } from './composition/web.js';
 import type { Config } from './config.js';
@@ -30,7 +31,7 @@ export interface ServerHooks {
 }
 
 /**
- * Composition root, in data-flow order: storage → counters (recovered) → cluster membership → processor →
+ * Composition root, in data-flow order: storage → counters (recovered) → cluster membership → retention → processor →
  * stories → the Open stories taken back on → stats → the edges (HTTP, sockets). Each part registers its
  * stop as it starts; `stop` runs them in reverse: refuse new work, close sockets and the HTTP server, stop
  * the stats, the loops and the processor (committing what is done), give back leases, close the database.
@@ -49,9 +50,10 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
     if (hooks.onDbCommand) storage.commands.add(hooks.onDbCommand);
     const counters = await loadCounters(storage, config.cluster?.instanceId ?? null, clock, logger);
     const cluster = await joinClusterIfConfigured(config, storage, clock, logger, lifecycle);
-    const processor = createProcessing(config, storage, counters, clock, logger, lifecycle);
-    const stories = await createStories({ config, storage, processor, counters, cluster, clock, logger, lifecycle });
-    const parts = { config, storage, processor, stories, clock, logger, lifecycle };
+    const retention = await startRetention(config, storage, counters, cluster !== null, clock, logger, lifecycle);
+    const { processor, admission } = createProcessing(config, storage, counters, retention, clock, logger, lifecycle);
+    const stories = createStories({ storage, processor, admission, retention, counters, cluster, clock, logger, lifecycle });
+    const parts = { config, storage, processor, admission, stories, clock, logger, lifecycle };
     const resumed = cluster ? await keepLeases(cluster, parts) : await recoverOpenStories(storage, processor);
     processor.start();
     const { mode } = storage.database;

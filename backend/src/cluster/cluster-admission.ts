@@ -72,23 +72,21 @@ export class ClusterAdmission {
    * undone by the next sync (our share is set to what we hold).
    */
   async reserve(tasks: number, giveBack: () => void): Promise<void> {
-    const [admitted] = await this.reserveEach([tasks]).catch((error: unknown) => {
+    const [refusal] = await this.reserveEach([tasks]).catch((error: unknown) => {
       giveBack();
       throw error;
     });
-    if (admitted) return;
+    if (!refusal) return;
     giveBack();
-    throw new OverloadedError(
-      `The cluster holds too many open tasks for ${tasks} more (its limit is ${this.maxOpenTasks}). Retry after 5 s`,
-      5,
-    );
+    throw refusal;
   }
 
   /**
-   * A batch's stories in one pass (one script: no other create interleaves): for each, in order, whether
-   * its tasks were reserved within the cluster's bound. Throws (nothing reserved) while Redis is away.
+   * A batch's stories in one pass (one script: no other create interleaves): for each, in order, null
+   * when its tasks were reserved within the cluster's bound, else the refusal. Throws (nothing reserved)
+   * while Redis is away.
    */
-  async reserveEach(tasks: number[]): Promise<boolean[]> {
+  async reserveEach(tasks: number[]): Promise<(OverloadedError | null)[]> {
     const sum = tasks.reduce((a, b) => a + b, 0);
     this.inFlight += sum;
     let admitted: number[];
@@ -103,7 +101,12 @@ export class ClusterAdmission {
     tasks.forEach((n, i) => {
       if (admitted[i] === 1) this.published += n;
     });
-    return tasks.map((_, i) => admitted[i] === 1);
+    return tasks.map((n, i) => (admitted[i] === 1 ? null : this.refusal(n)));
+  }
+
+  private refusal(tasks: number): OverloadedError {
+    const message = `The cluster holds too many open tasks for ${tasks} more (its limit is ${this.maxOpenTasks}). Retry after 5 s`;
+    return new OverloadedError(message, 5);
   }
 
   /** Publishes our true share: `heldHere` counts the Open tasks held here, reservations in flight included. */

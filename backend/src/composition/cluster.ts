@@ -2,6 +2,7 @@ import { joinCluster, type ClusterNode } from '../cluster/cluster-node.js';
 import { LeaseKeeper } from '../cluster/lease-keeper.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { Admission } from '../processing/admission.js';
 import type { Processor } from '../processing/processor.js';
 import type { Clock } from '../shared/clock.js';
 import type { Lifecycle } from '../shared/lifecycle.js';
@@ -46,9 +47,18 @@ export async function joinClusterIfConfigured(
  */
 export async function keepLeases(
   node: ClusterNode,
-  parts: { config: Config; storage: Storage; processor: Processor; stories: Stories; clock: Clock; logger: Logger; lifecycle: Lifecycle },
+  parts: {
+    config: Config;
+    storage: Storage;
+    processor: Processor;
+    admission: Admission;
+    stories: Stories;
+    clock: Clock;
+    logger: Logger;
+    lifecycle: Lifecycle;
+  },
 ): Promise<number> {
-  const { storage, processor, stories, clock, logger } = parts;
+  const { storage, processor, admission, stories, clock, logger } = parts;
   const keeper = new LeaseKeeper(
     node,
     {
@@ -56,11 +66,11 @@ export async function keepLeases(
       disown: (ids) => ids.forEach((id) => processor.disown(id)),
       openStoryIds: () => storage.repository.openIds(),
       takeOn: async (ids) => {
-        const docs = await storage.repository.findOpenByIds(ids);
+        const docs = await storage.repository.findOpen(ids);
         for (const doc of docs) processor.add(toWork(doc));
         return docs.map((doc) => doc._id.toHexString());
       },
-      openTasks: () => processor.admission.openTasks,
+      openTasks: () => admission.openTasks,
       // Another instance's half-done removal, once it is old enough that its writer cannot be finishing it.
       // (A missing heartbeat says nothing here: an instance cut off from Redis still deletes in MongoDB.)
       repairAbandonedRemovals: async () => {

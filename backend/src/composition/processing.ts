@@ -2,26 +2,29 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { roomReturnsAfterSec } from '../db/storage-profile.js';
 import { DEFAULT_AUTOSCALER } from '../processing/autoscaler.js';
-import { Processor } from '../processing/processor.js';
+import { createProcessor } from '../processing/processor.js';
 import type { Clock } from '../shared/clock.js';
 import type { Lifecycle } from '../shared/lifecycle.js';
 import type { CounterCache } from '../stats/counter-cache.js';
+import type { Retention } from '../stories/retention.js';
 import type { Storage } from './storage.js';
 
 /**
- * The processor (admission, fair queue, adaptive pool, completion committer), committing through the
- * ledger. Not started: the Open stories are recovered into it first (see server.ts).
+ * The processor (fair queue, adaptive pool, completion committer), committing through the ledger, and its
+ * admission control. Not started: the Open stories are recovered into it first (see server.ts). It tells
+ * retention of each story stored Done, and of each refusal (a purge may make room).
  */
 export function createProcessing(
   config: Config,
   storage: Storage,
   counters: CounterCache,
+  retention: Retention,
   clock: Clock,
   logger: Logger,
   lifecycle: Lifecycle,
 ) {
-  const { maxDoneTasks, capacity } = storage.profile;
-  const processor = new Processor({
+  const { capacity } = storage.profile;
+  const { processor, admission } = createProcessor({
     store: storage.ledger,
     counters,
     clock,
@@ -38,17 +41,22 @@ export function createProcessing(
     progressWriteIntervalMs: config.progressWriteIntervalMs,
     // Half the shutdown bound: the parts that stop after it (the database) keep the rest.
     stopRetryMs: config.shutdownTimeoutMs / 2,
-    maxOpen: { tasks: config.maxOpenTasks, stories: config.maxOpenStories },
-    // Done tasks over the retention bound wait for the purge: until then they hold back new work, so what
-    // the database holds stays bounded whatever clients send.
-    backlogElsewhere: () => (maxDoneTasks > 0 ? Math.max(0, counters.current.storedDoneTasks - maxDoneTasks) : 0),
-    // A database with a heap of its own holds Done stories too: admitted work always fits in it.
-    storage: capacity && {
-      ...capacity,
-      storedDone: () => ({ stories: counters.current.storedDone, tasks: counters.current.storedDoneTasks }),
-      retryAfterSec: roomReturnsAfterSec(storage.profile),
+    admission: {
+      bounds: { tasks: config.maxOpenTasks, stories: config.maxOpenStories },
+      // Done tasks over retention's bound hold back new work until purged: what is stored stays bounded.
+      backlogElsewhere: () => retention.excessDoneTasks(),
+      // A database with a heap of its own holds Done stories too: admitted work always fits in it.
+      storage: capacity && {
+        ...capacity,
+        storedDone: () => ({ stories: counters.current.storedDone, tasks: counters.current.storedDoneTasks }),
+        retryAfterSec: roomReturnsAfterSec(storage.profile),
+      },
     },
   });
+  processor.changes.add((story, change) => change === 'done' && retention.noteStoredDone(story.id, story.taskCount, clock.now()));
+  admission.onRefused(() => retention.kick());
   lifecycle.started('processor', () => processor.stop());
-  return processor;
+  return { processor, admission };
 }
+
+export type Processing = ReturnType<typeof createProcessing>;

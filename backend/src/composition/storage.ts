@@ -48,7 +48,7 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
     memoryMb: config.db.memoryMb,
   });
   const models = storyModels(connection);
-  const repository = new StoryRepository(models, gate, profile.listings);
+  const repository = new StoryRepository(models, gate, profile);
   const purgedKeys =
     profile.purgedKeys === 'database'
       ? new StoredPurgedKeys(models, gate)

@@ -1,13 +1,12 @@
-import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import type { Admission } from '../processing/admission.js';
 import type { Processor } from '../processing/processor.js';
+import type { Retention } from '../stories/retention.js';
 import type { Clock } from '../shared/clock.js';
 import type { Lifecycle } from '../shared/lifecycle.js';
 import { Periodic } from '../shared/periodic.js';
 import type { CounterCache } from '../stats/counter-cache.js';
-import { DoneStoryPurge } from '../stories/done-story-purge.js';
 import { PauseControl } from '../stories/pause-control.js';
-import { RetentionSweeper } from '../stories/retention-sweeper.js';
 import { StoryCommands, type ClusterPeers } from '../stories/story-commands.js';
 import { storyIntake } from '../stories/story-intake.js';
 import { toWork } from '../stories/story.mapper.js';
@@ -16,12 +15,12 @@ import { UnknownWriteSettler } from '../stories/unknown-write-settler.js';
 import { UnsettledInserts } from '../stories/unsettled-inserts.js';
 import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Storage } from './storage.js';
-import { retainsDoneForever } from '../db/storage-profile.js';
 
 interface StoriesParts {
-  config: Config;
   storage: Storage;
   processor: Processor;
+  admission: Admission;
+  retention: Retention;
   counters: CounterCache;
   cluster: ClusterNode | null;
   clock: Clock;
@@ -40,24 +39,21 @@ const peersOf = (cluster: ClusterNode): ClusterPeers => ({
 });
 
 /**
- * Story commands and queries, pause control, and the two loops that keep the stored stories in shape:
- * settling writes whose outcome was unknown, and retention of Done stories. They listen to the processor
- * (a story stored Done joins retention's list; a refusal or a passed size bound sweeps at once).
+ * Story commands and queries, pause control, and the loop that settles writes whose outcome was unknown.
  */
-export async function createStories({ config, storage, processor, counters, cluster, clock, logger, lifecycle }: StoriesParts) {
-  const { repository, ledger, profile } = storage;
+export function createStories({ storage, processor, admission, retention, counters, cluster, clock, logger, lifecycle }: StoriesParts) {
+  const { repository, ledger } = storage;
   const peers = cluster ? peersOf(cluster) : undefined;
   const unsettled = new UnsettledInserts();
   const takeOn = storyIntake(processor, counters);
-  const retention = !retainsDoneForever(profile);
-  const donePurge = new DoneStoryPurge({ repository, ledger, counters, retention, shared: cluster !== null });
   const commands = new StoryCommands({
     repository,
     keys: storage.keys,
     ledger,
     processor,
+    admission,
     unsettled,
-    donePurge,
+    retention,
     counters,
     clock,
     logger,
@@ -69,33 +65,13 @@ export async function createStories({ config, storage, processor, counters, clus
   const pause = new PauseControl(processor, clock, cluster ? (state) => cluster.setPaused(state) : undefined);
   const settler = new UnknownWriteSettler({ unsettled, repository, ledger, takeOn, processor, counters, clock, logger, cluster: peers });
 
-  const sweeper = new RetentionSweeper({
-    purge: (cutoff, batch) => donePurge.purge(cutoff, batch),
-    retentionMs: profile.retentionDoneSeconds * 1000,
-    maxDoneTasks: profile.maxDoneTasks,
-    storedDoneTasks: () => counters.current.storedDoneTasks,
-    sweepMs: config.retentionSweepMs,
-    clock,
-    logger,
-  });
-  await donePurge.loadStored();
-  processor.changes.add((story, change) => {
-    if (change !== 'done') return;
-    donePurge.noteStoredDone(story.id, story.taskCount, clock.now());
-    // A burst completes thousands of tasks a second: purge as soon as the size bound is passed.
-    if (profile.maxDoneTasks > 0 && counters.current.storedDoneTasks > profile.maxDoneTasks) sweeper.kick();
-  });
-  processor.admission.onRefused(() => sweeper.kick());
-
   const settling = new Periodic(() => (storage.pinging() ? settler.settle() : Promise.resolve()), 1000, clock);
   settling.start();
   lifecycle.started('unknown-write settler', () => settling.stop());
-  sweeper.start();
-  lifecycle.started('retention', () => sweeper.stop());
   return { commands, queries, pause };
 }
 
-export type Stories = Awaited<ReturnType<typeof createStories>>;
+export type Stories = ReturnType<typeof createStories>;
 
 /** Single instance: every Open story in the database is ours; its Open tasks are queued again. */
 export async function recoverOpenStories(storage: Storage, processor: Processor): Promise<number> {

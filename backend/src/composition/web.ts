@@ -10,6 +10,7 @@ import { healthVerdict } from '../http/health-verdict.js';
 import type { SystemState } from '../http/endpoints.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics/metrics.js';
+import type { Admission } from '../processing/admission.js';
 import type { Processor } from '../processing/processor.js';
 import { attachLegacyStatusSocket, takesLegacyUpgrade } from '../realtime/legacy-status-ws.js';
 import { attachSocketServer } from '../realtime/socket-server.js';
@@ -30,6 +31,7 @@ export interface WebParts {
   storage: Storage;
   counters: CounterCache;
   processor: Processor;
+  admission: Admission;
   stories: Stories;
   feed: StatsFeed;
   /** The objectives (SLO_*), met or breached, for /api/health. */
@@ -41,11 +43,11 @@ export interface WebParts {
 }
 
 /** Prometheus metrics: instruments fed by the database's command events and the processor's changes. */
-function observe({ storage, counters, processor, clock }: WebParts) {
+function observe({ storage, counters, processor, admission, clock }: WebParts) {
   const metrics = createMetrics({
     pool: () => processor.figures,
     counters: () => counters.current,
-    openTasks: () => processor.admission.openTasks,
+    openTasks: () => admission.openTasks,
     tasksRun: () => processor.tasksRun,
     now: () => clock.now(),
   });

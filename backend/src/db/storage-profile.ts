@@ -2,11 +2,11 @@ import type { DbMode } from '@storyflow/contracts';
 
 /**
  * What the domain must respect of the database it runs on, decided here so that stories/ and processing/
- * hold no knowledge of a particular server. Real MongoDB (external or an embedded mongod) needs nothing
- * special. The offline in-memory stand-in (jongodb) keeps every document in its own heap and scans the
- * whole collection on every update and every sort, so there the stored Done stories are bounded
- * (retention by age and by task count; Done tasks over the bound count against admission until purged) and listings, which sort
- * by copying the collection, run a few at a time.
+ * hold no knowledge of a particular server. Real MongoDB needs nothing special. The in-memory stand-in
+ * (jongodb) keeps every document in its own heap and scans the collection on every update and sort: there
+ * stored Done stories are bounded (retention), listings run a few at a time, and admission keeps what is
+ * stored within its heap. What it does differently from MongoDB is made up in db/ (projected-find.ts,
+ * insert-each.ts).
  */
 export interface StorageProfile {
   /** Done stories older than this are purged by default (0: kept). RETENTION_DONE_SECONDS overrides. */
@@ -39,12 +39,8 @@ export interface StorageCapacity {
 }
 
 /**
- * The in-memory stand-in's heap (EMBEDDED_MEMORY_MB), measured on this machine filling it with retention
- * off (stories of 50 tasks; 20-task ones give a story's weight of ≈4 tasks). Creates and completions alone
- * went on to ≈1,570 task units per MB, but a listing (which sorts a copy of the collection) or a bulk delete
- * then ran it out of memory from ≈420 per MB (27,000 units at 64 MB, 92,000 at 192 MB) and was fine at
- * ≈350 per MB (21,600 at 64 MB, 70,200 at 192 MB): about 440 per MB above a fixed ≈10 MB. Admission keeps
- * it at 80 % of that, where every operation still fits.
+ * The in-memory stand-in's room per MB of its heap (EMBEDDED_MEMORY_MB) above a fixed base: 80 % of what a
+ * listing or a bulk delete still fits in when it is full (measured: ARCHITECTURE.md, "Database modes").
  */
 export const IN_MEMORY_UNITS_PER_MB = 350;
 export const IN_MEMORY_BASE_MB = 10;

@@ -15,27 +15,9 @@ import type {
   StoryDto,
   StoryListDto,
 } from '@storyflow/contracts';
+import type { BatchItem, BatchOutcome, Created, Idempotency } from '../shared/creates.js';
 
-/** A create's Idempotency-Key and a digest of its request (see the route table's `idempotent`). */
-export interface Idempotency {
-  key: string;
-  requestHash: string;
-}
-
-/** A create's answer: the story, and whether an earlier request with the same key had made it. */
-export interface Created {
-  story: StoryDto;
-  replayed: boolean;
-}
-
-/** A valid story of a batch, at its position in the request. */
-export interface BatchItem {
-  index: number;
-  request: CreateStoryRequest;
-}
-
-/** What became of a story of a batch: stored (now, or by an earlier request with the key), or the domain error. */
-export type BatchOutcome = { id: string; replayed: boolean } | { error: Error };
+export type { BatchItem, BatchOutcome, Created, Idempotency } from '../shared/creates.js';
 
 /**
  * What the HTTP handlers call, declared here so http/ depends on no particular implementation of the story

@@ -6,7 +6,7 @@ import {
   type StoryBatchResult,
   type StoryBatchResultDto,
 } from '@storyflow/contracts';
-import type { BatchItem, Idempotency, StoryEndpoints } from './endpoints.js';
+import type { BatchItem, BatchOutcome, Idempotency, StoryEndpoints } from './endpoints.js';
 import { ApiError, fromDomain, validationError } from './errors.js';
 import { reply, type Reply } from './route.js';
 
@@ -39,7 +39,7 @@ export async function answerBatch(
     if (parsed.success) items.push({ index, request: parsed.data });
     else results[index] = failure(validationError(parsed.error, 'story'));
   });
-  const outcomes = items.length ? await stories.createBatch(items, idempotency) : new Map();
+  const outcomes = items.length ? await stories.createBatch(items, idempotency) : new Map<number, BatchOutcome>();
   for (const { index } of items) {
     const outcome = outcomes.get(index);
     if (!outcome) results[index] = failure(internal());

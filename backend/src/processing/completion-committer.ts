@@ -58,11 +58,7 @@ export class CompletionCommitter {
   private progressTimer: unknown;
   private retryTimer: unknown = null;
   private stopped = false;
-  /**
-   * Every completion this committer writes carries it: a retry also matches stories that an earlier
-   * attempt of ours turned Done before it failed (the write landed, the answer was lost), so each is
-   * counted once, and no per-attempt record is kept.
-   */
+  /** Carried by every completion this committer writes, so a retry counts each story once (see CompletionStore). */
   private readonly mark = randomUUID();
   private readonly backoff = new Backoff(RETRY_INITIAL_MS, RETRY_MAX_MS);
   /** The last commit failed: the next failure is not logged again (an outage fails every flush). */
@@ -198,8 +194,8 @@ export class CompletionCommitter {
       if (story.storing || (!all && now - story.lastWriteAt < this.options.progressWriteIntervalMs)) continue;
       const taskNumbers = story.pending.splice(0);
       story.inFlight = taskNumbers.length;
-      const startedAt = story.startedAtStored ? null : story.startedAt;
-      due.push({ story, write: { id: story.id, taskNumbers, doneCount: story.committedDone + taskNumbers.length, startedAt } });
+      const write = { id: story.id, taskNumbers, doneCount: story.committedDone + taskNumbers.length, startedAt: story.startedAt };
+      due.push({ story, write });
       this.dirty.delete(story);
     }
     return due;
@@ -212,11 +208,10 @@ export class CompletionCommitter {
         batch.map((item) => item.write),
         new Date(now),
       );
-      for (const { story, write } of batch) {
+      for (const { story } of batch) {
         story.committedDone += story.inFlight;
         story.inFlight = 0;
         story.lastWriteAt = now;
-        if (write.startedAt !== null) story.startedAtStored = true;
       }
       return null;
     } catch (error) {
@@ -250,8 +245,7 @@ export class CompletionCommitter {
       });
       return null;
     } catch (error) {
-      // The write may have landed before it failed: the retry also matches stories carrying our mark, so
-      // each is counted once, by whichever attempt of ours is acknowledged. Retried after the backoff.
+      // The write may have landed before it failed: the retry matches our mark (see CompletionStore).
       for (const story of stories) if (!story.removed) this.finished.add(story);
       return { error, message: 'committing finished stories failed; will retry' };
     }

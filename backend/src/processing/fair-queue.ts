@@ -61,10 +61,8 @@ export class FairQueue {
     return story;
   }
 
-  /** Drops a story's waiting tasks (it was deleted). */
+  /** Drops a story's waiting tasks (it leaves: deleted or disowned); a second call finds none. */
   remove(story: TrackedStory): void {
-    if (story.removed) return;
-    story.removed = true;
     for (let i = story.cursor; i < story.estimates.length; i++) {
       this.tasks--;
       this.workMs -= story.estimates[i]!;

@@ -5,7 +5,7 @@ export interface ProgressWrite {
   id: string;
   taskNumbers: number[];
   doneCount: number;
-  /** When its first task started, on the story's first progress write only (null after). */
+  /** When its first task started: the same value on every write (set once, or recovered with the story), so rewriting it is idempotent. */
   startedAt: number | null;
 }
 
@@ -46,7 +46,7 @@ export interface ChangedStory {
   readonly startedAt: number | null;
 }
 
-/** A story's live figures, from memory. */
+/** An Open story's progress from the processor's memory (fresher than the stored one). */
 export interface LiveProgress {
   taskCount: number;
   doneCount: number;

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { Listeners } from '../shared/listeners.js';
-import { Admission, type AdmissionBounds, type StorageRoom } from './admission.js';
+import { Admission, type AdmissionOptions } from './admission.js';
 import { decidePoolSize, initialAutoscalerState, type AutoscalerConfig, type AutoscalerState } from './autoscaler.js';
 import { CompletionCommitter } from './completion-committer.js';
 import { FairQueue } from './fair-queue.js';
@@ -22,22 +22,31 @@ export interface ProcessorOptions {
   progressWriteIntervalMs: number;
   /** How long stopping keeps retrying a failed commit (see CompletionCommitter). */
   stopRetryMs?: number;
-  /** Admission bounds: Open tasks and Open stories held at once. */
-  maxOpen: AdmissionBounds;
-  /** Tasks stored elsewhere that count against that bound (see Admission). */
-  backlogElsewhere?: () => number;
-  /** The database's room, when it holds only so much (see Admission). */
-  storage?: StorageRoom | null;
   /** Tasks up to this long may use the pool's reserve (see WorkerPool). */
   shortTaskMs?: number;
 }
 
-export interface PoolFigures {
+/** The processor's load now: the pool, its backlog, and the oldest Open story it holds. */
+export interface ProcessorLoad {
   poolSize: number;
   busyWorkers: number;
   backlogTasks: number;
   /** When the oldest Open story held here was accepted (epoch ms), null when none. */
   oldestOpenAt: number | null;
+}
+
+/**
+ * The processor and its admission control. Admission is the callers' (they reserve before storing a
+ * story); it estimates Retry-After from the queue the processor drains, so the queue is built first.
+ */
+export function createProcessor(options: ProcessorOptions & { admission: Omit<AdmissionOptions, 'drainSec'> }): {
+  processor: Processor;
+  admission: Admission;
+} {
+  const max = options.autoscaler.max;
+  const queue = new FairQueue(max);
+  const admission = new Admission({ ...options.admission, drainSec: () => queue.backlogWorkMs / max / 1000 });
+  return { processor: new Processor(options, queue, admission), admission };
 }
 
 /**
@@ -48,9 +57,7 @@ export interface PoolFigures {
  * each story progress, turn Done (stored) or leave (deleted).
  */
 export class Processor {
-  readonly admission: Admission;
   readonly changes = new Listeners<[story: ChangedStory, change: StoryChange]>();
-  private readonly queue: FairQueue;
   private readonly pool: WorkerPool;
   private readonly committer: CompletionCommitter;
   private readonly tracked = new Map<string, TrackedStory>();
@@ -63,16 +70,12 @@ export class Processor {
   private pausedSince: number | null = null;
   private tasksDone = 0;
 
-  constructor(private readonly options: ProcessorOptions) {
+  constructor(
+    private readonly options: ProcessorOptions,
+    private readonly queue: FairQueue,
+    private readonly admission: Admission,
+  ) {
     this.scaling = initialAutoscalerState(options.autoscaler);
-    this.queue = new FairQueue(options.autoscaler.max);
-    const drainSec = () => this.queue.backlogWorkMs / options.autoscaler.max / 1000;
-    this.admission = new Admission({
-      bounds: options.maxOpen,
-      drainSec,
-      backlogElsewhere: options.backlogElsewhere,
-      storage: options.storage,
-    });
     this.committer = new CompletionCommitter({
       ...options,
       onStoredDone: (story) => {
@@ -94,7 +97,7 @@ export class Processor {
     });
   }
 
-  get figures(): PoolFigures {
+  get figures(): ProcessorLoad {
     let oldestOpenAt: number | null = null;
     for (const story of this.tracked.values()) if (oldestOpenAt === null || story.createdAt < oldestOpenAt) oldestOpenAt = story.createdAt;
     return { poolSize: this.pool.poolSize, busyWorkers: this.pool.busyWorkers, backlogTasks: this.queue.backlogTasks, oldestOpenAt };
@@ -115,7 +118,7 @@ export class Processor {
     if (paused === (this.pausedSince !== null)) return;
     this.pausedSince = paused ? this.options.clock.now() : null;
     // Resuming: size the pool for the backlog that built up first, so it starts all at once.
-    if (!paused) this.autoscale(false);
+    if (!paused) this.growForBacklog();
     this.pool.setPaused(paused);
   }
 
@@ -140,11 +143,11 @@ export class Processor {
   start(): void {
     const scaleLoop = () => {
       this.scaleTimer = this.options.clock.setTimeout(() => {
-        this.autoscale();
+        this.autoscaleTick();
         if (!this.stopped) scaleLoop();
       }, this.options.autoscaleIntervalMs);
     };
-    this.autoscale();
+    this.autoscaleTick();
     this.committer.start();
     scaleLoop();
   }
@@ -160,7 +163,7 @@ export class Processor {
     for (const estimate of story.estimates) this.arrivedWorkMs += estimate;
     this.queue.push(story);
     // React to a burst now rather than at the next autoscaler tick.
-    this.autoscale(false);
+    this.growForBacklog();
     this.pool.pump();
     if (isFinished(story)) this.committer.noteFinished(story);
   }
@@ -181,8 +184,6 @@ export class Processor {
       startedAt,
       stored: () => {
         story.storing = false;
-        // Stored with the story: progress writes need not write it again.
-        if (startedAt !== null) story.startedAtStored = true;
         if (!story.removed) this.committer.noteStored(story);
       },
       abandon: () => {
@@ -232,15 +233,28 @@ export class Processor {
     this.changes.emit(story, 'progress');
   }
 
-  private autoscale(tick = true): void {
-    const next = decidePoolSize(this.options.autoscaler, this.scaling, {
+  /** The autoscaler's periodic decision: grow or, after the cool-down, shrink. */
+  private autoscaleTick(): void {
+    this.applyScaling(this.decideScaling());
+  }
+
+  /** Between ticks the pool only grows (a burst or a resume is served at once). */
+  private growForBacklog(): void {
+    const next = this.decideScaling();
+    if (next.size > this.scaling.size) this.applyScaling(next);
+  }
+
+  private decideScaling(): AutoscalerState {
+    return decidePoolSize(this.options.autoscaler, this.scaling, {
       now: this.options.clock.now(),
       backlogWorkMs: this.queue.backlogWorkMs,
       backlogTasks: this.queue.backlogTasks,
       busyWorkers: this.pool.busyWorkers,
       arrivedWorkMs: this.arrivedWorkMs,
     });
-    if (!tick && next.size <= this.scaling.size) return; // between ticks only grow
+  }
+
+  private applyScaling(next: AutoscalerState): void {
     this.arrivedWorkMs = 0;
     this.scaling = next;
     if (next.size !== this.pool.poolSize) this.pool.resize(next.size);

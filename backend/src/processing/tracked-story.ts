@@ -4,9 +4,18 @@ export interface StoryWork {
   /** Arrival time, epoch ms: the scheduler's FIFO order and aging start from it. */
   createdAt: number;
   tasks: { n: number; estimate: number; done: boolean }[];
+  /** When its first task started, if it did before (recovered): a story's start is kept, not moved. */
+  startedAt?: number | null;
 }
 
-/** A story the processor owns in memory while it is Open. */
+/**
+ * A story the processor holds in memory while it is Open. The identity and task list are fixed when it is
+ * taken on; every mutable field has one writer (the others only read it):
+ * - FairQueue (scheduling): `cursor`, `key`
+ * - WorkerPool (running tasks): `running`, `startedAt`
+ * - CompletionCommitter (what is stored): `committedDone`, `pending`, `inFlight`, `lastWriteAt`
+ * - Processor (its life here): `storing`, `removed`
+ */
 export interface TrackedStory {
   readonly id: string;
   /** Arrival, epoch ms. */
@@ -17,32 +26,32 @@ export interface TrackedStory {
   /** Open tasks to run, in order (task numbers and estimates side by side); `cursor` is the next one. */
   readonly taskNs: number[];
   readonly estimates: number[];
-  cursor: number;
-  /** Scheduling key (see FairQueue): smaller runs first. */
-  key: number;
   /** Has a task longer than the short-task bound: such tasks may not take the pool's reserve. */
   readonly long: boolean;
-  /** Tasks running on workers now. */
+
+  /** FairQueue: the next task to hand out. */
+  cursor: number;
+  /** FairQueue: the scheduling key (its deadline); smaller runs first. */
+  key: number;
+
+  /** WorkerPool: tasks running on workers now. */
   running: number;
-  /** When its first task started here (epoch ms), null before. */
+  /** WorkerPool: when its first task started (epoch ms), null before. */
   startedAt: number | null;
-  /** A progress write stored `startedAt` (the in-memory server has no $min: write it once). */
-  startedAtStored: boolean;
-  /** Done tasks as stored in the database. */
+
+  /** CompletionCommitter: Done tasks as stored in the database. */
   committedDone: number;
-  /** Done in memory, not yet committed (task numbers). */
+  /** CompletionCommitter: Done in memory, not yet committed (task numbers). */
   pending: number[];
-  /** Done tasks in a progress write now in flight. */
+  /** CompletionCommitter: Done tasks in a progress write now in flight. */
   inFlight: number;
-  /** Deleted while Open: its waiting and running tasks are dropped, nothing more is committed. */
-  removed: boolean;
-  /**
-   * Its insert is in flight: its tasks already run (the insert's round trip is not added to its latency),
-   * but nothing of it is committed until it is stored.
-   */
-  storing: boolean;
-  /** When progress was last written (or the story was taken on): progress writes are rate-limited. */
+  /** CompletionCommitter: when progress was last written (or the story taken on); progress writes are rate-limited. */
   lastWriteAt: number;
+
+  /** Processor: its insert is in flight; its tasks run, nothing of it is committed until it is stored. */
+  storing: boolean;
+  /** Processor: it left (deleted, disowned or committed): nothing more is run or committed for it. */
+  removed: boolean;
 }
 
 export function trackStory(work: StoryWork, seq: number, now: number, shortTaskMs: number): TrackedStory {
@@ -66,8 +75,7 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
     key: work.createdAt,
     long,
     running: 0,
-    startedAt: null,
-    startedAtStored: false,
+    startedAt: work.startedAt ?? null,
     committedDone: work.tasks.length - taskNs.length,
     pending: [],
     inFlight: 0,

@@ -1,9 +1,10 @@
-import type { StoryDto } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
+import type { Admission } from '../processing/admission.js';
 import type { Processor } from '../processing/processor.js';
 import type { Clock, Random } from '../shared/clock.js';
+import type { OverloadedError } from '../shared/errors.js';
 import type { CounterCache } from '../stats/counter-cache.js';
-import type { DoneStoryPurge } from './done-story-purge.js';
+import type { Retention } from './retention.js';
 import type { IdempotencyKeys } from './idempotency-keys.js';
 import type { StoryLedger } from './story-ledger.js';
 import type { StoryRepository } from './story.repository.js';
@@ -11,24 +12,12 @@ import type { UnsettledInserts } from './unsettled-inserts.js';
 
 /** What the story commands (single creates, batches, deletes) are built from. */
 
-/** A create's Idempotency-Key and a digest of its request (the same key with another request is refused). */
-export interface Idempotency {
-  key: string;
-  requestHash: string;
-}
-
-/** What a create answers: the story, and whether an earlier request with the same key made it. */
-export interface Created {
-  story: StoryDto;
-  replayed: boolean;
-}
-
 /** Cluster mode: what the commands need from the other instances (implemented over Redis). */
 export interface ClusterPeers {
   /** Admission across the cluster; throws OverloadedError after calling `giveBack` (the local reservation). */
   admit(tasks: number, giveBack: () => void): Promise<void>;
-  /** A batch's admission across the cluster, in one pass: whether each story's tasks were reserved. */
-  admitEach(tasks: number[]): Promise<boolean[]>;
+  /** A batch's admission across the cluster, in one pass: for each story null (reserved) or its refusal. */
+  admitEach(tasks: number[]): Promise<(OverloadedError | null)[]>;
   /** Takes the lease of a story about to be stored (false: someone holds it). */
   own(id: string): Promise<boolean>;
   /** Takes the leases of a batch's stories about to be stored: the ids now ours. */
@@ -45,7 +34,8 @@ export interface StoryCommandsDeps {
   ledger: StoryLedger;
   processor: Processor;
   unsettled: UnsettledInserts;
-  donePurge: DoneStoryPurge;
+  retention: Retention;
+  admission: Admission;
   counters: CounterCache;
   clock: Clock;
   logger: Logger;

@@ -1,5 +1,8 @@
 import type { Types } from 'mongoose';
+import { IDEMPOTENCY_WINDOW_SEC } from '@storyflow/contracts';
 import type { DbGate } from '../db/db-gate.js';
+import { findProjected } from '../db/projected-find.js';
+import { IdempotencyKeyReusedError } from '../shared/errors.js';
 import type { PurgedKey, PurgedKeys } from './purged-keys.js';
 import type { StoryDoc, StoryModels } from './story.model.js';
 
@@ -7,7 +10,7 @@ import type { StoryDoc, StoryModels } from './story.model.js';
 export type KeyedStory = { stored: StoryDoc } | { purged: PurgedKey };
 
 /** The facts a replay decides on, whichever way the story is known. */
-export const keyFacts = (k: KeyedStory): { id: string; requestHash: string | undefined; createdAt: Date } =>
+const keyFacts = (k: KeyedStory): { id: string; requestHash: string | undefined; createdAt: Date } =>
   'stored' in k
     ? { id: k.stored._id.toHexString(), requestHash: k.stored.requestHash ?? undefined, createdAt: k.stored.createdAt }
     : k.purged;
@@ -29,13 +32,27 @@ export class IdempotencyKeys {
     return this.purged.ensureIndexes();
   }
 
-  /** The story stored (or purged) with this key, if any. */
-  async storyOf(key: string): Promise<KeyedStory | null> {
-    return (await this.storiesOf([key])).get(key) ?? null;
+  /**
+   * The stories an earlier attempt of this request stored (or stored and retention purged since) under
+   * these keys (a batch has one per story), by key. A key past its window is freed for this request
+   * instead; one within it that another request took refuses this one (IdempotencyKeyReusedError).
+   */
+  async earlierAttempts(keys: string[], requestHash: string, now: number): Promise<Map<string, KeyedStory>> {
+    const found = await this.storiesOf(keys);
+    const windowStart = new Date(now - IDEMPOTENCY_WINDOW_SEC * 1000);
+    const live = (story: KeyedStory) => keyFacts(story).createdAt >= windowStart;
+    if ([...found.values()].some((story) => live(story) && keyFacts(story).requestHash !== requestHash))
+      throw new IdempotencyKeyReusedError();
+    const earlier = new Map<string, KeyedStory>();
+    for (const [key, story] of found) {
+      if (live(story)) earlier.set(key, story);
+      else await this.release(key, windowStart);
+    }
+    return earlier;
   }
 
-  /** The stories stored (or purged) with any of these keys (a batch's, one per story), by key. */
-  async storiesOf(keys: string[]): Promise<Map<string, KeyedStory>> {
+  /** The stories stored (or purged) with any of these keys, by key. */
+  private async storiesOf(keys: string[]): Promise<Map<string, KeyedStory>> {
     const out = new Map<string, KeyedStory>();
     const stored = await this.db.run((maxTimeMS) =>
       this.models.Story.find({ idempotencyKey: { $in: keys } })
@@ -56,11 +73,14 @@ export class IdempotencyKeys {
   async keepPurged(ids: Types.ObjectId[]): Promise<void> {
     if (!ids.length) return;
     const keyed = await this.db.run((maxTimeMS) =>
-      this.models.Story.find({ _id: { $in: ids }, idempotencyKey: { $exists: true } })
-        .select({ idempotencyKey: 1, requestHash: 1, createdAt: 1 })
-        .maxTimeMS(maxTimeMS)
-        .lean<Pick<StoryDoc, '_id' | 'idempotencyKey' | 'requestHash' | 'createdAt'>[]>()
-        .exec(),
+      findProjected<Pick<StoryDoc, '_id' | 'idempotencyKey' | 'requestHash' | 'createdAt'>>(
+        this.models.Story.collection,
+        {
+          filter: { _id: { $in: ids }, idempotencyKey: { $exists: true } },
+          projection: { idempotencyKey: 1, requestHash: 1, createdAt: 1 },
+        },
+        maxTimeMS,
+      ),
     );
     if (keyed.length)
       await this.purged.keep(

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { StoryStatus } from '@storyflow/contracts';
 import type { DbGate } from '../db/db-gate.js';
 import { COUNTERS_ID, type RemovalIntent, type StoryModels } from './story.model.js';
+import type { StoryRef } from './story.repository.js';
 
 export interface RemovedCounts {
   open: number;
@@ -15,12 +16,6 @@ export interface SettledRemoval extends RemovedCounts {
   reason: 'delete' | 'purge';
 }
 
-export interface RemovalStory {
-  id: string;
-  status: StoryStatus;
-  taskCount: number;
-}
-
 /**
  * A journaled removal older than this is a leftover, whoever wrote it: a removal takes milliseconds, each of
  * its steps at most DB_TIMEOUT_MS. (A missing heartbeat would not do: an instance cut off from Redis still
@@ -32,7 +27,7 @@ export const ABANDONED_REMOVAL_MS = 60_000;
 export type IsAbandoned = (intent: Pick<RemovalIntent, 'at' | 'writer'>) => boolean | Promise<boolean>;
 
 const asId = (id: string) => new Types.ObjectId(id);
-const doneTasksOf = (stories: RemovalStory[]) => stories.reduce((n, s) => n + (s.status === 'Done' ? s.taskCount : 0), 0);
+const doneTasksOf = (stories: StoryRef[]) => stories.reduce((n, s) => n + (s.status === 'Done' ? s.taskCount : 0), 0);
 
 /**
  * Removes stories and moves them into the cumulative counters, so deleting or purging never changes the
@@ -42,7 +37,7 @@ const doneTasksOf = (stories: RemovalStory[]) => stories.reduce((n, s) => n + (s
  */
 export class RemovalJournal {
   /** Removals of ours whose outcome is unknown (the database stopped answering mid-way), by journal key. */
-  private readonly unsettled = new Map<string, { stories: RemovalStory[]; reason: 'delete' | 'purge' }>();
+  private readonly unsettled = new Map<string, { stories: StoryRef[]; reason: 'delete' | 'purge' }>();
 
   constructor(
     private readonly models: StoryModels,
@@ -57,7 +52,7 @@ export class RemovalJournal {
     return this.unsettled.size;
   }
 
-  async remove(stories: RemovalStory[], reason: 'delete' | 'purge'): Promise<RemovedCounts> {
+  async remove(stories: StoryRef[], reason: 'delete' | 'purge'): Promise<RemovedCounts> {
     if (!stories.length) return { open: 0, done: 0, doneTasks: 0 };
     const intent: RemovalIntent = {
       openIds: stories.filter((s) => s.status === 'Open').map((s) => asId(s.id)),

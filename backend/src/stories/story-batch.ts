@@ -1,20 +1,10 @@
-import { IDEMPOTENCY_WINDOW_SEC, type CreateStoryRequest } from '@storyflow/contracts';
-import { DatabaseUnavailableError, IdempotencyKeyReusedError, OverloadedError, UnavailableError } from '../shared/errors.js';
-import type { Idempotency, StoryCommandsDeps } from './command-deps.js';
-import { keyFacts } from './idempotency-keys.js';
+import { DatabaseUnavailableError, OverloadedError, UnavailableError } from '../shared/errors.js';
+import type { BatchItem, BatchOutcome, Idempotency } from '../shared/creates.js';
+import type { StoryCommandsDeps } from './command-deps.js';
 import { IdempotencyKeyTaken } from './story-errors.js';
 import { toWork } from './story.mapper.js';
 import type { StoryDoc } from './story.model.js';
 import { newStoryDocument, newStoryOf } from './story.repository.js';
-
-/** A valid story of a batch, at its position in the request. */
-export interface BatchItem {
-  index: number;
-  request: CreateStoryRequest;
-}
-
-/** What became of a story of a batch: stored (now, or by an earlier request with the key), or why not. */
-export type BatchOutcome = { id: string; replayed: boolean } | { error: Error };
 
 /** A story of the batch about to be stored, with its admission reservation once it has one. */
 interface Pending {
@@ -57,26 +47,19 @@ export class StoryBatch {
     return outcomes;
   }
 
-  /**
-   * The stories an earlier request with this key stored, or stored and retention purged since (a key past its
-   * window is freed instead).
-   */
+  /** The stories an earlier attempt of this batch stored (or stored and retention purged since): replays. */
   private async replays(indices: number[], { key, requestHash }: Idempotency): Promise<Map<number, BatchOutcome>> {
-    const out = new Map<number, BatchOutcome>();
     const byKey = new Map(indices.map((index) => [keyOf(key, index), index]));
-    const found = [...(await this.deps.keys.storiesOf([...byKey.keys()]))].map(([k, story]) => ({ k, ...keyFacts(story) }));
-    const windowStart = new Date(this.deps.clock.now() - IDEMPOTENCY_WINDOW_SEC * 1000);
-    if (found.some((f) => f.createdAt >= windowStart && f.requestHash !== requestHash)) throw new IdempotencyKeyReusedError();
-    for (const f of found) {
-      if (f.createdAt < windowStart) await this.deps.keys.release(f.k, windowStart);
-      else out.set(byKey.get(f.k)!, { id: f.id, replayed: true });
-    }
+    const earlier = await this.deps.keys.earlierAttempts([...byKey.keys()], requestHash, this.deps.clock.now());
+    const out = new Map<number, BatchOutcome>();
+    for (const [k, story] of earlier)
+      out.set(byKey.get(k)!, { id: 'stored' in story ? story.stored._id.toHexString() : story.purged.id, replayed: true });
     return out;
   }
 
   /** Local admission for all in one pass, then the cluster's in one script and the leases in one pipeline. */
   private async admit(pending: Pending[], outcomes: Map<number, BatchOutcome>): Promise<Pending[]> {
-    const reservations = this.deps.processor.admission.reserveEach(pending.map((p) => p.doc.tasks.length));
+    const reservations = this.deps.admission.reserveEach(pending.map((p) => p.doc.tasks.length));
     let admitted: Pending[] = [];
     pending.forEach((p, i) => {
       const r = reservations[i]!;
@@ -86,8 +69,8 @@ export class StoryBatch {
     const { cluster } = this.deps;
     if (!cluster || !admitted.length) return admitted;
     try {
-      const shared = await cluster.admitEach(admitted.map((p) => p.doc.tasks.length));
-      admitted = admitted.filter((p, i) => shared[i] || this.refuse(p, outcomes, clusterFull(p.doc.tasks.length)));
+      const refusals = await cluster.admitEach(admitted.map((p) => p.doc.tasks.length));
+      admitted = admitted.filter((p, i) => refusals[i] === null || this.refuse(p, outcomes, refusals[i]!));
       const owned = admitted.length ? await cluster.ownEach(admitted.map((p) => idOf(p))) : new Set<string>();
       return admitted.filter(
         (p) => owned.has(idOf(p)) || this.refuse(p, outcomes, new UnavailableError('Could not take ownership of the new story; try again')),
@@ -116,7 +99,7 @@ export class StoryBatch {
       if (r.startedAt !== null) p.doc.startedAt = new Date(r.startedAt);
       return r;
     });
-    let results: (unknown | null)[];
+    let results: (Error | null)[];
     try {
       results = await repository.insertMany(admitted.map((p) => p.doc));
     } catch (error) {
@@ -145,7 +128,7 @@ export class StoryBatch {
       p.release!();
       refused.push(idOf(p));
       if (error instanceof IdempotencyKeyTaken) taken.push(p);
-      else outcomes.set(p.index, { error: error instanceof Error ? error : new Error(String(error)) });
+      else outcomes.set(p.index, { error });
     });
     if (refused.length) await cluster?.disclaim(refused).catch(() => undefined);
     // A key taken meanwhile: the same batch sent again and racing this one stored it.
@@ -165,4 +148,3 @@ export class StoryBatch {
 
 const keyOf = (key: string, index: number) => `${key}#${index}`;
 const idOf = (p: Pending) => p.doc._id.toHexString();
-const clusterFull = (tasks: number) => new OverloadedError(`The cluster holds too many open tasks for ${tasks} more. Retry after 5 s`, 5);

@@ -1,5 +1,4 @@
 import {
-  IDEMPOTENCY_WINDOW_SEC,
   isStoryId,
   type BulkActionRequest,
   type BulkActionResultDto,
@@ -8,17 +7,18 @@ import {
   type LegacyJobRequest,
   type StoryDto,
 } from '@storyflow/contracts';
-import { DatabaseUnavailableError, IdempotencyKeyReusedError, StoryPurgedError, UnavailableError } from '../shared/errors.js';
+import { DatabaseUnavailableError, StoryPurgedError, UnavailableError } from '../shared/errors.js';
 import { IdempotencyKeyTaken, notFound } from './story-errors.js';
-import { keyFacts } from './idempotency-keys.js';
-import { StoryBatch, type BatchItem, type BatchOutcome } from './story-batch.js';
+import { StoryBatch } from './story-batch.js';
+import type { BatchItem, BatchOutcome } from '../shared/creates.js';
 import { toDto, toWork } from './story.mapper.js';
 import { newStoryDocument, newStoryOf, type NewStory } from './story.repository.js';
-import type { Created, Idempotency, StoryCommandsDeps } from './command-deps.js';
+import type { Created, Idempotency } from '../shared/creates.js';
+import type { StoryCommandsDeps } from './command-deps.js';
 
 const BULK_BATCH = 500;
 
-export type { ClusterPeers, Created, Idempotency, StoryCommandsDeps } from './command-deps.js';
+export type { ClusterPeers, StoryCommandsDeps } from './command-deps.js';
 
 /** Writes a client asks for: create (also from the legacy client), run again, delete, in bulk. */
 export class StoryCommands {
@@ -59,28 +59,19 @@ export class StoryCommands {
     throw new UnavailableError('The Idempotency-Key is in use by requests in flight; retry shortly');
   }
 
-  /**
-   * The story stored with the key, for the same request; null if the key is free (again). A story purged
-   * since (it ran to Done) is not made again: StoryPurgedError says so.
-   */
+  /** The story an earlier attempt stored with the key; null if the key is free (again). A purged one is not made again. */
   private async replay({ key, requestHash }: Idempotency): Promise<Created | null> {
-    const found = await this.deps.keys.storyOf(key);
+    const found = (await this.deps.keys.earlierAttempts([key], requestHash, this.deps.clock.now())).get(key);
     if (!found) return null;
-    const facts = keyFacts(found);
-    const windowStart = new Date(this.deps.clock.now() - IDEMPOTENCY_WINDOW_SEC * 1000);
-    if (facts.createdAt < windowStart) {
-      await this.deps.keys.release(key, windowStart);
-      return null;
-    }
-    if (facts.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
-    if (!('stored' in found)) throw new StoryPurgedError(facts.id);
+    if (!('stored' in found)) throw new StoryPurgedError(found.purged.id);
     const doc = found.stored;
-    return { story: toDto(doc, doc.status === 'Open' ? this.deps.processor.progressOf(facts.id) : null), replayed: true };
+    const id = doc._id.toHexString();
+    return { story: toDto(doc, doc.status === 'Open' ? this.deps.processor.progressOf(id) : null), replayed: true };
   }
 
   /** Admits, persists, then queues one new story. */
   private async store(story: Omit<NewStory, 'createdAt'>): Promise<StoryDto> {
-    const release = this.deps.processor.admission.reserve(story.estimates.length);
+    const release = this.deps.admission.reserve(story.estimates.length);
     const doc = newStoryDocument({ ...story, createdAt: new Date(this.deps.clock.now()) });
     const id = doc._id.toHexString();
     const { cluster } = this.deps;
@@ -120,7 +111,7 @@ export class StoryCommands {
    * before reading a body (a flood of large bodies it would refuse anyway costs it no memory).
    */
   assertRoomFor(minTasks: number): void {
-    this.deps.processor.admission.check(minTasks);
+    this.deps.admission.check(minTasks);
   }
 
   /** The original client's job: its `id` is a page-local counter, kept only as a reference. */
@@ -163,7 +154,7 @@ export class StoryCommands {
   async deleteOne(id: string): Promise<DeleteResultDto> {
     if (!isStoryId(id)) throw notFound(id);
     const deleted = await this.deps.ledger.removeById(id, async (removed) => {
-      this.deps.donePurge.forget(id);
+      this.deps.retention.forget(id);
       // Only once it is gone: if the delete failed, the story keeps running.
       if (removed.open) {
         this.deps.processor.forget(id);
@@ -183,8 +174,8 @@ export class StoryCommands {
   async deleteDone(): Promise<DeleteResultDto> {
     let deleted = 0;
     for (;;) {
-      const { refs, removed } = await this.deps.ledger.removeDone('delete', BULK_BATCH);
-      for (const ref of refs) this.deps.donePurge.forget(ref.id);
+      const { refs, removed } = await this.deps.ledger.deleteDone(BULK_BATCH);
+      for (const ref of refs) this.deps.retention.forget(ref.id);
       this.deps.counters.storiesRemoved(removed, 'delete');
       deleted += removed.done;
       if (removed.done < BULK_BATCH) return { deleted };

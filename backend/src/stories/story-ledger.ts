@@ -1,16 +1,14 @@
 import type { CompletionStore, OnCompleted, ProgressWrite } from '../processing/ports.js';
 import { SerialLock } from '../shared/serial-lock.js';
-import type { IsAbandoned, RemovalJournal, RemovalStory, RemovedCounts, SettledRemoval } from './removal-journal.js';
+import type { IsAbandoned, RemovalJournal, RemovedCounts, SettledRemoval } from './removal-journal.js';
 import type { StoryRef, StoryRepository } from './story.repository.js';
-
-export type RemovalReason = 'delete' | 'purge';
 
 /**
  * The only way a stored story's status changes: Open → Done (a completion commit) and → gone (a delete,
- * a purge, a settled removal). Each such change runs alone, with the caller's bookkeeping inside the same
- * critical section, so the status a delete reads is the one it removes and a story committed Done is
- * never counted as removed Open (the in-memory database has no atomic read-and-delete). The lock is
- * private: no caller can forget to take it. Progress writes change no status and never wait for it;
+ * a purge, a settled removal). Each change runs alone together with its bookkeeping (counters, the
+ * processor letting go), so a story is counted either completed and then removed Done, or removed Open,
+ * never both: an atomic read-and-delete would make one read exact, not order the two bookkeepings. The
+ * lock is private: no caller can forget it. Progress writes change no status and never wait for it;
  * purges of Done stories need not either (a Done story stays Done: the deletes are status-filtered).
  */
 export class StoryLedger implements CompletionStore {
@@ -41,19 +39,23 @@ export class StoryLedger implements CompletionStore {
     });
   }
 
-  /** Removes up to `batch` stored Done stories (completed before the cutoff, if given). */
-  removeDone(reason: RemovalReason, batch: number, completedBefore?: Date): Promise<{ refs: StoryRef[]; removed: RemovedCounts }> {
-    return this.statusChanges.run(() => this.removeDoneNow(reason, batch, { ...(completedBefore ? { completedBefore } : {}) }));
+  /** Deletes up to `batch` stored Done stories (an operator's "delete all Done"). */
+  deleteDone(batch: number): Promise<{ refs: StoryRef[]; removed: RemovedCounts }> {
+    return this.statusChanges.run(async () => {
+      const refs = await this.repository.findDone(batch);
+      return { refs, removed: await this.journal.remove(refs, 'delete') };
+    });
   }
 
-  /** Purge of Done stories already known (their status cannot change any more: no lock needed). */
-  purge(stories: RemovalStory[]): Promise<RemovedCounts> {
+  /** Retention's purge of Done stories it listed (a Done story stays Done: no lock needed). */
+  purge(stories: StoryRef[]): Promise<RemovedCounts> {
     return this.journal.remove(stories, 'purge');
   }
 
-  /** Purge of Done stories found in the database (cluster mode: completed by other instances). */
-  async purgeFound(batch: number, completedBefore?: Date): Promise<{ refs: StoryRef[]; removed: RemovedCounts }> {
-    return this.removeDoneNow('purge', batch, { ...(completedBefore ? { completedBefore } : {}), earliestFirst: true });
+  /** Retention's purge of the earliest completed Done stories found in the database (completed before the cutoff, if given). */
+  async purgeOldest(batch: number, completedBefore?: Date): Promise<{ refs: StoryRef[]; removed: RemovedCounts }> {
+    const refs = await this.repository.findDone(batch, { ...(completedBefore ? { completedBefore } : {}), earliestFirst: true });
+    return { refs, removed: await this.journal.remove(refs, 'purge') };
   }
 
   /** Settles our removals whose outcome was unknown (the database stopped answering mid-way). */
@@ -67,10 +69,5 @@ export class StoryLedger implements CompletionStore {
   /** Finishes removals interrupted by a crash (journaled before the given time, if any). */
   resumeRemovals(abandoned?: IsAbandoned): Promise<{ open: number; done: number } | null> {
     return this.statusChanges.run(() => this.journal.resumePending(abandoned));
-  }
-
-  private async removeDoneNow(reason: RemovalReason, batch: number, which: Parameters<StoryRepository['findDone']>[1]) {
-    const refs = await this.repository.findDone(batch, which);
-    return { refs, removed: await this.journal.remove(refs, reason) };
   }
 }

@@ -1,19 +1,12 @@
 import type { StoryDto, StorySummaryDto } from '@storyflow/contracts';
+import type { LiveProgress } from '../processing/ports.js';
 import type { StoryWork } from '../processing/tracked-story.js';
 import type { StoryDoc } from './story.model.js';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-/** Live figures of an Open story, from the processor's memory, which are fresher than the stored ones. */
-export interface LiveFigures {
-  doneCount: number;
-  runningTasks: number;
-  running: number[];
-  startedAt: number | null;
-}
-
 /** When its first task started: stored by progress writes, else derived from the tasks' done times. */
-function startedAt(doc: StoryDoc, live: LiveFigures | null): Date | null {
+function startedAt(doc: StoryDoc, live: LiveProgress | null): Date | null {
   if (live?.startedAt != null) return new Date(live.startedAt);
   if (doc.startedAt) return new Date(doc.startedAt);
   let first = Infinity;
@@ -21,7 +14,7 @@ function startedAt(doc: StoryDoc, live: LiveFigures | null): Date | null {
   return Number.isFinite(first) ? new Date(first) : null;
 }
 
-export function toSummary(doc: StoryDoc, live: LiveFigures | null = null): StorySummaryDto {
+export function toSummary(doc: StoryDoc, live: LiveProgress | null = null): StorySummaryDto {
   const createdAt = new Date(doc.createdAt);
   const completedAt = doc.completedAt ? new Date(doc.completedAt) : null;
   const done = doc.status === 'Done';
@@ -42,7 +35,7 @@ export function toSummary(doc: StoryDoc, live: LiveFigures | null = null): Story
   };
 }
 
-export function toDto(doc: StoryDoc, live: LiveFigures | null = null): StoryDto {
+export function toDto(doc: StoryDoc, live: LiveProgress | null = null): StoryDto {
   return {
     ...toSummary(doc, live),
     tasks: doc.tasks.map((t) => ({ n: t.n, estimate: t.estimate, status: t.status, doneAt: iso(t.doneAt) })),
@@ -55,4 +48,5 @@ export const toWork = (doc: StoryDoc): StoryWork => ({
   id: doc._id.toHexString(),
   createdAt: new Date(doc.createdAt).getTime(),
   tasks: doc.tasks.map((task) => ({ n: task.n, estimate: task.estimate, done: task.status === 'Done' })),
+  startedAt: doc.startedAt ? new Date(doc.startedAt).getTime() : null,
 });

@@ -4,6 +4,8 @@ import { DuplicateKeyError, isDatabaseUnavailable } from '../db/db-errors.js';
 import { insertEach } from '../db/insert-each.js';
 import type { DbGate } from '../db/db-gate.js';
 import { dropSupersededIndexes } from '../db/indexes.js';
+import { findProjected } from '../db/projected-find.js';
+import type { StorageProfile } from '../db/storage-profile.js';
 import type { ProgressWrite } from '../processing/ports.js';
 import { randomInt, type Random } from '../shared/clock.js';
 import { ConcurrencyLimit } from '../shared/concurrency-limit.js';
@@ -99,15 +101,15 @@ export class StoryRepository {
   // server, a collection scan) per batch rather than per story.
   private readonly inserts: GroupCommit<StoryDoc>;
 
-  // Listing sorts in the database (on the in-memory server, by copying the collection): a few at a time.
+  // Listings sort in the database: as many at a time as the storage profile says it bears.
   private readonly listings: ConcurrencyLimit;
 
   constructor(
     private readonly models: StoryModels,
     private readonly db: DbGate,
-    listings: { concurrent: number; queued: number },
+    profile: Pick<StorageProfile, 'listings'>,
   ) {
-    this.listings = new ConcurrencyLimit(listings.concurrent, listings.queued, 'listings');
+    this.listings = new ConcurrencyLimit(profile.listings.concurrent, profile.listings.queued, 'listings');
     this.inserts = new GroupCommit((docs) => this.insertBatch(docs), 100, isDatabaseUnavailable);
   }
 
@@ -125,11 +127,11 @@ export class StoryRepository {
    * A batch's stories in one insert (not joined with other creates): each one's outcome, null when stored
    * (see insertEach); throws DatabaseUnavailableError when no outcome is known.
    */
-  insertMany(docs: StoryDoc[]): Promise<(unknown | null)[]> {
+  insertMany(docs: StoryDoc[]): Promise<(Error | null)[]> {
     return this.insertBatch(docs);
   }
 
-  private insertBatch(docs: StoryDoc[]): Promise<(unknown | null)[]> {
+  private insertBatch(docs: StoryDoc[]): Promise<(Error | null)[]> {
     return this.db.run(async (maxTimeMS) => {
       const outcomes = await insertEach(this.models.Story.collection, docs, maxTimeMS);
       // A request's key taken already (by its own earlier attempt, or another request): see StoryCommands.
@@ -174,7 +176,7 @@ export class StoryRepository {
     const [items, open, done] = await Promise.all([
       this.db.run((maxTimeMS) =>
         Story.find(filter)
-          .select({ tasks: 0, titleWords: 0 }) // a listing never shows tasks (the in-memory server ignores projections)
+          .select({ tasks: 0, titleWords: 0 }) // a listing never shows tasks
           .sort({ createdAt: -1, _id: -1 })
           .skip((page - 1) * limit)
           .limit(limit)
@@ -189,30 +191,27 @@ export class StoryRepository {
     return { items, total, counts: { Open: open, Done: done } };
   }
 
-  /** Open stories in arrival order, for recovery after a restart. */
-  findOpen(): Promise<StoryDoc[]> {
+  /**
+   * Open stories in arrival order: all of them (recovery after a restart), or these ids if still Open (a
+   * claimed story runs only its Open tasks).
+   */
+  findOpen(ids?: string[]): Promise<StoryDoc[]> {
+    const filter = ids ? { _id: { $in: ids.map(asId) }, status: 'Open' as const } : { status: 'Open' as const };
     return this.db.run((maxTimeMS) =>
-      this.models.Story.find({ status: 'Open' }).sort({ createdAt: 1, _id: 1 }).maxTimeMS(maxTimeMS).lean<StoryDoc[]>().exec(),
+      this.models.Story.find(filter).sort({ createdAt: 1, _id: 1 }).maxTimeMS(maxTimeMS).lean<StoryDoc[]>().exec(),
     );
   }
 
   /** Ids of the Open stories (cluster mode: candidates to claim when their owner is gone). */
   async openIds(): Promise<string[]> {
     const docs = await this.db.run((maxTimeMS) =>
-      this.models.Story.find({ status: 'Open' }).select({ _id: 1 }).maxTimeMS(maxTimeMS).lean<{ _id: Types.ObjectId }[]>().exec(),
+      findProjected<{ _id: Types.ObjectId }>(
+        this.models.Story.collection,
+        { filter: { status: 'Open' }, projection: { _id: 1 } },
+        maxTimeMS,
+      ),
     );
     return docs.map((d) => d._id.toHexString());
-  }
-
-  /** These stories if still Open, in arrival order (a claimed story runs only its Open tasks). */
-  findOpenByIds(ids: string[]): Promise<StoryDoc[]> {
-    return this.db.run((maxTimeMS) =>
-      this.models.Story.find({ _id: { $in: ids.map(asId) }, status: 'Open' })
-        .sort({ createdAt: 1, _id: 1 })
-        .maxTimeMS(maxTimeMS)
-        .lean<StoryDoc[]>()
-        .exec(),
-    );
   }
 
   /**
@@ -222,40 +221,25 @@ export class StoryRepository {
    */
   async findDone(limit: number, which: { completedBefore?: Date; earliestFirst?: boolean } = {}): Promise<StoryRef[]> {
     const { completedBefore, earliestFirst = false } = which;
-    const filter = completedBefore ? { status: 'Done' as const, completedAt: { $lt: completedBefore } } : { status: 'Done' as const };
-    // An aggregation, so the in-memory server (which ignores find projections) ships no tasks: a batch of
-    // full documents from a full heap is what would exhaust it.
+    const filter = completedBefore ? { status: 'Done', completedAt: { $lt: completedBefore } } : { status: 'Done' };
     const docs = await this.db.run((maxTimeMS) =>
-      this.models.Story.collection
-        .aggregate<Pick<StoryDoc, '_id' | 'taskCount'>>(
-          [
-            { $match: filter },
-            ...(earliestFirst ? [{ $sort: { completedAt: 1 as const } }] : []),
-            { $limit: limit },
-            { $project: { _id: 1, taskCount: 1 } },
-          ],
-          { maxTimeMS },
-        )
-        .toArray(),
+      findProjected<Pick<StoryDoc, '_id' | 'taskCount'>>(
+        this.models.Story.collection,
+        { filter, projection: { _id: 1, taskCount: 1 }, limit, ...(earliestFirst ? { sort: { completedAt: 1 } } : {}) },
+        maxTimeMS,
+      ),
     );
     return docs.map((d) => ({ id: d._id.toHexString(), status: 'Done', taskCount: d.taskCount }));
   }
 
   /** The `limit` oldest stored Done stories: id, size and completion, oldest completion first (retention's list, at start). */
   async doneRefs(limit: number): Promise<{ id: string; taskCount: number; completedAt: number }[]> {
-    // An aggregation, so the in-memory server (which ignores find projections) ships no tasks.
     const docs = await this.db.run((maxTimeMS) =>
-      this.models.Story.collection
-        .aggregate<{ _id: Types.ObjectId; taskCount: number; completedAt: Date | null }>(
-          [
-            { $match: { status: 'Done' } },
-            { $sort: { completedAt: 1 } },
-            { $limit: limit },
-            { $project: { _id: 1, taskCount: 1, completedAt: 1 } },
-          ],
-          { maxTimeMS },
-        )
-        .toArray(),
+      findProjected<{ _id: Types.ObjectId; taskCount: number; completedAt: Date | null }>(
+        this.models.Story.collection,
+        { filter: { status: 'Done' }, sort: { completedAt: 1 }, limit, projection: { _id: 1, taskCount: 1, completedAt: 1 } },
+        maxTimeMS,
+      ),
     );
     return docs.map((d) => ({
       id: d._id.toHexString(),
@@ -289,11 +273,8 @@ export class StoryRepository {
   }
 
   /**
-   * One updateMany for every story that finished: Open → Done exactly once (the `status: Open` filter),
-   * its remaining tasks Done, marked with the committer's `mark`. `matchedCount` counts the stories this
-   * write turned Done plus those an earlier, failed write of the same committer did (they carry its mark),
-   * so a retry counts each story once. Which stories those are: all of them when every one matched,
-   * otherwise (rare: another instance got there first, or a story was deleted) read back by the mark.
+   * CompletionStore.completeStories in one updateMany (`status: Open` or our mark: Done once, counted once).
+   * Which stories are ours: all when every one matched, else (rare) read back by the mark.
    */
   async completeStories(ids: string[], mark: string, now: Date): Promise<{ completed: number; ours: (id: string) => boolean }> {
     if (!ids.length) return { completed: 0, ours: () => false };
@@ -315,11 +296,11 @@ export class StoryRepository {
     );
     if (result.matchedCount === ids.length) return { completed: result.matchedCount, ours: () => true };
     const marked = await this.db.run((maxTimeMS) =>
-      this.models.Story.find({ ...theirIds, completionAttempt: mark })
-        .select({ _id: 1 })
-        .maxTimeMS(maxTimeMS)
-        .lean<Pick<StoryDoc, '_id'>[]>()
-        .exec(),
+      findProjected<Pick<StoryDoc, '_id'>>(
+        this.models.Story.collection,
+        { filter: { ...theirIds, completionAttempt: mark }, projection: { _id: 1 } },
+        maxTimeMS,
+      ),
     );
     const ours = new Set(marked.map((doc) => String(doc._id)));
     return { completed: result.matchedCount, ours: (id) => ours.has(id) };
@@ -328,11 +309,11 @@ export class StoryRepository {
   /** Status and size of each id that still exists. */
   async refs(ids: string[]): Promise<Map<string, StoryRef>> {
     const docs = await this.db.run((maxTimeMS) =>
-      this.models.Story.find({ _id: { $in: ids.map(asId) } })
-        .select({ _id: 1, status: 1, taskCount: 1 })
-        .maxTimeMS(maxTimeMS)
-        .lean<Pick<StoryDoc, '_id' | 'status' | 'taskCount'>[]>()
-        .exec(),
+      findProjected<Pick<StoryDoc, '_id' | 'status' | 'taskCount'>>(
+        this.models.Story.collection,
+        { filter: { _id: { $in: ids.map(asId) } }, projection: { _id: 1, status: 1, taskCount: 1 } },
+        maxTimeMS,
+      ),
     );
     return new Map(docs.map((d) => [d._id.toHexString(), { id: d._id.toHexString(), status: d.status, taskCount: d.taskCount }]));
   }

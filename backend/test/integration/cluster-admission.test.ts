@@ -56,10 +56,10 @@ describe('ClusterAdmission', () => {
     const a = new ClusterAdmission(redis, gate, 'a', 1000);
     const b = new ClusterAdmission(redis, gate, 'b', 1000);
     await a.reserve(500, () => undefined);
-    expect(await b.reserveEach([300, 300, 150, 60])).toEqual([true, false, true, false]);
+    expect((await b.reserveEach([300, 300, 150, 60])).map((r) => r === null)).toEqual([true, false, true, false]);
     expect([await share('a'), await share('b')]).toEqual([500, 450]);
     // Nothing fits: nothing moves.
-    expect(await b.reserveEach([51, 100])).toEqual([false, false]);
+    expect((await b.reserveEach([51, 100])).map((r) => r === null)).toEqual([false, false]);
     expect(await share('b')).toBe(450);
   });
 

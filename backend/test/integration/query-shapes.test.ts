@@ -41,7 +41,7 @@ beforeAll(async () => {
   });
   gate = new DbGate(DEADLINE_MS);
   const models = storyModels(connection);
-  repository = new StoryRepository(models, gate, { concurrent: 4, queued: 16 });
+  repository = new StoryRepository(models, gate, { listings: { concurrent: 4, queued: 16 } });
   keys = new IdempotencyKeys(models, gate, new StoredPurgedKeys(models, gate));
   journal = new RemovalJournal(models, gate, 'local', (ids) => keys.keepPurged(ids));
   totals = new StoredTotalsReader(models, gate);
@@ -83,9 +83,11 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
         await repository.list(query, 2, 10);
     },
     listPage: 'list',
-    findOpen: () => repository.findOpen(),
+    findOpen: async () => {
+      await repository.findOpen();
+      await repository.findOpen(await repository.openIds());
+    },
     openIds: () => repository.openIds(),
-    findOpenByIds: async () => repository.findOpenByIds(await repository.openIds()),
     findDone: async () => {
       await repository.findDone(10);
       await repository.findDone(10, { completedBefore: new Date() });
@@ -139,11 +141,11 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
       await repository.insertMany(keyed);
       await keys.keepPurged(keyed.map((d) => d._id));
     },
-    storyOf: () => keys.storyOf('some-key'),
-    storiesOf: () => keys.storiesOf(['some-key#0', 'some-key#1']),
+    earlierAttempts: () => keys.earlierAttempts(['some-key#0', 'some-key#1'], 'h', Date.now()),
+    storiesOf: 'earlierAttempts',
     release: () => keys.release('some-key', new Date()),
   }),
-  StoredPurgedKeys: () => ({ ensureIndexes: 'beforeAll', keep: 'keepPurged', find: 'storyOf', release: 'release' }),
+  StoredPurgedKeys: () => ({ ensureIndexes: 'beforeAll', keep: 'keepPurged', find: 'earlierAttempts', release: 'release' }),
   HistoryStore: () => ({
     ensureIndexes: 'beforeAll',
     record: () =>

@@ -2,7 +2,7 @@ import { DEFAULT_POOL_TARGET_WAIT_MS } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_AUTOSCALER, type AutoscalerConfig } from '../../src/processing/autoscaler.js';
 import type { CompletionStore, OnCompleted } from '../../src/processing/ports.js';
-import { Processor } from '../../src/processing/processor.js';
+import { createProcessor, type Processor } from '../../src/processing/processor.js';
 import { CounterCache } from '../../src/stats/counter-cache.js';
 import { FakeClock } from './fake-clock.js';
 
@@ -41,7 +41,7 @@ export class PoolSimulation implements CompletionStore {
   private storySeq = 0;
 
   constructor(readonly autoscaler: AutoscalerConfig = simulatedAutoscaler()) {
-    this.processor = new Processor({
+    this.processor = createProcessor({
       store: this,
       counters: new CounterCache(),
       clock: this.clock,
@@ -50,8 +50,8 @@ export class PoolSimulation implements CompletionStore {
       autoscaleIntervalMs: DECIDE_EVERY_MS,
       flushIntervalMs: 200,
       progressWriteIntervalMs: 1000,
-      maxOpen: { tasks: 10_000_000, stories: 10_000_000 },
-    });
+      admission: { bounds: { tasks: 10_000_000, stories: 10_000_000 } },
+    }).processor;
     this.processor.changes.add((story, change) => {
       if (change !== 'progress' || story.startedAt === null || this.started.has(story.id)) return;
       this.started.add(story.id);

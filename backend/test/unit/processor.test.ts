@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_AUTOSCALER } from '../../src/processing/autoscaler.js';
 import type { CompletionStore, OnCompleted, ProgressWrite } from '../../src/processing/ports.js';
-import { Processor } from '../../src/processing/processor.js';
+import { createProcessor } from '../../src/processing/processor.js';
 import type { StoryWork } from '../../src/processing/tracked-story.js';
 import { OverloadedError } from '../../src/shared/errors.js';
 import { CounterCache } from '../../src/stats/counter-cache.js';
@@ -74,7 +74,7 @@ function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpe
   const clock = new FakeClock(1_000_000);
   const store = new FakeStore();
   const counters = new CounterCache();
-  const processor = new Processor({
+  const { processor, admission } = createProcessor({
     store,
     counters,
     clock,
@@ -83,13 +83,13 @@ function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpe
     autoscaleIntervalMs: 250,
     flushIntervalMs: 200,
     progressWriteIntervalMs: 1000,
-    maxOpen: { tasks: maxOpenTasks, stories: 1_000_000 },
+    admission: { bounds: { tasks: maxOpenTasks, stories: 1_000_000 } },
     stopRetryMs,
   });
   const add = (work: StoryWork) => {
     store.status.set(work.id, { done: false, attempt: null });
     counters.storyCreated();
-    processor.add(work, processor.admission.reserve(work.tasks.length));
+    processor.add(work, admission.reserve(work.tasks.length));
     return work.id;
   };
   /** Moves the fake time in small steps, letting the async commits settle between them. */
@@ -100,7 +100,7 @@ function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpe
     }
   };
   processor.start();
-  return { clock, store, counters, processor, add, run };
+  return { clock, store, counters, processor, admission, add, run };
 }
 
 const settle = async () => {
@@ -295,18 +295,18 @@ describe('Processor (queue + pool + completion batcher)', () => {
   });
 
   it('admits work up to its bound and releases it when stories finish or are deleted', async () => {
-    const { processor, add, run } = setup({ min: 4, max: 100 }, 10);
+    const { processor, admission, add, run } = setup({ min: 4, max: 100 }, 10);
     add(story([10, 10, 10, 10, 10, 10]));
     const second = add(story([60_000, 60_000, 60_000, 60_000]));
-    expect(processor.admission.openTasks).toBe(10);
-    expect(() => processor.admission.reserve(1)).toThrow(OverloadedError);
+    expect(admission.openTasks).toBe(10);
+    expect(() => admission.reserve(1)).toThrow(OverloadedError);
     await run(100);
-    expect(processor.admission.openTasks).toBe(4); // the first story is Done
+    expect(admission.openTasks).toBe(4); // the first story is Done
     processor.forget(second);
-    expect(processor.admission.openTasks).toBe(0);
-    const release = processor.admission.reserve(10);
+    expect(admission.openTasks).toBe(0);
+    const release = admission.reserve(10);
     release(); // a create whose insert failed gives its reservation back
-    expect(processor.admission.openTasks).toBe(0);
+    expect(admission.openTasks).toBe(0);
     await processor.stop();
   });
 
@@ -328,9 +328,9 @@ describe('Processor (queue + pool + completion batcher)', () => {
 
   describe('a story whose insert is in flight', () => {
     it('runs its tasks at once but commits nothing of it until it is stored, then turns Done exactly once', async () => {
-      const { store, counters, processor, run } = setup();
+      const { store, counters, processor, admission, run } = setup();
       const work = story([10, 20]);
-      const running = processor.addWhileStoring(work, processor.admission.reserve(2));
+      const running = processor.addWhileStoring(work, admission.reserve(2));
       await run(50);
       // Both tasks ran (the pool did not wait for the insert), yet neither progress nor Done was written.
       expect(processor.progressOf(work.id)?.doneCount).toBe(2);
@@ -343,13 +343,13 @@ describe('Processor (queue + pool + completion batcher)', () => {
       expect(store.commitsFor(work.id)).toEqual([{ id: work.id, taskNumbers: [], doneCount: -1, finished: true }]);
       expect(processor.progressOf(work.id)).toBeNull();
       expect(counters.current).toMatchObject({ completed: 1, open: 0 });
-      expect(processor.admission.openTasks).toBe(0);
+      expect(admission.openTasks).toBe(0);
     });
 
     it('abandoned (the insert failed): leaves without a trace, and the reservation stays with the caller', async () => {
-      const { store, processor, run } = setup();
+      const { store, processor, admission, run } = setup();
       const work = story([1000]);
-      const release = processor.admission.reserve(1);
+      const release = admission.reserve(1);
       const running = processor.addWhileStoring(work, release);
       await run(20);
       expect(processor.figures.busyWorkers).toBe(1);
@@ -359,9 +359,9 @@ describe('Processor (queue + pool + completion batcher)', () => {
       expect(processor.figures.busyWorkers).toBe(0);
       expect(store.commitsFor(work.id)).toEqual([]);
       // Still held: an insert of unknown outcome keeps its reservation until it is settled.
-      expect(processor.admission.openTasks).toBe(1);
+      expect(admission.openTasks).toBe(1);
       release();
-      expect(processor.admission.openTasks).toBe(0);
+      expect(admission.openTasks).toBe(0);
     });
   });
 });

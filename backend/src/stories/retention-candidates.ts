@@ -10,14 +10,11 @@ export interface DoneRef extends StoryRef {
 }
 
 /**
- * The Done stories this instance knows to be stored, oldest completion first (a Map keeps insertion
- * order): retention takes its purge candidates from here instead of querying for them, which on the
- * in-memory database means scanning and shipping every stored document, again and again during a burst.
- * Filled from the database at start and by each completion commit; deletions take stories out. It holds
- * at most `capacity`: a story beyond that makes it `incomplete` for good (emptied: it no longer says which
- * stored stories are oldest, the database does, by a query).
+ * Retention's purge candidates: the Done stories this instance knows to be stored, oldest completion first
+ * (a Map keeps insertion order), so a purge needs no query for them. At most `capacity`: one more makes it
+ * `incomplete` for good (emptied: the database, not this list, then says which are oldest).
  */
-export class DoneStories {
+export class RetentionCandidates {
   private readonly entries = new Map<string, DoneEntry>();
   private missed = false;
 

@@ -1,0 +1,27 @@
+import type { mongo } from 'mongoose';
+
+export interface ProjectedQuery {
+  filter: mongo.Filter<mongo.Document>;
+  /** The fields to return (inclusion: `{ field: 1 }`). */
+  projection: Record<string, 1>;
+  sort?: Record<string, 1 | -1>;
+  limit?: number;
+}
+
+/**
+ * A find that ships only the projected fields, run as an aggregation: the in-memory stand-in ignores a
+ * find's projection (whole stories, tasks and all, would cross the wire and fill its heap) but honours
+ * `$project`; on MongoDB the two run the same plan, on the same indexes.
+ */
+export function findProjected<T extends mongo.Document>(
+  collection: Pick<mongo.Collection, 'aggregate'>,
+  query: ProjectedQuery,
+  maxTimeMS: number,
+): Promise<T[]> {
+  const { filter, projection, sort, limit } = query;
+  const pipeline: mongo.Document[] = [{ $match: filter }];
+  if (sort) pipeline.push({ $sort: sort });
+  if (limit !== undefined) pipeline.push({ $limit: limit });
+  pipeline.push({ $project: projection });
+  return collection.aggregate<T>(pipeline, { maxTimeMS }).toArray();
+}
