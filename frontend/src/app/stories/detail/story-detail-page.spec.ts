@@ -200,6 +200,28 @@ describe('StoryDetailPage', () => {
     expect(el().querySelector('[data-testid="detail-delete"]')).toBeNull();
   });
 
+  it('starts over for another story (the page stays, its id changes): nothing of the first one is shown for it', async () => {
+    await open();
+    progress.set(
+      new Map([
+        [ID, { id: ID, status: 'Deleted', taskCount: 4, doneCount: 2, runningTasks: 0, running: [], startedAt: null, completedAt: null }],
+      ]),
+    );
+    await settle();
+    expect(text('detail-status')).toBe('Removed');
+    const other = 'fedcba9876543210fedcba98';
+    await harness.navigateByUrl(`/stories/${other}`);
+    await settle();
+    expect(watch).toHaveBeenLastCalledWith(expect.anything(), [other]);
+    // Not the first story's title nor its removal while the other one loads.
+    expect(el().querySelector('h1')?.textContent).toBe('Story …dcba98');
+    expect(el().querySelector('[data-testid="detail-status"]')).toBeNull();
+    http.expectOne(`/api/stories/${other}`).flush(storyDto({ id: other, title: 'Weekly report' }));
+    await settle();
+    expect(el().querySelector('h1')?.textContent).toBe('Weekly report');
+    expect(text('detail-status')).toBe('Open');
+  });
+
   it('explains a story that does not exist', async () => {
     await open('missing');
     expect(text('story-not-found')).toContain('does not exist');

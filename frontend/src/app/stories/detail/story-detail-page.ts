@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, input, linkedSignal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import type { StoryDto, StoryProgressDto } from '@storyflow/contracts';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
@@ -46,13 +46,17 @@ export class StoryDetailPage {
   protected readonly retentionSec = inject(ServerInfo).doneRetentionSec;
   protected readonly backParams = inject(LastListQuery).queryParams;
 
-  protected readonly story = signal<StoryDto | null>(null);
-  protected readonly failure = signal<ApiFailure | null>(null);
+  // What this page knows of the story: all of it starts again with another id (the route's component stays).
+  protected readonly story = linkedSignal<string, StoryDto | null>({ source: this.id, computation: () => null });
+  protected readonly failure = linkedSignal<string, ApiFailure | null>({ source: this.id, computation: () => null });
   /** When the live feed said the story is gone. */
-  protected readonly removedAt = signal<number | null>(null);
+  protected readonly removedAt = linkedSignal<string, number | null>({ source: this.id, computation: () => null });
   protected readonly now = this.clock.now;
   /** Task number → when this page first saw it running (the server does not say when a task started). */
-  protected readonly firstSeenRunning = signal<ReadonlyMap<number, number>>(new Map());
+  protected readonly firstSeenRunning = linkedSignal<string, ReadonlyMap<number, number>>({
+    source: this.id,
+    computation: () => new Map(),
+  });
   private lastFetch = 0;
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -84,13 +88,10 @@ export class StoryDetailPage {
 
   constructor() {
     const destroyRef = inject(DestroyRef);
+    // The story's live progress (the worker) and the story itself (the server).
     effect(() => {
       const id = this.id();
       untracked(() => {
-        this.story.set(null);
-        this.failure.set(null);
-        this.removedAt.set(null);
-        this.firstSeenRunning.set(new Map());
         this.stream.watch(this, [id]);
         this.fetch(id);
       });
