@@ -67,7 +67,7 @@ function secondSources(counters: CounterCache, processor: Processor): SecondSour
   return {
     counters,
     pool: () => {
-      const { poolSize, busyWorkers, backlogTasks, oldestOpenAt } = processor.figures;
+      const { poolSize, busyWorkers, backlogTasks, oldestOpenAt } = processor.load;
       return { poolSize, busyWorkers, backlogTasks, oldestOpenAt, paused: processor.pausedAt !== null };
     },
     tasksRun: () => processor.tasksRun,

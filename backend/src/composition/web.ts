@@ -45,7 +45,7 @@ export interface WebParts {
 /** Prometheus metrics: instruments fed by the database's command events and the processor's changes. */
 function observe({ storage, counters, processor, admission, clock }: WebParts) {
   const metrics = createMetrics({
-    pool: () => processor.figures,
+    pool: () => processor.load,
     counters: () => counters.current,
     openTasks: () => admission.openTasks,
     tasksRun: () => processor.tasksRun,

@@ -97,7 +97,7 @@ export class Processor {
     });
   }
 
-  get figures(): ProcessorLoad {
+  get load(): ProcessorLoad {
     let oldestOpenAt: number | null = null;
     for (const story of this.tracked.values()) if (oldestOpenAt === null || story.createdAt < oldestOpenAt) oldestOpenAt = story.createdAt;
     return { poolSize: this.pool.poolSize, busyWorkers: this.pool.busyWorkers, backlogTasks: this.queue.backlogTasks, oldestOpenAt };

@@ -95,7 +95,7 @@ export class PoolSimulation implements CompletionStore {
       this.clock.advanceBy(1);
       for (let i = 0; i < 4; i++) await Promise.resolve();
       if (this.clock.now() % DECIDE_EVERY_MS === 0) {
-        const f = this.processor.figures;
+        const f = this.processor.load;
         this.samples.push({ at: this.clock.now(), size: f.poolSize, busy: f.busyWorkers, backlogTasks: f.backlogTasks });
       }
     }

@@ -84,12 +84,12 @@ describe('pool simulation (the real Processor on a fake clock)', () => {
   it('shrinks back to POOL_MIN once the load stops', async () => {
     const r = await runReference(5);
     await r.sim.runUntil(160_000);
-    expect(r.sim.processor.figures.poolSize).toBe(r.sim.autoscaler.min);
+    expect(r.sim.processor.load.poolSize).toBe(r.sim.autoscaler.min);
   });
 
   it('control: a pool fixed at POOL_MIN cannot keep up with the reference load', async () => {
     const r = await runReference(20240601, config({ min: 4, max: 4 }));
-    expect(r.sim.processor.figures.poolSize).toBe(4);
+    expect(r.sim.processor.load.poolSize).toBe(4);
     expect(r.maxBacklogTasks).toBeGreaterThan(100 * 50);
     expect(r.sim.unfinishedStories).toBeGreaterThan(100);
   });
@@ -98,10 +98,10 @@ describe('pool simulation (the real Processor on a fake clock)', () => {
     const autoscaler = config();
     const sim = new Simulation(seededRandom(7), autoscaler);
     await sim.runUntil(1_100);
-    expect(sim.processor.figures.poolSize).toBe(autoscaler.min);
+    expect(sim.processor.load.poolSize).toBe(autoscaler.min);
     for (let i = 0; i < 1000; i++) sim.arriveReference();
     // Grows on arrival, not at the next decision.
-    expect(sim.processor.figures.poolSize).toBe(autoscaler.max);
+    expect(sim.processor.load.poolSize).toBe(autoscaler.max);
     let drainedAt = -1;
     while (sim.clock.now() < 60_000) {
       await sim.runUntil(sim.clock.now() + 1);

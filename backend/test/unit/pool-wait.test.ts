@@ -31,7 +31,7 @@ describe('the pool meets its target wait under every load shape', () => {
       // Below POOL_MAX throughout: the wait was the pool's to avoid.
       expect(r.busiest).toBeLessThan(r.sim.autoscaler.max);
       expect(r.sim.unfinishedStories).toBe(0);
-      expect(r.sim.processor.figures.poolSize).toBe(r.sim.autoscaler.min);
+      expect(r.sim.processor.load.poolSize).toBe(r.sim.autoscaler.min);
     });
 
   it("the issue's case: one-task stories of 1,234 ms at 25/s wait for nothing from the first second on, nor after the step to 20 ms at 200/s", async () => {

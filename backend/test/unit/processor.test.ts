@@ -168,9 +168,9 @@ describe('Processor (queue + pool + completion batcher)', () => {
     const { store: repository, processor, add, run } = setup({ min: 1, max: 1 });
     const first = add(story([100], 0));
     const victim = add(story([50, 50, 50], 1));
-    expect(processor.figures).toMatchObject({ busyWorkers: 1, backlogTasks: 3 });
+    expect(processor.load).toMatchObject({ busyWorkers: 1, backlogTasks: 3 });
     processor.forget(victim);
-    expect(processor.figures.backlogTasks).toBe(0);
+    expect(processor.load.backlogTasks).toBe(0);
     await run(600);
     expect(repository.commitsFor(victim)).toHaveLength(0);
     expect(repository.commitsFor(first)).toHaveLength(1);
@@ -288,9 +288,9 @@ describe('Processor (queue + pool + completion batcher)', () => {
   it('frees the workers of a deleted story at once', async () => {
     const { processor, add } = setup({ min: 10, max: 10 });
     const big = add(story(Array.from({ length: 20 }, () => 60_000)));
-    expect(processor.figures.busyWorkers).toBe(9); // all but the reserve
+    expect(processor.load.busyWorkers).toBe(9); // all but the reserve
     processor.forget(big);
-    expect(processor.figures).toMatchObject({ busyWorkers: 0, backlogTasks: 0 });
+    expect(processor.load).toMatchObject({ busyWorkers: 0, backlogTasks: 0 });
     await processor.stop();
   });
 
@@ -352,11 +352,11 @@ describe('Processor (queue + pool + completion batcher)', () => {
       const release = admission.reserve(1);
       const running = processor.addWhileStoring(work, release);
       await run(20);
-      expect(processor.figures.busyWorkers).toBe(1);
+      expect(processor.load.busyWorkers).toBe(1);
       running.abandon();
       await run(2000);
       expect(processor.progressOf(work.id)).toBeNull();
-      expect(processor.figures.busyWorkers).toBe(0);
+      expect(processor.load.busyWorkers).toBe(0);
       expect(store.commitsFor(work.id)).toEqual([]);
       // Still held: an insert of unknown outcome keeps its reservation until it is settled.
       expect(admission.openTasks).toBe(1);
