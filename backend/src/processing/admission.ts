@@ -7,11 +7,7 @@ export interface AdmissionBounds {
   stories: number;
 }
 
-/**
- * A database that holds only so much (the in-memory stand-in, in its own heap): what it has room for, in
- * task units (a stored task is one, a story document `perStory` more), and what it holds besides the
- * Open work admission counts itself.
- */
+/** Room of a database that holds only so much (the in-memory stand-in), in task units (see StorageCapacity). */
 export interface StorageRoom {
   units: number;
   perStory: number;
@@ -27,10 +23,7 @@ export interface AdmissionOptions {
   bounds: AdmissionBounds;
   /** How long the current backlog needs at the pool's full speed (Retry-After). */
   drainSec: () => number;
-  /**
-   * Tasks that count against the task bound without being held here (see the storage profile: stored
-   * Done tasks over what the embedded database may hold, until the purge catches up).
-   */
+  /** Tasks counted against the bound without being held here (stored Done tasks over retention's bound, until purged). */
   backlogElsewhere?: () => number;
   /** Set for a database that holds only so much: a story is admitted only if it fits, so a story accepted is kept. */
   storage?: StorageRoom | null;
@@ -42,11 +35,8 @@ interface Refusal {
 }
 
 /**
- * Admission control: the Open tasks held at once (queued, running, or done but not committed) and the
- * Open stories stay under bounds, so whatever clients send, memory (ours and the database's) and queued
- * work stay bounded: many large stories hit the task bound, many tiny ones the story bound.
- * A create reserves before its insert and hands the reservation over once stored (or gives it back).
- * Where the database has a capacity, everything it stores counts against that too.
+ * Bounds the Open tasks held (queued, running, or done but not committed) and the Open stories, so whatever clients send, memory
+ * and queued work stay bounded. A create reserves before its insert and hands the reservation over once stored (or gives it back).
  */
 export class Admission {
   private held = 0;
@@ -90,10 +80,7 @@ export class Admission {
     };
   }
 
-  /**
-   * A batch's stories in one pass, in order: each one's reservation, or the OverloadedError that refused
-   * it (a later, smaller story may still fit). Nothing else runs between them, so the batch is counted whole.
-   */
+  /** A batch's reservations in one pass, in order; a refused story gets its OverloadedError (a later, smaller one may fit). */
   reserveEach(tasks: readonly number[]): ((() => void) | OverloadedError)[] {
     return tasks.map((n) => {
       try {

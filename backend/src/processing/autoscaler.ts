@@ -1,15 +1,6 @@
 /**
- * Pool sizing, pure: the caller passes the time and the observed load, and keeps the state.
- *
- * Needed workers = the larger of the workers busy now and the offered load (arriving work per unit
- * time, smoothed: Little's law for a pool whose tasks hold a worker for their estimate) × headroom,
- * plus what it takes to start the current backlog within the target wait (never more than one worker
- * per waiting task: with a target wait shorter than the tasks, a story's tasks then run side by side).
- * The busy floor is what keeps the target wait while the smoothed rate still lags a ramp or a step:
- * workers busy now are not free for what waits, whatever the average says. On top comes the pool's
- * reserve, which long tasks may not take (see WorkerPool), so they find the workers they were sized for.
- * Grow at once; shrink only after demand has stayed lower for the cool-down, and then gradually, so
- * bursty arrivals do not make the pool flap.
+ * Pool sizing, pure: the caller passes the time and the observed load, and keeps the state. The rule, step by step, is
+ * ARCHITECTURE.md's "The autoscaler"; the busy floor keeps the target wait while the smoothed rate still lags a ramp.
  */
 export interface AutoscalerConfig {
   min: number;
@@ -62,10 +53,7 @@ export function clampSize(config: Pick<AutoscalerConfig, 'min' | 'max'>, n: numb
   return Math.min(config.max, Math.max(config.min, Math.ceil(n)));
 }
 
-/**
- * Workers of a pool of `size` that long tasks may not take: at least one, so a short story never waits
- * behind long ones only; none in a pool of one, which long tasks would otherwise never get.
- */
+/** Workers that long tasks may not take: at least one, so a short story finds one; none in a pool of one (long tasks need it). */
 export function reserveOf(size: number, reserveFraction: number): number {
   return size < 2 ? 0 : Math.max(1, Math.ceil(size * reserveFraction));
 }

@@ -18,10 +18,7 @@ export interface CompletionCommitterOptions {
   onStoredDone: (story: TrackedStory) => void;
   /** Its commit found it Done by another instance already: it leaves, not counted by us. */
   onDoneElsewhere: (story: TrackedStory) => void;
-  /**
-   * How long `stop` keeps retrying a commit that failed (a database briefly down or slow), one attempt
-   * per `flushIntervalMs`; default 0: one attempt. What is still not committed then runs again at the next start.
-   */
+  /** How long `stop` retries a failed commit, once per `flushIntervalMs` (default 0: once); the rest runs again at the next start. */
   stopRetryMs?: number;
 }
 
@@ -35,18 +32,12 @@ interface ProgressItem {
   write: ProgressWrite;
 }
 
-/** A failed commit is retried after 100 ms, doubling to 5 s while the database stays away. */
 const RETRY_INITIAL_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
 /**
- * Group commit of task completions. A story whose last task is done is committed at once: if no commit
- * is in flight one starts now, else it joins the next, which starts as soon as the current one ends (one
- * updateMany for every story that finished meanwhile, so a burst costs a write per batch, not per story).
- * Progress of long stories is written at most once per `progressWriteIntervalMs` (one bulkWrite for all
- * due). Only one commit runs at a time: `flushing` is the commit in flight. After a failure, nothing is
- * committed until the backoff allows (however many stories finish meanwhile); what waits is what was
- * done, so memory stays bounded by admission, not by the length of the outage.
+ * Group commit of completions, one commit in flight (`flushing`): a finished story joins it or the next, so a burst costs a write
+ * per batch. After a failure nothing is committed until the backoff allows: what waits is bounded by admission, not the outage.
  */
 export class CompletionCommitter {
   /** Running stories with completions not yet committed. */
@@ -73,7 +64,6 @@ export class CompletionCommitter {
     }, this.options.flushIntervalMs);
   }
 
-  /** A task of `story` is done in memory. */
   noteTaskDone(story: TrackedStory, taskNumber: number): void {
     story.pending.push(taskNumber);
     if (isFinished(story)) {
@@ -215,7 +205,6 @@ export class CompletionCommitter {
       }
       return null;
     } catch (error) {
-      // Nothing is lost: the completions go back and a later flush retries them.
       for (const { story, write } of batch) {
         story.inFlight = 0;
         if (story.removed) continue;

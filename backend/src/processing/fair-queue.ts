@@ -2,18 +2,9 @@ import { MinHeap } from '../shared/min-heap.js';
 import type { TrackedStory } from './tracked-story.js';
 
 /**
- * The ready queue, shared fairly between stories: earliest deadline first, where a story's deadline is
- * its arrival plus the time the whole pool would need for its remaining work (`work / workScale`).
- *
- * - A burst of similar stories runs in arrival order, each story's tasks back to back, so each finishes
- *   as early as it can (round-robin between stories would make them all finish late).
- * - A small story is not stuck behind big ones: ten 1,000 × 60 s stories rank a minute behind their
- *   arrival, so a 5 ms story posted after them goes first.
- * - Nothing starves: a deadline is fixed once set (it only moves earlier as the story is served), and
- *   later arrivals have later deadlines once the big story's work-time has passed.
- *
- * Stories whose tasks are all short and those with a long task wait in separate heaps, so the pool can
- * keep a reserve of workers that long tasks may not take (see WorkerPool).
+ * The ready queue: earliest deadline first, a story's deadline being its arrival plus its remaining work spread over the whole
+ * pool (`work / workScale`); round-robin would make a burst's stories all finish late. Stories with a long task wait in a heap of
+ * their own, so the pool can keep a reserve (see WorkerPool). Properties: ARCHITECTURE.md, "Scheduling and the pool".
  */
 export class FairQueue {
   private readonly short = new MinHeap<TrackedStory>(earlier);

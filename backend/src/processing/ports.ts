@@ -5,7 +5,7 @@ export interface ProgressWrite {
   id: string;
   taskNumbers: number[];
   doneCount: number;
-  /** When its first task started: the same value on every write (set once, or recovered with the story), so rewriting it is idempotent. */
+  /** When its first task started: the same value on every write, so rewriting it is idempotent. */
   startedAt: number | null;
 }
 
@@ -16,12 +16,9 @@ export interface CompletionStore {
   /** One write for many stories' progress; throws if it may not have been applied. */
   writeProgress(items: ProgressWrite[], now: Date): Promise<void>;
   /**
-   * Turns the stories Done (with their remaining tasks) in one write, only those still Open or carrying
-   * `mark` (the committer's own: an earlier attempt of ours may have landed before it failed), and marks
-   * them with it; `onStored` gets how many this write turned (or found turned by us) Done, and which:
-   * `ours(id)` is false for a story found Done by someone else (another instance ran it too, after a lease
-   * changed hands) or gone. It runs before any other status change (a delete) can touch these stories:
-   * the store serialises status changes, so the caller's bookkeeping cannot interleave with a removal.
+   * Turns the stories Done in one write, only those still Open or carrying `mark` (an earlier attempt of ours may have landed),
+   * so each is counted once. `onStored(completed, ours)` runs before any other status change can touch them; `ours(id)` is
+   * false for a story Done by another instance (a lease changed hands) or gone.
    */
   completeStories(ids: string[], mark: string, now: Date, onStored: OnCompleted): Promise<void>;
 }
@@ -31,11 +28,7 @@ export interface CompletionCounter {
   storiesCompleted(stories: number, tasks: number): void;
 }
 
-/**
- * What changed about a story the processor holds: it progressed, it was committed Done (by us: counted
- * once, whichever instance), it was found Done by another instance (it leaves without being counted
- * again), or it left (deleted).
- */
+/** A held story progressed, was committed Done by us (counted once), was found Done elsewhere (not counted), or left. */
 export type StoryChange = 'progress' | 'done' | 'doneElsewhere' | 'removed';
 
 /** The story a change is about, as the listener may read it at that moment (it is not kept: no copy per task). */

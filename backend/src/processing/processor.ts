@@ -16,9 +16,8 @@ export interface ProcessorOptions {
   logger: Logger;
   autoscaler: AutoscalerConfig;
   autoscaleIntervalMs: number;
-  /** How often progress of running stories is looked at (finished stories are committed at once). */
+  /** These two: see CompletionCommitterOptions. */
   flushIntervalMs: number;
-  /** At most one progress write per story per this interval; a story's final update is never delayed. */
   progressWriteIntervalMs: number;
   /** How long stopping keeps retrying a failed commit (see CompletionCommitter). */
   stopRetryMs?: number;
@@ -35,10 +34,7 @@ export interface ProcessorLoad {
   oldestOpenAt: number | null;
 }
 
-/**
- * The processor and its admission control. Admission is the callers' (they reserve before storing a
- * story); it estimates Retry-After from the queue the processor drains, so the queue is built first.
- */
+/** The processor and its admission (the callers' to reserve with), whose Retry-After comes from the queue the processor drains. */
 export function createProcessor(options: ProcessorOptions & { admission: Omit<AdmissionOptions, 'drainSec'> }): {
   processor: Processor;
   admission: Admission;
@@ -50,11 +46,8 @@ export function createProcessor(options: ProcessorOptions & { admission: Omit<Ad
 }
 
 /**
- * The Open stories this instance runs. It owns their in-memory state (every change to it happens here,
- * on the event loop, so none interleave) and composes the roles that act on it: admission (what may
- * enter), the fair queue (which task runs next), the adaptive worker pool (a task holds a worker for its
- * estimate), and the completion committer (group commit of what is done). Listeners of `changes` hear
- * each story progress, turn Done (stored) or leave (deleted).
+ * The Open stories this instance runs. It owns their in-memory state (each field's writer: see TrackedStory) and composes the fair
+ * queue, the worker pool and the completion committer; `changes` tells each story's progress, Done or leaving.
  */
 export class Processor {
   readonly changes = new Listeners<[story: ChangedStory, change: StoryChange]>();
@@ -135,7 +128,6 @@ export class Processor {
     };
   }
 
-  /** Ids of the stories held here. */
   trackedIds(): string[] {
     return [...this.tracked.keys()];
   }
@@ -169,10 +161,8 @@ export class Processor {
   }
 
   /**
-   * Takes a story whose insert is in flight: its tasks start now, nothing of it is committed until the
-   * caller says it is `stored`. If the insert fails the caller `abandon`s it: it leaves without a trace,
-   * and the reservation stays the caller's (an insert of unknown outcome keeps holding it). `startedAt`:
-   * when its first task started, if it did at once (the caller stores it with the story, exact).
+   * Takes a story whose insert is in flight: its tasks start now, nothing is committed until `stored()`. On a failed insert the
+   * caller calls `abandon()` and keeps the reservation. `startedAt`: when its first task started, if at once (stored with it).
    */
   addWhileStoring(work: StoryWork, reservation: () => void): { startedAt: number | null; stored(): void; abandon(): void } {
     this.add(work, reservation);
@@ -202,10 +192,7 @@ export class Processor {
     this.changes.emit(story, 'removed');
   }
 
-  /**
-   * Lets go of a story another instance now owns (cluster mode: its lease was lost): it stops running
-   * here; completions not yet committed are left to the new owner, who runs those tasks again.
-   */
+  /** Lets go of a story whose lease was lost: it stops here, and the new owner runs its uncommitted tasks again. */
   disown(id: string): void {
     const story = this.tracked.get(id);
     if (story) this.drop(story);

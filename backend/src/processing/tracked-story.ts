@@ -9,12 +9,8 @@ export interface StoryWork {
 }
 
 /**
- * A story the processor holds in memory while it is Open. The identity and task list are fixed when it is
- * taken on; every mutable field has one writer (the others only read it):
- * - FairQueue (scheduling): `cursor`, `key`
- * - WorkerPool (running tasks): `running`, `startedAt`
- * - CompletionCommitter (what is stored): `committedDone`, `pending`, `inFlight`, `lastWriteAt`
- * - Processor (its life here): `storing`, `removed`
+ * A story the processor holds while it is Open. Identity and tasks are fixed when taken on; each mutable field has one writer,
+ * named first in its doc (FairQueue, WorkerPool, CompletionCommitter or Processor); the others only read it.
  */
 export interface TrackedStory {
   readonly id: string;

@@ -17,14 +17,9 @@ export interface WorkerPoolOptions {
 }
 
 /**
- * Concurrency slots fed from the fair queue: a task holds a worker for its estimate. The simulated work
- * is a deadline in a heap of busy slots with one timer for the earliest, so a thousand workers cost no
- * threads, no timer each, and no allocation per task; every wake-up completes all tasks due by then.
- * A freed worker takes its next task at the moment it was freed (its last task's deadline), not when
- * the timer happened to fire: timer lateness never idles a worker, and each task still holds its worker
- * for exactly its estimate.
- * Shrinking never interrupts a task: busy workers above the new size finish and are not refilled.
- * Cancelling a story (deleted) frees its workers at once.
+ * Workers fed from the fair queue; a task holds one for its estimate, a deadline in a heap behind one timer (no timer or
+ * allocation per task). A freed worker starts its next task at its last deadline, not when the timer fired, so timer lateness
+ * never idles a worker. Shrinking never interrupts a task.
  */
 export class WorkerPool {
   private size: number;

@@ -16,10 +16,8 @@ const keyFacts = (k: KeyedStory): { id: string; requestHash: string | undefined;
     : k.purged;
 
 /**
- * The stories' Idempotency-Keys (stored with each story under a unique index, see story.model.ts): the
- * story a key names, freeing a key whose window has passed for a new request, and the keys of stories
- * retention purges, kept for the rest of their window (`purged_keys`), so a request sent again after its
- * story was purged does not create it a second time. Deleting a story on purpose frees its key.
+ * The stories' Idempotency-Keys (unique index, see story.model.ts): the story a key names, a key past its window freed, and the
+ * keys of purged stories kept for the rest of it, so a retry does not create the story again. A delete frees its key.
  */
 export class IdempotencyKeys {
   constructor(
@@ -33,9 +31,8 @@ export class IdempotencyKeys {
   }
 
   /**
-   * The stories an earlier attempt of this request stored (or stored and retention purged since) under
-   * these keys (a batch has one per story), by key. A key past its window is freed for this request
-   * instead; one within it that another request took refuses this one (IdempotencyKeyReusedError).
+   * The stories (stored, or purged since) an earlier attempt of this request made under these keys, by key. A key past its window
+   * is freed for this request; one another request took within it throws IdempotencyKeyReusedError.
    */
   async earlierAttempts(keys: string[], requestHash: string, now: number): Promise<Map<string, KeyedStory>> {
     const found = await this.storiesOf(keys);
@@ -66,10 +63,7 @@ export class IdempotencyKeys {
     return out;
   }
 
-  /**
-   * Before retention deletes these (Done) stories: keeps the keys of those that have one. Run before the
-   * delete, so at every moment a key names its story or its purged record.
-   */
+  /** Keeps the keys of these Done stories before retention deletes them, so a key always names its story or its purged record. */
   async keepPurged(ids: Types.ObjectId[]): Promise<void> {
     if (!ids.length) return;
     const keyed = await this.db.run((maxTimeMS) =>

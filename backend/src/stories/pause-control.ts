@@ -2,10 +2,7 @@ import type { ProcessingDto } from '@storyflow/contracts';
 import type { Processor } from '../processing/processor.js';
 import type { Clock } from '../shared/clock.js';
 
-/**
- * Pause and resume of processing (running tasks finish, no new ones start). In a cluster every
- * instance applies a change when told, this one too, through the same channel (`broadcast`).
- */
+/** Pause and resume; in a cluster every instance, this one too, applies a change when told through `broadcast`. */
 export class PauseControl {
   /** Since when processing runs (it was last resumed, or this instance started). */
   private runningSince: number;

@@ -4,10 +4,7 @@ import type { Clock } from '../shared/clock.js';
 import type { StoryQueries } from './story-queries.js';
 import { Listeners } from '../shared/listeners.js';
 
-/**
- * Turns the processor's change notes into what the live views need: an id to read back for progress,
- * or the final state (Done, Deleted) captured at the moment the story leaves memory.
- */
+/** The processor's changes as the live views need them: an id to read progress of, or the final state captured as it leaves. */
 export class ProgressChanges {
   private readonly listeners = new Listeners<[id: string, final: StoryProgressDto | null]>();
 

@@ -60,10 +60,7 @@ export class StoredPurgedKeys implements PurgedKeys {
   }
 }
 
-/**
- * In this process's memory, at most `max` (the oldest go first), each until its window ends: for the in-memory
- * stand-in, whose data lasts only while this process runs and which scans a collection on every write.
- */
+/** In memory, at most `max` (oldest first out), for the stand-in: its data dies with the process and it scans on every write. */
 export class MemoryPurgedKeys implements PurgedKeys {
   private readonly keys = new Map<string, PurgedKey>();
 

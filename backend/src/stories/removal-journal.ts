@@ -16,11 +16,7 @@ export interface SettledRemoval extends RemovedCounts {
   reason: 'delete' | 'purge';
 }
 
-/**
- * A journaled removal older than this is a leftover, whoever wrote it: a removal takes milliseconds, each of
- * its steps at most DB_TIMEOUT_MS. (A missing heartbeat would not do: an instance cut off from Redis still
- * deletes in MongoDB.)
- */
+/** A journaled removal older than this is a leftover, whoever wrote it (not a heartbeat: a writer cut off from Redis still deletes). */
 export const ABANDONED_REMOVAL_MS = 60_000;
 
 /** Which journaled removals to finish (their writer is gone); may ask others (is that instance alive?). */
@@ -30,10 +26,8 @@ const asId = (id: string) => new Types.ObjectId(id);
 const doneTasksOf = (stories: StoryRef[]) => stories.reduce((n, s) => n + (s.status === 'Done' ? s.taskCount : 0), 0);
 
 /**
- * Removes stories and moves them into the cumulative counters, so deleting or purging never changes the
- * produced/completed figures: the intent is journaled first, then the delete (each status filtered, so
- * a story whose status changed meanwhile stays), then the increment by what was actually deleted,
- * which clears the intent in the same write. A crash in between is repaired by `resumePending`.
+ * Removes stories into the cumulative counters: the intent journaled first, then the status-filtered delete, then the increment
+ * by what was deleted, clearing the intent in the same write. A crash in between is repaired by `resumePending`.
  */
 export class RemovalJournal {
   /** Removals of ours whose outcome is unknown (the database stopped answering mid-way), by journal key. */
@@ -96,10 +90,7 @@ export class RemovalJournal {
     }
   }
 
-  /**
-   * Settles our removals whose outcome was unknown: counts (and journals) what is gone, like a restart
-   * would. Returns what was removed, including the ids of the Open stories that are gone.
-   */
+  /** Settles our removals of unknown outcome, as a restart would; returns what was removed (with the ids of Open stories gone). */
   async settle(): Promise<SettledRemoval[]> {
     const settled: SettledRemoval[] = [];
     for (const [key, { stories, reason }] of [...this.unsettled]) {
@@ -121,8 +112,7 @@ export class RemovalJournal {
 
   /**
    * Finishes removals interrupted by a crash: what is gone is counted, what is still there stays.
-   * @param abandoned which of them (default: all; in a cluster another live instance may be finishing one
-   *   this very moment). Ours whose outcome is unknown are finished anyway.
+   * @param abandoned which of them (default: all); ours of unknown outcome are finished anyway.
    */
   async resumePending(abandoned: IsAbandoned = () => true): Promise<{ open: number; done: number } | null> {
     const { Counters } = this.models;
@@ -154,11 +144,7 @@ export class RemovalJournal {
     return new Set(docs.map((d) => d._id.toHexString()));
   }
 
-  /**
-   * Counts a removal and clears its intent in one write, only while the intent is there: whoever finishes a
-   * removal first (its writer, or an instance finishing it for a writer presumed dead) counts it, the others
-   * count nothing. Returns whether this call counted it.
-   */
+  /** Counts a removal and clears its intent in one write, only while the intent is there, so only the first finisher counts it. */
   private async apply(key: string, counts: { open: number; done: number }, reason: 'delete' | 'purge'): Promise<boolean> {
     const n = counts.open + counts.done;
     const result = await this.db.run((maxTimeMS) =>

@@ -10,9 +10,8 @@ export interface DoneRef extends StoryRef {
 }
 
 /**
- * Retention's purge candidates: the Done stories this instance knows to be stored, oldest completion first
- * (a Map keeps insertion order), so a purge needs no query for them. At most `capacity`: one more makes it
- * `incomplete` for good (emptied: the database, not this list, then says which are oldest).
+ * Retention's candidates: the Done stories known stored here, oldest completion first (a Map's insertion order). One over
+ * `capacity` makes it `incomplete` for good: the database then says which are oldest.
  */
 export class RetentionCandidates {
   private readonly entries = new Map<string, DoneEntry>();

@@ -28,11 +28,8 @@ export interface RetentionOptions {
 }
 
 /**
- * Retention of Done stories: purges them by age and by stored Done tasks (the bound a database with a heap
- * of its own needs), a batch at a time, oldest completion first; the counters keep counting them. The one
- * rule "stored Done tasks over the bound" is `excessDoneTasks`: admission counts them as held work until
- * purged, and passing the bound sweeps at once. Without retention nothing is listed: memory does not grow
- * with the stories finished.
+ * Purges Done stories by age and by stored Done tasks, a batch at a time, oldest completion first. The one rule "stored Done tasks
+ * over the bound" is `excessDoneTasks` (admission counts them as held). Without retention nothing is listed.
  */
 export class Retention {
   private readonly candidates: RetentionCandidates;

@@ -10,14 +10,9 @@ export class StoredTotalsReader {
     private readonly db: DbGate,
   ) {}
 
-  /**
-   * The cumulative figures as the database holds them, cheaply (the Open stories counted, the collection's
-   * size, the counters document): in cluster mode the leader reads them each second, so the cluster's totals
-   * are the database's whatever instance wrote what, or died before saying so.
-   */
+  /** The cumulative figures as the database holds them, cheaply: the cluster leader reads them each second. */
   async currentTotals(): Promise<{ open: number; completed: number; storedDone: number }> {
-    // The Open ones are counted (admission bounds them); the Done ones are the rest of the collection's size,
-    // which the database keeps: counting millions of Done stories every second would grow with the collection.
+    // Only the Open ones are counted (admission bounds them): counting every Done story each second would grow with the collection.
     const [open, stored, counters] = await Promise.all([this.count('Open'), this.storedCount(), this.countersDoc()]);
     const done = Math.max(0, stored - open);
     return { open, completed: done + (counters?.removedDone ?? 0), storedDone: done };

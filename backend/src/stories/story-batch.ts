@@ -14,11 +14,8 @@ interface Pending {
 }
 
 /**
- * Many stories in one request: admitted per story in one pass (locally, then across the cluster in one
- * script), their leases taken in one pipeline, stored in one insert. With an Idempotency-Key each story
- * is keyed `<key>#<position>` under the same unique index as a single create's key: a retry of the batch
- * answers the stories stored already as replays and creates only the rest, so no story is stored twice
- * however the retries race; the key with another request is refused (422) before anything is stored.
+ * Many stories in one request: admitted in one pass (locally, then the cluster's one script), leases in one pipeline, one insert.
+ * With an Idempotency-Key each story is keyed `<key>#<position>`: a retry replays those stored and creates only the rest.
  */
 export class StoryBatch {
   constructor(

@@ -36,11 +36,8 @@ export class StoryCommands {
   }
 
   /**
-   * Admits, persists, then queues: a new story means it survives a crash. With an Idempotency-Key, a
-   * request sent again (its answer lost, a 503) gets the story its first attempt stored, as it is now
-   * (`replayed`), never a second one: the key is stored with the story under a unique index, so this holds
-   * whichever instance answers and however the requests race. The key is looked up first: a story retention
-   * purged has left its key behind (IdempotencyKeys.keepPurged) and the index no longer holds it.
+   * Admits, persists, then queues (a 201 survives a crash). With an Idempotency-Key, a request sent again gets the story its first
+   * attempt stored (`replayed`), never a second one (ARCHITECTURE.md, "A request creates at most one story").
    */
   async create(request: CreateStoryRequest, idempotency?: Idempotency, externalRef: number | null = null): Promise<Created> {
     const story = newStoryOf(request, this.deps.random ?? Math.random, externalRef, idempotency);
@@ -106,10 +103,7 @@ export class StoryCommands {
     return toDto(doc);
   }
 
-  /**
-   * Throws OverloadedError while even a story of `minTasks` would be refused: a full server answers
-   * before reading a body (a flood of large bodies it would refuse anyway costs it no memory).
-   */
+  /** Throws OverloadedError while even a story of `minTasks` would be refused, so a full server answers before reading a body. */
   assertRoomFor(minTasks: number): void {
     this.deps.admission.check(minTasks);
   }

@@ -4,12 +4,8 @@ import type { IsAbandoned, RemovalJournal, RemovedCounts, SettledRemoval } from 
 import type { StoryRef, StoryRepository } from './story.repository.js';
 
 /**
- * The only way a stored story's status changes: Open → Done (a completion commit) and → gone (a delete,
- * a purge, a settled removal). Each change runs alone together with its bookkeeping (counters, the
- * processor letting go), so a story is counted either completed and then removed Done, or removed Open,
- * never both: an atomic read-and-delete would make one read exact, not order the two bookkeepings. The
- * lock is private: no caller can forget it. Progress writes change no status and never wait for it;
- * purges of Done stories need not either (a Done story stays Done: the deletes are status-filtered).
+ * The only way a stored status changes (complete, delete, purge, settle). Each change runs alone with its bookkeeping, so a story
+ * is counted completed then removed Done, or removed Open, never both; purges of Done stories need no lock (Done stays Done).
  */
 export class StoryLedger implements CompletionStore {
   private readonly statusChanges = new SerialLock();

@@ -9,10 +9,8 @@ import type { StoryRepository } from './story.repository.js';
 export type StoredCounts = () => { Open: number; Done: number } | null;
 
 /**
- * Reads: stored stories with the live figures of those Open in this instance's memory. Changes nothing.
- * A page of the whole list takes its status counts from `storedCounts` (the counters: counting millions of
- * stored stories on every page would make each listing slower as the collection grows); a search counts
- * its own matches.
+ * Reads: stored stories with the live figures of those Open here. An unfiltered page takes its status counts from `storedCounts`,
+ * so a listing does not slow as the collection grows; a search counts its own matches.
  */
 export class StoryQueries {
   constructor(

@@ -1,8 +1,7 @@
 import { Schema, type Connection, type InferRawDocTypeFromSchema, type InferSchemaType, type Types } from 'mongoose';
 import { IDEMPOTENCY_WINDOW_SEC, STORY_STATUSES } from '@storyflow/contracts';
 
-// Tasks are embedded: bounded (MAX_TASKS) and always read with their story, so a story is one document
-// and creating one is one insert.
+// Embedded: bounded (MAX_TASKS) and always read with their story, so creating one is one insert.
 const TaskSchema = new Schema(
   {
     n: { type: Number, required: true },
@@ -44,9 +43,8 @@ const StorySchema = new Schema(
 export type StoryDoc = InferRawDocTypeFromSchema<typeof StorySchema>;
 export type TaskDoc = StoryDoc['tasks'][number];
 
-// Every query's filter and sort is covered by one of these (test/integration/query-shapes.test.ts checks
-// each query the repositories send). Recovery (Open by arrival), counts by status, filtered listing (read
-// backwards: newest first).
+// Every query's filter and sort is covered by one of these (checked by test/integration/query-shapes.test.ts).
+// Recovery (Open by arrival), counts by status, filtered listing (read backwards: newest first).
 StorySchema.index({ status: 1, createdAt: 1, _id: 1 });
 // Unfiltered listing, newest first.
 StorySchema.index({ createdAt: 1, _id: 1 });
@@ -71,10 +69,8 @@ export interface RemovalIntent {
 }
 
 /**
- * Cumulative figures of stories that are no longer in the `stories` collection, so that purging or
- * deleting never changes the produced/completed counts. `removals` holds the removals in progress,
- * one key each (so concurrent removals never overwrite each other); a crash between a delete and its
- * increment is repaired at start. One document, so the increment and clearing the intent are atomic.
+ * Cumulative figures of stories no longer stored, and the removals in progress (one key each, so concurrent ones never overwrite
+ * each other): one document, so an increment and clearing its intent are atomic (see RemovalJournal).
  */
 const CountersSchema = new Schema(
   {
@@ -94,10 +90,7 @@ export type CountersDoc = InferSchemaType<typeof CountersSchema>;
 
 export const COUNTERS_ID = 'stories';
 
-/**
- * The Idempotency-Key of a story retention purged, kept for the rest of the key's window: a request sent again
- * with it must not create the story a second time (its first one ran to Done and was purged meanwhile).
- */
+/** The Idempotency-Key of a story retention purged, kept for the rest of its window (see IdempotencyKeys.keepPurged). */
 const PurgedKeySchema = new Schema(
   {
     _id: { type: String, required: true },

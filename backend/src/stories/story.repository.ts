@@ -41,11 +41,7 @@ export function titleWords(title: string | null): string[] | undefined {
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/**
- * The filter for a search: a story id (24 hex) matches that story; a number also the original client's
- * job id; text matches stories whose title has words starting with each word of it (index ranges on
- * `titleWords`, case-insensitive).
- */
+/** A search: a story id matches that story, a number also the legacy job id, text titles with words starting with each word. */
 export function searchFilter(q: string | undefined): Record<string, unknown> {
   if (!q) return {};
   if (isStoryId(q)) return { _id: asId(q) };
@@ -54,7 +50,6 @@ export function searchFilter(q: string | undefined): Record<string, unknown> {
   return /^\d{1,15}$/.test(q) ? { $or: [byWords, { externalRef: Number(q) }] } : byWords;
 }
 
-/** The document a new story will be stored as (its id is known before the insert). */
 /** What a create request asks to store: its estimates (drawn now for a count and a range), title and key. */
 export function newStoryOf(
   request: CreateStoryRequest,
@@ -69,6 +64,7 @@ export function newStoryOf(
   return { title: request.title || null, externalRef, estimates, ...(idempotency ? { idempotency } : {}) };
 }
 
+/** The document a new story will be stored as (its id is known before the insert). */
 export function newStoryDocument(story: NewStory): StoryDoc {
   // No `doneAt` until done: the in-memory server holds every field of every task as an object.
   const tasks = story.estimates.map((estimate, n) => ({ n, estimate, status: 'Open' as const }));
@@ -91,17 +87,10 @@ export function newStoryDocument(story: NewStory): StoryDoc {
   };
 }
 
-/**
- * Every database access for stories. Writes per story are bounded, never per task: one insert (batched
- * with concurrent creates), progress at most once per progress interval (batched), and a final update
- * shared by every story that finished in the same commit.
- */
+/** Every database access for stories; writes are bounded per story, never per task (ARCHITECTURE.md, "Backend data flow"). */
 export class StoryRepository {
-  // Concurrent creates share one insertMany: a burst costs a round trip (and, on the in-memory
-  // server, a collection scan) per batch rather than per story.
+  // Concurrent creates share one insertMany: a round trip per batch, not per story.
   private readonly inserts: GroupCommit<StoryDoc>;
-
-  // Listings sort in the database: as many at a time as the storage profile says it bears.
   private readonly listings: ConcurrencyLimit;
 
   constructor(
@@ -123,10 +112,7 @@ export class StoryRepository {
     await this.inserts.submit(doc);
   }
 
-  /**
-   * A batch's stories in one insert (not joined with other creates): each one's outcome, null when stored
-   * (see insertEach); throws DatabaseUnavailableError when no outcome is known.
-   */
+  /** A batch in one insert of its own: each story's outcome, null when stored; throws DatabaseUnavailableError when none is known. */
   insertMany(docs: StoryDoc[]): Promise<(Error | null)[]> {
     return this.insertBatch(docs);
   }
@@ -143,10 +129,7 @@ export class StoryRepository {
     return this.db.run((maxTimeMS) => this.models.Story.findById(id).maxTimeMS(maxTimeMS).lean<StoryDoc>().exec());
   }
 
-  /**
-   * A page of stories, newest first, and how many match the search by status (for the filter buttons):
-   * counted, unless `known` already.
-   */
+  /** A page of stories, newest first, and how many match the search by status (counted unless `known`). */
   list(
     query: { status?: StoryStatus; q?: string },
     page: number,
@@ -191,10 +174,7 @@ export class StoryRepository {
     return { items, total, counts: { Open: open, Done: done } };
   }
 
-  /**
-   * Open stories in arrival order: all of them (recovery after a restart), or these ids if still Open (a
-   * claimed story runs only its Open tasks).
-   */
+  /** Open stories in arrival order: all (recovery), or these ids if still Open (claimed). */
   findOpen(ids?: string[]): Promise<StoryDoc[]> {
     const filter = ids ? { _id: { $in: ids.map(asId) }, status: 'Open' as const } : { status: 'Open' as const };
     return this.db.run((maxTimeMS) =>
@@ -214,11 +194,7 @@ export class StoryRepository {
     return docs.map((d) => d._id.toHexString());
   }
 
-  /**
-   * Done stories to remove: those completed before `completedBefore` if given, else any; the earliest
-   * completed first if asked (retention by count), else in any order (no sort: on the in-memory stand-in a
-   * sort copies the collection).
-   */
+  /** Done stories to remove (completed before `completedBefore` if given); unsorted unless asked: a sort copies the stand-in's collection. */
   async findDone(limit: number, which: { completedBefore?: Date; earliestFirst?: boolean } = {}): Promise<StoryRef[]> {
     const { completedBefore, earliestFirst = false } = which;
     const filter = completedBefore ? { status: 'Done', completedAt: { $lt: completedBefore } } : { status: 'Done' };
@@ -272,10 +248,7 @@ export class StoryRepository {
     );
   }
 
-  /**
-   * CompletionStore.completeStories in one updateMany (`status: Open` or our mark: Done once, counted once).
-   * Which stories are ours: all when every one matched, else (rare) read back by the mark.
-   */
+  /** CompletionStore.completeStories (the contract is there): which are ours is read back by the mark only when some did not match. */
   async completeStories(ids: string[], mark: string, now: Date): Promise<{ completed: number; ours: (id: string) => boolean }> {
     if (!ids.length) return { completed: 0, ours: () => false };
     const theirIds = { _id: { $in: ids.map(asId) } };

@@ -8,11 +8,7 @@ import type { StoryLedger } from './story-ledger.js';
 import type { StoryRepository } from './story.repository.js';
 import type { UnsettledInserts } from './unsettled-inserts.js';
 
-/**
- * Settles writes whose outcome was unknown because the database stopped answering: creates that may have
- * landed after their 503 are taken on, removals are counted by what is gone. Cheap when there is nothing
- * to settle; run periodically while the database answers.
- */
+/** Settles writes of unknown outcome once the database answers: creates that landed are taken on, removals counted by what is gone. */
 export class UnknownWriteSettler {
   constructor(
     private readonly deps: {

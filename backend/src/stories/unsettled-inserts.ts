@@ -11,10 +11,8 @@ interface Entry {
 const MISSING_FOR_MS = 5000;
 
 /**
- * Creates whose insert failed with the database unreachable: the client got a 503, yet the write may
- * still land (a hung server applies it when it wakes). Once the database answers, each is looked up:
- * a stored one is taken on (processed and counted like any other), one still missing after a few seconds
- * of looking (a write queued in the woken server lands first) is dropped and its admission released.
+ * Creates whose insert failed with the database unreachable (503), yet may still land. Once it answers, a stored one is taken on;
+ * one missing for MISSING_FOR_MS is dropped and its admission released.
  */
 export class UnsettledInserts {
   private readonly entries = new Map<string, Entry>();
