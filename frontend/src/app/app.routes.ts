@@ -40,7 +40,7 @@ export const routes: Routes = [
  * is bootstrapped: the router asks for the same modules a little later and gets them as they are (one fetch).
  */
 export function prefetchScreen(path: string, table: Routes = routes): void {
-  const segments = path.split(/[?#]/)[0]!.split('/').filter(Boolean);
+  const segments = path.split(/[?#]/)[0].split('/').filter(Boolean);
   const matches = (route: Route) => {
     const parts = (route.path ?? '').split('/').filter(Boolean);
     return parts.length === segments.length && parts.every((part, i) => part.startsWith(':') || part === segments[i]);

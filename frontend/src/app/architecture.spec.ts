@@ -20,7 +20,7 @@ function sources(dir: string): string[] {
 /** `stories/story-form.ts` → `stories`; null for the root files. */
 function folderOf(file: string): string | null {
   const parts = relative(appDir, file).split(sep);
-  return parts.length > 1 ? parts[0]! : null;
+  return parts.length > 1 ? parts[0] : null;
 }
 
 /** Folder → the other app folders its files import from. */
@@ -33,7 +33,7 @@ function folderGraph(): Map<string, Set<string>> {
     graph.set(from, deps);
     // `from '…'`, `import '…'` and `import('…')` with a relative path.
     for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/\b(?:from|import)\s*\(?\s*'(\.[^']*)'/g)) {
-      const to = folderOf(resolve(dirname(file), specifier!));
+      const to = folderOf(resolve(dirname(file), specifier));
       // Any folder's specs may use the specs' helpers.
       if (to === 'testing' && file.endsWith('.spec.ts')) continue;
       if (to !== null && to !== from) deps.add(to);

@@ -26,7 +26,7 @@ describe('ServerValue', () => {
     value.load();
     expect(requests).toHaveLength(1);
     expect([value.value(), value.loaded()]).toEqual([1, false]);
-    requests[0]!.next(7);
+    requests[0].next(7);
     expect([value.value(), value.loaded()]).toEqual([7, true]);
   });
 
@@ -52,7 +52,7 @@ describe('ServerValue', () => {
   it('keeps the current value when an answer is not acceptable', () => {
     const value = new ServerValue(fetch, 10, { accept: (v): v is number => typeof v === 'number' && v > 0 });
     value.load();
-    requests[0]!.next(-1);
+    requests[0].next(-1);
     expect([value.value(), value.loaded()]).toEqual([10, false]);
   });
 
@@ -61,11 +61,11 @@ describe('ServerValue', () => {
     value.load();
     value.reload();
     expect(requests).toHaveLength(2);
-    expect(requests[0]!.observed).toBe(false);
+    expect(requests[0].observed).toBe(false);
     // A late answer of the dropped request is not taken.
-    requests[0]!.next(1);
+    requests[0].next(1);
     expect(value.value()).toBe(0);
-    requests[1]!.error(new Error('down'));
+    requests[1].error(new Error('down'));
     value.reload();
     expect(requests).toHaveLength(3);
     jest.advanceTimersByTime(SERVER_VALUE_MAX_RETRY_MS);
@@ -80,7 +80,7 @@ describe('ServerValue', () => {
     value.load();
     tokens.next();
     expect(requests).toHaveLength(2);
-    requests[1]!.error(new Error('down'));
+    requests[1].error(new Error('down'));
     value.destroy();
     tokens.next();
     jest.advanceTimersByTime(SERVER_VALUE_MAX_RETRY_MS);

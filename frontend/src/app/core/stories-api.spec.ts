@@ -6,7 +6,7 @@ import type { StoryListDto } from '@storyflow/contracts';
 import { PREFETCH_FRESH_MS, StoriesApi, type StoryListQuery } from './stories-api';
 
 const FIRST: StoryListQuery = { status: null, page: 1, limit: 20, q: '' };
-const PAGE: StoryListDto = { items: [], total: 0, page: 1, limit: 20, counts: { all: 0, Open: 0, Done: 0 } } as unknown as StoryListDto;
+const PAGE: StoryListDto = { items: [], total: 0, page: 1, limit: 20, counts: { all: 0, Open: 0, Done: 0 } };
 
 describe('StoriesApi: a page asked for ahead (prefetchList)', () => {
   let api: StoriesApi;
@@ -29,12 +29,12 @@ describe('StoriesApi: a page asked for ahead (prefetchList)', () => {
     api.prefetchList(FIRST);
     const sent = matching();
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.request.params.toString()).toBe('page=1&limit=20');
+    expect(sent[0].request.params.toString()).toBe('page=1&limit=20');
     const got: StoryListDto[] = [];
     api.list(FIRST).subscribe((list) => got.push(list));
     // No second request: the prefetched one answers.
     expect(matching()).toHaveLength(0);
-    sent[0]!.flush(PAGE);
+    sent[0].flush(PAGE);
     expect(got).toEqual([PAGE]);
 
     // Taken: the next list() asks again.
@@ -44,14 +44,14 @@ describe('StoriesApi: a page asked for ahead (prefetchList)', () => {
 
   it('asks again for another query, or when the prefetched page is older than PREFETCH_FRESH_MS', () => {
     api.prefetchList(FIRST);
-    matching()[0]!.flush(PAGE);
+    matching()[0].flush(PAGE);
     api.list({ ...FIRST, status: 'Done' }).subscribe();
     const other = matching();
     expect(other.map((r) => r.request.params.get('status'))).toEqual(['Done']);
-    other[0]!.flush(PAGE);
+    other[0].flush(PAGE);
 
     api.prefetchList(FIRST);
-    matching()[0]!.flush(PAGE);
+    matching()[0].flush(PAGE);
     jest.advanceTimersByTime(PREFETCH_FRESH_MS);
     api.list(FIRST).subscribe();
     expect(matching()).toHaveLength(1);
@@ -59,10 +59,10 @@ describe('StoriesApi: a page asked for ahead (prefetchList)', () => {
 
   it('asks again when the prefetched request failed', () => {
     api.prefetchList(FIRST);
-    matching()[0]!.flush({ error: { code: 'unavailable', message: 'down', details: [] } }, { status: 503, statusText: 'Unavailable' });
+    matching()[0].flush({ error: { code: 'unavailable', message: 'down', details: [] } }, { status: 503, statusText: 'Unavailable' });
     const got: StoryListDto[] = [];
     api.list(FIRST).subscribe((list) => got.push(list));
-    matching()[0]!.flush(PAGE);
+    matching()[0].flush(PAGE);
     expect(got).toEqual([PAGE]);
   });
 });

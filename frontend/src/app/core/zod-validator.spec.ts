@@ -44,6 +44,12 @@ describe('zodValidator', () => {
     expect(form.valid).toBe(true);
   });
 
+  it('reads no issues from what another validator set under the same key', () => {
+    const control = new FormControl('x', { validators: () => ({ [SCHEMA_ERROR]: ['too short', { path: 'x' }] }) });
+    expect(control.hasError(SCHEMA_ERROR)).toBe(true);
+    expect(schemaIssues(control)).toEqual([]);
+  });
+
   it('reads the raw value, disabled controls included', () => {
     const form = group({ name: 'a', items: [], from: 5, to: 1 });
     form.controls.from.disable();

@@ -12,8 +12,8 @@ export const SCHEMA_ERROR = 'schema';
  */
 export function zodValidator<V>(parse: (value: V) => ZodSafeParseResult<unknown>): ValidatorFn {
   return (control: AbstractControl): ValidationErrors | null => {
-    const value: V = control.getRawValue();
-    const result = parse(value);
+    // AbstractControl's raw value is `any`: V is what the caller attaches this validator to.
+    const result = parse(control.getRawValue() as V);
     return result.success ? null : { [SCHEMA_ERROR]: result.error.issues.map(toDetail) };
   };
 }
@@ -21,7 +21,18 @@ export function zodValidator<V>(parse: (value: V) => ZodSafeParseResult<unknown>
 /** The issues the zod validator set on `control`; empty when it is valid. */
 export function schemaIssues(control: AbstractControl): readonly ApiErrorDetail[] {
   const issues: unknown = control.getError(SCHEMA_ERROR);
-  return Array.isArray(issues) ? issues : [];
+  return isDetails(issues) ? issues : [];
+}
+
+/** What zodValidator sets (another validator could set the same key to anything). */
+function isDetails(value: unknown): value is ApiErrorDetail[] {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (d: unknown) =>
+        typeof d === 'object' && d !== null && 'path' in d && typeof d.path === 'string' && 'message' in d && typeof d.message === 'string',
+    )
+  );
 }
 
 function toDetail(issue: { path: readonly PropertyKey[]; message: string }): ApiErrorDetail {

@@ -122,13 +122,13 @@ describe('StatsStream', () => {
     stream.start();
     expect(FakeWorker.instances).toHaveLength(1);
     const [worker] = FakeWorker.instances;
-    expect(worker!.options).toEqual({ type: 'module' });
-    expect(worker!.posted).toEqual([
+    expect(worker.options).toEqual({ type: 'module' });
+    expect(worker.posted).toEqual([
       { type: 'connect', origin: location.origin, token: 'tok-1' },
       { type: 'watch', ids: [] },
     ]);
 
-    worker!.emit(stats('live'));
+    worker.emit(stats('live'));
     expect(stream.view()).toEqual(view('live'));
     expect(loads).toBe(0);
   });
@@ -141,7 +141,7 @@ describe('StatsStream', () => {
     TestBed.tick();
     token.set(null);
     TestBed.tick();
-    expect(worker!.posted.filter((m) => (m as { type: string }).type === 'token')).toEqual([
+    expect(worker.posted.filter((m) => (m as { type: string }).type === 'token')).toEqual([
       { type: 'token', token: 'tok-2' },
       { type: 'token', token: null },
     ]);
@@ -154,16 +154,16 @@ describe('StatsStream', () => {
     stream.watch(list, [ID_A, ID_B]);
     stream.watch(detail, [ID_A]);
     const [worker] = FakeWorker.instances;
-    const watches = () => worker!.posted.filter((m) => (m as { type: string }).type === 'watch');
+    const watches = () => worker.posted.filter((m) => (m as { type: string }).type === 'watch');
     expect(watches().at(-1)).toEqual({ type: 'watch', ids: [ID_A, ID_B] });
 
-    worker!.emit({ type: 'progress', items: [progress(ID_A, 3), progress(ID_B, 4)] });
+    worker.emit({ type: 'progress', items: [progress(ID_A, 3), progress(ID_B, 4)] });
     expect(stream.progress().get(ID_A)?.doneCount).toBe(3);
     stream.unwatch(list);
     expect(watches().at(-1)).toEqual({ type: 'watch', ids: [ID_A] });
     expect([...stream.progress().keys()]).toEqual([ID_A]);
     // A batch that left the worker before the change does not bring B back.
-    worker!.emit({ type: 'progress', items: [progress(ID_B, 5)] });
+    worker.emit({ type: 'progress', items: [progress(ID_B, 5)] });
     expect(stream.progress().has(ID_B)).toBe(false);
   });
 
@@ -171,7 +171,7 @@ describe('StatsStream', () => {
     const stream = TestBed.inject(StatsStream);
     stream.start();
     const activity = { t: 1000, created: 1, completed: 2, removed: 0, counts: { Open: 3, Done: 4 } };
-    FakeWorker.instances[0]!.emit({ type: 'activity', activity });
+    FakeWorker.instances[0].emit({ type: 'activity', activity });
     expect(stream.activity()).toEqual(activity);
   });
 
@@ -181,7 +181,7 @@ describe('StatsStream', () => {
     stream.activity$.subscribe((a) => seen.push(a.t));
     stream.start();
     for (const t of [1000, 2000, 3000])
-      FakeWorker.instances[0]!.emit({
+      FakeWorker.instances[0].emit({
         type: 'activity',
         activity: { t, created: 1, completed: 0, removed: 0, counts: { Open: 1, Done: 0 } },
       });
@@ -193,9 +193,9 @@ describe('StatsStream', () => {
     stream.start();
     const [worker] = FakeWorker.instances;
     stream.stop();
-    expect(worker!.terminated).toBe(true);
+    expect(worker.terminated).toBe(true);
     // A late error of the stopped worker does not open anything.
-    worker!.fail();
+    worker.fail();
     await flush();
     expect(loads).toBe(0);
   });
@@ -205,30 +205,30 @@ describe('StatsStream', () => {
       const stream = TestBed.inject(StatsStream);
       stream.start();
       const [worker] = FakeWorker.instances;
-      const event = worker!.fail(type);
+      const event = worker.fail(type);
       expect(event.defaultPrevented).toBe(true);
-      expect(worker!.terminated).toBe(true);
+      expect(worker.terminated).toBe(true);
       await flush();
       expect(opened).toHaveLength(1);
-      expect(opened[0]!.origin).toBe(location.origin);
+      expect(opened[0].origin).toBe(location.origin);
 
-      expect(opened[0]!.token).toBe('tok-1');
-      opened[0]!.emit(stats('reconnecting'));
+      expect(opened[0].token).toBe('tok-1');
+      opened[0].emit(stats('reconnecting'));
       expect(stream.view()).toEqual(view('reconnecting'));
       // Token and watch commands go to the main-thread connection now.
       token.set('tok-2');
       TestBed.tick();
-      expect(opened[0]!.connection.tokens).toEqual(['tok-2']);
+      expect(opened[0].connection.tokens).toEqual(['tok-2']);
       stream.watch({}, [ID_A]);
-      expect(opened[0]!.connection.watched.at(-1)).toEqual([ID_A]);
+      expect(opened[0].connection.watched.at(-1)).toEqual([ID_A]);
 
       // A second error of the same (terminated) worker does not open a second connection.
-      worker!.fail(type);
+      worker.fail(type);
       await flush();
       expect(opened).toHaveLength(1);
 
       stream.stop();
-      expect(opened[0]!.connection.closed).toBe(true);
+      expect(opened[0].connection.closed).toBe(true);
     });
   }
 

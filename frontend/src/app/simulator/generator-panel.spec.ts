@@ -110,7 +110,7 @@ describe('GeneratorPanel', () => {
     const { el, fixture } = await render();
     generator.start();
     http
-      .match('/api/stories')[0]!
+      .match('/api/stories')[0]
       .flush(
         { error: { code: 'rate_limited', message: 'x', details: [] } },
         { status: 429, statusText: 'Too Many Requests', headers: { 'Retry-After': '7' } },

@@ -61,7 +61,7 @@ describe('Generator', () => {
     let reqs = posts();
     expect(reqs).toHaveLength(1);
     // random() = 0 → 20 tasks of 10 ms, next pause 50 ms.
-    expect(reqs[0]!.request.body).toEqual({ tasks: Array.from({ length: 20 }, () => ({ estimate: 10 })) });
+    expect(reqs[0].request.body).toEqual({ tasks: Array.from({ length: 20 }, () => ({ estimate: 10 })) });
     expect(generator.inFlight()).toBe(1);
 
     jest.advanceTimersByTime(49);
@@ -69,8 +69,8 @@ describe('Generator', () => {
     jest.advanceTimersByTime(1);
     reqs = [...reqs, ...posts()];
     expect(reqs).toHaveLength(2);
-    created(reqs[0]!);
-    created(reqs[1]!);
+    created(reqs[0]);
+    created(reqs[1]);
     expect(generator.sent()).toBe(2);
     expect(generator.inFlight()).toBe(0);
     expect(generator.measuredRate()).toBeCloseTo(2 / 5);
@@ -78,7 +78,7 @@ describe('Generator', () => {
 
   it('measures the accepted rate over the last 5 s of the clock: it falls once nothing more is accepted', () => {
     generator.start();
-    created(posts()[0]!);
+    created(posts()[0]);
     expect(generator.measuredRate()).toBeCloseTo(1 / 5);
     // The next stories are never answered: the one accepted story leaves the window as the clock moves on.
     jest.advanceTimersByTime(RATE_WINDOW_MS - 1000);
@@ -100,7 +100,7 @@ describe('Generator', () => {
     const settings = { intervalMs: { min: 200, max: 300 }, tasks: { min: 2, max: 4 }, estimateMs: { min: 5, max: 6 } };
     generator.settings.set(settings);
     generator.start();
-    expect(posts()[0]!.request.body).toEqual({ tasks: [{ estimate: 5 }, { estimate: 5 }] });
+    expect(posts()[0].request.body).toEqual({ tasks: [{ estimate: 5 }, { estimate: 5 }] });
     jest.advanceTimersByTime(199);
     expect(posts()).toHaveLength(0);
     jest.advanceTimersByTime(1);
@@ -128,14 +128,14 @@ describe('Generator', () => {
     jest.advanceTimersByTime(50 * 3);
     expect(posts()).toHaveLength(0);
     expect(generator.skipped()).toBe(3);
-    created(reqs[0]!);
+    created(reqs[0]);
     jest.advanceTimersByTime(50);
     expect(posts()).toHaveLength(1);
   });
 
   it('waits the Retry-After of an overloaded server, then sends one story to try, and goes on once it is accepted', () => {
     generator.start();
-    overloaded(posts()[0]!, '3');
+    overloaded(posts()[0], '3');
     expect(generator.failed()).toBe(1);
     expect(generator.hold()).toMatchObject({ reason: 'backoff' });
     expect(generator.lastError()?.message).toBe('The server is at capacity: try again in 3 s.');
@@ -147,7 +147,7 @@ describe('Generator', () => {
     // Nothing more until the probe is answered.
     jest.advanceTimersByTime(500);
     expect(posts()).toHaveLength(0);
-    created(probe[0]!);
+    created(probe[0]);
     expect(generator.hold()).toBeNull();
     // A success clears the old error: nothing red stays after recovery.
     expect(generator.lastError()).toBeNull();
@@ -157,7 +157,7 @@ describe('Generator', () => {
 
   it('waits 5 s after a rate limit without Retry-After', () => {
     generator.start();
-    rateLimited(posts()[0]!);
+    rateLimited(posts()[0]);
     jest.advanceTimersByTime(4950);
     expect(posts()).toHaveLength(0);
     jest.advanceTimersByTime(100);
@@ -166,7 +166,7 @@ describe('Generator', () => {
 
   it('pauses while the server is unreachable: one probe at growing intervals, never a stream of failures', () => {
     generator.start();
-    noAnswer(posts()[0]!);
+    noAnswer(posts()[0]);
     expect(generator.hold()).toMatchObject({ reason: 'unreachable' });
     let probes = 0;
     // 20 s of outage.
@@ -185,7 +185,7 @@ describe('Generator', () => {
 
   it('holds as soon as the live connection drops, and tries again as soon as it is back', () => {
     generator.start();
-    created(posts()[0]!);
+    created(posts()[0]);
     view.set({ ...EMPTY_STATS_VIEW, connection: 'reconnecting' });
     TestBed.tick();
     expect(generator.hold()).toMatchObject({ reason: 'unreachable' });
@@ -196,7 +196,7 @@ describe('Generator', () => {
     jest.advanceTimersByTime(50);
     const probe = posts();
     expect(probe).toHaveLength(1);
-    created(probe[0]!);
+    created(probe[0]);
     expect(generator.hold()).toBeNull();
   });
 
@@ -216,7 +216,7 @@ describe('Generator', () => {
     it('sends the stories due meanwhile as one batch per tick, keeping the rate the pauses ask for (1,000/s)', () => {
       generator.settings.set(fast);
       generator.start();
-      created(posts()[0]!);
+      created(posts()[0]);
       let requests = 1;
       for (let t = 0; t < 1000; t += BATCH_TICK_MS) {
         jest.advanceTimersByTime(BATCH_TICK_MS);
@@ -237,17 +237,17 @@ describe('Generator', () => {
     it('counts what a batch stored, and holds for the longest Retry-After its refused stories ask for', () => {
       generator.settings.set(fast);
       generator.start();
-      created(posts()[0]!);
+      created(posts()[0]);
       jest.advanceTimersByTime(BATCH_TICK_MS);
       const [req] = batches();
-      const n = (req!.request.body as { stories: unknown[] }).stories.length;
+      const n = (req.request.body as { stories: unknown[] }).stories.length;
       const refused = (retryAfterSec: number) => ({
         ok: false,
         status: 503,
         retryAfterSec,
         error: { code: 'overloaded', message: 'full', details: [] },
       });
-      req!.flush(
+      req.flush(
         {
           results: [
             { ok: true, id: 'a'.repeat(24), replayed: false },

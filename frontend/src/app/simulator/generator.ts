@@ -201,7 +201,7 @@ export class Generator {
           ],
     );
     if (!failures.length) return;
-    const worst = failures.find(isBackoff) ?? failures.find(isUnreachable) ?? failures[0]!;
+    const worst = failures.find(isBackoff) ?? failures.find(isUnreachable) ?? failures[0];
     this.refused(failures.length, { ...worst, retryAfterSec: Math.max(0, ...failures.map((f) => f.retryAfterSec ?? 0)) || null });
   }
 

@@ -40,7 +40,7 @@ describe('instanceRows', () => {
   });
 
   it('counts a heartbeat’s age from the end of the newest second (the servers’ clocks), stale after 3 s', () => {
-    const rows = (lateMs: number) => instanceRows([sample(10, [inst('a', 10), inst('b', 10, lateMs)])], null)![1]!;
+    const rows = (lateMs: number) => instanceRows([sample(10, [inst('a', 10), inst('b', 10, lateMs)])], null)![1];
     expect(rows(-999)).toMatchObject({ heard: 'now', state: 'up' });
     expect(rows(-1000)).toMatchObject({ heard: '1 s ago', state: 'up' });
     expect(rows(-STALE_AFTER_MS + 1)).toMatchObject({ heard: '2 s ago', state: 'up' });
@@ -79,7 +79,7 @@ describe('instanceRows', () => {
     const rows = instanceRows([sample(0, [inst('a', 0), inst('b', 0), inst('c', 0)]), sample(5, [inst('a', 5), inst('b', 0)])], null)!;
     expect(instancesSummary(rows)).toBe('1 up, 1 stale, 1 gone (not in the totals)');
     expect(instancesSummary(rows.slice(0, 1))).toBe('1 up');
-    expect(instancesSummary([rows[0]!, rows[2]!])).toBe('1 up, 1 gone');
+    expect(instancesSummary([rows[0], rows[2]])).toBe('1 up, 1 gone');
     expect(instancesSummary(rows.slice(1, 2))).toBe('0 up, 1 stale (not in the totals)');
   });
 });

@@ -10,6 +10,7 @@ import { ColorScheme } from '../core/color-scheme';
 import { ServerApi } from '../core/server-api';
 import { EMPTY_STATS_VIEW } from '../realtime/stats-stream';
 import type { StatsView } from '../realtime/stats-window';
+import { blobText } from '../testing/blob-text';
 import { renderDeferred } from '../testing/deferred';
 import { statsSample } from '../testing/stats-sample';
 import { ChartCanvas } from './chart-canvas';
@@ -95,7 +96,7 @@ describe('StatsChart', () => {
     const bars = canvas('bar');
     expect(bars.data().labels).toEqual(Array.from({ length: 20 }, (_, i) => String(140 + i)));
     expect(bars.data().datasets.map((d) => d.label)).toEqual(['produced', 'completed']);
-    expect(bars.data().datasets[0]!.data.slice(9, 13)).toEqual([3, null, null, 3]);
+    expect(bars.data().datasets[0].data.slice(9, 13)).toEqual([3, null, null, 3]);
     expect(bars.options().plugins?.sfGaps?.runs).toEqual([
       [10, 11],
       [17, 17],
@@ -200,11 +201,7 @@ describe('StatsChart', () => {
     await fetched();
     click('export-json');
     expect(names).toEqual([expect.stringMatching(/^storyflow-stats-15m-.*\.json$/)]);
-    const json = await new Promise<string>((resolve) => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(String(reader.result));
-      reader.readAsText(created[0]!);
-    });
+    const json = await blobText(created[0]);
     const parsed = JSON.parse(json) as { range: string; stepSec: number; points: unknown[] };
     expect([parsed.range, parsed.stepSec, parsed.points.length]).toEqual(['15m', 5, 2]);
 
@@ -216,12 +213,12 @@ describe('StatsChart', () => {
   });
 
   it('draws again in the colors of a new color scheme', () => {
-    expect(canvas('bar').data().datasets[0]!.backgroundColor).toBe('#2457d6');
-    expect(canvas('line').data().datasets[2]!.borderColor).toBe('#c0262d');
+    expect(canvas('bar').data().datasets[0].backgroundColor).toBe('#2457d6');
+    expect(canvas('line').data().datasets[2].borderColor).toBe('#c0262d');
     dark.set(true);
     fixture.detectChanges();
-    expect(canvas('bar').data().datasets[0]!.backgroundColor).toBe('dark--produced');
-    expect(canvas('line').data().datasets[2]!.borderColor).toBe('dark--p99');
+    expect(canvas('bar').data().datasets[0].backgroundColor).toBe('dark--produced');
+    expect(canvas('line').data().datasets[2].borderColor).toBe('dark--p99');
     expect(canvas('bar').options().plugins?.sfGaps?.fill).toBe('dark--gap-fill');
   });
 });

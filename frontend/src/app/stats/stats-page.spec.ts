@@ -4,6 +4,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { signal } from '@angular/core';
 import { DeferBlockBehavior, TestBed } from '@angular/core/testing';
+import { blobText } from '../testing/blob-text';
 import { renderDeferred } from '../testing/deferred';
 import { FirstScreen } from '../core/first-screen';
 import type { InfoDto } from '@storyflow/contracts/api';
@@ -94,12 +95,12 @@ describe('StatsPage', () => {
 
   const instanceRowsOf = (el: HTMLElement) =>
     Array.from(el.querySelectorAll('[data-testid="instances"] tbody tr')).map((tr) =>
-      Array.from(tr.children).map((c) => c.textContent!.replace(/\s+/g, ' ').trim()),
+      Array.from(tr.children).map((c) => c.textContent.replace(/\s+/g, ' ').trim()),
     );
   const instanceCardsOf = (el: HTMLElement) =>
     Array.from(el.querySelectorAll('[data-testid="instance-cards"] li')).map((li) =>
       [li.querySelector('.who')!, ...Array.from(li.querySelectorAll('dt, dd'))]
-        .map((e) => e.textContent!.replace(/\s+/g, ' ').trim())
+        .map((e) => e.textContent.replace(/\s+/g, ' ').trim())
         .join('|'),
     );
 
@@ -209,7 +210,7 @@ describe('StatsPage', () => {
       await jest.advanceTimersByTimeAsync(0);
       const req = http.expectOne((r) => r.url === '/api/stats/history');
       expect(req.request.params.get('range')).toBe('15m');
-      const p = liveView(40).samples[0]!;
+      const p = liveView(40).samples[0];
       req.flush({
         range: '15m',
         stepSec: 5,
@@ -318,12 +319,7 @@ describe('StatsPage', () => {
     });
     el.querySelector<HTMLButtonElement>('[data-testid="export-csv"]')!.click();
     expect(clicks[0]).toMatch(/^storyflow-stats-20s-.*\.csv$/);
-    // jsdom's Blob has no text(): read it the old way.
-    const csv = await new Promise<string>((resolve) => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(String(reader.result));
-      reader.readAsText(created[0]!);
-    });
+    const csv = await blobText(created[0]);
     // A header, the 20 seconds shown, and the final newline.
     expect(csv.split('\n')).toHaveLength(22);
   });
@@ -351,8 +347,8 @@ describe('StatsPage', () => {
       await fixture.whenStable();
       const table = el.querySelector('[data-testid="instances"]')!;
       expect(table.tagName).toBe('TABLE');
-      expect(table.querySelector('caption')!.textContent!.replace(/\s+/g, ' ').trim()).toBe('Instances 2 up, 1 stale (not in the totals)');
-      expect(Array.from(table.querySelectorAll('thead th')).map((th) => [th.textContent!.trim(), th.getAttribute('scope')])).toEqual([
+      expect(table.querySelector('caption')!.textContent.replace(/\s+/g, ' ').trim()).toBe('Instances 2 up, 1 stale (not in the totals)');
+      expect(Array.from(table.querySelectorAll('thead th')).map((th) => [th.textContent.trim(), th.getAttribute('scope')])).toEqual([
         ['Instance', 'col'],
         ['Pool', 'col'],
         ['Busy', 'col'],
@@ -409,7 +405,7 @@ describe('StatsPage', () => {
         ['b connected', '8', '5', '1,500', 'now'],
         ['c gone', '–', '–', '–', '9 s ago'],
       ]);
-      expect(el.querySelector('caption')!.textContent!.replace(/\s+/g, ' ').trim()).toBe('Instances 1 up, 2 gone');
+      expect(el.querySelector('caption')!.textContent.replace(/\s+/g, ' ').trim()).toBe('Instances 1 up, 2 gone');
       // A minute later they are out of the window: one instance left, still shown, the space of three kept.
       view.set(clusterView(100, (sec) => [inst('b', sec)]));
       await fixture.whenStable();

@@ -91,7 +91,7 @@ export class StoryActions {
   private async undoRuns(ids: readonly string[]): Promise<void> {
     try {
       let undone = 1;
-      if (ids.length === 1) await firstValueFrom(this.api.delete(ids[0]!));
+      if (ids.length === 1) await firstValueFrom(this.api.delete(ids[0]));
       else undone = (await firstValueFrom(this.api.bulk({ action: 'delete', ids: [...ids] }))).results.filter((r) => r.ok).length;
       this.notices.show({ text: `Undone: removed ${plural(undone, 'new run')}.` });
     } catch (error) {

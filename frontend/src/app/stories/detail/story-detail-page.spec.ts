@@ -83,8 +83,8 @@ describe('StoryDetailPage', () => {
     http.match('/api/access').forEach((r) => r.flush({ role: 'operator', readsNeedToken: false, mutationsNeedToken: false }));
     const [req] = storyRequests();
     if (story === 'missing')
-      req!.flush({ error: { code: 'not_found', message: 'Story not found', details: [] } }, { status: 404, statusText: 'Not Found' });
-    else req!.flush(story);
+      req.flush({ error: { code: 'not_found', message: 'Story not found', details: [] } }, { status: 404, statusText: 'Not Found' });
+    else req.flush(story);
     await settle();
   }
 

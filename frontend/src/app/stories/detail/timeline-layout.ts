@@ -49,7 +49,7 @@ export function layoutTimeline(
   const active: number[] = [];
   for (const span of spans) {
     // Ends of the spans still running at this start, for the peak.
-    while (active.length > 0 && active[0]! <= span.start) active.shift();
+    while (active.length > 0 && active[0] <= span.start) active.shift();
     active.push(span.end);
     active.sort((a, b) => a - b);
     peakParallel = Math.max(peakParallel, active.length);

@@ -121,7 +121,7 @@ describe('StoryList', () => {
     await harness.navigateByUrl(url, StoryList);
     http.match('/api/access').forEach((r) => r.flush({ role, readsNeedToken: false, mutationsNeedToken: true }));
     if (first) {
-      listRequests()[0]!.flush(first);
+      listRequests()[0].flush(first);
       await settle();
     }
   }
@@ -129,13 +129,13 @@ describe('StoryList', () => {
   it('loads the page the URL names, once: no polling', async () => {
     await open('/stories?status=Done&page=2&q=nightly');
     const [req] = listRequests();
-    expect(Object.fromEntries(req!.request.params.keys().map((k) => [k, req!.request.params.get(k)]))).toEqual({
+    expect(Object.fromEntries(req.request.params.keys().map((k) => [k, req.request.params.get(k)]))).toEqual({
       status: 'Done',
       page: '2',
       limit: '20',
       q: 'nightly',
     });
-    req!.flush({ ...list([story(1, { status: 'Done' })], 21, { all: 30, Open: 9, Done: 21 }), page: 2 });
+    req.flush({ ...list([story(1, { status: 'Done' })], 21, { all: 30, Open: 9, Done: 21 }), page: 2 });
     await settle();
     expect($$('story-row')).toHaveLength(1);
     expect($('filter-Done')!.getAttribute('aria-pressed')).toBe('true');
@@ -164,12 +164,12 @@ describe('StoryList', () => {
     $<HTMLButtonElement>('filter-Open')!.click();
     await settle();
     expect(TestBed.inject(Router).url).toBe('/stories?status=Open');
-    listRequests()[0]!.flush(list([story(1)], 45));
+    listRequests()[0].flush(list([story(1)], 45));
     await settle();
-    $$('page-next')[0]!.click();
+    $$('page-next')[0].click();
     await settle();
     expect(TestBed.inject(Router).url).toBe('/stories?status=Open&page=2');
-    expect(listRequests()[0]!.request.params.get('page')).toBe('2');
+    expect(listRequests()[0].request.params.get('page')).toBe('2');
   });
 
   it('searches by id or title once typing pauses, and on Enter at once', async () => {
@@ -184,8 +184,8 @@ describe('StoryList', () => {
     await settle();
     expect(TestBed.inject(Router).url).toBe('/stories?q=nightly');
     const [req] = listRequests();
-    expect(req!.request.params.get('q')).toBe('nightly');
-    req!.flush(list([]));
+    expect(req.request.params.get('q')).toBe('nightly');
+    req.flush(list([]));
     await settle();
     expect(el().textContent).toContain('No story matches “nightly”.');
 
@@ -193,7 +193,7 @@ describe('StoryList', () => {
     input.dispatchEvent(new Event('input'));
     input.closest('form')!.dispatchEvent(new Event('submit'));
     await settle();
-    expect(listRequests()[0]!.request.params.get('q')).toBe(id(7));
+    expect(listRequests()[0].request.params.get('q')).toBe(id(7));
   });
 
   it('updates rows in place from live progress, watching exactly the rows shown', async () => {
@@ -223,11 +223,11 @@ describe('StoryList', () => {
     await settle();
     const rows = $$('story-row');
     expect(rows.map((r) => r.getAttribute('data-story-id'))).toEqual([id(1), id(2)]);
-    expect(rows[0]!.querySelector('[data-testid="story-status"]')!.textContent).toBe('Removed');
-    expect(rows[0]!.querySelector('[data-testid="delete-story"]')).toBeNull();
-    expect(rows[1]!.querySelector('[data-testid="story-progress"]')!.textContent).toBe('3/4');
-    expect(rows[1]!.querySelector('[data-testid="story-running"]')!.textContent).toContain('1 running');
-    expect(rows[1]!.querySelector('[data-testid="story-time"]')!.textContent).toMatch(/^running \d+ s/);
+    expect(rows[0].querySelector('[data-testid="story-status"]')!.textContent).toBe('Removed');
+    expect(rows[0].querySelector('[data-testid="delete-story"]')).toBeNull();
+    expect(rows[1].querySelector('[data-testid="story-progress"]')!.textContent).toBe('3/4');
+    expect(rows[1].querySelector('[data-testid="story-running"]')!.textContent).toContain('1 running');
+    expect(rows[1].querySelector('[data-testid="story-time"]')!.textContent).toMatch(/^running \d+ s/);
   });
 
   it('collects new stories behind a button instead of moving the rows', async () => {
@@ -242,7 +242,7 @@ describe('StoryList', () => {
     expect(button.textContent?.trim()).toBe('Show 3 new stories');
     button.click();
     await settle();
-    listRequests()[0]!.flush(list([story(4), story(3), story(2), story(1)]));
+    listRequests()[0].flush(list([story(4), story(3), story(2), story(1)]));
     await settle();
     expect($$('story-row')).toHaveLength(4);
     expect($('show-new')).toBeNull();
@@ -275,7 +275,7 @@ describe('StoryList', () => {
 
   it('after an outage, loads a list that could not load, and offers to reload one that did', async () => {
     await open('/stories');
-    listRequests()[0]!.error(new ProgressEvent('error'));
+    listRequests()[0].error(new ProgressEvent('error'));
     view.set({ ...EMPTY_STATS_VIEW, connection: 'offline', disconnectedAt: Date.now() });
     await settle();
     expect($('list-state')!.textContent).toContain('Could not load the stories: The server cannot be reached.');
@@ -283,7 +283,7 @@ describe('StoryList', () => {
     expect(el().querySelector('tbody')!.textContent).toContain('Not loaded');
     view.set({ ...EMPTY_STATS_VIEW, connection: 'live', reconnects: 1 });
     await settle();
-    listRequests()[0]!.flush(list([story(1)]));
+    listRequests()[0].flush(list([story(1)]));
     await settle();
     expect($$('story-row')).toHaveLength(1);
     expect($('show-new')).toBeNull();
@@ -295,7 +295,7 @@ describe('StoryList', () => {
     expect(listRequests()).toHaveLength(0);
     $<HTMLButtonElement>('show-new')!.click();
     await settle();
-    listRequests()[0]!.flush(list([story(2), story(1)]));
+    listRequests()[0].flush(list([story(2), story(1)]));
     await settle();
     expect($$('story-row')).toHaveLength(2);
     expect($('show-new')).toBeNull();
@@ -321,15 +321,15 @@ describe('StoryList', () => {
 
   it('deletes one story: the row stays, marked, and the focus moves to the next story', async () => {
     await open('/stories', list([story(1), story(2)]));
-    const first = $$('delete-story')[0]! as HTMLButtonElement;
+    const first = $$('delete-story')[0] as HTMLButtonElement;
     first.focus();
     first.click();
     http.expectOne((r) => r.method === 'DELETE' && r.url === `/api/stories/${id(1)}`).flush({ deleted: 1 });
     await settle();
     const rows = $$('story-row');
     expect(rows).toHaveLength(2);
-    expect(rows[0]!.querySelector('[data-testid="story-status"]')!.textContent).toBe('Deleted');
-    expect(document.activeElement).toBe(rows[1]!.querySelector('a.story-title'));
+    expect(rows[0].querySelector('[data-testid="story-status"]')!.textContent).toBe('Deleted');
+    expect(document.activeElement).toBe(rows[1].querySelector('a.story-title'));
     expect(TestBed.inject(Notices).items().at(-1)?.text).toBe('Deleted Story 1.');
   });
 
@@ -353,8 +353,8 @@ describe('StoryList', () => {
     await open('/stories', list([story(1), story(2), story(3)]));
     const boxes = Array.from(el().querySelectorAll<HTMLInputElement>('tbody input[type="checkbox"]'));
     expect(boxes.map((b) => b.getAttribute('aria-label'))).toEqual(['Select Story 1', 'Select Story 2', 'Select Story 3']);
-    boxes[0]!.click();
-    boxes[2]!.click();
+    boxes[0].click();
+    boxes[2].click();
     await settle();
     expect($('selected-count')!.textContent).toBe('2 selected');
     $<HTMLButtonElement>('bulk-delete')!.click();
@@ -416,7 +416,7 @@ describe('StoryList', () => {
 
   it('moves to the last page when the one asked for is beyond it', async () => {
     await open('/stories?page=5');
-    listRequests()[0]!.flush({ ...list([], 25), page: 5 });
+    listRequests()[0].flush({ ...list([], 25), page: 5 });
     await settle();
     expect(TestBed.inject(Router).url).toBe('/stories?page=2');
   });
