@@ -29,33 +29,45 @@ class FakeStore implements CompletionStore {
   failNext = 0;
   failMode: 'lost' | 'landed' = 'lost';
 
-  async writeProgress(items: ProgressWrite[]): Promise<void> {
-    this.attempts++;
-    this.maybeFail('before');
-    this.commits.push(items.map((c) => ({ ...c, taskNumbers: [...c.taskNumbers], finished: false })));
-    this.maybeFail('after');
+  writeProgress(items: ProgressWrite[]): Promise<void> {
+    return this.write(() => {
+      this.attempts++;
+      this.maybeFail('before');
+      this.commits.push(items.map((c) => ({ ...c, taskNumbers: [...c.taskNumbers], finished: false })));
+      this.maybeFail('after');
+    });
   }
 
-  async completeStories(ids: string[], mark: string, _now: Date, onStored: OnCompleted): Promise<void> {
-    this.attempts++;
-    this.maybeFail('before');
-    this.completeCalls.push([...ids]);
-    const ours = new Set<string>();
-    for (const id of ids) {
-      const row = this.status.get(id);
-      if (!row || (row.done && row.attempt !== mark)) continue;
-      row.done = true;
-      row.attempt = mark;
-      ours.add(id);
-    }
-    this.commits.push(ids.map((id) => ({ id, taskNumbers: [], doneCount: -1, finished: true })));
-    // Landed, but the reply is lost: the store throws and the committer's bookkeeping does not run.
-    if (this.failNext > 0 && this.failMode === 'landed') return this.maybeFail('after');
-    onStored(ours.size, (id) => ours.has(id));
+  completeStories(ids: string[], mark: string, _now: Date, onStored: OnCompleted): Promise<void> {
+    return this.write(() => {
+      this.attempts++;
+      this.maybeFail('before');
+      this.completeCalls.push([...ids]);
+      const ours = new Set<string>();
+      for (const id of ids) {
+        const row = this.status.get(id);
+        if (!row || (row.done && row.attempt !== mark)) continue;
+        row.done = true;
+        row.attempt = mark;
+        ours.add(id);
+      }
+      this.commits.push(ids.map((id) => ({ id, taskNumbers: [], doneCount: -1, finished: true })));
+      // Landed, but the reply is lost: the store throws and the committer's bookkeeping does not run.
+      if (this.failNext > 0 && this.failMode === 'landed') return this.maybeFail('after');
+      onStored(ours.size, (id) => ours.has(id));
+    });
   }
 
   commitsFor(id: string): Commit[] {
     return this.commits.flat().filter((c) => c.id === id);
+  }
+
+  /** Runs a write at once; what it throws is the returned promise's rejection, as a database call fails. */
+  private write(body: () => void): Promise<void> {
+    return new Promise((resolve) => {
+      body();
+      resolve();
+    });
   }
 
   private maybeFail(when: 'before' | 'after'): void {

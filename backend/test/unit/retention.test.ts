@@ -51,18 +51,18 @@ describe('Retention', () => {
     const found: number[] = [];
     let left = stored;
     const ledger: RetentionOptions['ledger'] = {
-      purge: async (refs) => ({ open: 0, done: refs.length, doneTasks: refs.length }),
-      purgeOldest: async (batch) => {
+      purge: (refs) => Promise.resolve({ open: 0, done: refs.length, doneTasks: refs.length }),
+      purgeOldest: (batch) => {
         const n = Math.min(batch, left);
         left -= n;
         found.push(n);
         const refs = Array.from({ length: n }, (_, i) => ({ id: `db${i}`, status: 'Done' as const, taskCount: 1 }));
-        return { refs, removed: { open: 0, done: n, doneTasks: n } };
+        return Promise.resolve({ refs, removed: { open: 0, done: n, doneTasks: n } });
       },
     };
     const counters = new CounterCache();
     const retention = new Retention({
-      repository: { doneRefs: async () => [] },
+      repository: { doneRefs: () => Promise.resolve([]) },
       ledger,
       counters,
       retentionMs: 0,
