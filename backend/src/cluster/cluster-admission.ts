@@ -41,15 +41,9 @@ else
 end`;
 
 /**
- * Admission control across the cluster: MAX_OPEN_TASKS bounds the Open tasks of all live instances
- * together, not each instance's alone. Each instance's share is a field in Redis, reserved atomically
- * per create and set to its true figure with every heartbeat; a dead instance's share stops counting
- * when its heartbeat expires (the instances that take over its stories count them as theirs).
- *
- * Reservations and the heartbeat's correction are sent on one connection, so Redis applies them in the
- * order sent. A correction sent while reservations are unanswered cannot know which of them will land,
- * so it moves the share by the change it knows of instead of overwriting theirs; with none in flight
- * it sets the share outright, which also repairs any drift (a reservation whose answer was lost).
+ * MAX_OPEN_TASKS over all live instances: each one's share is a field in Redis, reserved atomically per create and corrected with
+ * every heartbeat (a dead instance's stops counting with it). Sent on one connection, so applied in order: while reservations are
+ * unanswered a correction moves the share by what it knows; with none in flight it sets it, repairing any drift.
  */
 export class ClusterAdmission {
   /** Tasks of reservations sent and not answered yet. */
@@ -65,11 +59,8 @@ export class ClusterAdmission {
   ) {}
 
   /**
-   * Reserves `tasks` of the cluster's bound, or throws OverloadedError. `giveBack` releases the local
-   * reservation the caller made first: it runs on refusal before anything else can read our share. While
-   * Redis is away it throws CoordinationUnavailableError: the shared bound cannot be checked, and a create
-   * admitted without it could over-admit the cluster. A reservation that lands after its deadline is
-   * undone by the next sync (our share is set to what we hold).
+   * Reserves `tasks` of the cluster's bound, or throws OverloadedError after `giveBack` (the caller's local reservation). Redis away:
+   * CoordinationUnavailableError (admitting alone could over-admit); a reservation landing after its deadline is undone by `sync`.
    */
   async reserve(tasks: number, giveBack: () => void): Promise<void> {
     const [refusal] = await this.reserveEach([tasks]).catch((error: unknown) => {
@@ -81,11 +72,7 @@ export class ClusterAdmission {
     throw refusal;
   }
 
-  /**
-   * A batch's stories in one pass (one script: no other create interleaves): for each, in order, null
-   * when its tasks were reserved within the cluster's bound, else the refusal. Throws (nothing reserved)
-   * while Redis is away.
-   */
+  /** A batch in one script, in order: null when reserved, else the refusal. Throws (nothing reserved) while Redis is away. */
   async reserveEach(tasks: number[]): Promise<(OverloadedError | null)[]> {
     const sum = tasks.reduce((a, b) => a + b, 0);
     this.inFlight += sum;

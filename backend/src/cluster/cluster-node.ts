@@ -25,14 +25,8 @@ export interface ClusterSettings {
 }
 
 /**
- * This instance's membership of the cluster: the Redis connections and every shared piece built on them
- * (leases, totals, live figures, admission, socket budget, pause, watched stories, the Socket.IO adapter,
- * the rate limiter's store). The composition root wires them in; without REDIS_URL none of this exists.
- *
- * Redis's bad days, each piece's answer: `health` says within ~1.5 s that Redis is away (and when it is
- * back); calls a request waits for go through `gate` (at once a 503 while it is away, a 1 s deadline
- * otherwise). Shared admission, a new story's lease and pause refuse (503: they cannot be done safely
- * alone); rate limits and the socket cap count locally; figures, renewals and claims retry each period.
+ * This instance's membership of the cluster: the Redis connections and every shared piece built on them (none without REDIS_URL).
+ * Each piece's answer to Redis being away: ARCHITECTURE.md, "Redis trouble is a 503 or served locally".
  */
 export async function joinCluster(options: {
   settings: ClusterSettings;
@@ -45,8 +39,7 @@ export async function joinCluster(options: {
 }) {
   const { settings, logger } = options;
   const logs = logger.child({ instance: settings.instanceId });
-  // Commands, subscriptions (stats, control, deletions) and the adapter's pair: a subscribed connection
-  // can do nothing else.
+  // Separate connections for subscriptions: a subscribed connection can do nothing else.
   const redis = await connectRedis(settings.redisUrl, logs, 'commands');
   const subscriber = await connectRedis(settings.redisUrl, logs, 'subscriber');
   const adapterPub = await connectRedis(settings.redisUrl, logs, 'adapter-pub');

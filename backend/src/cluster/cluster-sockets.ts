@@ -23,19 +23,14 @@ return 1`;
 const SETTLE_MS = 30_000;
 
 /**
- * MAX_SOCKETS_PER_CLIENT across the cluster: a client's sockets counted on every live instance. While Redis
- * is away, counted on this instance alone (a cap may fail open to a local one; a connection is never refused
- * for Redis's sake). Redis's count of ours can drift (a release lost while it was away, a reservation that
- * landed after its deadline): `sync` sets it to the sockets this instance really holds, client by client.
+ * MAX_SOCKETS_PER_CLIENT across the live instances. Redis away: counted here alone (fails open to a local cap, never refuses for
+ * Redis's sake). Redis's count of ours can drift; `sync` sets it to what this instance really holds.
  */
 export class ClusterConnectionBudget implements ConnectionBudget {
   private readonly local: LocalConnectionBudget;
   /** The sockets this instance holds, per client, however they were admitted. */
   private readonly held = new Map<string, number>();
-  /**
-   * Clients whose count changed lately (when), kept for a while after: a reservation that landed late (after
-   * its deadline, or when a frozen Redis woke) is put right by the next `sync` that reaches Redis.
-   */
+  /** Clients whose count changed lately (when), kept SETTLE_MS so a reservation that landed late is put right by `sync`. */
   private readonly changed = new Map<string, number>();
 
   constructor(

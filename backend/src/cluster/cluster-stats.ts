@@ -65,11 +65,8 @@ end
 return 0`;
 
 /**
- * The cluster's live figures, carried through Redis. Every instance writes its own second (`sf:sec:<t>`,
- * a field each) with its heartbeat; one instance, the leader (a Redis key with expiry, taken over when it
- * dies), reads each second's reports, has them assembled into the cluster's second with the totals
- * counted in the database (exact, whoever wrote what or died before saying so), and publishes it. Every
- * instance hears each published second once, so all dashboards show the very same figures.
+ * The cluster's live figures through Redis: every instance reports its second with its heartbeat; the leader assembles each
+ * second with the database's totals and publishes it; every instance hears it once (ARCHITECTURE.md, "In a cluster").
  */
 export class ClusterStats {
   /** The stories stored, by status, as of the last published second (the database's counts). */

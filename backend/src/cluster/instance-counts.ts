@@ -41,10 +41,8 @@ function subtract(a: Counts, b: Counts): Counts | null {
 }
 
 /**
- * The leader's view of each instance's running totals: a report counts for what is new since that
- * instance's last report the leader read. So a report that reached Redis too late for its own second is
- * not lost: the next one carries it, one second later. An instance seen for the first time (or restarted,
- * or after a leader change) counts its own second's figures.
+ * The leader's view of each instance's running totals: a report counts what is new since the last one read, so a late report
+ * counts in the next second, not never. An instance seen first (restarted, or a new leader) counts its own second's figures.
  */
 export class CountsSinceLastSeen {
   private readonly last = new Map<string, CountsSince>();

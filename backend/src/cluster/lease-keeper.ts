@@ -13,10 +13,8 @@ export interface KeptWork extends OwnedWork {
 }
 
 /**
- * This instance's part of the lease lifecycle (take, renew, expire, take over) and the cluster upkeep
- * around it: ownership renews and claims (see Ownership); leases of stories that finished or left here are
- * given back in batches every 200 ms; once a second, this instance's admission share, its socket counts and
- * the watched stories are refreshed; every LEASE_MS, removals a dead instance left half-done (a minute old) are finished.
+ * This instance's part of the lease lifecycle (ARCHITECTURE.md, "Lease lifecycle") and the upkeep around it: leases given back in
+ * batches, admission share, socket counts and watched stories refreshed each second, abandoned removals finished.
  */
 export class LeaseKeeper {
   private readonly ownership: Ownership;

@@ -23,11 +23,7 @@ for _, key in ipairs(KEYS) do
 end
 return 0`;
 
-/**
- * Work ownership: a story is run only by the instance holding its lease (`SET NX PX`: atomic,
- * expiring). The owner renews its leases while it works; a dead owner's leases expire and another
- * instance may then claim the story. Leases are held per story, renewed and released in batches.
- */
+/** A story is run only by the instance holding its lease (`SET NX PX`); renewed and released in batches, by scripts naming us. */
 export class Leases {
   /** The leases this instance took and has not given back or lost: released at shutdown. */
   private readonly held = new Set<string>();

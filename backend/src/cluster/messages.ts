@@ -8,11 +8,7 @@ import {
 } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 
-/**
- * What the instances tell each other through Redis, validated like any client input when read back: a
- * value that does not parse (another version's, a hand-edited key, garbage) is dropped and logged, never
- * trusted. Redis is shared infrastructure, not part of this process.
- */
+/** What the instances tell each other through Redis, validated like client input: a value that does not parse is dropped, logged. */
 
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const counts = {

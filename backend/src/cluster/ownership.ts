@@ -16,11 +16,8 @@ export interface OwnedWork {
 }
 
 /**
- * Keeps this instance's leases alive and claims orphaned stories: every third of LEASE_MS it renews the
- * leases of the stories it runs (a story whose lease was lost is let go at once); every half LEASE_MS it
- * looks for Open stories nobody holds (their owner died: the lease expired) and takes them on. If it
- * cannot renew for most of LEASE_MS (Redis unreachable from here), it lets go of everything rather than
- * run stories another instance may have claimed meanwhile.
+ * Renews this instance's leases every LEASE_MS/3 (a lost one is let go at once) and claims orphans every LEASE_MS/2. Fencing: unable
+ * to renew for most of LEASE_MS, it lets go of everything rather than run what another instance may have claimed.
  */
 export class Ownership {
   private readonly renewLoop: Periodic;

@@ -6,10 +6,8 @@ import { ProcessingDtoSchema, readMessage } from './messages.js';
 import type { RedisGate } from './redis-gate.js';
 
 /**
- * Pause and resume for the whole cluster: the state is kept in Redis and announced to every instance. A
- * change is refused (503) while Redis is away: an instance that paused alone would leave the cluster split.
- * An instance that was out of reach may have missed an announcement: when Redis answers again it reads the
- * state back; a Redis that came back empty has forgotten it, and the instances put back the one they hold.
+ * Pause and resume for the cluster, kept in Redis and announced. Redis away: a change is refused (503), pausing alone would split
+ * the cluster. Back in reach, an instance reads the state back (`resync`), or puts its own back into an empty Redis.
  */
 export class ProcessingControl {
   /** The state as last applied here. */

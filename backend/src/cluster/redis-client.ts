@@ -1,10 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
-/**
- * A Redis connection for cluster coordination. Commands fail fast while Redis is unreachable (no
- * offline queue, a command deadline) so a request never hangs on it; the client reconnects by itself.
- */
+/** A Redis connection whose commands fail fast while Redis is unreachable (no offline queue, a deadline); it reconnects itself. */
 export async function connectRedis(url: string, logger: Logger, name: string): Promise<Redis> {
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -29,10 +26,7 @@ export async function connectRedis(url: string, logger: Logger, name: string): P
   return redis;
 }
 
-/**
- * The Socket.IO adapter publishes without awaiting: while Redis is away each publish would be an unhandled
- * rejection. Such an emit still reaches this instance's own sockets; the others miss it (a progress event).
- */
+/** The adapter publishes without awaiting: Redis away, a publish fails quietly (logged); other instances miss that emit. */
 export function publishingQuietly(redis: Redis, logger: Logger): Redis {
   return new Proxy(redis, {
     get(target, key) {

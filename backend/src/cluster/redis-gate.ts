@@ -3,11 +3,8 @@ import { CoordinationUnavailableError, DomainError } from '../shared/errors.js';
 import type { RedisHealth } from './redis-health.js';
 
 /**
- * Every Redis call a request waits for goes through here: while the health check says Redis is down it
- * fails at once, otherwise it gets `deadlineMs` in all (a frozen server never answers; the client's own
- * command timeout is longer). Any failure becomes CoordinationUnavailableError (a 503 with Retry-After).
- * A call cut off by the deadline may still land later: callers make that harmless (a reservation is
- * corrected by the next sync, a lease taken for a refused create expires).
+ * Every Redis call a request waits for: fails at once while Redis is down, else gets `deadlineMs`; any failure becomes
+ * CoordinationUnavailableError (503). A call cut off may still land: callers make that harmless (sync, lease expiry).
  */
 export class RedisGate {
   constructor(

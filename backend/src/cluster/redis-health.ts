@@ -3,11 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { HealthProbe } from '../shared/health-probe.js';
 
-/**
- * Whether Redis answers, from this instance: a PING every 500 ms with a 1 s deadline (see HealthProbe), and
- * the connection's own events: a closed connection is unavailable at once, a frozen server within ~1.5 s.
- * /api/health reports it, and calls on a request's path fail at once while it is down (RedisGate).
- */
+/** Whether Redis answers from here: a PING every 500 ms (1 s deadline) and the connection's events (closed: away at once). */
 export class RedisHealth extends HealthProbe {
   constructor(redis: Redis, clock: Clock, logger: Logger, deadlineMs = 1000, intervalMs = 500) {
     super(

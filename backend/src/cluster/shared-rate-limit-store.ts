@@ -2,9 +2,8 @@ import { MemoryStore, type ClientRateLimitInfo, type IncrementResponse, type Opt
 import type { RedisGate } from './redis-gate.js';
 
 /**
- * The cluster's rate limits: counted in Redis while it answers, so they hold across the instances; in this
- * instance's memory while it does not (a limit may fail open, to a local one: at worst each instance lets a
- * client through at the full rate). Never an error, never a wait beyond the gate's deadline.
+ * Rate limits counted in Redis while it answers; Redis away, in memory (fails open to a local limit: each instance lets a client
+ * through at the full rate). Never an error, never a wait beyond the gate's deadline.
  */
 export class SharedOrLocalStore implements Store {
   readonly localKeys = false;

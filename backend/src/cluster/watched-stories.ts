@@ -8,10 +8,8 @@ const TTL_MS = 30_000;
 const MAX_WATCHED = 10_000;
 
 /**
- * Which stories some dashboard watches, anywhere in the cluster: the instance running a story emits its
- * progress to the story's room (through the Socket.IO Redis adapter) only if someone watches it, which
- * its own rooms cannot tell when the watcher is connected elsewhere. Each instance notes its watched
- * stories in a Redis sorted set (score: until when) and reads the whole set back once a second.
+ * Stories watched anywhere in the cluster (a sorted set, score: until when, read back each second): the instance running a story
+ * emits its progress only if someone watches, which its own rooms cannot tell when the watcher is elsewhere.
  */
 export class WatchedStories {
   private watched = new Set<string>();

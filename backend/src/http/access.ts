@@ -28,10 +28,7 @@ function refusal(status: 401 | 403, message: string): ApiError {
     : new ApiError(403, 'forbidden', message);
 }
 
-/**
- * Without a token, only requests that name this server in `Host` are served (see access/host-policy.ts):
- * a page whose own name was re-pointed at this machine cannot drive it.
- */
+/** Without a token, only requests naming this server in `Host` are served (DNS rebinding, see access/host-policy.ts). */
 export function requireOwnHost(ownHost: (host: string | undefined) => boolean): RequestHandler {
   return (req, _res, next) => {
     const host = req.headers.host;

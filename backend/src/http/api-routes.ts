@@ -30,13 +30,8 @@ import {
 import type { RouteDecl, RouteTable } from './route.js';
 
 /**
- * Every HTTP route the server answers, each declared once: method, path, who may call it, its rate-limit
- * budget, what it validates and what it answers. The express routes (express-routes.ts) and the OpenAPI
- * document (openapi.ts) are both derived from this table; the handlers (route-handlers.ts) are keyed by
- * its keys, the operation ids.
- *
- * Order matters where paths overlap: `/api/stories/bulk` comes before `/api/stories/:id`. The methods of
- * a path are listed (in `Allow` too) in the order they appear here.
+ * Every HTTP route, declared once (see route.ts). Order matters where paths overlap (`/api/stories/bulk` before
+ * `/api/stories/:id`), and a path's methods are listed (in `Allow` too) in table order.
  */
 export function apiRoutes(limits: StoryLimits) {
   return { ...storiesRoutes(limits), ...storyRoutes(), ...controlRoutes(limits), ...systemRoutes() } satisfies RouteTable;

@@ -3,10 +3,8 @@ import bytes from 'bytes';
 import { ApiError } from './errors.js';
 
 /**
- * A body declared larger than the limit is refused before a byte of it is parsed. A little over the limit
- * (e.g. through nginx, which lets up to 2m through), Node discards the rest so the connection stays usable
- * and a proxy still sending gets the 413 rather than a reset; far over it, the connection is closed, so a
- * client cannot make us read megabytes. Bodies without a length are cut off by the JSON parser at the limit.
+ * A body declared over the limit is refused (413) before it is parsed: a little over, the rest is discarded so a proxy still sending
+ * gets the 413, not a reset; far over, the connection is closed. Bodies without a length are cut off by the JSON parser.
  */
 export function declaredLengthGuard(limit: string): RequestHandler {
   const max = bytes.parse(limit) ?? 1024 * 1024;

@@ -19,11 +19,7 @@ import type { BatchItem, BatchOutcome, Created, Idempotency } from '../shared/cr
 
 export type { BatchItem, BatchOutcome, Created, Idempotency } from '../shared/creates.js';
 
-/**
- * What the HTTP handlers call, declared here so http/ depends on no particular implementation of the story
- * commands and queries (server.ts passes them in). Domain errors (NotFoundError, OverloadedError, …) are
- * thrown through; errors.ts maps them to statuses.
- */
+/** What the HTTP handlers call (the composition root passes it in); domain errors are thrown through to errors.ts. */
 export interface StoryEndpoints {
   create(request: CreateStoryRequest, idempotency?: Idempotency): Promise<Created>;
   /** The valid stories of a batch: what became of each, by position (absent: not stored, not refused). */

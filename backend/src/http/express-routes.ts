@@ -28,10 +28,8 @@ type AnyHandler = (input: HandlerInput<RouteDecl>) => unknown;
 const API = '/api';
 
 /**
- * The express routes of a table, in its order: `api` holds those under /api (paths relative to it, to be
- * mounted there), `root` the others. Each route runs, in this order: the rate limit, the access check, the
- * room check, the body guards (media type, then the JSON parser), then the query or body schema, then its
- * handler. Every path answers the methods it does not serve with 405 and `Allow` (OPTIONS: 204).
+ * The express routes of a table (`api`: under /api, relative to it; `root`: the rest). Each runs rate limit, access, room, body
+ * guards, schema, handler, in that order; every path answers other methods with 405 and `Allow` (OPTIONS: 204).
  */
 export function tableRouters<T extends RouteTable>(table: T, handlers: Handlers<T>, guards: RouteGuards): { api: Router; root: Router } {
   const routers = { api: Router(), root: Router() };

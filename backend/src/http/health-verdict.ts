@@ -1,10 +1,8 @@
 import type { HealthDto } from '@storyflow/contracts';
 
 /**
- * What /api/health says. Readiness: `unavailable` (503) only when this instance cannot serve (its database
- * is away, or it is stopping). Redis trouble is `degraded` (200): every instance shares the one Redis, so a
- * readiness that failed for it would take them all out of the proxy at once, where a 503 per request that
- * needs Redis (a create, a pause) leaves every other request served.
+ * What /api/health says: `unavailable` (503) only when this instance cannot serve (database away, stopping). Redis trouble is
+ * `degraded` (200): all instances share it, so failing readiness for it would take them all out of the proxy at once.
  */
 export function healthVerdict(state: {
   database: boolean;

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-/**
- * zod 4's JSON Schema output (draft 2020-12, OpenAPI 3.1's own dialect) shaped for an OpenAPI document:
- * components, inline schemas and query parameters.
- */
+/** zod 4's JSON Schema output (draft 2020-12, OpenAPI 3.1's dialect) shaped for an OpenAPI document. */
 
 export type JsonSchema = Record<string, unknown>;
 export type ZodSchema = z.core.$ZodType;
@@ -16,10 +13,7 @@ function bare(schema: object): JsonSchema {
   return rest;
 }
 
-/**
- * The named schemas as components: each one used inside another becomes a `$ref`. Requests are described as
- * they are sent (`io: 'input'`: defaults make a field optional), responses as the server produces them.
- */
+/** The named schemas as components (`$ref` where nested); requests as sent (`io: 'input'`), responses as produced. */
 export function components(named: Record<string, ZodSchema>, io: 'input' | 'output'): Record<string, JsonSchema> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });

@@ -31,12 +31,7 @@ import { components, inline, queryParameters, schemaRef, type JsonSchema, type Z
 import { errorResponseRef, errorResponses } from './openapi-errors.js';
 import { byPath, statusesOf, type Answer, type Role, type RouteDecl, type RouteTable } from './route.js';
 
-/**
- * OpenAPI 3.1 description of everything the server answers over HTTP, derived from the route table (the
- * same declarations the express routes are built from) and the zod schemas that validate the requests and
- * type the responses, so the document cannot drift from what the server accepts and sends. Shared schemas
- * are components; each operation lists every status it can answer.
- */
+/** The OpenAPI 3.1 document, derived from the route table and its zod schemas so it cannot drift from what the server does. */
 
 /** Every schema named here is a component, and a `$ref` wherever another one (or a route's answer) uses it. */
 const RESPONSE_SCHEMAS = {

@@ -9,10 +9,7 @@ const SUFFIX: Record<ContentCoding, string> = { br: '.br', gzip: '.gz' };
 /** On a tie of the client's q-values: brotli first (smaller). */
 const SERVER_ORDER: readonly ContentCoding[] = ['br', 'gzip'];
 
-/**
- * The codings `acceptEncoding` allows, best first: by the client's q-value, then brotli before gzip. A coding
- * not named takes `*`'s q-value (none: not acceptable); q=0 refuses it. Identity is always the fallback.
- */
+/** The codings `acceptEncoding` allows, best first (q-value, then brotli); unnamed ones take `*`'s q; identity is the fallback. */
 export function acceptableCodings(acceptEncoding: string | undefined): ContentCoding[] {
   if (!acceptEncoding) return [];
   const q = new Map<string, number>();
@@ -47,10 +44,8 @@ export interface PrecompressedOptions {
 }
 
 /**
- * Serves `<file>.br` or `<file>.gz` from `root` for a GET or HEAD of `<file>` when the client accepts that coding
- * and the copy exists: the file's own Content-Type, `Content-Encoding`, `Vary: Accept-Encoding`, the copy's
- * Content-Length, ETag and Last-Modified (a representation of its own), no ranges. Anything else (no copy,
- * identity only, not a file) goes on to the next handler, which serves the file as it is.
+ * Serves `<file>.br` or `<file>.gz` for a GET or HEAD of `<file>` when accepted and present: the file's Content-Type, the copy's
+ * validators (a representation of its own), no ranges. Anything else goes on to the next handler.
  */
 export function precompressedFiles(root: string, options: PrecompressedOptions): RequestHandler {
   return (req, res, next) => serve(req, res, next, root, relativeFile(req.path), options);
@@ -97,8 +92,7 @@ function send(
   res.vary('Accept-Encoding');
   options.setHeaders(res, join(root, relative));
   res.sendFile(copy, { root, cacheControl: false, acceptRanges: false, dotfiles: 'deny' }, (error) => {
-    // Gone since the stat (a rebuild): the file itself, as long as nothing was sent. Once headers went out
-    // (the client went away mid-file) there is nothing left to answer.
+    // Gone since the stat (a rebuild): the file itself, unless headers went out already.
     if (!error || res.headersSent) return;
     res.removeHeader('Content-Encoding');
     res.removeHeader('Content-Type');

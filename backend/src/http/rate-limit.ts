@@ -11,10 +11,8 @@ export interface RateLimitConfig {
 }
 
 /**
- * Per client address (req.ip, so behind nginx the address nginx reports, and only nginx is trusted to
- * report it). A window of burst ÷ rate seconds holding `burst` requests: the sustained rate is `perSec`,
- * and a client may spend the window's budget at once. 429 with Retry-After and the standard RateLimit
- * headers; one in-memory store per process, or the cluster's shared one.
+ * Per client address (req.ip: behind nginx, the one it reports): a window of burst ÷ rate seconds holding `burst` requests.
+ * 429 with Retry-After and the RateLimit headers.
  */
 export function rateLimiter(
   config: RateLimitConfig,

@@ -6,10 +6,8 @@ import type { Metrics } from '../metrics/metrics.js';
 export const redactUrl = (url: string) => url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]');
 
 /**
- * One listener per request for its access log line and its latency metric. Client mistakes are warnings,
- * not server errors; 503s (an outage fails every request, and the health check reports it once) and
- * successes are debug. The line names method, path and status only: headers carry tokens. A plain pino
- * call rather than pino-http, which builds a child logger for every request whatever the level.
+ * Each request's access log line and latency metric: 4xx warn, 503 and success debug (the health check reports an outage once).
+ * Method, path and status only: headers carry tokens. Not pino-http: it builds a child logger per request.
  */
 export function requestObserver(logger: Logger, metrics: Metrics): RequestHandler {
   return (req, res, next) => {

@@ -9,10 +9,7 @@ import { answerBatch } from './story-batch-answer.js';
 
 export type ApiRoutes = ReturnType<typeof apiRoutes>;
 
-/**
- * The key and a digest of the request it came with (the operation and its parsed body): the same key with
- * the same request is a replay, with another one a 422.
- */
+/** The key and a digest of its request (operation and parsed body): same key and request a replay, another request a 422. */
 function idempotencyOf(operation: string, key: string | undefined, body: unknown): Idempotency | undefined {
   if (key === undefined) return undefined;
   return {
@@ -36,10 +33,7 @@ export interface HandlerDeps {
   openApi: { openapi: string };
 }
 
-/**
- * What each route of the table does, once its guards passed and its query and body are parsed: a handler
- * returns the `ok` answer's body, or a `reply` with another status or headers of its own.
- */
+/** What each route does once guarded and parsed: the `ok` answer's body, or a `reply` with another status or headers. */
 export function routeHandlers({ stories, system, limits, access, metrics, openApi }: HandlerDeps): Handlers<ApiRoutes> {
   const createSchemas = createStoryRequestSchemas(limits);
   return {

@@ -1,12 +1,7 @@
 import type { z } from 'zod';
 import type { ErrorStatus } from './openapi-errors.js';
 
-/**
- * The shape of one route of the table (api-routes.ts). Everything the server and its OpenAPI document need
- * to know about an operation is declared here once; express-routes.ts derives the handlers' middleware
- * chain from it and openapi.ts the document. What the route does lives apart, in route-handlers.ts, keyed
- * by the table's keys (the operation ids) and typed by the declaration.
- */
+/** One route of the table (api-routes.ts), declared once: express-routes.ts and openapi.ts derive from it; route-handlers.ts acts. */
 
 /** Requests are validated with zod's classic schemas; answers may be any zod schema (some are zod mini). */
 type Schema = z.ZodType;
@@ -40,24 +35,14 @@ export interface RouteDecl {
   servedWhileStopping?: boolean;
   /** Callable from the browser origins in LEGACY_CORS_ORIGINS (the original client). */
   crossOrigin?: boolean;
-  /**
-   * Takes an `Idempotency-Key` header (400 if malformed): the same key and request again answers the first
-   * one's result with 200 and `Idempotent-Replayed: true`; the key with another request is a 422.
-   */
+  /** Takes an `Idempotency-Key` (400 if malformed): a replay answers 200, `Idempotent-Replayed: true`; another request 422. */
   idempotent?: boolean;
-  /**
-   * Path parameters, documented with their schema; handed to the handler as sent, not validated here (a
-   * malformed story id is a 404 from the service: no such story).
-   */
+  /** Path parameters, documented only: the handler gets them as sent (a malformed story id is the service's 404). */
   params?: Record<string, { description: string; schema: Schema }>;
   /** Validated (400 on failure) after the guards; the handler gets the parsed value. */
   query?: Schema;
-  /**
-   * A JSON body (415 unless JSON, 413 over BODY_LIMIT, 400 if malformed or invalid), read only after the
-   * guards. Named as components; with several, `pick` says which one validates a given body.
-   */
+  /** A JSON body (415, 413, 400), read after the guards; named as components, `pick` choosing among several. */
   body?: { schemas: Record<string, Schema>; pick?: (body: unknown) => Schema };
-  /** The usual answer. */
   ok: Answer & { status: 200 | 201 };
   /** Answers of its own besides `ok` (a handler picks one with `reply`). */
   also?: Partial<Record<number, Answer>>;

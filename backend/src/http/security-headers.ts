@@ -2,11 +2,8 @@ import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
- * The same policy nginx.conf sends for the dashboard (kept identical; a test compares them), so a
- * deployment without nginx is as strict: own scripts and Web Worker, Angular's deferred-stylesheet
- * `onload` handler by hash only, inline styles (component styles, Chart.js), XHR/WebSocket to this
- * origin only. No upgrade-insecure-requests and no HSTS: plain-HTTP deployments must keep working; TLS
- * and HSTS belong to the proxy that terminates TLS (README, "TLS").
+ * The policy nginx.conf sends for the dashboard (a test compares them), so no nginx is as strict. No HSTS or
+ * upgrade-insecure-requests: plain HTTP must keep working; TLS belongs to the proxy (README, "TLS").
  */
 export const CONTENT_SECURITY_POLICY = {
   'default-src': ["'self'"],

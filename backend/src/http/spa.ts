@@ -3,11 +3,7 @@ import { join, relative, sep } from 'node:path';
 import express, { Router, type Response } from 'express';
 import { precompressedFile, precompressedFiles } from './precompressed.js';
 
-/**
- * A file the build names by its content (`outputHashing: all`): `main-M6OICQB5.js`, `chunk-Dc__-FmA.js` (the
- * hash is 8 characters of base64url), `styles-….css`, `worker-….js`, `media/…-<hash>.<ext>`. Such a file
- * never changes: cached for a year.
- */
+/** A file the build names by its content (`outputHashing: all`, 8 base64url characters, e.g. `chunk-Dc__-FmA.js`): never changes. */
 const HASHED = /(^|\/)((main|chunk|polyfills|styles|worker|scripts)-[\w-]{8}\.(js|mjs|css)|media\/[^/]+-[\w-]{8}\.\w+)$/;
 
 export const LONG_CACHE = 'public, max-age=31536000, immutable';
@@ -17,11 +13,7 @@ export function cacheControlFor(staticDir: string, path: string): string {
   return HASHED.test(relative(staticDir, path).split(sep).join('/')) ? LONG_CACHE : 'no-cache';
 }
 
-/**
- * Serves the built dashboard: hashed assets cached for a year, index.html never cached, and
- * index.html for client-side routes such as /stories. Each file as the build precompressed it (brotli or
- * gzip, whichever the client accepts, see precompressed.ts), else as it is.
- */
+/** Serves the built dashboard, precompressed where accepted; index.html (never cached) for client-side routes. */
 export function spaRoutes(staticDir: string): Router {
   const router = Router();
   const index = join(staticDir, 'index.html');
@@ -34,8 +26,7 @@ export function spaRoutes(staticDir: string): Router {
     });
     return router;
   }
-  // Every coding of a file carries the same caching headers, and Vary: Accept-Encoding (a cache must not
-  // hand the identity copy to a client that gets brotli, nor the other way round).
+  // Vary: Accept-Encoding on every coding, so a cache never hands one coding to a client of another.
   const setHeaders = (res: Response, path: string) => {
     res.setHeader('Cache-Control', cacheControlFor(staticDir, path));
     res.vary('Accept-Encoding');

@@ -22,9 +22,8 @@ const failure = (e: ApiError): StoryBatchResult => {
 const internal = () => new ApiError(500, 'internal', 'Internal server error');
 
 /**
- * POST /api/stories/batch: each story validated as a single create is (a bad one is a 400 of its own),
- * the valid ones created together, one result per story in order. 201 when every story is stored (by this
- * request, or some by an earlier one with its key), 200 and `Idempotent-Replayed` when all were, else 207.
+ * POST /api/stories/batch: each story validated alone (a bad one its own 400), the rest created together. 201 when every story is
+ * stored, 200 and `Idempotent-Replayed` when all were by an earlier attempt, else 207.
  */
 export async function answerBatch(
   stories: StoryEndpoints,

@@ -6,11 +6,7 @@ import type { RateLimitConfig } from './rate-limit.js';
 /** Charges a request's stories against its address's budget; throws a 429 when they do not fit. */
 export type StoryBudget = (req: Request, stories: number) => Promise<void>;
 
-/**
- * Stories created per client address, counted by story (a batch of 100 costs 100) on top of the request
- * budget: a window of burst ÷ rate seconds holding `burst` stories. Counted in this process's memory (in a
- * cluster each instance counts what it takes, as the request budgets do while Redis is away).
- */
+/** Stories created per client address (a batch of 100 costs 100), on top of the request budget; in this process's memory. */
 export function storyBudget(config: RateLimitConfig, refused: (code: string) => void = () => {}): StoryBudget {
   if (config.perSec <= 0 || config.burst <= 0) return async () => {};
   const duration = Math.max(1, Math.round(config.burst / config.perSec));

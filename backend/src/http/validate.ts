@@ -10,11 +10,7 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, where:
   return result.data;
 }
 
-/**
- * The JSON body parser, run per route after access checks (an unauthorised body is never parsed).
- * strict: false so a JSON null/string reaches validation, which says what the body must be; inflate:
- * false so a compressed body is a 415, never a decompression bomb.
- */
+/** The JSON body parser, after access checks. strict: false lets validation say what the body must be; inflate: false, no bombs. */
 export function jsonBody(limit: string) {
   return express.json({ limit, strict: false, inflate: false, type: JSON_TYPES });
 }

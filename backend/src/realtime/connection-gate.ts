@@ -16,10 +16,7 @@ export interface GateConfig {
 export type GateDecision = Decision | { ok: false; status: 429 | 503; message: string };
 export type Refusal = Extract<GateDecision, { ok: false }>;
 
-/**
- * Admission of a live-feed connection (Socket.IO or /ws/status), before any state is kept for it: the Host
- * must name this server, and the Origin must be ours or configured (`anyOrigin`: a public, read-only feed).
- */
+/** Admits a live-feed connection before any state is kept: Host names this server, Origin ours or configured (`anyOrigin`: any). */
 export function admitOrigin(config: GateConfig, req: IncomingMessage, anyOrigin = false): GateDecision {
   if (!config.ownHost(req.headers.host)) return { ok: false, status: 403, message: hostRefusal(req.headers.host) };
   if (!anyOrigin && !isOriginAllowed(req.headers.origin, req.headers.host, config.allowedOrigins))

@@ -12,20 +12,12 @@ export type EventVerdict = 'accept' | 'drop' | 'flood';
 const FLOOD_FACTOR = 2;
 /** Flooding seconds in a row that close the connection. */
 const FLOOD_SECONDS = 2;
-/**
- * A second bringing this many times the flood level floods at once: frames that cannot be dropped
- * (acks, namespace connects) must not get a free second each time the client reconnects.
- */
+/** This many times the flood level in one second floods at once: undroppable frames must not get a free second per reconnect. */
 const FLOOD_AT_ONCE_FACTOR = 10;
 
 /**
- * The budget of one connection's frames (events of any name, and whatever else it sends): a token
- * bucket of `burst` tokens refilled at `perSec`, one token per frame; an event without a token is
- * dropped. A connection that sends more than twice what the bucket can accept in a second
- * (`burst + perSec`), second after second (FLOOD_SECONDS in a row, counted in whole seconds from its
- * first frame), or ten times that within one second, is flooding: the verdict says so, and the caller
- * closes it. A short burst is only dropped; a steady excess below the flood level too. Pure: the
- * caller passes the time.
+ * One connection's frame budget, pure (the caller passes the time): a token bucket of `burst` refilled at `perSec`; a frame
+ * without a token is dropped. Over FLOOD_FACTOR × (`burst + perSec`) for FLOOD_SECONDS in a row is a flood: the caller closes it.
  */
 export class EventBudget {
   private tokens: number;

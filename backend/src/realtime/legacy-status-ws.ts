@@ -18,10 +18,8 @@ export const LEGACY_STATUS_PATH = '/ws/status';
 export const takesLegacyUpgrade: UpgradeTaker = (url) => pathOf(url) === LEGACY_STATUS_PATH;
 
 /**
- * The original React client's feed: a plain WebSocket that gets, each second, the number of stories
- * completed in that second as decimal digits in a binary frame (it reads `await evt.data.text()`).
- * It receives nothing, so any frame above a few bytes is refused (`maxPayload`), and every socket
- * has an error listener: a malformed frame closes that connection, never the process.
+ * The original client's feed: each second, the stories completed in it as decimal digits in a binary frame. It receives nothing
+ * (`maxPayload` tiny), and every socket has an error listener: a malformed frame closes that connection, never the process.
  */
 export function attachLegacyStatusSocket(httpServer: HttpServer, feed: StatsFeed, gate: GateConfig, logger: Logger) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false });

@@ -13,10 +13,7 @@ const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 
 type AllowRequest = NonNullable<Partial<ServerOptions>['allowRequest']>;
 
-/**
- * A handshake's admission: its Host and Origin, then a connection slot for its address, kept in `slots` for
- * the engine connection it becomes (given back if it never does).
- */
+/** A handshake's admission: Host and Origin, then a slot for its address, kept in `slots` for the connection it becomes. */
 function admitHandshake(gate: GateConfig, logger: Logger, slots: WeakMap<IncomingMessage, () => void>): AllowRequest {
   return (req, callback) => {
     const decision = admitOrigin(gate, req);
@@ -97,8 +94,7 @@ export function attachSocketServer(
     socket.on('error', (error) => logger.debug({ err: error, id: socket.id }, 'socket error'));
     socket.emit(SOCKET_EVENTS.snapshot, feed.snapshot());
   });
-  // To this instance's own sockets: in a cluster every instance relays the same published seconds to its
-  // own, so a broadcast through the adapter would deliver each second once per instance.
+  // Local only: in a cluster every instance relays the same published second to its own sockets.
   const unsubscribe = feed.onSample((sample) => io.local.emit(SOCKET_EVENTS.stats, sample));
   const unsubscribeActivity = feed.onActivity((activity) => io.local.emit(SOCKET_EVENTS.activity, activity));
   // engine.io takes an upgrade whose URL starts with its path and a slash (`/socket.io/`), nothing else.

@@ -30,10 +30,8 @@ export interface WatchRegistry {
 }
 
 /**
- * Live progress of the stories a dashboard shows (`stories:watch`): each connection joins a room per
- * watched story; changes are collected and sent at most every `intervalMs` per story, only to rooms
- * someone is in. A final state (Done, Deleted) goes out with the next batch too. A connection's
- * watched set changes at most every `applyIntervalMs` (its latest request wins).
+ * Live progress of watched stories (`stories:watch`): a room per story, changes sent at most every `intervalMs` to rooms someone is
+ * in; a connection's watched set changes at most every `applyIntervalMs` (its latest request wins).
  */
 export function attachStoryWatch(
   io: Server<ClientToServerEvents, ServerToClientEvents>,
@@ -49,9 +47,7 @@ export function attachStoryWatch(
     if (final || !dirty.has(id)) dirty.set(id, final);
   });
   io.on('connection', (socket) => {
-    // The latest request wins: applied at once, or (within applyIntervalMs of the last one) when the
-    // interval is over. However often a connection asks, its rooms and the registry change at most
-    // that often, by at most MAX_WATCHED_STORIES ids each way.
+    // However often a connection asks, its rooms and the registry change at most once per applyIntervalMs.
     let requested: unknown = null;
     let appliedAt = -Infinity;
     let pending: unknown = null;

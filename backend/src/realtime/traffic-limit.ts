@@ -16,20 +16,14 @@ export const TOO_MANY_EVENTS: SocketErrorDto = {
   message: 'This connection sent far more events than allowed; it is closed.',
 };
 
-/**
- * A Socket.IO event frame ("2…" event, "5…" binary event). Each one either reaches the namespace
- * socket's middleware or closes the connection (undecodable, or for a namespace it has not joined).
- */
+/** A Socket.IO event frame ("2…", binary "5…"): it reaches the socket's middleware or closes the connection. */
 function isEventFrame(packet: EnginePacket): boolean {
   return packet.type === 'message' && typeof packet.data === 'string' && (packet.data[0] === '2' || packet.data[0] === '5');
 }
 
 /**
- * One budget per connection, charged once for every frame the client sends: events (any name, any
- * payload) in the socket's middleware, where an event over budget is dropped before any handler sees
- * it; every other frame (acks, namespace connects, binary attachments, heartbeats) as the engine
- * receives it, since the dashboard sends those only a few times a minute. A connection that keeps
- * flooding is told why (`socket:error`) and closed; that is logged once. Nothing outlives the connection.
+ * One budget per connection, charged once per frame: events in the socket's middleware (dropped before any handler), other frames
+ * as the engine receives them. A flooding connection is told why (`socket:error`) and closed, logged once.
  */
 export function limitTraffic(
   io: Server<ClientToServerEvents, ServerToClientEvents>,

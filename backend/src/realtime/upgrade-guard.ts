@@ -5,10 +5,8 @@ import type { Duplex } from 'node:stream';
 export type UpgradeTaker = (url: string) => boolean;
 
 /**
- * Answers every WebSocket upgrade nobody takes with 404 at once. Socket.IO and /ws/status each listen
- * for upgrades and leave the others alone (Socket.IO is told not to destroy foreign ones), so an upgrade
- * neither takes would hold its socket for ever, and keep the HTTP server from closing. `takers` must say
- * exactly what each one takes (`/ws/status/x` or `/socket.io` without its slash are taken by neither).
+ * Answers every upgrade nobody takes with 404 at once, else it would hold its socket and keep the server from closing. `takers`
+ * must say exactly what each takes (`/ws/status/x` or `/socket.io` without its slash: neither).
  */
 export function refuseUnknownUpgrades(httpServer: HttpServer, takers: UpgradeTaker[]): void {
   httpServer.on('upgrade', (req, socket) => {
