@@ -29,10 +29,7 @@ const list = (def: string) =>
         .filter(Boolean),
     );
 
-/**
- * Latency first: the pool is sized to start the waiting work within this many ms, so a story's tasks run
- * side by side (a reference story finishes in about its longest task); it still shrinks when idle.
- */
+/** Latency first: the pool starts waiting work within this many ms, so a story's tasks run side by side. */
 export const DEFAULT_POOL_TARGET_WAIT_MS = 10;
 
 /** Every setting, its default and its bounds; README and .env.example list the same. */
@@ -53,14 +50,11 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('data'),
   STATIC_DIR: z.string().default('frontend/dist/browser'),
   BODY_LIMIT: z.string().default('1mb'),
-  /** Comma-separated origins allowed to POST /api/jobs from a browser (the original client); `*` for any. Empty: same origin only. */
+  /** Origins allowed to POST /api/jobs from a browser (the original client); `*` any; empty: same origin only. */
   LEGACY_CORS_ORIGINS: list(''),
   /** Origins besides the server's own that may open Socket.IO and /ws/status connections (browsers send Origin). */
   ALLOWED_ORIGINS: list(''),
-  /**
-   * Without API_TOKEN, requests must name this server in `Host` (DNS rebinding): IP addresses, localhost and
-   * HOST always do; these names too (`.example.com` also its subdomains, `*` any).
-   */
+  /** Without API_TOKEN, `Host` must name this server (DNS rebinding): IPs, localhost, HOST, and these (`.example.com`, `*`). */
   ALLOWED_HOSTS: list(''),
   /** Operator token: required for every mutation when set. */
   API_TOKEN: token,
@@ -77,7 +71,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_STORIES_BURST: int(2000, 0),
   /** Open Socket.IO + /ws/status connections per client address. */
   MAX_SOCKETS_PER_CLIENT: int(32, 1),
-  /** Frames per second each Socket.IO connection may send (any event, ack, connect, heartbeat), and the burst above that (excess dropped; a flood closes it); 0 turns it off. */
+  /** Frames per second per Socket.IO connection, and the burst above that (excess dropped, a flood closed); 0 turns it off. */
   SOCKET_EVENTS_PER_SEC: int(20, 0),
   SOCKET_EVENTS_BURST: int(40, 1),
   /** Objective on the rolling p99 story latency, ms (0: none), over SLO_WINDOW_SECONDS. */
@@ -134,14 +128,12 @@ const EnvSchema = z.object({
 
 export type Config = ReturnType<typeof loadConfig>;
 
-/** Reads and validates the environment; throws one error listing every bad variable (fail fast at start). */
 /** Rate limiting off (RATE_LIMIT_PER_SEC or RATE_LIMIT_BURST 0) is off for the stories too. */
 function storyRateLimitOf(e: z.infer<typeof EnvSchema>) {
   const on = e.RATE_LIMIT_PER_SEC > 0 && e.RATE_LIMIT_BURST > 0;
   return on ? { perSec: e.RATE_LIMIT_STORIES_PER_SEC, burst: e.RATE_LIMIT_STORIES_BURST } : { perSec: 0, burst: 0 };
 }
 
-/** The environment parsed by the schema; throws naming every invalid variable. */
 function parseEnv(env: NodeJS.ProcessEnv) {
   // A blank variable (as in a copied .env.example) means "use the default".
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
@@ -172,6 +164,7 @@ function conflicts(e: z.infer<typeof EnvSchema>): string[] {
   return problems;
 }
 
+/** Reads and validates the environment; throws one error listing every bad variable (fail fast at start). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = parseEnv(env);
   const problems = conflicts(e);

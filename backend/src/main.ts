@@ -44,11 +44,8 @@ installProcessGuards(logger, (reason) => shutdown(reason, 1));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
 
-// Without its database the server could only answer 503 for ever: it exits at once instead, saying why,
-// so that whatever supervises it (Docker's restart policy, systemd, a shell loop) starts it afresh. While
-// it stops anyway, an embedded database leaving first is no emergency: Ctrl+C (and systemd's default
-// KillMode) signal the whole process group, the database too. Nothing more can be written then, so the
-// stop ends at once, with its own exit code (what was done but not committed runs again at the next start).
+// Without its database the server could only answer 503: it exits 1 at once for its supervisor to restart it. While stopping,
+// the database leaving first is no emergency (Ctrl+C signals the process group): the stop ends at once.
 const exitForGood = (reason: string) => {
   if (stopping) {
     logger.info({ reason }, 'the database stopped with the server: nothing more can be written; exiting');

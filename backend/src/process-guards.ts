@@ -10,10 +10,8 @@ export function isConnectionScoped(error: unknown): boolean {
 }
 
 /**
- * Last line of defence: an error nobody handled is logged instead of killing the process (and, in the
- * in-memory mode, every story with it). A connection-scoped error is harmless and the process goes on;
- * anything else may have left state inconsistent, so the server shuts down gracefully (completions are
- * committed) and exits non-zero for the supervisor to restart it. A rejected promise is logged only.
+ * Last line of defence: an unhandled error is logged. A connection's own is harmless; anything else may have left state
+ * inconsistent, so the server shuts down gracefully and exits non-zero. A rejected promise is logged only.
  */
 export function installProcessGuards(logger: Logger, shutdown: (reason: string) => void): void {
   process.on('unhandledRejection', (reason) => {

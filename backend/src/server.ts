@@ -22,20 +22,12 @@ export interface RunningServer {
 
 export interface ServerHooks {
   clock?: Clock;
-  /**
-   * The server cannot go on (its embedded database exited): `main` exits non-zero at once, for a
-   * supervisor to restart it. Without a hook the server logs it and stops.
-   */
+  /** The server cannot go on (its embedded database exited); without a hook it logs it and stops. */
   onFatal?: (reason: string) => void;
   onDbCommand?: (commandName: string, command: Record<string, unknown>) => void;
 }
 
-/**
- * Composition root, in data-flow order: storage → counters (recovered) → cluster membership → retention → processor →
- * stories → the Open stories taken back on → stats → the edges (HTTP, sockets). Each part registers its
- * stop as it starts; `stop` runs them in reverse: refuse new work, close sockets and the HTTP server, stop
- * the stats, the loops and the processor (committing what is done), give back leases, close the database.
- */
+/** Composition root, in data-flow order (ARCHITECTURE.md); each part registers its stop as it starts, `stop` runs them in reverse. */
 export async function startServer(config: Config, logger: Logger, hooks: ServerHooks = {}): Promise<RunningServer> {
   const clock = hooks.clock ?? systemClock;
   const lifecycle = new Lifecycle((part, error) => logger.error({ err: error, part }, 'a part failed to stop'));

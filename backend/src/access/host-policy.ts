@@ -1,11 +1,8 @@
 import { isIP } from 'node:net';
 
 /**
- * DNS rebinding defence for a server without a token (webpack-dev-server's `allowedHosts`): a page on
- * evil.example whose name is re-pointed at 127.0.0.1 reaches us as same-origin, but its requests still
- * say `Host: evil.example`. Only the server's own names are served: IP literals (a page can only be
- * served from an IP by the server itself), `localhost` and `*.localhost`, and the names configured
- * (`ALLOWED_HOSTS`; `.example.com` also allows its subdomains, `*` any name).
+ * DNS rebinding defence without a token: a rebound page still says `Host: evil.example`. Served: IP literals (only we serve a
+ * page from one), `localhost`, `*.localhost`, and `ALLOWED_HOSTS` (`.example.com` also its subdomains, `*` any).
  */
 export function hostAllowed(allowed: readonly string[]): (hostHeader: string | undefined) => boolean {
   const any = allowed.includes('*');

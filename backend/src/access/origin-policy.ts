@@ -1,8 +1,4 @@
-/**
- * Browsers send `Origin` on WebSocket handshakes and cross-origin requests; a page on another site must
- * not open the live feeds (or spend a visitor's connection budget). Allowed: no Origin (not a browser),
- * the server's own origin (the Host the client addressed), or one of the configured origins.
- */
+/** Another site's page must not open the live feeds. Allowed: no Origin (not a browser), our own (the Host addressed), configured. */
 export function isOriginAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
   if (origin === undefined) return true;
   if (allowed.includes('*') || allowed.includes(origin)) return true;

@@ -15,10 +15,8 @@ export interface AlertSettings {
 const WEBHOOK_DELIVERY = { timeoutMs: 2000, attempts: 3, retryPauseMs: 1000, maxQueued: 50 };
 
 /**
- * The objectives (SLO_*) on each second: the sample carries the breached ones (every dashboard shows
- * them), and transitions are logged and POSTed to the webhook as they fire and resolve. Every instance
- * of a cluster judges the same seconds, so all agree and a new leader goes on where the last one stopped;
- * only the one told to notify (the leader) logs and POSTs.
+ * The objectives on each second: the sample carries the breached ones; transitions are logged and POSTed. Every instance judges
+ * the same seconds (so a new leader goes on where the last stopped); only the one told to notify logs and POSTs.
  */
 export class ObjectiveAlerts {
   private readonly evaluator: ObjectiveEvaluator;

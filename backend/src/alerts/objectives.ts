@@ -23,10 +23,8 @@ function valueOf(name: ObjectiveName, window: readonly StatsSample[]): number | 
 }
 
 /**
- * The objectives, evaluated on every second's sample: story latency p99 over the window (from the summed
- * latency buckets, so a bucket's upper bound) against its target, and the oldest Open story's age.
- * A breach fires when the value passes the target and resolves when it is back within it (or there is
- * no data: nothing finished, nothing Open). Pure: the samples carry the time.
+ * The objectives on every sample, pure: p99 story latency over the window (a bucket's upper bound) and the oldest Open story's
+ * age. A breach fires past the target and resolves back within it, or with no data.
  */
 export class ObjectiveEvaluator {
   private readonly window: StatsSample[] = [];

@@ -35,11 +35,7 @@ export function alertPayload(transition: ObjectiveTransition, labels: Record<str
   return { version: '4', status: transition.status, receiver: 'storyflow', alerts: [alert] };
 }
 
-/**
- * POSTs each objective transition to ALERT_WEBHOOK_URL, one at a time in order, each with a timeout and
- * a bounded number of retries; nothing waits for it, so a webhook that is down or slow never slows the
- * server, and its queue is bounded.
- */
+/** POSTs each transition in order, with a timeout, bounded retries and a bounded queue; nothing waits for it. */
 export class WebhookNotifier {
   private readonly queue: ObjectiveTransition[] = [];
   private sending = false;

@@ -12,10 +12,7 @@ import { toWork } from '../stories/story.mapper.js';
 import type { Stories } from './stories.js';
 import type { Storage } from './storage.js';
 
-/**
- * Cluster mode (REDIS_URL): this instance's membership, the shared pieces over Redis. Stopping gives
- * back every lease still held (after the processor has committed what it finished), then leaves.
- */
+/** Cluster mode (REDIS_URL): this instance's membership. Stopping (after the processor's) gives back every lease, then leaves. */
 export async function joinClusterIfConfigured(
   config: Config,
   storage: Storage,
@@ -40,11 +37,7 @@ export async function joinClusterIfConfigured(
   return node;
 }
 
-/**
- * Starts keeping this instance's leases: it claims the Open stories nobody holds (at start, and whenever
- * an owner dies), renews its own, gives back finished ones, and follows pause and deletions from the
- * others. Returns how many stories it took on at start.
- */
+/** Starts the lease keeper (see LeaseKeeper) and follows pause and deletions; returns how many stories it took on at start. */
 export async function keepLeases(
   node: ClusterNode,
   parts: {
@@ -71,8 +64,7 @@ export async function keepLeases(
         return docs.map((doc) => doc._id.toHexString());
       },
       openTasks: () => admission.openTasks,
-      // Another instance's half-done removal, once it is old enough that its writer cannot be finishing it.
-      // (A missing heartbeat says nothing here: an instance cut off from Redis still deletes in MongoDB.)
+      // Old enough that its writer cannot be finishing it (see ABANDONED_REMOVAL_MS).
       repairAbandonedRemovals: async () => {
         const now = clock.now();
         const done = await storage.ledger.resumeRemovals(({ at = 0 }) => at < now - ABANDONED_REMOVAL_MS);

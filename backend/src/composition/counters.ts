@@ -4,11 +4,7 @@ import { CounterCache } from '../stats/counter-cache.js';
 import { ABANDONED_REMOVAL_MS } from '../stories/removal-journal.js';
 import type { Storage } from './storage.js';
 
-/**
- * Finishes removals a crash interrupted (in a cluster: this instance's own, from before it restarted, and
- * any old enough to be a dead instance's), then seeds the counter cache from the database: from here on it
- * is updated in memory.
- */
+/** Finishes removals a crash interrupted (in a cluster: ours and abandoned ones), then seeds the counter cache from the database. */
 export async function loadCounters(storage: Storage, instance: string | null, clock: Clock, logger: Logger): Promise<CounterCache> {
   const startedAt = clock.now();
   const repaired = await storage.ledger.resumeRemovals(

@@ -9,11 +9,7 @@ import type { CounterCache } from '../stats/counter-cache.js';
 import type { Retention } from '../stories/retention.js';
 import type { Storage } from './storage.js';
 
-/**
- * The processor (fair queue, adaptive pool, completion committer), committing through the ledger, and its
- * admission control. Not started: the Open stories are recovered into it first (see server.ts). It tells
- * retention of each story stored Done, and of each refusal (a purge may make room).
- */
+/** The processor and its admission, committing through the ledger; not started (Open stories are recovered into it first). */
 export function createProcessing(
   config: Config,
   storage: Storage,

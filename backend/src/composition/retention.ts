@@ -6,11 +6,7 @@ import type { CounterCache } from '../stats/counter-cache.js';
 import { Retention } from '../stories/retention.js';
 import type { Storage } from './storage.js';
 
-/**
- * Retention of Done stories, by the storage profile's bounds (the operator's settings applied). Started
- * here: it purges through the ledger and counts through the counters, both ready; the processor, built
- * next, tells it of each story it stores Done.
- */
+/** Retention by the storage profile's bounds, started before the processor, which tells it of each story stored Done. */
 export async function startRetention(
   config: Config,
   storage: Storage,

@@ -18,11 +18,7 @@ import { assembleSecond, SecondMeter, type SecondSources } from '../stats/second
 const HISTORY_WRITE_MS = 5_000;
 const HISTORY_TRIM_MS = 600_000;
 
-/**
- * The per-second figures. The sampler reads this instance's second each second. Alone, it is assembled
- * here and published; in a cluster it is reported to Redis and the cluster's seconds (the leader's) are
- * published instead. Returns the feed the dashboards and `/api/stats` read.
- */
+/** The per-second figures: alone, assembled and published here; in a cluster, reported and the leader's published. */
 export async function startStats(
   parts: { config: Config; counters: CounterCache; processor: Processor; history: HistoryStore; cluster: ClusterNode | null },
   clock: Clock,

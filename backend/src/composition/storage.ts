@@ -18,10 +18,8 @@ import { StoryRepository } from '../stories/story.repository.js';
 import { StoredTotalsReader } from '../stories/stored-totals.js';
 
 /**
- * The database and everything that talks to it: the server (embedded unless MONGODB_URI is set), one
- * connection, its health check and deadline gate, the story repository, the removal journal and the
- * ledger of status changes, the stats history. Commands sent are announced on `commands` (metrics, tests).
- * An embedded server that exits unasked is reported to `onLost` (the server cannot go on without it).
+ * The database and everything that talks to it; commands sent are announced on `commands`. An embedded server that exits unasked
+ * is reported to `onLost` (the server cannot go on without it).
  */
 export async function startStorage(config: Config, logger: Logger, clock: Clock, lifecycle: Lifecycle, onLost: (reason: string) => void) {
   const database: DatabaseHandle = config.db.uri

@@ -38,9 +38,7 @@ const peersOf = (cluster: ClusterNode): ClusterPeers => ({
   announceDeleted: (ids) => cluster.announceDeleted(ids),
 });
 
-/**
- * Story commands and queries, pause control, and the loop that settles writes whose outcome was unknown.
- */
+/** Story commands and queries, pause control, and the loop that settles writes of unknown outcome. */
 export function createStories({ storage, processor, admission, retention, counters, cluster, clock, logger, lifecycle }: StoriesParts) {
   const { repository, ledger } = storage;
   const peers = cluster ? peersOf(cluster) : undefined;

@@ -112,11 +112,7 @@ function systemState(
   };
 }
 
-/**
- * The edges: the REST API and dashboard (Express), Socket.IO, the legacy `/ws/status`, and per-story
- * progress rooms, on one HTTP server. Stopping refuses new work first (503), closes the sockets, then
- * the server (in-flight requests get a moment).
- */
+/** The edges on one HTTP server. Stopping refuses new work (503), closes the sockets, then the server. */
 export async function startWeb(parts: WebParts): Promise<{ url: string; httpServer: ReturnType<typeof createServer> }> {
   const { config, stories, feed, cluster, clock, logger, lifecycle } = parts;
   let accepting = true;

@@ -1,10 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from '../logger.js';
 
-/**
- * One Mongoose connection for the app. `autoCreate: false` because the in-memory server has no
- * `create` command (collections come into being on first insert); indexes are created explicitly.
- */
+/** One Mongoose connection. `autoCreate: false`: the in-memory server has no `create` command; indexes are made explicitly. */
 export async function connectDatabase(
   uri: string,
   dbName: string,
@@ -18,18 +15,15 @@ export async function connectDatabase(
     autoCreate: false,
     autoIndex: false,
     serverSelectionTimeoutMS: timeoutMs,
-    // A server that accepts connections but never answers (hung, stopped) must not hold a request:
-    // each wait of the driver is bounded (DbGate also puts a deadline on every whole call).
+    // A hung server must not hold a request: each wait of the driver is bounded (DbGate bounds the whole call).
     connectTimeoutMS: timeoutMs,
     socketTimeoutMS: timeoutMs,
     waitQueueTimeoutMS: timeoutMs,
-    // No retry behind our back: a write we gave up on (and answered 503 for) must not land much later.
-    // Our own code retries what it must (commits), and settles creates whose outcome is unknown.
+    // No retry behind our back: a write we answered 503 for must not land much later (we retry and settle ourselves).
     retryWrites: false,
     // Notice an outage within a few seconds, so /api/health reports it.
     heartbeatFrequencyMS: Math.min(timeoutMs, 5000),
-    // No Mongoose-side queueing: while MongoDB is unreachable the driver's server selection times out
-    // after timeoutMs and the request gets a 503.
+    // No Mongoose queueing: unreachable, server selection times out after timeoutMs and the request gets a 503.
     bufferCommands: false,
     monitorCommands: onCommand !== undefined,
     // Metrics count commands; the event costs little next to the command itself.

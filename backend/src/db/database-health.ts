@@ -3,10 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { HealthProbe } from '../shared/health-probe.js';
 
-/**
- * Whether the database answers: a ping every second with a short deadline (see HealthProbe), so
- * /api/health says so and requests fail fast with 503 instead of each waiting for its own timeout.
- */
+/** Whether the database answers (a ping each second), so requests fail fast with 503 rather than each wait out its deadline. */
 export class DatabaseHealth extends HealthProbe {
   constructor(connection: Connection, clock: Clock, logger: Logger, deadlineMs: number, intervalMs = 1000) {
     super(

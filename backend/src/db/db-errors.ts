@@ -4,10 +4,7 @@ const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_A
 const NETWORK_TEXT =
   /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|timed out|connection .*closed|not connected|must be connected|topology .*closed|server selection|socket .*(closed|hang up)/i;
 
-/**
- * The driver could not reach MongoDB or it did not answer within the deadline (whatever error class
- * wraps it, EPIPE and ECONNRESET included): the request may be retried, it is not a bug of ours.
- */
+/** MongoDB unreachable or not answering in time, whatever error class wraps it: retryable, not a bug of ours. */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (depth > 5) return false;
   if (err instanceof DatabaseUnavailableError) return true;

@@ -3,14 +3,9 @@ import { DatabaseUnavailableError } from '../shared/errors.js';
 import { isDatabaseUnavailable } from './db-errors.js';
 
 /**
- * Every database call goes through here. While the health check says the database is down, a call fails
- * at once (503) instead of waiting out its own timeout; otherwise it gets `deadlineMs` (DB_TIMEOUT_MS)
- * in all, whatever the driver is waiting for (server selection, a connection, a hung server's reply),
- * and driver unavailability errors become the domain's DatabaseUnavailableError. A write cut off by
- * the deadline may still land: callers treat its outcome as unknown (see the unsettled writes).
- *
- * The call is handed the server-side time limit (`maxTimeMS`) it must send: a little under the deadline,
- * so the server stops a query (a sort over millions) rather than go on after the client has gone.
+ * Every database call: fails at once (503) while the database is down, else gets `deadlineMs` in all; unavailability becomes
+ * DatabaseUnavailableError. A write cut off may still land: its outcome is unknown (see UnknownWriteSettler). Each call is handed
+ * `maxTimeMS`, a little under the deadline, so the server stops a query the client has given up on.
  */
 export class DbGate {
   /** What every query and update sends as `maxTimeMS`. */

@@ -9,10 +9,7 @@ export interface DatabaseHandle extends RunningDatabase {
   durable: boolean;
 }
 
-/**
- * The default database when MONGODB_URI is unset: a real mongod (via mongodb-memory-server-core,
- * persistent dbPath) when a binary is cached or downloadable, else the in-memory jongodb server.
- */
+/** Without MONGODB_URI: a real mongod (persistent dbPath) when a binary is cached or downloadable, else jongodb. */
 export async function startEmbeddedDatabase(options: {
   preference: 'auto' | 'mongod' | 'memory';
   dataDir: string;

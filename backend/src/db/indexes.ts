@@ -3,10 +3,7 @@ import type { Collection } from 'mongoose';
 /** Server errors that mean the index is not there, or the server cannot drop indexes (the in-memory stand-in). */
 const NOTHING_TO_DROP = new Set([27 /* IndexNotFound */, 26 /* NamespaceNotFound */, 59 /* CommandNotFound */]);
 
-/**
- * Drops indexes an earlier version created that the current ones make redundant (each costs every write
- * and its memory for nothing). Indexes that are not there, and servers that cannot drop one, are fine.
- */
+/** Drops redundant indexes of earlier versions (each costs every write); missing ones, or a server that cannot drop, are fine. */
 export async function dropSupersededIndexes(collection: Collection, names: readonly string[], maxTimeMS: number): Promise<void> {
   for (const name of names) {
     try {

@@ -5,14 +5,9 @@ import { DuplicateKeyError, isDatabaseUnavailable, isDuplicateKey } from './db-e
 type Collection = Pick<mongo.Collection<mongo.Document>, 'insertMany'>;
 
 /**
- * Inserts documents (unordered, journaled) and says what became of each: null (stored) or its own error
- * (a DuplicateKeyError naming the index). Throws when the outcome of the batch is not known document by
- * document (unreachable, or no document's error reported: DatabaseUnavailableError; a write concern
- * error): then nothing is known stored.
- *
- * Real MongoDB stores the others and reports each failed document. The in-memory stand-in refuses the
- * whole batch on one duplicate without saying which: then each document is inserted alone. A document
- * refused for its `_id` is stored already (its id is new, so only its own earlier insert can hold it).
+ * Inserts documents (unordered, journaled): each one's outcome, null (stored) or its own error (a DuplicateKeyError naming the
+ * index). Throws when outcomes are not known per document (DatabaseUnavailableError, a write concern error). The stand-in refuses a
+ * whole batch on one duplicate without saying which: then each is inserted alone. A duplicate `_id` is its own earlier insert.
  */
 export async function insertEach(collection: Collection, docs: mongo.Document[], maxTimeMS: number): Promise<(Error | null)[]> {
   const options = { ordered: false, writeConcern: { w: 1, journal: true }, maxTimeMS } as const;

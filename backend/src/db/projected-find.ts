@@ -8,11 +8,7 @@ export interface ProjectedQuery {
   limit?: number;
 }
 
-/**
- * A find that ships only the projected fields, run as an aggregation: the in-memory stand-in ignores a
- * find's projection (whole stories, tasks and all, would cross the wire and fill its heap) but honours
- * `$project`; on MongoDB the two run the same plan, on the same indexes.
- */
+/** A projected find run as an aggregation: the stand-in ignores a find's projection but honours `$project` (MongoDB: same plan). */
 export function findProjected<T extends mongo.Document>(
   collection: Pick<mongo.Collection, 'aggregate'>,
   query: ProjectedQuery,

@@ -1,32 +1,19 @@
 import type { DbMode } from '@storyflow/contracts';
 
 /**
- * What the domain must respect of the database it runs on, decided here so that stories/ and processing/
- * hold no knowledge of a particular server. Real MongoDB needs nothing special. The in-memory stand-in
- * (jongodb) keeps every document in its own heap and scans the collection on every update and sort: there
- * stored Done stories are bounded (retention), listings run a few at a time, and admission keeps what is
- * stored within its heap. What it does differently from MongoDB is made up in db/ (projected-find.ts,
- * insert-each.ts).
+ * What the domain must respect of its database, decided here so stories/ and processing/ know no server. The in-memory stand-in
+ * keeps every document in its heap and scans on every update and sort (ARCHITECTURE.md, "Database modes").
  */
 export interface StorageProfile {
   /** Done stories older than this are purged by default (0: kept). RETENTION_DONE_SECONDS overrides. */
   retentionDoneSeconds: number;
-  /**
-   * At most this many Done tasks stay stored by default (0: no bound); those over it hold back new work
-   * until purged. RETENTION_MAX_DONE_TASKS overrides.
-   */
+  /** At most this many Done tasks stored by default (0: no bound; over it, new work waits). RETENTION_MAX_DONE_TASKS overrides. */
   maxDoneTasks: number;
   /** Listings at once, and queued beyond that, before one is refused with 503. */
   listings: { concurrent: number; queued: number };
-  /**
-   * What the database has room for, for one that keeps its documents in a heap of its own (null: bounded
-   * by its disk, not by us). Admission refuses a story that would not fit: a story accepted is kept.
-   */
+  /** Room of a database keeping documents in its own heap (null: bounded by its disk); admission refuses what would not fit. */
   capacity: StorageCapacity | null;
-  /**
-   * Where the Idempotency-Keys of purged stories are kept: in the database (its TTL monitor ends them with the
-   * key's window), or in the server's memory, at most `max` (a database whose data dies with the server).
-   */
+  /** Where purged stories' Idempotency-Keys are kept: the database (TTL), or memory, at most `memory` (data that dies with us). */
   purgedKeys: 'database' | { memory: number };
 }
 
@@ -38,10 +25,7 @@ export interface StorageCapacity {
   remedy: string;
 }
 
-/**
- * The in-memory stand-in's room per MB of its heap (EMBEDDED_MEMORY_MB) above a fixed base: 80 % of what a
- * listing or a bulk delete still fits in when it is full (measured: ARCHITECTURE.md, "Database modes").
- */
+/** The stand-in's room per MB of heap above a base: 80 % of what a listing still fits in (measured: ARCHITECTURE.md). */
 export const IN_MEMORY_UNITS_PER_MB = 350;
 export const IN_MEMORY_BASE_MB = 10;
 export const IN_MEMORY_UNITS_PER_STORY = 4;
@@ -66,7 +50,7 @@ const inMemoryStandIn = (memoryMb: number): StorageProfile => ({
       'Delete Done stories (DELETE /api/stories?status=Done), keep fewer (RETENTION_DONE_SECONDS, RETENTION_MAX_DONE_TASKS), ' +
       'give the embedded database more memory (EMBEDDED_MEMORY_MB), or set MONGODB_URI',
   },
-  // Its data lasts only while the server runs, and it scans a collection on every write: kept here, ≈ 150 bytes each.
+  // Its data lasts only while the server runs, and it scans on every write: kept here, ≈ 150 bytes each.
   purgedKeys: { memory: 100_000 },
 });
 
@@ -91,11 +75,7 @@ export function storageProfile(mode: DbMode, settings: ProfileSettings): Storage
 /** Whether Done stories are purged at all (by age or by count). */
 export const retainsDoneForever = (profile: StorageProfile) => profile.retentionDoneSeconds === 0 && profile.maxDoneTasks === 0;
 
-/**
- * Seconds until a full database may have room again, beyond the backlog's drain: retention by count
- * purges as soon as work is refused, retention by age within its period; without retention only a
- * deletion frees room.
- */
+/** Seconds until a full database may have room again beyond the backlog's drain (by count: at once; by age: its period). */
 export function roomReturnsAfterSec(profile: StorageProfile): number {
   if (profile.maxDoneTasks > 0) return 1;
   if (profile.retentionDoneSeconds > 0) return Math.min(60, profile.retentionDoneSeconds);

@@ -11,11 +11,7 @@ export interface MetricSources {
   now: () => number;
 }
 
-/**
- * Prometheus metrics (prom-client), one registry per server: HTTP latency, story latency, the pool,
- * database operations and refusals. Instruments are updated by hooks the composition root installs;
- * gauges are read at scrape time, so they cost nothing between scrapes.
- */
+/** Prometheus metrics, one registry per server, fed by the composition root's hooks; gauges are read at scrape time. */
 export function createMetrics(sources: MetricSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'storyflow_' });

@@ -1,7 +1,4 @@
-/**
- * Exponential backoff for a retried operation: after a failure the next attempt waits `initialMs`, each
- * further failure doubles the wait up to `maxMs`, a success resets it. Pure: the caller passes the time.
- */
+/** Exponential backoff, pure: `initialMs` after a failure, doubling to `maxMs`, reset by a success. */
 export class Backoff {
   private delayMs = 0;
   private notBefore = 0;

@@ -1,9 +1,6 @@
 import { OverloadedError } from './errors.js';
 
-/**
- * At most `max` calls at once, `maxWaiting` more queued; beyond that a call is refused at once
- * (OverloadedError), so a flood of expensive reads cannot pile up work or memory.
- */
+/** At most `max` calls at once, `maxWaiting` queued; beyond, OverloadedError at once, so a flood cannot pile up work. */
 export class ConcurrencyLimit {
   private active = 0;
   private readonly waiting: (() => void)[] = [];

@@ -1,7 +1,4 @@
-/**
- * Domain errors: what went wrong, in the domain's words. Only `http/` turns them into statuses, so
- * the layers below never know about HTTP.
- */
+/** Domain errors, in the domain's words; only `http/` turns them into statuses. */
 export class DomainError extends Error {}
 
 /** The thing asked for does not exist (or the id cannot name one). */
@@ -31,10 +28,7 @@ export class IdempotencyKeyReusedError extends DomainError {
   }
 }
 
-/**
- * A create's Idempotency-Key names a story that was made, ran to Done and has since been purged by retention:
- * it is not made again.
- */
+/** A create's Idempotency-Key names a story since purged by retention: it is not made again. */
 export class StoryPurgedError extends DomainError {
   constructor(readonly storyId: string) {
     super(`This Idempotency-Key created story ${storyId}, which is Done and has been purged since (retention); it is not created again`);
@@ -44,10 +38,7 @@ export class StoryPurgedError extends DomainError {
 /** The server is stopping or processing is paused for writes of this kind. */
 export class UnavailableError extends DomainError {}
 
-/**
- * The cluster's coordination (Redis) cannot be reached or did not answer in time: what needs it (shared
- * admission, a lease, the cluster's pause) is refused rather than done unsafely; the caller may retry.
- */
+/** Redis unreachable or too slow: what needs it is refused rather than done unsafely; the caller may retry. */
 export class CoordinationUnavailableError extends DomainError {
   constructor(cause?: unknown) {
     super('Cluster coordination (Redis) is unavailable; try again shortly', { cause });

@@ -1,18 +1,12 @@
 /**
- * Group commit: callers submit one item each and wait for it to be written; items that arrive while a
- * write is in flight go out together in the next one. No timer: a lone item is written at once, a
- * burst costs one round trip per batch instead of one per item. When a write fails in a way that
- * `failsAll` recognises (the database is unreachable), the items queued behind it fail at once too,
- * rather than each waiting out its own timeout.
+ * Group commit without a timer: items arriving while a write is in flight go out together in the next. A failure `failsAll`
+ * recognises (unreachable) fails the items queued behind it at once, rather than each waiting out its timeout.
  */
 export class GroupCommit<T> {
   private queue: { item: T; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private draining = false;
 
-  /**
-   * @param write writes a batch; returns, per item, the error that item failed with (or null). A throw
-   *   fails the whole batch.
-   */
+  /** @param write writes a batch; returns each item's error (or null); a throw fails the whole batch. */
   constructor(
     private readonly write: (items: T[]) => Promise<(Error | null)[]>,
     private readonly maxBatch = 500,

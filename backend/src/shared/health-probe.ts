@@ -9,11 +9,7 @@ export interface ProbeTiming {
   deadlineMs: number;
 }
 
-/**
- * Whether a dependency answers: a ping every `intervalMs`, failed after `deadlineMs`. A refused connection
- * and a hung peer both turn it unavailable within interval + deadline; the first ping answered turns it
- * available again. `report` hears each change (to log it); `onChange` listeners too.
- */
+/** Whether a dependency answers: a ping every `intervalMs`, failed after `deadlineMs` (refused or hung alike); `onChange` hears it. */
 export class HealthProbe {
   private ok = true;
   private since: number;

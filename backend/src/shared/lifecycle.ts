@@ -1,8 +1,4 @@
-/**
- * The running parts of a server, in the order they started. Each part registers how to stop right after
- * it starts; `stop` stops them in the reverse order, so a part never outlives what it uses and nothing
- * is listed twice. A part that fails to stop is reported and the others still stop.
- */
+/** The running parts in start order; `stop` stops them in reverse, so none outlives what it uses; one failing does not stop the rest. */
 export class Lifecycle {
   private readonly parts: { name: string; stop: () => unknown }[] = [];
   private stopping: Promise<void> | null = null;

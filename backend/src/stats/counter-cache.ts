@@ -22,10 +22,7 @@ export interface CounterValues {
   storedDoneTasks: number;
 }
 
-/**
- * The statistics, answered from memory. Seeded once from the database, then moved only by committed
- * writes, so it matches the database.
- */
+/** The statistics from memory: seeded once from the database, then moved only by committed writes, so it matches it. */
 export class CounterCache {
   private values: CounterValues = { produced: 0, completed: 0, open: 0, deleted: 0, purged: 0, storedDone: 0, storedDoneTasks: 0 };
   private countingSince = 0;

@@ -52,9 +52,8 @@ export function addSecond(sum: SummedSecond | undefined, second: StoredSecond): 
 const round = (x: number) => Math.round(x * 100) / 100;
 
 /**
- * The seconds in buckets of `stepMs`, oldest first: rates (stories and tasks per second) are averaged
- * over the seconds that have figures, the gauges are the last second's, and the story latencies of all
- * its seconds merged (bucket-bound percentiles). A bucket without any second is absent: a gap.
+ * The seconds in buckets of `stepMs`, oldest first: rates averaged over seconds with figures, gauges the last second's, latencies
+ * merged; a bucket without any second is absent (a gap).
  */
 export function bucketSeconds(seconds: ReadonlyMap<number, SummedSecond>, stepMs: number): StatsSample[] {
   const buckets = new Map<number, { t: number; seconds: [number, SummedSecond][] }>();

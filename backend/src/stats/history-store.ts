@@ -27,11 +27,7 @@ const MinuteSchema = new Schema(
 );
 MinuteSchema.index({ minute: 1 });
 
-/**
- * The per-second figures, persisted so the dashboard can show the last hour across restarts: a document
- * per minute (and instance), written every few seconds with the seconds since the last write, read back
- * by range and bucketed. A second with no figures (the server was down) stays absent: a gap.
- */
+/** The per-second figures, persisted across restarts: a document per minute (and instance); a second without figures is a gap. */
 export class HistoryStore {
   private readonly Minute;
   private pending: StatsSample[] = [];

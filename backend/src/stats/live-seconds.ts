@@ -17,9 +17,8 @@ export interface LiveSecondsOptions {
 }
 
 /**
- * The seconds the dashboards see, alone or in a cluster: each is judged against the objectives, kept for
- * the snapshot (the last `historySeconds`) and sent as a sample and an activity. The instance that speaks
- * for a second (alone: itself; in a cluster: the leader) also persists it and sends its alerts.
+ * The seconds the dashboards see: each judged, kept for the snapshot (`historySeconds`) and sent; the instance that speaks for it
+ * (alone: itself; in a cluster: the leader) also persists it and sends its alerts.
  */
 export class LiveSeconds {
   private readonly history: StatsHistory;

@@ -8,10 +8,8 @@ import { mergeStoryLatency, StoryLatencyMeter } from './figures/story-latency.js
 import { sumTasksDone, TasksDoneMeter } from './figures/tasks-done.js';
 
 /**
- * The one place a second of statistics is put together, alone or in a cluster. Each figure has a part
- * in `figures/` that measures it and says how instances' values merge; this file lists them: what an
- * instance measures (SecondMeter), how seconds merge (mergeSeconds), and where each lands in the
- * payloads (assembleSecond). A new figure is a part plus a line in each of the three.
+ * The one place a second of statistics is put together, alone or in a cluster, from the parts in `figures/`: measured
+ * (SecondMeter), merged (mergeSeconds), placed in the payloads (assembleSecond). A new figure: ARCHITECTURE.md, "Where to add".
  */
 export interface SecondFigures {
   stories: StoryFlow;

@@ -194,7 +194,7 @@ export class StoryRepository {
     return docs.map((d) => d._id.toHexString());
   }
 
-  /** Done stories to remove (completed before `completedBefore` if given); unsorted unless asked: a sort copies the stand-in's collection. */
+  /** Done stories to remove (completed before `completedBefore` if given); unsorted unless asked (a sort copies the stand-in's data). */
   async findDone(limit: number, which: { completedBefore?: Date; earliestFirst?: boolean } = {}): Promise<StoryRef[]> {
     const { completedBefore, earliestFirst = false } = which;
     const filter = completedBefore ? { status: 'Done', completedAt: { $lt: completedBefore } } : { status: 'Done' };
