@@ -281,7 +281,7 @@ async function main() {
   console.log(markdown(result));
 }
 
-/** The figures side by side, for the README. */
+/** The figures side by side, as bench/README.md records them. */
 function markdown(r: Record<string, unknown>): string {
   type Row = Record<string, unknown> & {
     storyLatencyMs?: { p50: number | null; p95: number | null; p99: number | null } | null;
