@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { StoryStatus } from '@storyflow/contracts';
 import type { DbGate } from '../db/db-gate.js';
+import { findProjected } from '../db/projected-find.js';
 import { COUNTERS_ID, type RemovalIntent, type StoryModels } from './story.model.js';
 import type { StoryRef } from './story.repository.js';
 
@@ -135,11 +136,11 @@ export class RemovalJournal {
 
   private async existing(ids: Types.ObjectId[]): Promise<Set<string>> {
     const docs = await this.db.run((maxTimeMS) =>
-      this.models.Story.find({ _id: { $in: ids } })
-        .select({ _id: 1 })
-        .maxTimeMS(maxTimeMS)
-        .lean<{ _id: Types.ObjectId }[]>()
-        .exec(),
+      findProjected<{ _id: Types.ObjectId }>(
+        this.models.Story.collection,
+        { filter: { _id: { $in: ids } }, projection: { _id: 1 } },
+        maxTimeMS,
+      ),
     );
     return new Set(docs.map((d) => d._id.toHexString()));
   }

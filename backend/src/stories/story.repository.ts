@@ -158,14 +158,12 @@ export class StoryRepository {
           );
     const [items, open, done] = await Promise.all([
       this.db.run((maxTimeMS) =>
-        Story.find(filter)
-          .select({ tasks: 0, titleWords: 0 }) // a listing never shows tasks
-          .sort({ createdAt: -1, _id: -1 })
-          .skip((page - 1) * limit)
-          .limit(limit)
-          .maxTimeMS(maxTimeMS)
-          .lean<StoryDoc[]>()
-          .exec(),
+        findProjected<StoryDoc>(
+          Story.collection,
+          // A listing never shows tasks.
+          { filter, projection: { tasks: 0, titleWords: 0 }, sort: { createdAt: -1, _id: -1 }, skip: (page - 1) * limit, limit },
+          maxTimeMS,
+        ),
       ),
       count('Open'),
       count('Done'),
