@@ -1,6 +1,5 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { roomReturnsAfterSec } from '../db/storage-profile.js';
 import { DEFAULT_AUTOSCALER } from '../processing/autoscaler.js';
 import { createProcessor } from '../processing/processor.js';
 import type { Clock } from '../shared/clock.js';
@@ -45,7 +44,7 @@ export function createProcessing(
       storage: capacity && {
         ...capacity,
         storedDone: () => ({ stories: counters.current.storedDone, tasks: counters.current.storedDoneTasks }),
-        retryAfterSec: roomReturnsAfterSec(storage.profile),
+        retryAfterSec: retention.roomReturnsAfterSec(),
       },
     },
   });

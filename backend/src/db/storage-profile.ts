@@ -71,13 +71,3 @@ export function storageProfile(mode: DbMode, settings: ProfileSettings): Storage
     maxDoneTasks: settings.maxDoneTasks ?? base.maxDoneTasks,
   };
 }
-
-/** Whether Done stories are purged at all (by age or by count). */
-export const retainsDoneForever = (profile: StorageProfile) => profile.retentionDoneSeconds === 0 && profile.maxDoneTasks === 0;
-
-/** Seconds until a full database may have room again beyond the backlog's drain (by count: at once; by age: its period). */
-export function roomReturnsAfterSec(profile: StorageProfile): number {
-  if (profile.maxDoneTasks > 0) return 1;
-  if (profile.retentionDoneSeconds > 0) return Math.min(60, profile.retentionDoneSeconds);
-  return 60;
-}

@@ -50,6 +50,14 @@ export class Retention {
     return this.candidates.size;
   }
 
+  /** Seconds until a full database may have room again, beyond the backlog's drain (by count: at once; by age: its period). */
+  roomReturnsAfterSec(): number {
+    const { maxDoneTasks, retentionMs } = this.options;
+    if (maxDoneTasks > 0) return 1;
+    if (retentionMs > 0) return Math.min(60, Math.ceil(retentionMs / 1000));
+    return 60;
+  }
+
   /** Stored Done tasks over the size bound, waiting to be purged (0 without a bound). */
   excessDoneTasks(): number {
     const { maxDoneTasks, counters } = this.options;

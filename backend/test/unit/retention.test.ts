@@ -108,4 +108,41 @@ describe('Retention', () => {
     unbounded.counters.storiesCompleted(15, 15);
     expect(unbounded.retention.excessDoneTasks()).toBe(0);
   });
+
+  it('puts a batch back, oldest first, when the database fails its purge; the next sweep removes it', async () => {
+    let fail = true;
+    const purged: string[][] = [];
+    const ledger: RetentionOptions['ledger'] = {
+      purge: (refs) => {
+        if (fail) return Promise.reject(new Error('database away'));
+        purged.push(refs.map((r) => r.id));
+        return Promise.resolve({ open: 0, done: refs.length, doneTasks: refs.length });
+      },
+      purgeOldest: () => Promise.reject(new Error('not asked: every candidate is listed')),
+    };
+    const { retention, counters } = retentionOver(0, { retentionMs: 1, capacity: 10, ledger });
+    counters.storiesCompleted(3, 3);
+    for (const id of ['a', 'b', 'c']) retention.noteStoredDone(id, 1, 0);
+    expect(await retention.sweep()).toBe(0);
+    expect(retention.listed).toBe(3);
+    fail = false;
+    expect(await retention.sweep()).toBe(3);
+    expect(purged).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('asks the database when it lists none and other instances complete stories too (shared)', async () => {
+    const alone = retentionOver(4, { retentionMs: 1 });
+    expect(await alone.retention.sweep()).toBe(0);
+    expect(alone.found).toEqual([]);
+    const shared = retentionOver(4, { retentionMs: 1, shared: true });
+    expect(await shared.retention.sweep()).toBe(4);
+    expect(shared.found).toEqual([4]);
+  });
+
+  it('says when a full database may have room again: at once by count, within the age bound, else a minute', () => {
+    expect(retentionOver(0, { maxDoneTasks: 10, retentionMs: 30_000 }).retention.roomReturnsAfterSec()).toBe(1);
+    expect(retentionOver(0, { retentionMs: 30_000 }).retention.roomReturnsAfterSec()).toBe(30);
+    expect(retentionOver(0, { retentionMs: 3_600_000 }).retention.roomReturnsAfterSec()).toBe(60);
+    expect(retentionOver(0, {}).retention.roomReturnsAfterSec()).toBe(60);
+  });
 });
