@@ -32,7 +32,7 @@ const list = (def: string) =>
 /** Latency first: the pool starts waiting work within this many ms, so a story's tasks run side by side. */
 export const DEFAULT_POOL_TARGET_WAIT_MS = 10;
 
-/** Every setting, its default and its bounds; README and .env.example list the same. */
+/** Every setting, its default and its bounds; .env.example lists the same for operators. */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** Loopback by default: exposing the API is a deliberate choice (docker compose sets 0.0.0.0). */

@@ -1,11 +1,14 @@
 import type { Redis } from 'ioredis';
-import { LATENCY_BUCKETS_MS, type InstanceFigures, type StatsSample, type StoriesActivity } from '@storyflow/contracts';
+import { LATENCY_BUCKETS_MS, type InstanceFigures, type StoriesActivity } from '@storyflow/contracts';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import { addCounts, CountsSinceLastSeen, noCounts, type Counts } from './instance-counts.js';
 import { KEYS } from './keys.js';
 import { ClusterSecondSchema, InstanceFiguresSchema, InstanceSecondSchema, readMessage, type InstanceSecond } from './messages.js';
 import { Listeners } from '../shared/listeners.js';
+import type { AssembledSecond, StoredTotals } from '../shared/stats-second.js';
+
+export type { StoredTotals } from '../shared/stats-second.js';
 
 /** The counts of an instance's own second, as it reports them. */
 function ownCounts(second: InstanceSecond): Counts {
@@ -30,26 +33,13 @@ function withCounts(second: InstanceSecond, counts: Counts): InstanceSecond {
   };
 }
 
-/** A second as the cluster publishes it: the `stats` sample and the stories' `activity`. */
-export interface ClusterSecond {
-  sample: StatsSample;
-  activity: StoriesActivity;
-}
-
 /** Makes the cluster's second of its instances' reports (stats/ does it, as it does an instance's). */
 export type AssembleClusterSecond = (second: {
   t: number;
   reports: InstanceSecond[];
   stored: StoredTotals;
   instances: InstanceFigures[];
-}) => ClusterSecond;
-
-/** The cluster's stored stories, exact (the database's counts). */
-export interface StoredTotals {
-  open: number;
-  completed: number;
-  storedDone: number;
-}
+}) => AssembledSecond;
 
 // Become the leader if there is none, or stay it: the leader aggregates and publishes each second.
 const LEAD = `
@@ -72,7 +62,7 @@ export class ClusterStats {
   /** The stories stored, by status, as of the last published second (the database's counts). */
   private storedCounts: StoriesActivity['counts'] | null = null;
   private lastPublished = -Infinity;
-  private readonly secondListeners = new Listeners<[second: ClusterSecond, speaker: { leader: boolean }]>();
+  private readonly secondListeners = new Listeners<[second: AssembledSecond, speaker: { leader: boolean }]>();
   private timer: unknown;
   private stopped = false;
   private leader = false;
@@ -148,7 +138,7 @@ export class ClusterStats {
   }
 
   /** Each published second, once, and whether this instance leads (it persists the second and sends its alerts). */
-  onSecond(listener: (second: ClusterSecond, speaker: { leader: boolean }) => void): () => void {
+  onSecond(listener: (second: AssembledSecond, speaker: { leader: boolean }) => void): () => void {
     return this.secondListeners.add(listener);
   }
 
@@ -177,7 +167,7 @@ export class ClusterStats {
     }
   }
 
-  private async aggregate(t: number): Promise<ClusterSecond> {
+  private async aggregate(t: number): Promise<AssembledSecond> {
     const [written, stored, registered] = await Promise.all([
       this.options.redis.hgetall(KEYS.second(t)),
       this.options.totals(),
@@ -210,7 +200,7 @@ export class ClusterStats {
     return alive.sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  private receive(second: ClusterSecond): void {
+  private receive(second: AssembledSecond): void {
     // A second published twice (a leader change) is shown once.
     if (second.sample.t <= this.lastPublished) return;
     this.lastPublished = second.sample.t;

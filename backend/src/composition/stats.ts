@@ -30,7 +30,7 @@ export async function startStats(
     { objectives: config.objectives, webhookUrl: config.alertWebhookUrl, scope: cluster ? 'cluster' : 'instance' },
     logger,
   );
-  lifecycle.started('alert webhook', () => alerts.stop());
+  lifecycle.started('objective alerts', () => alerts.stop());
   const live = new LiveSeconds({
     historySeconds: config.historySeconds,
     clock,

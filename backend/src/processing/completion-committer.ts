@@ -139,7 +139,7 @@ export class CompletionCommitter {
   }
 
   private startCommit(progress: 'due' | 'all'): Promise<void> {
-    this.flushing = this.commit(progress === 'all').finally(() => {
+    this.flushing = this.commit(progress).finally(() => {
       this.flushing = null;
       if (this.flushAgain && !this.stopped) {
         this.flushAgain = false;
@@ -162,13 +162,13 @@ export class CompletionCommitter {
     );
   }
 
-  private async commit(all: boolean): Promise<void> {
+  private async commit(progress: 'due' | 'all'): Promise<void> {
     if (!this.dirty.size && !this.finished.size) return;
     const now = this.options.clock.now();
     // A story still being inserted waits in `finished` for its insert (see noteStored).
     const finishing = [...this.finished].filter((story) => !story.storing);
     for (const story of finishing) this.finished.delete(story);
-    const outcomes = await Promise.all([this.commitProgress(this.takeDueProgress(all, now), now), this.commitFinished(finishing, now)]);
+    const outcomes = await Promise.all([this.commitProgress(this.takeProgress(progress, now), now), this.commitFinished(finishing, now)]);
     const error = outcomes.find((outcome) => outcome !== null);
     if (error === undefined) return this.succeeded();
     this.backoff.failed(this.options.clock.now());
@@ -177,11 +177,11 @@ export class CompletionCommitter {
     this.retryWhenReady();
   }
 
-  private takeDueProgress(all: boolean, now: number): ProgressItem[] {
+  private takeProgress(which: 'due' | 'all', now: number): ProgressItem[] {
     const due: ProgressItem[] = [];
     for (const story of this.dirty) {
       // Progress that is not due yet stays pending: after a crash those tasks simply run again.
-      if (story.storing || (!all && now - story.lastWriteAt < this.options.progressWriteIntervalMs)) continue;
+      if (story.storing || (which === 'due' && now - story.lastWriteAt < this.options.progressWriteIntervalMs)) continue;
       const taskNumbers = story.pending.splice(0);
       story.inFlight = taskNumbers.length;
       const write = { id: story.id, taskNumbers, doneCount: story.committedDone + taskNumbers.length, startedAt: story.startedAt };

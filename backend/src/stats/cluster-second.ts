@@ -7,7 +7,7 @@ import {
   type AssembledSecond,
   type MeasuredSecond,
   type SecondFigures,
-  type StoredCounts,
+  type StoredTotals,
 } from './second.js';
 
 /** This instance's second as it reports it to the cluster (the Redis message; cluster/ adds its running totals). */
@@ -43,7 +43,7 @@ export function fromInstanceReport(report: InstanceSecond): SecondFigures {
 export function assembleClusterSecond(second: {
   t: number;
   reports: readonly InstanceSecond[];
-  stored: StoredCounts;
+  stored: StoredTotals;
   instances: InstanceFigures[];
 }): AssembledSecond {
   const { t, reports, stored, instances } = second;

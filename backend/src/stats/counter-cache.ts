@@ -49,7 +49,7 @@ export class CounterCache {
     return this.values;
   }
 
-  storyCreated(): void {
+  storyProduced(): void {
     this.values.produced++;
     this.values.open++;
   }

@@ -1,5 +1,8 @@
 import type { InstanceFigures, LatencySecond, StatsSample, StoriesActivity } from '@storyflow/contracts';
 import type { Clock } from '../shared/clock.js';
+import type { AssembledSecond, StoredTotals } from '../shared/stats-second.js';
+
+export type { AssembledSecond, StoredTotals } from '../shared/stats-second.js';
 import type { CounterCache } from './counter-cache.js';
 import { oldestOfAges, oldestOpenAge } from './figures/oldest-open.js';
 import { sumPoolLoad, type PoolLoad } from './figures/pool-load.js';
@@ -20,26 +23,12 @@ export interface SecondFigures {
   oldestOpenAgeSec: number | null;
 }
 
-/** Stories stored at the end of the second: this instance's counter cache, or the cluster's database. */
-export interface StoredCounts {
-  open: number;
-  /** Completed ever (cumulative, removals included). */
-  completed: number;
-  storedDone: number;
-}
-
 /** One instance's second, as measured: the figures, and its own stored counts. */
 export interface MeasuredSecond {
   /** Start of the second, epoch ms. */
   t: number;
   figures: SecondFigures;
-  stored: StoredCounts;
-}
-
-/** A second as the dashboards receive it: the `stats` sample and the stories' `activity`. */
-export interface AssembledSecond {
-  sample: StatsSample;
-  activity: StoriesActivity;
+  stored: StoredTotals;
 }
 
 /** What an instance's second is measured from (processing provides it; stats does not import it). */
@@ -99,7 +88,7 @@ export function mergeSeconds(seconds: readonly SecondFigures[]): SecondFigures {
 export function assembleSecond(second: {
   t: number;
   figures: SecondFigures;
-  stored: StoredCounts;
+  stored: StoredTotals;
   instances?: InstanceFigures[];
 }): AssembledSecond {
   const { t, figures, stored, instances } = second;

@@ -1,4 +1,5 @@
 import type { StoryStatus } from '@storyflow/contracts';
+import type { StoredTotals } from '../shared/stats-second.js';
 import type { DbGate } from '../db/db-gate.js';
 import type { SeedTotals } from '../stats/counter-cache.js';
 import { COUNTERS_ID, type StoryModels } from './story.model.js';
@@ -11,7 +12,7 @@ export class StoredTotalsReader {
   ) {}
 
   /** The cumulative figures as the database holds them, cheaply: the cluster leader reads them each second. */
-  async currentTotals(): Promise<{ open: number; completed: number; storedDone: number }> {
+  async currentTotals(): Promise<StoredTotals> {
     // Only the Open ones are counted (admission bounds them): counting every Done story each second would grow with the collection.
     const [open, stored, counters] = await Promise.all([this.count('Open'), this.storedCount(), this.countersDoc()]);
     const done = Math.max(0, stored - open);

@@ -116,7 +116,7 @@ export class StoryBatch {
     admitted.forEach((p, i) => {
       const error = results[i];
       if (error === null || error === undefined) {
-        counters.storyCreated();
+        counters.storyProduced();
         running[i]!.stored();
         outcomes.set(p.index, { id: idOf(p), replayed: false });
         return;

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_STORY_LIMITS,
   isStoryId,
   type BulkActionRequest,
   type BulkActionResultDto,
@@ -10,13 +11,14 @@ import {
 import { DatabaseUnavailableError, StoryPurgedError, UnavailableError } from '../shared/errors.js';
 import { IdempotencyKeyTaken, notFound } from './story-errors.js';
 import { StoryBatch } from './story-batch.js';
-import type { BatchItem, BatchOutcome } from '../shared/creates.js';
 import { toDto, toWork } from './story.mapper.js';
 import { newStoryDocument, newStoryOf, type NewStory } from './story.repository.js';
-import type { Created, Idempotency } from '../shared/creates.js';
+import type { BatchItem, BatchOutcome, Created, Idempotency } from '../shared/creates.js';
 import type { StoryCommandsDeps } from './command-deps.js';
 
 const BULK_BATCH = 500;
+/** The title cap is not configurable: the contract's. */
+const MAX_TITLE = DEFAULT_STORY_LIMITS.maxTitleLength;
 
 export type { ClusterPeers, StoryCommandsDeps } from './command-deps.js';
 
@@ -98,7 +100,7 @@ export class StoryCommands {
     } finally {
       this.creating.delete(id);
     }
-    this.deps.counters.storyCreated();
+    this.deps.counters.storyProduced();
     running.stored();
     return toDto(doc);
   }
@@ -119,7 +121,7 @@ export class StoryCommands {
     if (!doc) throw notFound(id);
     const title = `${doc.title ?? `Story ${id.slice(-6)}`} (again)`;
     const created = await this.create({
-      title: title.length > 200 ? `${title.slice(0, 199)}…` : title,
+      title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title,
       tasks: doc.tasks.map((task) => ({ estimate: task.estimate })),
     });
     return created.story;

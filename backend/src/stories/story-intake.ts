@@ -9,6 +9,6 @@ export type TakeOn = (doc: StoryDoc, reservation: () => void) => void;
 export const storyIntake =
   (processor: Processor, counters: CounterCache): TakeOn =>
   (doc, reservation) => {
-    counters.storyCreated();
+    counters.storyProduced();
     processor.add(toWork(doc), reservation);
   };

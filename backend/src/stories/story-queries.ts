@@ -6,7 +6,7 @@ import type { StoryDoc } from './story.model.js';
 import type { StoryRepository } from './story.repository.js';
 
 /** The stored stories by status, known without counting them (null: not known, count them). */
-export type StoredCounts = () => { Open: number; Done: number } | null;
+export type StoredStatusCounts = () => { Open: number; Done: number } | null;
 
 /**
  * Reads: stored stories with the live figures of those Open here. An unfiltered page takes its status counts from `storedCounts`,
@@ -16,7 +16,7 @@ export class StoryQueries {
   constructor(
     private readonly repository: StoryRepository,
     private readonly processor: Processor,
-    private readonly storedCounts: StoredCounts = () => null,
+    private readonly storedCounts: StoredStatusCounts = () => null,
   ) {}
 
   async list(query: ListStoriesQuery): Promise<StoryListDto> {

@@ -100,7 +100,7 @@ function setup(pool: { min: number; max: number } = { min: 4, max: 100 }, maxOpe
   });
   const add = (work: StoryWork) => {
     store.status.set(work.id, { done: false, attempt: null });
-    counters.storyCreated();
+    counters.storyProduced();
     processor.add(work, admission.reserve(work.tasks.length));
     return work.id;
   };
@@ -349,7 +349,7 @@ describe('Processor (queue + pool + completion batcher)', () => {
       expect(store.commitsFor(work.id)).toEqual([]);
       // Stored: committed at once, not at the next progress tick.
       store.status.set(work.id, { done: false, attempt: null });
-      counters.storyCreated();
+      counters.storyProduced();
       running.stored();
       await run(10);
       expect(store.commitsFor(work.id)).toEqual([{ id: work.id, taskNumbers: [], doneCount: -1, finished: true }]);

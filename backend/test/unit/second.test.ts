@@ -25,8 +25,8 @@ describe('the parts that measure a second', () => {
     const counters = new CounterCache();
     counters.seed({ since: 0, open: 2, done: 0, doneTasks: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
     const meter = new StoryFlowMeter(counters);
-    counters.storyCreated();
-    counters.storyCreated();
+    counters.storyProduced();
+    counters.storyProduced();
     counters.storiesCompleted(1);
     counters.storiesRemoved({ open: 1, done: 0, doneTasks: 0 }, 'delete');
     counters.storiesRemoved({ open: 0, done: 1, doneTasks: 5 }, 'purge');
@@ -58,7 +58,7 @@ describe('the parts that measure a second', () => {
       },
       clock,
     );
-    counters.storyCreated();
+    counters.storyProduced();
     tasksRun += 7;
     storyDone(4_800);
     expect(meter.read(4_000)).toEqual({

@@ -114,8 +114,8 @@ describe('CounterCache', () => {
   it('moves with created and completed stories', () => {
     const c = new CounterCache();
     c.seed(totals);
-    c.storyCreated();
-    c.storyCreated();
+    c.storyProduced();
+    c.storyProduced();
     c.storiesCompleted(3, 120);
     expect(c.current).toEqual({ produced: 22, completed: 18, open: 2, deleted: 3, purged: 4, storedDone: 13, storedDoneTasks: 520 });
   });
@@ -136,7 +136,7 @@ describe('CounterCache', () => {
 
   it('re-seeding replaces the values', () => {
     const c = new CounterCache();
-    c.storyCreated();
+    c.storyProduced();
     c.seed({ since: 0, open: 0, done: 0, doneTasks: 0, removedOpen: 0, removedDone: 0, purged: 0, deleted: 0 });
     expect(c.current.produced).toBe(0);
     expect(c.current.open).toBe(0);
@@ -219,12 +219,12 @@ describe('StatsSampler', () => {
   it('the sum of producedPerSec over the samples equals the counter increase', () => {
     const { clock, counters, sampler, samples, producedAt } = setup(60, () => 3);
     const random = seededRandom(7);
-    counters.storyCreated(); // before start: not part of any sample
+    counters.storyProduced(); // before start: not part of any sample
     const before = counters.current.produced;
     sampler.start();
     const arrive = () => {
       const n = Math.floor(random() * 4);
-      for (let i = 0; i < n; i++) counters.storyCreated();
+      for (let i = 0; i < n; i++) counters.storyProduced();
       if (random() < 0.3) counters.storiesCompleted(Math.min(counters.current.open, 2));
       clock.setTimeout(arrive, 1 + Math.floor(random() * 60));
     };
@@ -273,7 +273,7 @@ describe('StatsSampler', () => {
 
   it('tick() records the second ending at its argument', () => {
     const { counters, sampler, live, samples } = setup();
-    counters.storyCreated();
+    counters.storyProduced();
     const own = sampler.tick(1_700_000_001_000);
     expect(own.t).toBe(1_700_000_000_000);
     expect(own.figures.stories.produced).toBe(1); // since construction
