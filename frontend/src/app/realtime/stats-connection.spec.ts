@@ -61,6 +61,8 @@ class FakeSocket extends FakeEmitter {
 
   disconnect(): this {
     this.disconnects++;
+    // As socket.io-client does: a connected socket closed by its client says so.
+    if (this.connected) this.fire('disconnect', 'io client disconnect');
     this.connected = false;
     return this;
   }
@@ -231,6 +233,17 @@ describe('openLiveConnection', () => {
     expect(socket.connects).toBe(1);
     connection.setToken(null);
     expect(socket.handshakeAuth()).toEqual({});
+  });
+
+  it('a new token reconnects without counting a comeback (the screens need not reload for it)', () => {
+    const connection = open('viewer-1');
+    socket.accept();
+    connection.setToken('operator-2');
+    socket.accept();
+    expect(last()).toMatchObject({ connection: 'live', reconnects: 0, disconnectedAt: null });
+    socket.fire('disconnect', 'transport close');
+    socket.accept();
+    expect(last().reconnects).toBe(1);
   });
 
   it('a refusal by the server (token) waits for a new token instead of retrying', () => {

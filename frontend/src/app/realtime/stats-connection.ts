@@ -130,7 +130,10 @@ export function openLiveConnection(
     // The server keeps the watched set per connection: tell a new connection again.
     if (watched.length > 0) socket.emit(SOCKET_EVENTS.watch, watched);
   });
-  socket.on('disconnect', () => dispatch({ kind: 'disconnected', at: Date.now() }));
+  socket.on('disconnect', (reason: string) => {
+    // Our own disconnect (a new token, closing) is no outage: screens need not reload for it.
+    if (reason !== 'io client disconnect') dispatch({ kind: 'disconnected', at: Date.now() });
+  });
   const retry = retryAfterServerClose(socket, () => dispatch({ kind: 'malformed' }));
   socket.on('connect_error', (error: Error) => {
     // A refusal by the server's middleware (no or a wrong token) leaves the socket inactive: it waits
