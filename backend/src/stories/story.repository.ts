@@ -66,7 +66,7 @@ export function newStoryOf(
 
 /** The document a new story will be stored as (its id is known before the insert). */
 export function newStoryDocument(story: NewStory): StoryDoc {
-  // No `doneAt` until done: the in-memory server holds every field of every task as an object.
+  // No `doneAt` until done: a task stores only what it has (a smaller document on any server).
   const tasks = story.estimates.map((estimate, n) => ({ n, estimate, status: 'Open' as const }));
   const words = titleWords(story.title);
   return {
