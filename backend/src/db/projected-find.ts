@@ -9,13 +9,25 @@ export interface ProjectedQuery {
   limit?: number;
 }
 
-/** A projected find run as an aggregation: the stand-in ignores a find's projection but honours `$project` (MongoDB: same plan). */
+/** Whether the filter picks documents by `_id` (one, or `$in` a list). */
+const selectsById = (filter: mongo.Filter<mongo.Document>) => filter._id !== undefined;
+
+/**
+ * A read that ships only the projected fields, in whichever form both servers run well. MongoDB runs a find
+ * and an aggregation alike. The in-memory stand-in ignores a find's projection (whole stories, tasks and
+ * all, would cross the wire and fill its heap) but honours `$project`; it finds by `_id` only in a find,
+ * though, and scans in an aggregation: reads by `_id` stay finds (a bounded list of ids), the rest aggregate.
+ */
 export function findProjected<T extends mongo.Document>(
-  collection: Pick<mongo.Collection, 'aggregate'>,
+  collection: Pick<mongo.Collection, 'aggregate' | 'find'>,
   query: ProjectedQuery,
   maxTimeMS: number,
 ): Promise<T[]> {
   const { filter, projection, sort, skip, limit } = query;
+  if (selectsById(filter))
+    return collection
+      .find<T>(filter, { projection, maxTimeMS, ...(sort ? { sort } : {}), ...(skip ? { skip } : {}), ...(limit ? { limit } : {}) })
+      .toArray();
   const pipeline: mongo.Document[] = [{ $match: filter }];
   if (sort) pipeline.push({ $sort: sort });
   if (skip) pipeline.push({ $skip: skip });
