@@ -4,3 +4,4 @@ export * from './stats.js';
 export * from './api.js';
 export * from './latency.js';
 export * from './headers.js';
+export * from './latency-sketch.js';
