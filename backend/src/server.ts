@@ -5,6 +5,7 @@ import { loadCounters } from './composition/counters.js';
 import { createProcessing } from './composition/processing.js';
 import { startStats } from './composition/stats.js';
 import { startStorage } from './composition/storage.js';
+import { startAudit } from './composition/audit.js';
 import { startRetention } from './composition/retention.js';
 import { createStories, recoverOpenStories } from './composition/stories.js';
 import { startWeb } from './composition/web.js';
@@ -56,7 +57,8 @@ export async function startServer(config: Config, logger: Logger, hooks: ServerH
       logger,
       lifecycle,
     );
-    const { url, httpServer } = await startWeb({ ...parts, counters, feed, objectives, cluster });
+    const audit = startAudit(storage, config.cluster?.instanceId ?? 'local', clock, logger, lifecycle);
+    const { url, httpServer } = await startWeb({ ...parts, counters, audit, feed, objectives, cluster });
     logListening(logger, config, url, storage.profile, mode);
     return {
       url,

@@ -5,3 +5,4 @@ export * from './api.js';
 export * from './latency.js';
 export * from './headers.js';
 export * from './latency-sketch.js';
+export * from './audit.js';

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { Lifecycle } from '../shared/lifecycle.js';
 import { Listeners } from '../shared/listeners.js';
+import { AuditLog } from '../audit/audit-log.js';
 import { HistoryStore } from '../stats/history-store.js';
 import { RemovalJournal } from '../stories/removal-journal.js';
 import { IdempotencyKeys } from '../stories/idempotency-keys.js';
@@ -54,9 +55,11 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
   const keys = new IdempotencyKeys(models, gate, purgedKeys);
   const journal = new RemovalJournal(models, gate, config.cluster?.instanceId, (ids) => keys.keepPurged(ids));
   const history = new HistoryStore(connection, gate);
+  const audit = new AuditLog(connection, gate);
   await repository.ensureIndexes();
   await keys.ensureIndexes();
   await history.ensureIndexes();
+  await audit.ensureIndexes();
   return {
     database,
     profile,
@@ -66,6 +69,7 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
     totals: new StoredTotalsReader(models, gate),
     ledger: new StoryLedger(repository, journal),
     history,
+    audit,
     /** Connected, and the health check's pings answer. */
     available: () => isConnected(connection) && health.available,
     /** The health check alone: its pings answer (settling unknown writes waits for it). */

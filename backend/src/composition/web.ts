@@ -7,7 +7,7 @@ import type { ClusterNode } from '../cluster/cluster-node.js';
 import type { Config } from '../config.js';
 import { createApp } from '../http/app.js';
 import { healthVerdict } from '../http/health-verdict.js';
-import type { SystemState } from '../http/endpoints.js';
+import type { AuditEndpoints, SystemState } from '../http/endpoints.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics/metrics.js';
 import type { Admission } from '../processing/admission.js';
@@ -33,6 +33,7 @@ export interface WebParts {
   processor: Processor;
   admission: Admission;
   stories: Stories;
+  audit: AuditEndpoints;
   feed: StatsFeed;
   /** The objectives (SLO_*), met or breached, for /api/health. */
   objectives: () => ObjectiveState[];
@@ -120,6 +121,7 @@ export async function startWeb(parts: WebParts): Promise<{ url: string; httpServ
   const ownHost = hostAllowed(config.allowedHosts ?? ['*']);
   const app = createApp({
     stories: storyEndpoints(stories),
+    audit: parts.audit,
     system: systemState(parts, () => accepting),
     logger,
     limits: config.limits,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   AccessDtoSchema,
+  AuditPageSchema,
+  AuditQuerySchema,
   BulkActionRequestSchema,
   BulkActionResultDtoSchema,
   BulkDeleteQuerySchema,
@@ -27,6 +29,7 @@ import {
   StoryListDtoSchema,
   type StoryLimits,
 } from '@storyflow/contracts';
+import { auditBulk, auditDeleteDone, auditDeleteOne, auditPause, auditRerun } from './audited-actions.js';
 import type { RouteDecl, RouteTable } from './route.js';
 
 /**
@@ -34,7 +37,14 @@ import type { RouteDecl, RouteTable } from './route.js';
  * `/api/stories/:id`), and a path's methods are listed (in `Allow` too) in table order.
  */
 export function apiRoutes(limits: StoryLimits) {
-  return { ...storiesRoutes(limits), ...storyRoutes(), ...controlRoutes(limits), ...systemRoutes() } satisfies RouteTable;
+  return {
+    ...storiesRoutes(limits),
+    ...bulkRoutes(),
+    ...storyRoutes(),
+    ...controlRoutes(limits),
+    ...systemRoutes(),
+    ...auditRoutes(),
+  } satisfies RouteTable;
 }
 
 /** The collection: list, create, delete the Done ones, act on many. */
@@ -96,6 +106,12 @@ function storiesRoutes(limits: StoryLimits) {
         },
       },
     },
+  } satisfies RouteTable;
+}
+
+/** Acting on many stories at once (operator actions, audited). */
+function bulkRoutes() {
+  return {
     deleteDoneStories: {
       method: 'delete',
       path: '/api/stories',
@@ -105,6 +121,7 @@ function storiesRoutes(limits: StoryLimits) {
       query: BulkDeleteQuerySchema,
       ok: { status: 200, description: 'How many were deleted', schema: DeleteResultDtoSchema },
       errors: [400],
+      audit: auditDeleteDone,
     },
     bulkStories: {
       method: 'post',
@@ -114,6 +131,7 @@ function storiesRoutes(limits: StoryLimits) {
       rateLimit: 'changes',
       body: { schemas: { BulkActionRequest: BulkActionRequestSchema } },
       ok: { status: 200, description: 'One result per id, in the order asked', schema: BulkActionResultDtoSchema },
+      audit: auditBulk,
     },
   } satisfies RouteTable;
 }
@@ -131,6 +149,7 @@ function storyRoutes() {
       params: storyId,
       ok: { status: 201, description: 'The new story', schema: StoryDtoSchema },
       errors: [404],
+      audit: auditRerun,
     },
     getStory: {
       method: 'get',
@@ -151,6 +170,7 @@ function storyRoutes() {
       params: storyId,
       ok: { status: 200, description: '`{ "deleted": 1 }`', schema: DeleteResultDtoSchema },
       errors: [404],
+      audit: auditDeleteOne,
     },
   } satisfies RouteTable;
 }
@@ -188,6 +208,7 @@ function controlRoutes(limits: StoryLimits) {
       rateLimit: 'changes',
       body: { schemas: { ProcessingRequest: ProcessingRequestSchema } },
       ok: { status: 200, description: 'The new processing state', schema: ProcessingDtoSchema },
+      audit: auditPause,
     },
   } satisfies RouteTable;
 }
@@ -268,6 +289,22 @@ function systemRoutes() {
       }),
       // `?name=` (repeatable): just those series, for a cheap poll (the benchmark watches completions so).
       query: z.object({ name: z.union([z.string(), z.array(z.string())]).optional() }),
+    },
+  } satisfies RouteTable;
+}
+
+/** The audit log of operator actions. */
+function auditRoutes() {
+  return {
+    getAudit: {
+      method: 'get',
+      path: '/api/audit',
+      summary: 'Operator actions (deletes, bulk actions, run again, pause, resume), newest first, a page at a time',
+      role: 'operator',
+      rateLimit: 'reads',
+      query: AuditQuerySchema,
+      ok: { status: 200, description: 'A page of entries, and the cursor of the next', schema: AuditPageSchema },
+      errors: [400],
     },
   } satisfies RouteTable;
 }

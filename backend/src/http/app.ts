@@ -9,7 +9,7 @@ import { requireOperator, requireOwnHost, requireRead } from './access.js';
 import { apiRoutes } from './api-routes.js';
 import { declaredLengthGuard } from './body-guard.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { StoryEndpoints, SystemState } from './endpoints.js';
+import type { AuditEndpoints, StoryEndpoints, SystemState } from './endpoints.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { tableRouters } from './express-routes.js';
 import { openApiDocument } from './openapi.js';
@@ -24,6 +24,7 @@ import { routeHandlers } from './route-handlers.js';
 export interface AppDeps {
   stories: StoryEndpoints;
   system: SystemState;
+  audit: AuditEndpoints;
   logger: Logger;
   limits: StoryLimits;
   bodyLimit: string;
@@ -73,8 +74,8 @@ export function createApp(deps: AppDeps): Express {
       deps.rateLimitStore?.('reads'),
     ),
   };
-  const { stories, system, limits, access, metrics } = deps;
-  const handlers = routeHandlers({ stories, system, limits, access, metrics, openApi: openApiDocument(table) });
+  const { stories, system, audit, limits, access, metrics } = deps;
+  const handlers = routeHandlers({ stories, system, audit, limits, access, metrics, openApi: openApiDocument(table) });
   const routers = tableRouters(table, handlers, {
     viewer: requireRead(access),
     operator: requireOperator(access),
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
     bodyLimit: deps.bodyLimit,
     storyBudget: storyBudget(deps.storyRateLimit, refused),
     crossOrigin: legacyCors(deps.legacyCorsOrigins),
+    audit: (entry) => audit.record(entry),
   });
 
   const api = express.Router();

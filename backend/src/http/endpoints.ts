@@ -15,6 +15,8 @@ import type {
   StoryDto,
   StoryListDto,
 } from '@storyflow/contracts';
+import type { AuditPageDto, AuditQuery } from '@storyflow/contracts';
+import type { AuditedAction } from './route.js';
 import type { BatchItem, BatchOutcome, Created, Idempotency } from '../shared/creates.js';
 
 export type { BatchItem, BatchOutcome, Created, Idempotency } from '../shared/creates.js';
@@ -37,6 +39,20 @@ export interface StoryEndpoints {
   setPaused(paused: boolean): Promise<ProcessingDto>;
   /** Throws OverloadedError when a story of `minTasks` would not be admitted (checked before a body is read). */
   assertRoomFor(minTasks: number): void;
+}
+
+/** An operator action as answered, for the audit log (the composition adds the time and the instance). */
+export interface AuditedEntry extends AuditedAction {
+  /** An operator token was shown (false: a server open to all). */
+  token: boolean;
+  client: string;
+  status: number;
+}
+
+/** The audit log: actions recorded as they are answered (never awaited by the request), read a page at a time. */
+export interface AuditEndpoints {
+  record(entry: AuditedEntry): void;
+  page(query: AuditQuery): Promise<AuditPageDto>;
 }
 
 /** What the system endpoints report. */

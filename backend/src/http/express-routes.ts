@@ -4,6 +4,7 @@ import { IDEMPOTENCY_KEY_HEADER, IdempotencyKeySchema } from '@storyflow/contrac
 import { requireJson } from './body-guard.js';
 import { methodNotAllowed } from './errors.js';
 import { byPath, Reply, type Handlers, type HandlerInput, type RateClass, type RouteDecl, type RouteTable } from './route.js';
+import type { AuditedEntry } from './endpoints.js';
 import type { StoryBudget } from './story-budget.js';
 import { jsonBody, parseWith } from './validate.js';
 
@@ -21,6 +22,8 @@ export interface RouteGuards {
   storyBudget: StoryBudget;
   /** CORS for the routes declared `crossOrigin`, given the methods of the path; none: same-origin only. */
   crossOrigin?: (methods: string[]) => RequestHandler;
+  /** Records the routes declared `audit`, once answered. */
+  audit: (entry: AuditedEntry) => void;
 }
 
 type AnyHandler = (input: HandlerInput<RouteDecl>) => unknown;
@@ -51,10 +54,28 @@ function guardsOf(decl: RouteDecl, guards: RouteGuards): RequestHandler[] {
   return [
     ...(decl.rateLimit ? [guards.rateLimits[decl.rateLimit]] : []),
     ...(decl.role === 'none' ? [] : [guards[decl.role]]),
+    ...(decl.audit ? [audited(decl.audit, guards.audit)] : []),
     ...(decl.roomForStory ? [guards.roomForStory] : []),
     // An unauthorised body is never read.
     ...(decl.body ? [requireJson, jsonBody(guards.bodyLimit)] : []),
   ];
+}
+
+/**
+ * After access is granted: the action is recorded once its answer is sent, whatever it was (a 404 or a 503
+ * too), with what it touched: from the request, and from the answer when it succeeded.
+ */
+function audited(describe: NonNullable<RouteDecl['audit']>, record: RouteGuards['audit']): RequestHandler {
+  return function recordWhenAnswered(req, res, next) {
+    // Read now: a route's params are gone once an error has left its router.
+    const params = { ...req.params } as Record<string, string>;
+    res.once('finish', () => {
+      const answer: unknown = res.statusCode < 400 ? res.locals.answer : undefined;
+      const action = describe({ params, body: req.body as unknown, answer });
+      record({ ...action, token: req.get('authorization') !== undefined, client: req.ip ?? 'unknown', status: res.statusCode });
+    });
+    next();
+  };
 }
 
 function endpoint(decl: RouteDecl, handler: AnyHandler, budget: StoryBudget): RequestHandler {
@@ -86,6 +107,10 @@ function idempotencyKeyOf(req: Request): string | undefined {
 function send(res: Response, decl: RouteDecl, result: unknown): void {
   const answer = result instanceof Reply ? result : new Reply(decl.ok.status, result);
   res.status(answer.status).set({ ...decl.headers, ...answer.headers });
+  if (decl.audit) {
+    const body: unknown = answer.body;
+    res.locals.answer = body;
+  }
   const declared = answer.status === decl.ok.status ? decl.ok : decl.also?.[answer.status];
   if ((declared?.contentType ?? 'application/json') === 'application/json') res.json(answer.body);
   else res.send(answer.body);

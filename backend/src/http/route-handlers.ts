@@ -3,7 +3,7 @@ import { createStoryRequestSchemas, IDEMPOTENT_REPLAYED_HEADER, type AccessDto, 
 import { bearerToken, resolveAccess, type AccessConfig } from '../access/access-policy.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { apiRoutes } from './api-routes.js';
-import type { Created, Idempotency, StoryEndpoints, SystemState } from './endpoints.js';
+import type { AuditEndpoints, Created, Idempotency, StoryEndpoints, SystemState } from './endpoints.js';
 import { reply, type Handlers } from './route.js';
 import { answerBatch } from './story-batch-answer.js';
 
@@ -26,6 +26,7 @@ const created = ({ story, replayed }: Created) => (replayed ? reply(200, story, 
 export interface HandlerDeps {
   stories: StoryEndpoints;
   system: SystemState;
+  audit: AuditEndpoints;
   limits: StoryLimits;
   access: AccessConfig;
   metrics: Metrics;
@@ -34,7 +35,7 @@ export interface HandlerDeps {
 }
 
 /** What each route does once guarded and parsed: the `ok` answer's body, or a `reply` with another status or headers. */
-export function routeHandlers({ stories, system, limits, access, metrics, openApi }: HandlerDeps): Handlers<ApiRoutes> {
+export function routeHandlers({ stories, system, audit, limits, access, metrics, openApi }: HandlerDeps): Handlers<ApiRoutes> {
   const createSchemas = createStoryRequestSchemas(limits);
   return {
     listStories: ({ query }) => stories.list(query),
@@ -51,6 +52,7 @@ export function routeHandlers({ stories, system, limits, access, metrics, openAp
       created(await stories.createFromLegacyJob(body, idempotencyOf('createLegacyJob', idempotencyKey, body))),
     getProcessing: () => stories.processing(),
     setProcessing: ({ body }) => stories.setPaused(body.paused),
+    getAudit: ({ query }) => audit.page(query),
 
     getOpenApi: () => openApi,
     getLimits: () => limits,

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AuditAction, AuditEntryDto } from '@storyflow/contracts';
 import type { ErrorStatus } from './openapi-errors.js';
 
 /** One route of the table (api-routes.ts), declared once: express-routes.ts and openapi.ts derive from it; route-handlers.ts acts. */
@@ -50,6 +51,21 @@ export interface RouteDecl {
   errors?: ErrorStatus[];
   /** Headers every answer of the handler carries (not the errors). */
   headers?: Record<string, string>;
+  /** An operator action: recorded in the audit log once answered (refused or failed too), with what it touched. */
+  audit?: (call: AuditedCall) => AuditedAction;
+}
+
+/** What an audited route was asked (parsed) and answered (its body on success, else undefined). */
+export interface AuditedCall {
+  params: Record<string, string>;
+  body: unknown;
+  answer: unknown;
+}
+
+/** An action and what it touched, as the audit log records it. */
+export interface AuditedAction {
+  action: AuditAction;
+  target: AuditEntryDto['target'];
 }
 
 export type RouteTable = Record<string, RouteDecl>;

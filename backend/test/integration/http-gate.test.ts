@@ -15,6 +15,7 @@ const stories = new Proxy({} as StoryEndpoints, {
 });
 const app = createApp({
   stories,
+  audit: { record: () => {}, page: () => Promise.resolve({ items: [], next: null }) },
   system: {
     health: () => ({
       status: accepting ? 'ok' : 'unavailable',

@@ -5,6 +5,7 @@ import { uniqueDbName } from '@storyflow/test-support';
 import { connectDatabase } from '../../src/db/connection.js';
 import { DbGate } from '../../src/db/db-gate.js';
 import { createLogger } from '../../src/logger.js';
+import { AuditLog } from '../../src/audit/audit-log.js';
 import { HistoryStore } from '../../src/stats/history-store.js';
 import { IdempotencyKeys } from '../../src/stories/idempotency-keys.js';
 import { StoredPurgedKeys } from '../../src/stories/purged-keys.js';
@@ -33,6 +34,7 @@ let journal: RemovalJournal;
 let totals: StoredTotalsReader;
 let history: HistoryStore;
 let keys: IdempotencyKeys;
+let audit: AuditLog;
 
 beforeAll(async () => {
   const logger = createLogger({ level: 'silent', pretty: false });
@@ -46,9 +48,11 @@ beforeAll(async () => {
   journal = new RemovalJournal(models, gate, 'local', (ids) => keys.keepPurged(ids));
   totals = new StoredTotalsReader(models, gate);
   history = new HistoryStore(connection, gate);
+  audit = new AuditLog(connection, gate);
   await repository.ensureIndexes();
   await keys.ensureIndexes();
   await history.ensureIndexes();
+  await audit.ensureIndexes();
 });
 afterAll(() => connection?.close());
 
@@ -165,9 +169,29 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
     trim: () => history.trim(Date.now()),
     range: () => history.range('15m', Date.now()),
   }),
+  AuditLog: () => ({
+    ensureIndexes: 'beforeAll',
+    record: () =>
+      audit.record({
+        at: new Date(),
+        action: 'pause',
+        role: 'operator',
+        token: false,
+        client: '::1',
+        instance: 'local',
+        target: {},
+        status: 200,
+      }),
+    page: async () => {
+      const first = await audit.page({ limit: 1 });
+      await audit.page({ limit: 1, action: 'pause', ...(first.items[0] ? { before: first.items[0].id } : {}) });
+      await audit.page({ limit: 1, before: '0123456789abcdef01234567' });
+    },
+    trim: () => audit.trim(Date.now(), 10),
+  }),
 };
 
-const classes = { StoryRepository, RemovalJournal, StoredTotalsReader, IdempotencyKeys, StoredPurgedKeys, HistoryStore };
+const classes = { StoryRepository, RemovalJournal, StoredTotalsReader, IdempotencyKeys, StoredPurgedKeys, HistoryStore, AuditLog };
 
 /** What MongoDB may do beyond its index bounds, and why that is bounded anyway. */
 const ALLOWED: { what: string; applies: (shape: QueryShape) => boolean }[] = [

@@ -17,7 +17,8 @@ describe('the route table', () => {
   });
 
   it('rate-limits every change, and lets only the health checks through without a token or during shutdown', () => {
-    for (const [id, r] of routes) if (r.role === 'operator') expect([id, r.rateLimit]).toEqual([id, 'changes']);
+    for (const [id, r] of routes)
+      if (r.role === 'operator') expect([id, r.rateLimit]).toEqual([id, r.method === 'get' ? 'reads' : 'changes']);
     expect(routes.filter(([, r]) => r.role === 'none').map(([id]) => id)).toEqual(['getHealth', 'getLiveness']);
     expect([...pathsServedWhileStopping(table)]).toEqual(['/api/health', '/api/health/live']);
   });
@@ -57,6 +58,7 @@ describe('the express routes derived from it', () => {
     roomForStory: named('roomForStory'),
     bodyLimit: '1kb',
     storyBudget: async () => {},
+    audit: () => {},
   };
   const handlers = new Proxy({}, { get: () => () => ({}) }) as Handlers<typeof table>;
   const routers = tableRouters(table, handlers, guards);
@@ -74,6 +76,9 @@ describe('the express routes derived from it', () => {
     expect(chain('/stories', 'get')).toEqual(['reads', 'viewer', 'handle']);
     expect(chain('/processing', 'get')).toEqual(['viewer', 'handle']);
     expect(chain('/health', 'get')).toEqual(['handle']);
+    // An operator action is recorded once access is granted (a refused caller did nothing to record).
+    expect(chain('/stories/:id', 'delete')).toEqual(['changes', 'operator', 'recordWhenAnswered', 'handle']);
+    expect(chain('/processing', 'put')).toEqual(['changes', 'operator', 'recordWhenAnswered', 'requireJson', 'jsonParser', 'handle']);
   });
 
   it('mounts /metrics outside /api', () => {
