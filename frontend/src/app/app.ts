@@ -28,6 +28,7 @@ import { PausedBanner } from './core/paused-banner';
 import { Processing } from './core/processing';
 import { ServerInfo } from './core/server-info';
 import { StatsStream } from './realtime/stats-stream';
+import { PaletteLauncher } from './palette/palette-launcher';
 import { GeneratorPanel } from './simulator/generator-panel';
 
 /** The footer says what the server reports wrong (Redis or the database away) within this long. */
@@ -42,6 +43,8 @@ const HEALTH_REFRESH_MS = 10_000;
   selector: 'sf-root',
   imports: [RouterOutlet, RouterLink, RouterLinkActive, GeneratorPanel, AccessStatus, OperatorNote, AlertBanner, PausedBanner, NoticeHost],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  // Ctrl+K / ⌘K and ? on every screen (the palette's code loads when first asked for).
+  host: { '(document:keydown)': 'launcher.handle($event)' },
   template: `
     <!-- A click handler, not the fragment: "#main" resolves against the base href, i.e. to another route. -->
     <a class="skip-link" href="#main" (click)="skipToMain($event)">Skip to content</a>
@@ -58,6 +61,21 @@ const HEALTH_REFRESH_MS = 10_000;
           <a routerLink="/stats" routerLinkActive="active" ariaCurrentWhenActive="page">Stats</a>
           <a routerLink="/stories" routerLinkActive="active" ariaCurrentWhenActive="page">Stories</a>
         </nav>
+        <button
+          type="button"
+          class="palette-open"
+          aria-label="Commands"
+          aria-haspopup="dialog"
+          aria-keyshortcuts="Control+K Meta+K"
+          data-testid="palette-open"
+          (click)="launcher.show('palette')"
+        >
+          <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <circle cx="7" cy="7" r="4.5" fill="none" stroke="currentColor" stroke-width="1.6" />
+            <path d="M10.5 10.5 14 14" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+          </svg>
+          <span class="palette-open-label">Commands</span><kbd class="palette-open-keys" aria-hidden="true">Ctrl K</kbd>
+        </button>
         @if (alerts().length) {
           <sf-alert-banner [alerts]="alerts()" />
         }
@@ -108,6 +126,7 @@ export class App {
   private readonly info = inject(ServerInfo);
   private readonly processing = inject(Processing);
   protected readonly access = inject(AccessService);
+  protected readonly launcher = inject(PaletteLauncher);
   private readonly main = viewChild.required<ElementRef<HTMLElement>>('main');
 
   protected readonly firstScreenLive = signal(false);

@@ -2,6 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
+import { PaletteCommands } from '../core/commands';
 import { EMPTY_STATS_VIEW, StatsStream } from '../realtime/stats-stream';
 import { GENERATOR_RANDOM, GENERATOR_STORAGE, Generator } from './generator';
 import { GeneratorPanel } from './generator-panel';
@@ -43,6 +44,24 @@ describe('GeneratorPanel', () => {
     await fixture.whenStable();
     return { fixture, el, input, type, errors, settingsButton };
   }
+
+  it('offers Start, then Stop, in the command palette while it is there; nothing while its settings are invalid', async () => {
+    const { fixture, type } = await render();
+    const commands = TestBed.inject(PaletteCommands).all;
+    expect(commands().map((c) => c.label)).toEqual(['Start the generator']);
+    commands()[0].run();
+    http.match('/api/stories/batch');
+    expect(generator.running()).toBe(true);
+    expect(commands().map((c) => c.label)).toEqual(['Stop the generator']);
+    commands()[0].run();
+    expect(generator.running()).toBe(false);
+    await type('Tasks per story, max', '');
+    expect(commands()).toEqual([]);
+    await type('Tasks per story, max', '30');
+    expect(commands().map((c) => c.label)).toEqual(['Start the generator']);
+    fixture.destroy();
+    expect(commands()).toEqual([]);
+  });
 
   it('applies each valid edit at once', async () => {
     const { type } = await render();

@@ -1,5 +1,6 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, type ElementRef, computed, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, type ElementRef, computed, inject, signal, viewChild } from '@angular/core';
+import { PaletteCommands, type PaletteCommand } from '../core/commands';
 import { Clock } from '../core/clock';
 import { ServerLimits } from '../core/limits';
 import { Generator, MAX_IN_FLIGHT } from './generator';
@@ -159,6 +160,21 @@ export class GeneratorPanel {
     return hold ? describeHold(hold, this.now()) : `running · ${this.generator.measuredRate().toFixed(1)} stories/s accepted`;
   });
   protected readonly rateText = computed(() => `pauses allow ≈ ${formatRate(expectedRate(this.generator.settings()))} stories/s`);
+
+  constructor() {
+    // Start and stop in the command palette while the panel is there (an operator's): as its button allows.
+    const commands = computed<PaletteCommand[]>(() => {
+      if (this.generator.running())
+        return [
+          { id: 'generator-stop', label: 'Stop the generator', group: 'Generator', keywords: 'load', run: () => this.generator.stop() },
+        ];
+      if (this.generator.errors().length > 0 || this.issues().length > 0) return [];
+      return [
+        { id: 'generator-start', label: 'Start the generator', group: 'Generator', keywords: 'load', run: () => this.generator.start() },
+      ];
+    });
+    inject(PaletteCommands).provide(commands, inject(DestroyRef));
+  }
 
   protected openSettings(): void {
     this.draft.set(toDraft(this.generator.settings()));
