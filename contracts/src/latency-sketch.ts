@@ -1,7 +1,7 @@
 // A relative-error latency sketch (DDSketch: Masson, Rim and Lee, VLDB 2019), pure and without zod: plain data,
 // so seconds and instances merge by adding counts, as the fixed buckets do, but every percentile is within
 // RELATIVE_ACCURACY of the true value instead of up to a bucket's width (2× at 5 s → 10 s).
-import { nearestRank } from './latency.js';
+import { nearestRank } from './percentile.js';
 
 /** Each value is represented within ±1 % (a bucket spans about 2 %). */
 export const RELATIVE_ACCURACY = 0.01;

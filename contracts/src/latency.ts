@@ -1,5 +1,7 @@
 // Story latency figures, pure and without zod (the dashboard computes a range's percentiles with these).
+import { mergeSketches, sketchCount, sketchOf, sketchPercentile, type LatencySketch } from './latency-sketch.js';
 import { LATENCY_BUCKETS_MS } from './realtime.js';
+import { nearestRank, percentileOfSorted } from './percentile.js';
 import type { LatencySecond } from './stats.js';
 
 export interface LatencyPercentiles {
@@ -7,7 +9,12 @@ export interface LatencyPercentiles {
   p50: number;
   p95: number;
   p99: number;
+  /** Bucket bounds (up to 2× off), where some second carried no sketch (an older instance or stored second); else within 1 %. */
+  approximate?: true;
 }
+
+/** A second's (or instances') latencies: the fixed buckets always, the sketch where it was measured. */
+type LatencyCounts = Pick<LatencySecond, 'buckets' | 'sketch'>;
 
 /** Index of the bucket `ms` falls in (the first bound ≥ ms; the last index for above the last bound). */
 export function latencyBucket(ms: number): number {
@@ -15,21 +22,7 @@ export function latencyBucket(ms: number): number {
   return i === -1 ? LATENCY_BUCKETS_MS.length : i;
 }
 
-/**
- * The rank (1-based) of the p-th percentile (p in 0–100) among `n` ordered values, by the nearest-rank
- * method: the smallest rank k with k ≥ p% of n, at least 1. The one percentile definition of the project:
- * the server's exact and bucket-bound figures, the benchmark's and the tests' (test-support's `percentile`).
- * `p·n / 100` rather than `p / 100 · n`: exact for whole p and n (0.07 · 100 is 7.000000000000001).
- */
-export function nearestRank(p: number, n: number): number {
-  return Math.min(n, Math.max(1, Math.ceil((p * n) / 100)));
-}
-
-/** The nearest-rank p-th percentile (p in 0–100) of values sorted ascending; there must be at least one. */
-export function percentileOfSorted(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) throw new RangeError('percentileOfSorted: no values');
-  return sorted[nearestRank(p, sorted.length) - 1]!;
-}
+export { nearestRank, percentileOfSorted } from './percentile.js';
 
 /** One second's latencies (ms), or undefined when there were none: exact percentiles and the bucket counts. */
 export function latencySecond(values: readonly number[]): LatencySecond | undefined {
@@ -38,7 +31,7 @@ export function latencySecond(values: readonly number[]): LatencySecond | undefi
   const buckets = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
   for (const ms of sorted) buckets[latencyBucket(ms)]!++;
   const at = (p: number) => percentileOfSorted(sorted, p);
-  return { count: sorted.length, p50: at(50), p95: at(95), p99: at(99), buckets };
+  return { count: sorted.length, p50: at(50), p95: at(95), p99: at(99), buckets, sketch: sketchOf(sorted) };
 }
 
 /** The bucket counts of many seconds (or instances) added up; seconds without latencies count nothing. */
@@ -65,19 +58,39 @@ export function bucketPercentiles(buckets: readonly number[]): LatencyPercentile
   return { count, p50: at(50), p95: at(95), p99: at(99) };
 }
 
-/** Percentiles over many seconds (or instances), from their summed buckets (see bucketPercentiles). */
-export function latencyOverRange(seconds: readonly (Pick<LatencySecond, 'buckets'> | undefined)[]): LatencyPercentiles | null {
-  return bucketPercentiles(sumLatencyBuckets(seconds));
+/** The seconds' sketches merged, when every second that counts a story carries one (and they agree with its buckets). */
+function mergedSketch(seconds: readonly (LatencyCounts | undefined)[]): LatencySketch | null {
+  const counted = seconds.filter((s): s is LatencyCounts => !!s && s.buckets.some((n) => n > 0));
+  const agree = (s: LatencyCounts) => !!s.sketch && sketchCount(s.sketch) === s.buckets.reduce((a, b) => a + b, 0);
+  return counted.every(agree) ? mergeSketches(counted.map((s) => s.sketch)) : null;
 }
 
+/** Within 1 % from a sketch, rounded to 0.1 ms. */
+const sketchPercentiles = (sketch: LatencySketch): LatencyPercentiles | null => {
+  const count = sketchCount(sketch);
+  const at = (p: number) => Math.round(sketchPercentile(sketch, p)! * 10) / 10;
+  return count ? { count, p50: at(50), p95: at(95), p99: at(99) } : null;
+};
+
 /**
- * Many seconds' (or instances') latencies as one: their summed buckets, with bucket-bound percentiles
- * (the exact values are not kept). Undefined when none finished, as for latencySecond.
+ * Percentiles over many seconds (or instances): within 1 % from their merged sketches; from their summed
+ * buckets (bucket bounds, `approximate`) when some second carries no sketch.
  */
-export function mergeLatency(seconds: readonly (Pick<LatencySecond, 'buckets'> | undefined)[]): LatencySecond | undefined {
+export function latencyOverRange(seconds: readonly (LatencyCounts | undefined)[]): LatencyPercentiles | null {
+  const sketch = mergedSketch(seconds);
+  if (sketch) return sketchPercentiles(sketch);
+  const bounds = bucketPercentiles(sumLatencyBuckets(seconds));
+  return bounds && { ...bounds, approximate: true };
+}
+
+/** Many seconds' (or instances') latencies as one, with latencyOverRange's percentiles. Undefined when none finished. */
+export function mergeLatency(seconds: readonly (LatencyCounts | undefined)[]): LatencySecond | undefined {
   const buckets = sumLatencyBuckets(seconds);
-  const percentiles = bucketPercentiles(buckets);
-  return percentiles ? { ...percentiles, buckets } : undefined;
+  const sketch = mergedSketch(seconds);
+  const percentiles = sketch ? sketchPercentiles(sketch) : bucketPercentiles(buckets);
+  if (!percentiles) return undefined;
+  const { count, p50, p95, p99 } = percentiles;
+  return { count, p50, p95, p99, buckets, ...(sketch ? { sketch } : {}) };
 }
 
 /** Bucket counts without their zeros, as `[index, count, index, count, …]`: how a second is stored. */

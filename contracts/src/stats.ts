@@ -3,6 +3,7 @@
 // Worker, loaded with the landing screen, where they cost ≈5 kB gzipped this way. Same setting, same
 // reason: the CSP forbids eval, and zod's JIT probes `new Function` on the first parse unless jitless.
 import * as z from 'zod/mini';
+import { MAX_SKETCH_BUCKETS } from './latency-sketch.js';
 import { OBJECTIVE_NAMES } from './realtime.js';
 import type { StoryProgressDto } from './story.js';
 
@@ -62,6 +63,10 @@ export const LatencySecondSchema = z.object({
   p95: z.number(),
   p99: z.number(),
   buckets: z.array(z.number()),
+  /** The same stories in a relative-error sketch (see latency-sketch.ts): ranges and merges from it are within 1 %. */
+  sketch: z.optional(
+    z.object({ zeros: z.number(), offset: z.number(), counts: z.array(z.number()).check(z.maxLength(MAX_SKETCH_BUCKETS)) }),
+  ),
 });
 export type LatencySecond = z.infer<typeof LatencySecondSchema>;
 

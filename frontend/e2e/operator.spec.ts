@@ -35,8 +35,8 @@ test.describe('an objective breached while a backlog drains', () => {
     // The first stories are done after a second or more: the objective fires, on the page's header.
     const banner = page.getByTestId('alert-banner');
     await expect(banner).toContainText(/Story latency p99 [\d,.]+ > 100 ms since \d\d:\d\d:\d\d/, { timeout: 20_000 });
-    await expect(page.getByTestId('latency-chart')).toHaveAttribute('aria-label', /p99 ≤ [\d.]+ ms over \d+ stories$/);
-    await expect(page.getByTestId('range-latency')).toContainText(/Over the range: p50 ≤ [\d.,]+ · p95 ≤ [\d.,]+ · p99 ≤ [\d.,]+ ms/);
+    await expect(page.getByTestId('latency-chart')).toHaveAttribute('aria-label', /p99 (≤ )?[\d.]+ ms over \d+ stories$/);
+    await expect(page.getByTestId('range-latency')).toContainText(/Over the range: p50 [\d.,]+ · p95 [\d.,]+ · p99 [\d.,]+ ms/);
     await expect(page.getByTestId('latency-second')).toContainText(/p99/);
 
     for (const [width, height] of [

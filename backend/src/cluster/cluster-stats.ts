@@ -21,15 +21,23 @@ function ownCounts(second: InstanceSecond): Counts {
   };
 }
 
-/** A report with its counted figures replaced by `counts` (what the leader counts for it this second). */
+/**
+ * A report with its counted figures replaced by `counts` (what the leader counts for it this second). Its
+ * latency sketch describes its own second only: with a late report's latencies counted in, it is dropped
+ * (the second's percentiles are then bucket bounds, marked approximate).
+ */
 function withCounts(second: InstanceSecond, counts: Counts): InstanceSecond {
+  const { latencySketch, ...rest } = second;
+  const own = second.latencyBuckets ?? [];
+  const sameLatencies = counts.latency.length === own.length && counts.latency.every((n, i) => n === own[i]);
   return {
-    ...second,
+    ...rest,
     producedPerSec: counts.produced,
     completedPerSec: counts.completed,
     removedPerSec: counts.removed,
     tasksDonePerSec: counts.tasksDone,
     latencyBuckets: counts.latency,
+    ...(latencySketch && sameLatencies ? { latencySketch } : {}),
   };
 }
 

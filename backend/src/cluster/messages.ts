@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   InstanceFiguresSchema,
+  MAX_SKETCH_BUCKETS,
   ProcessingDtoSchema,
   StatsSampleSchema,
   StoriesActivitySchema,
@@ -30,6 +31,10 @@ export const InstanceSecondSchema = z.object({
   backlogTasks: count,
   paused: z.boolean(),
   latencyBuckets: z.array(count).max(256).optional(),
+  /** The same latencies in a relative-error sketch (absent from older versions: the leader then merges buckets). */
+  latencySketch: z
+    .object({ zeros: count, offset: z.number().int().min(-100_000).max(100_000), counts: z.array(count).max(MAX_SKETCH_BUCKETS) })
+    .optional(),
   tasksDonePerSec: count.optional(),
   oldestOpenAgeSec: z.number().nonnegative().nullable().optional(),
   totals: z.object({ ...counts, since: z.number() }).optional(),

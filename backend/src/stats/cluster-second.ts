@@ -23,17 +23,20 @@ export function toInstanceReport({ t, figures }: MeasuredSecond): InstanceSecond
     backlogTasks: pool.backlogTasks,
     paused: pool.paused,
     ...(latency ? { latencyBuckets: latency.buckets } : {}),
+    ...(latency?.sketch ? { latencySketch: latency.sketch } : {}),
     tasksDonePerSec: figures.tasksDone,
     oldestOpenAgeSec: figures.oldestOpenAgeSec,
   };
 }
 
-/** An instance's reported second read back; only its latency buckets travel, so percentiles are bucket-bound. */
+/** An instance's reported second read back; its latencies as buckets and, from this version on, a sketch. */
 export function fromInstanceReport(report: InstanceSecond): SecondFigures {
   return {
     stories: { produced: report.producedPerSec, completed: report.completedPerSec, removed: report.removedPerSec },
     tasksDone: report.tasksDonePerSec ?? 0,
-    latency: report.latencyBuckets ? mergeStoryLatency([{ buckets: report.latencyBuckets }]) : undefined,
+    latency: report.latencyBuckets
+      ? mergeStoryLatency([{ buckets: report.latencyBuckets, ...(report.latencySketch ? { sketch: report.latencySketch } : {}) }])
+      : undefined,
     pool: { poolSize: report.poolSize, busyWorkers: report.busyWorkers, backlogTasks: report.backlogTasks, paused: report.paused },
     oldestOpenAgeSec: report.oldestOpenAgeSec ?? null,
   };

@@ -1,14 +1,20 @@
-import { mergeLatency, packBuckets, unpackBuckets, type StatsSample } from '@storyflow/contracts';
+import { mergeLatency, packBuckets, unpackBuckets, type LatencySecond, type LatencySketch, type StatsSample } from '@storyflow/contracts';
 
 /**
  * How one second is stored, compactly: `[produced, completed, open, completedTotal, pool, busy, backlog,
  * paused, tasksDone, oldestOpenAge]` (the age −1 for none), and its story latencies apart as packed
- * buckets (see packBuckets). Seconds stored before the last two figures existed have 8 numbers.
+ * buckets (see packBuckets) and as a sketch `[zeros, offset, ...counts]`. Seconds stored before the last two
+ * figures existed have 8 numbers; before the sketch, buckets only (their ranges' percentiles are bucket bounds).
  */
 export interface StoredSecond {
   figures: number[];
   latency?: number[];
+  sketch?: number[];
 }
+
+const packSketch = (s: LatencySketch): number[] => [s.zeros, s.offset, ...s.counts];
+const unpackSketch = (packed: readonly number[]): LatencySketch | undefined =>
+  packed.length >= 2 ? { zeros: packed[0]!, offset: packed[1]!, counts: packed.slice(2) } : undefined;
 
 const PAUSED = 7;
 const TASKS_DONE = 8;
@@ -27,18 +33,21 @@ export function storeSecond(sample: StatsSample): StoredSecond {
     sample.tasksDonePerSec ?? 0,
     sample.oldestOpenAgeSec ?? -1,
   ];
-  return sample.latency ? { figures, latency: packBuckets(sample.latency.buckets) } : { figures };
+  const { latency } = sample;
+  if (!latency) return { figures };
+  return { figures, latency: packBuckets(latency.buckets), ...(latency.sketch ? { sketch: packSketch(latency.sketch) } : {}) };
 }
 
 /** One second of the whole server: its instances' stored seconds summed (see addSecond). */
 export interface SummedSecond {
   figures: number[];
-  latency: number[][];
+  latency: Pick<LatencySecond, 'buckets' | 'sketch'>[];
 }
 
 /** Adds an instance's second to the others' of that second: counts and gauges add up, paused and the oldest age are the most of them. */
 export function addSecond(sum: SummedSecond | undefined, second: StoredSecond): SummedSecond {
-  const latency = second.latency ? [unpackBuckets(second.latency)] : [];
+  const sketch = second.sketch && unpackSketch(second.sketch);
+  const latency = second.latency ? [{ buckets: unpackBuckets(second.latency), ...(sketch ? { sketch } : {}) }] : [];
   if (!sum) return { figures: [...second.figures], latency };
   second.figures.forEach((value, k) => {
     const mine = sum.figures[k];
@@ -69,7 +78,7 @@ export function bucketSeconds(seconds: ReadonlyMap<number, SummedSecond>, stepMs
       inBucket.sort((a, b) => a[0] - b[0]);
       const last = inBucket.at(-1)![1].figures;
       const mean = (k: number) => round(inBucket.reduce((sum, [, s]) => sum + (s.figures[k] ?? 0), 0) / inBucket.length);
-      const latency = mergeLatency(inBucket.flatMap(([, s]) => s.latency.map((buckets) => ({ buckets }))));
+      const latency = mergeLatency(inBucket.flatMap(([, s]) => s.latency));
       const oldest = last[OLDEST_AGE];
       return {
         t,

@@ -13,6 +13,8 @@ interface MinuteDoc {
   instance: string;
   s: Record<string, number[]>;
   l?: Record<string, number[]>;
+  /** Per second, its story latencies as a sketch (see StoredSecond). */
+  k?: Record<string, number[]>;
 }
 
 const MinuteSchema = new Schema(
@@ -22,6 +24,7 @@ const MinuteSchema = new Schema(
     instance: { type: String, required: true },
     s: { type: Schema.Types.Mixed, default: {} },
     l: { type: Schema.Types.Mixed },
+    k: { type: Schema.Types.Mixed },
   },
   { collection: 'stats_minutes', versionKey: false, autoCreate: false, minimize: false },
 );
@@ -111,7 +114,8 @@ export class HistoryStore {
         const t = minute + Number(i) * 1000;
         if (t < from || t >= to) continue;
         const latency = doc.l?.[i];
-        perSecond.set(t, addSecond(perSecond.get(t), latency ? { figures, latency } : { figures }));
+        const sketch = doc.k?.[i];
+        perSecond.set(t, addSecond(perSecond.get(t), { figures, ...(latency ? { latency } : {}), ...(sketch ? { sketch } : {}) }));
       }
     }
     return { range, stepSec, from, to, points: bucketSeconds(perSecond, stepMs) };
@@ -122,10 +126,9 @@ export class HistoryStore {
 function secondFields(second: number, sample: StatsSample): [string, number[]][] {
   const i = second | 0;
   const stored = storeSecond(sample);
-  return stored.latency
-    ? [
-        [`s.${i}`, stored.figures],
-        [`l.${i}`, stored.latency],
-      ]
-    : [[`s.${i}`, stored.figures]];
+  return [
+    [`s.${i}`, stored.figures],
+    ...(stored.latency ? [[`l.${i}`, stored.latency] as [string, number[]]] : []),
+    ...(stored.sketch ? [[`k.${i}`, stored.sketch] as [string, number[]]] : []),
+  ];
 }

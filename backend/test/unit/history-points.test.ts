@@ -33,13 +33,21 @@ describe('persisted seconds', () => {
     expect(unpackBuckets([999, 5, -1, 2, 0.5, 1]).every((n) => n === 0)).toBe(true);
   });
 
-  it('one instance at a one-second step: the figures as sampled, the latencies bucket-bound', () => {
+  it('one instance at a one-second step: the figures as sampled, the latencies within 1 % (from the stored sketch)', () => {
     const latency = latencySecond([21, 22, 300])!;
     const [point] = bucketSeconds(readBack([[sample(1000, { latency })]]), 1000);
     expect(point).toEqual({
       ...sample(1000),
-      latency: { count: 3, p50: 22, p95: 500, p99: 500, buckets: latency.buckets },
+      latency: { count: 3, p50: 22, p95: 301.9, p99: 301.9, buckets: latency.buckets, sketch: latency.sketch },
     });
+  });
+
+  it('a second stored before sketches were kept reads back with bucket bounds, marked approximate in a range', () => {
+    const { sketch: _sketch, ...bucketsOnly } = latencySecond([21, 22, 300])!;
+    const [point] = bucketSeconds(readBack([[sample(1000, { latency: bucketsOnly })]]), 1000);
+    expect(point!.latency).toMatchObject({ count: 3, p50: 22, p95: 500, p99: 500 });
+    expect(point!.latency!.sketch).toBeUndefined();
+    expect(latencyOverRange([point!.latency])).toMatchObject({ p99: 500, approximate: true });
   });
 
   it('a step of many seconds: rates averaged, gauges the last second, latencies merged, none: absent', () => {
@@ -53,7 +61,7 @@ describe('persisted seconds', () => {
     const points = bucketSeconds(seconds, 5000);
     expect(points.map((p) => p.t)).toEqual([0, 5000]);
     expect(points[0]).toMatchObject({ producedPerSec: 2, tasksDonePerSec: 20, backlogTasks: 7, oldestOpenAgeSec: null });
-    expect(points[0]!.latency).toMatchObject({ count: 2, p50: 21, p99: 500 });
+    expect(points[0]!.latency).toMatchObject({ count: 2, p50: 21.1, p99: 301.9 });
     expect(points[1]!.latency).toBeUndefined();
   });
 

@@ -21,6 +21,6 @@ export class StoryLatencyMeter {
   }
 }
 
-/** Instances' latencies merge by their buckets: exact counts, bucket-bound percentiles. */
-export const mergeStoryLatency = (seconds: readonly (Pick<LatencySecond, 'buckets'> | undefined)[]): LatencySecond | undefined =>
+/** Instances' latencies merge by their sketches (within 1 %), or by their buckets where one has none (bucket bounds). */
+export const mergeStoryLatency = (seconds: readonly (Pick<LatencySecond, 'buckets' | 'sketch'> | undefined)[]): LatencySecond | undefined =>
   mergeLatency(seconds);

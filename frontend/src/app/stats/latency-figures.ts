@@ -1,7 +1,7 @@
 import { latencyOverRange, type LatencyPercentiles } from '@storyflow/contracts/latency';
 import type { StatsSample } from '@storyflow/contracts/stats';
 
-/** Story latency now: the latest second with Done stories (exact), and the window's (bucket bounds). */
+/** Story latency now: the latest second with Done stories (exact), and the window's (within 1 %, or bucket bounds marked approximate). */
 export function latencyFigures(samples: readonly StatsSample[]): { second: LatencyPercentiles | null; window: LatencyPercentiles | null } {
   const latest = [...samples].reverse().find((s) => s.latency)?.latency ?? null;
   return {

@@ -133,8 +133,8 @@ export function seriesSummary(series: StatsSeries): string {
 }
 
 /**
- * The range's story latency for the chart's caption and summary: percentiles over all its steps, from
- * their summed buckets (so bucket bounds). Null when no story finished in it.
+ * The range's story latency for the chart's caption and summary: percentiles over all its steps, within 1 %
+ * from their sketches (bucket bounds, `approximate`, where a step carries none). Null when no story finished in it.
  */
 export function rangeLatency(series: StatsSeries) {
   return latencyOverRange(series.samples.map((s) => s.latency));
@@ -146,7 +146,8 @@ export function latencySummary(series: StatsSeries): string {
   const range = rangeLatency(series);
   const span = `From ${series.labels[0]} to ${series.labels.at(-1)}`;
   if (!range) return `${span}: no story finished`;
-  return `${span}, story latency p50 ≤ ${range.p50} ms, p95 ≤ ${range.p95} ms, p99 ≤ ${range.p99} ms over ${range.count} stories`;
+  const le = range.approximate ? '≤ ' : '';
+  return `${span}, story latency p50 ${le}${range.p50} ms, p95 ${le}${range.p95} ms, p99 ${le}${range.p99} ms over ${range.count} stories`;
 }
 
 const CSV_COLUMNS = [
