@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX } from './limits.js';
 
 /** What an operator did (the dashboard's or any client's), as the audit log records it. */
-export const AUDIT_ACTIONS = ['delete', 'deleteDone', 'bulkDelete', 'bulkRerun', 'rerun', 'pause', 'resume'] as const;
+export const AUDIT_ACTIONS = ['create', 'delete', 'deleteDone', 'bulkDelete', 'bulkRerun', 'rerun', 'pause', 'resume'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Kept at most this long, and at most this many entries, whichever ends first. */

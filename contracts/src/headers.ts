@@ -8,3 +8,9 @@
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 export const IDEMPOTENCY_WINDOW_SEC = 86_400;
+
+/**
+ * Sent (`form`) with a create made by hand in the dashboard's story form, so the audit log records it; the
+ * creates of API clients and of the generator are not recorded (at tens a second they would crowd it out).
+ */
+export const AUDITED_CREATE_HEADER = 'Storyflow-Audit';

@@ -29,7 +29,7 @@ import {
   StoryListDtoSchema,
   type StoryLimits,
 } from '@storyflow/contracts';
-import { auditBulk, auditDeleteDone, auditDeleteOne, auditPause, auditRerun } from './audited-actions.js';
+import { auditBulk, auditCreate, auditDeleteDone, auditDeleteOne, auditPause, auditRerun } from './audited-actions.js';
 import type { RouteDecl, RouteTable } from './route.js';
 
 /**
@@ -70,6 +70,7 @@ function storiesRoutes(limits: StoryLimits) {
       // A full server refuses before reading the body (see StoryEndpoints.assertRoomFor).
       roomForStory: true,
       idempotent: true,
+      audit: auditCreate,
       stories: () => 1,
       // A key whose story ran to Done and was purged since: not created again.
       errors: [410],

@@ -1,3 +1,4 @@
+import { AUDITED_CREATE_HEADER } from '@storyflow/contracts';
 import type { AuditedAction, AuditedCall } from './route.js';
 
 // What each audited route touched, from its request and its answer (undefined when it failed). The request
@@ -12,6 +13,13 @@ const field = (value: unknown, name: string): unknown =>
 const countOf = (answer: unknown, name: string): { count?: number } => {
   const n = field(answer, name);
   return typeof n === 'number' ? { count: n } : {};
+};
+
+/** Only a create made by hand in the dashboard's form (it says so); API clients' and the generator's are not recorded. */
+export const auditCreate = ({ header, answer }: AuditedCall): AuditedAction | null => {
+  if (header(AUDITED_CREATE_HEADER) !== 'form') return null;
+  const id = field(answer, 'id');
+  return { action: 'create', target: typeof id === 'string' ? { ids: [id] } : {} };
 };
 
 export const auditDeleteOne = ({ params, answer }: AuditedCall): AuditedAction => ({

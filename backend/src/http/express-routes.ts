@@ -71,8 +71,8 @@ function audited(describe: NonNullable<RouteDecl['audit']>, record: RouteGuards[
     const params = { ...req.params } as Record<string, string>;
     res.once('finish', () => {
       const answer: unknown = res.statusCode < 400 ? res.locals.answer : undefined;
-      const action = describe({ params, body: req.body as unknown, answer });
-      record({ ...action, token: req.get('authorization') !== undefined, client: req.ip ?? 'unknown', status: res.statusCode });
+      const action = describe({ params, header: (name) => req.get(name), body: req.body as unknown, answer });
+      if (action) record({ ...action, token: req.get('authorization') !== undefined, client: req.ip ?? 'unknown', status: res.statusCode });
     });
     next();
   };

@@ -51,13 +51,14 @@ export interface RouteDecl {
   errors?: ErrorStatus[];
   /** Headers every answer of the handler carries (not the errors). */
   headers?: Record<string, string>;
-  /** An operator action: recorded in the audit log once answered (refused or failed too), with what it touched. */
-  audit?: (call: AuditedCall) => AuditedAction;
+  /** An operator action: recorded in the audit log once answered (refused or failed too), with what it touched; null: not this one. */
+  audit?: (call: AuditedCall) => AuditedAction | null;
 }
 
 /** What an audited route was asked (parsed) and answered (its body on success, else undefined). */
 export interface AuditedCall {
   params: Record<string, string>;
+  header(name: string): string | undefined;
   body: unknown;
   answer: unknown;
 }

@@ -53,6 +53,16 @@ describe('the audit log', () => {
     expect(again!.target.count).toBeUndefined();
   });
 
+  it("records a create made in the dashboard's form (it says so), not an API client's or the generator's", async () => {
+    const byHand = (
+      await request<StoryDto>(base, 'POST', '/api/stories', { tasks: [{ estimate: 5 }] }, { ...as(OPERATOR), 'Storyflow-Audit': 'form' })
+    ).body;
+    await create(); // an API client's: not recorded
+    const [entry] = await newest(1, '&action=create');
+    expect(entry).toMatchObject({ action: 'create', target: { ids: [byHand.id] }, status: 201 });
+    expect((await call<AuditPageDto>('GET', '/api/audit?action=create')).body.items).toHaveLength(1);
+  });
+
   it('records bulk actions, run again, delete all Done, pause and resume with what they touched', async () => {
     const [a, b] = [await create(), await create()];
     await waitFor(async () => (await call<StoryDto>('GET', `/api/stories/${b.id}`)).body.status === 'Done');
@@ -90,7 +100,7 @@ describe('the audit log', () => {
     const bad = await call<{ error: { details: { message: string }[] } }>('GET', '/api/audit?action=drop&limit=0&before=x');
     expect(bad.status).toBe(400);
     const messages = bad.body.error.details.map((d) => d.message);
-    for (const wanted of [/^action must be one of delete, /, /^limit must be at least 1$/, /^before must be an entry id/])
+    for (const wanted of [/^action must be one of create, delete, /, /^limit must be at least 1$/, /^before must be an entry id/])
       expect(messages.some((m) => wanted.test(m))).toBe(true);
   });
 });

@@ -72,7 +72,15 @@ describe('the express routes derived from it', () => {
   };
 
   it('runs the guards in order: rate limit, access, room for a story, body guards, then the handler', () => {
-    expect(chain('/stories', 'post')).toEqual(['changes', 'operator', 'roomForStory', 'requireJson', 'jsonParser', 'handle']);
+    expect(chain('/stories', 'post')).toEqual([
+      'changes',
+      'operator',
+      'recordWhenAnswered',
+      'roomForStory',
+      'requireJson',
+      'jsonParser',
+      'handle',
+    ]);
     expect(chain('/stories', 'get')).toEqual(['reads', 'viewer', 'handle']);
     expect(chain('/processing', 'get')).toEqual(['viewer', 'handle']);
     expect(chain('/health', 'get')).toEqual(['handle']);
