@@ -58,7 +58,7 @@ export interface RouteDecl {
 /** What an audited route was asked (parsed) and answered (its body on success, else undefined). */
 export interface AuditedCall {
   params: Record<string, string>;
-  header(name: string): string | undefined;
+  header: (name: string) => string | undefined;
   body: unknown;
   answer: unknown;
 }
