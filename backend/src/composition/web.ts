@@ -44,13 +44,14 @@ export interface WebParts {
 }
 
 /** Prometheus metrics: instruments fed by the database's command events and the processor's changes. */
-function observe({ storage, counters, processor, admission, clock }: WebParts) {
+function observe({ config, storage, counters, processor, admission, clock }: WebParts) {
   const metrics = createMetrics({
     pool: () => processor.load,
     counters: () => counters.current,
     openTasks: () => admission.openTasks,
     tasksRun: () => processor.tasksRun,
     now: () => clock.now(),
+    latencyObjectiveMs: config.objectives.storyP99Ms,
   });
   storage.commands.add((name, command) => metrics.dbCommand(name, typeof command[name] === 'string' ? command[name] : ''));
   processor.changes.add((story, change) => change === 'done' && metrics.storyCompleted((clock.now() - story.createdAt) / 1000));

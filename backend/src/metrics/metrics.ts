@@ -9,6 +9,17 @@ export interface MetricSources {
   /** Tasks this instance ran to the end since it started. */
   tasksRun: () => number;
   now: () => number;
+  /** The story latency objective (SLO_STORY_P99_MS; 0: none): the histogram is dense around it. */
+  latencyObjectiveMs?: number;
+}
+
+/** Around an objective, bounds 5–25 % apart: Grafana's histogram_quantile then says within a few % whether it is met. */
+const AROUND_OBJECTIVE = [0.8, 0.9, 0.95, 1, 1.05, 1.1, 1.25];
+
+/** The story latency histogram's bounds, in seconds: the contract's, plus a dense band around the objective. */
+export function storyDurationBuckets(objectiveMs = 0): number[] {
+  const ms = new Set<number>([...LATENCY_BUCKETS_MS, ...(objectiveMs > 0 ? AROUND_OBJECTIVE.map((f) => Math.round(objectiveMs * f)) : [])]);
+  return [...ms].sort((a, b) => a - b).map((bound) => bound / 1000);
 }
 
 /** Prometheus metrics, one registry per server, fed by the composition root's hooks; gauges are read at scrape time. */
@@ -25,8 +36,8 @@ export function createMetrics(sources: MetricSources) {
   const storyDuration = new Histogram({
     name: 'storyflow_story_duration_seconds',
     help: 'From a story being accepted to it being stored Done',
-    // The contract's bounds (fine around the reference load's 10–20 ms floor, then up to a minute), in seconds.
-    buckets: LATENCY_BUCKETS_MS.map((ms) => ms / 1000),
+    // Fine around the reference load's 10–20 ms floor, then up to a minute, and dense around the objective.
+    buckets: storyDurationBuckets(sources.latencyObjectiveMs),
     registers: [registry],
   });
   const dbOperations = new Counter({
