@@ -54,7 +54,9 @@ function observe({ config, storage, counters, processor, admission, clock }: Web
     latencyObjectiveMs: config.objectives.storyP99Ms,
   });
   storage.commands.add((name, command) => metrics.dbCommand(name, typeof command[name] === 'string' ? command[name] : ''));
-  processor.changes.add((story, change) => change === 'done' && metrics.storyCompleted((clock.now() - story.createdAt) / 1000));
+  processor.changes.add(
+    (story, change) => change === 'done' && metrics.storyCompleted(((story.completedAt ?? clock.now()) - story.createdAt) / 1000),
+  );
   return metrics;
 }
 

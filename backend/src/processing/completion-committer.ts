@@ -226,6 +226,7 @@ export class CompletionCommitter {
           if (story.removed) continue;
           story.committedDone = story.taskCount;
           story.pending.length = 0;
+          story.completedAt = now;
           if (ours(story.id)) this.options.onStoredDone(story);
           else this.options.onDoneElsewhere(story);
         }

@@ -37,6 +37,8 @@ export interface ChangedStory {
   readonly createdAt: number;
   readonly taskCount: number;
   readonly startedAt: number | null;
+  /** On `done`: the completedAt stored with it (epoch ms), so its latency is the stored one; null before. */
+  readonly completedAt: number | null;
 }
 
 /** An Open story's progress from the processor's memory (fresher than the stored one). */

@@ -43,6 +43,8 @@ export interface TrackedStory {
   inFlight: number;
   /** CompletionCommitter: when progress was last written (or the story taken on); progress writes are rate-limited. */
   lastWriteAt: number;
+  /** CompletionCommitter: the completedAt its Done was stored with (epoch ms), null before. */
+  completedAt: number | null;
 
   /** Processor: its insert is in flight; its tasks run, nothing of it is committed until it is stored. */
   storing: boolean;
@@ -78,6 +80,7 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
     removed: false,
     storing: false,
     lastWriteAt: now,
+    completedAt: null,
   };
 }
 

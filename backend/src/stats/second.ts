@@ -39,7 +39,7 @@ export interface SecondSources {
   /** Tasks run to the end so far (cumulative). */
   tasksRun(): number;
   /** Subscribes to each story stored Done here, told when it was accepted. */
-  onStoryDone(listener: (createdAt: number) => void): void;
+  onStoryDone(listener: (createdAt: number, completedAt: number | null) => void): void;
 }
 
 /** Reads this instance's figures; each read covers the time since the previous one. */
@@ -55,7 +55,7 @@ export class SecondMeter {
     this.stories = new StoryFlowMeter(sources.counters);
     this.tasksDone = new TasksDoneMeter(() => sources.tasksRun());
     this.latency = new StoryLatencyMeter(clock);
-    sources.onStoryDone((createdAt) => this.latency.storyDone(createdAt));
+    sources.onStoryDone((createdAt, completedAt) => this.latency.storyDone(createdAt, completedAt));
   }
 
   read(t: number): MeasuredSecond {

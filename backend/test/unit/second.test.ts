@@ -48,7 +48,7 @@ describe('the parts that measure a second', () => {
     const clock = new FakeClock(5_000);
     const counters = new CounterCache();
     let tasksRun = 10;
-    let storyDone: (createdAt: number) => void = () => undefined;
+    let storyDone: (createdAt: number, completedAt: number | null) => void = () => undefined;
     const meter = new SecondMeter(
       {
         counters,
@@ -60,13 +60,14 @@ describe('the parts that measure a second', () => {
     );
     counters.storyProduced();
     tasksRun += 7;
-    storyDone(4_800);
+    storyDone(4_800, null); // told now (the clock): 200 ms
+    storyDone(4_700, 4_950); // its stored completedAt: 250 ms, whenever it is told
     expect(meter.read(4_000)).toEqual({
       t: 4_000,
       figures: {
         stories: { produced: 1, completed: 0, removed: 0 },
         tasksDone: 7,
-        latency: latencySecond([200]),
+        latency: latencySecond([200, 250]),
         pool: { poolSize: 4, busyWorkers: 3, backlogTasks: 9, paused: false },
         oldestOpenAgeSec: 3.1,
       },

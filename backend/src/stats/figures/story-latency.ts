@@ -10,9 +10,9 @@ export class StoryLatencyMeter {
 
   constructor(private readonly clock: Clock) {}
 
-  /** A story accepted at `createdAt` is stored Done now. */
-  storyDone(createdAt: number): void {
-    if (this.latencies.length < MAX_PER_SECOND) this.latencies.push(this.clock.now() - createdAt);
+  /** A story accepted at `createdAt` is stored Done, with `completedAt` (now, if not known): its latency is the stored one. */
+  storyDone(createdAt: number, completedAt: number | null = null): void {
+    if (this.latencies.length < MAX_PER_SECOND) this.latencies.push((completedAt ?? this.clock.now()) - createdAt);
   }
 
   /** The latencies since the previous read, exact percentiles (undefined: none finished). */
