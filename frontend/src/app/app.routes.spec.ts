@@ -35,7 +35,7 @@ describe('prefetchScreen (the first screen’s code, fetched before the app boot
   });
 
   it('names a lazy screen for each of the app’s top-level paths', () => {
-    for (const path of ['stats', 'stories', 'stories/:id'])
+    for (const path of ['stats', 'stories', 'stories/:id', 'audit'])
       expect(routes.find((r) => r.path === path)?.loadComponent).toEqual(expect.any(Function));
   });
 

@@ -32,6 +32,11 @@ export const routes: Routes = [
     title: 'Story · Storyflow',
     loadComponent: () => import('./stories/detail/story-detail-page').then((m) => m.StoryDetailPage),
   },
+  {
+    path: 'audit',
+    title: 'Audit log · Storyflow',
+    loadComponent: () => import('./audit/audit-page').then((m) => m.AuditPage),
+  },
   { path: '**', title: 'Not found · Storyflow', loadComponent: () => import('./not-found/not-found-page').then((m) => m.NotFoundPage) },
 ];
 

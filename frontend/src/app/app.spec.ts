@@ -81,7 +81,7 @@ describe('App shell', () => {
   it('has the navigation, the generator panel and the database mode in the footer', async () => {
     const { fixture, el } = await render();
     const links = Array.from(el.querySelectorAll('nav a')).map((a) => a.textContent?.trim());
-    expect(links).toEqual(['Stats', 'Stories']);
+    expect(links).toEqual(['Stats', 'Stories', 'Audit log']);
     expect(el.querySelector('[data-testid="generator-toggle"]')?.textContent?.trim()).toBe('Start generator');
     // The generator is a named region, not a heading before the page's h1.
     expect(el.querySelector('section[aria-label="Load generator"]')).not.toBeNull();
@@ -118,9 +118,10 @@ describe('App shell', () => {
     expect(note?.textContent).toContain('Redis unavailable: new stories and pause are refused');
   });
 
-  it('hides the generator from a viewer, saying why', async () => {
+  it('hides the generator (and the audit log) from a viewer, saying why', async () => {
     const { el } = await render(VIEWER);
     expect(el.querySelector('[data-testid="generator-toggle"]')).toBeNull();
+    expect(Array.from(el.querySelectorAll('nav a')).map((a) => a.textContent?.trim())).toEqual(['Stats', 'Stories']);
     expect(el.querySelector('[data-testid="operator-note"]')?.textContent).toContain('need the operator token');
     expect(el.querySelector('[data-testid="role"]')?.textContent).toBe('Viewer');
   });

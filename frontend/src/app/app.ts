@@ -60,11 +60,13 @@ const HEALTH_REFRESH_MS = 10_000;
         <nav aria-label="Main">
           <a routerLink="/stats" routerLinkActive="active" ariaCurrentWhenActive="page">Stats</a>
           <a routerLink="/stories" routerLinkActive="active" ariaCurrentWhenActive="page">Stories</a>
+          @if (access.canMutate()) {
+            <a routerLink="/audit" routerLinkActive="active" ariaCurrentWhenActive="page">Audit log</a>
+          }
         </nav>
         <button
           type="button"
           class="palette-open"
-          aria-label="Commands"
           aria-haspopup="dialog"
           aria-keyshortcuts="Control+K Meta+K"
           data-testid="palette-open"

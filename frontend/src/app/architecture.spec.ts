@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * never each other, and the lower folders import no screen. (The root files are the composition root.)
  */
 const appDir = dirname(fileURLToPath(import.meta.url));
-const SCREENS = ['stats', 'stories', 'simulator', 'not-found', 'palette'];
+const SCREENS = ['stats', 'stories', 'simulator', 'not-found', 'palette', 'audit'];
 // testing/: helpers of the specs only.
 const LOWER = ['core', 'realtime', 'testing'];
 

@@ -11,7 +11,7 @@ import type {
   StoryStatus,
 } from '@storyflow/contracts';
 // A constant from a module without zod: the first screens load this API.
-import { IDEMPOTENCY_KEY_HEADER } from '@storyflow/contracts/headers';
+import { AUDITED_CREATE_HEADER, IDEMPOTENCY_KEY_HEADER } from '@storyflow/contracts/headers';
 import { shareReplay, type Observable } from 'rxjs';
 import { Clock } from './clock';
 import { newIdempotencyKey } from './idempotency-key';
@@ -38,10 +38,13 @@ export class StoriesApi {
 
   /**
    * Creates a story. `idempotencyKey` (a new one by default) makes a repeat of the same request safe: the
-   * server answers it with the story the first one created, never a second one.
+   * server answers it with the story the first one created, never a second one. `audited`: made by hand (the
+   * story form), so the server's audit log records it (the generator's creates are not).
    */
-  create(body: CreateStoryRequest, idempotencyKey: string = newIdempotencyKey()): Observable<StoryDto> {
-    return this.http.post<StoryDto>('/api/stories', body, { headers: { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey } });
+  create(body: CreateStoryRequest, idempotencyKey: string = newIdempotencyKey(), audited = false): Observable<StoryDto> {
+    const headers: Record<string, string> = { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey };
+    if (audited) headers[AUDITED_CREATE_HEADER] = 'form';
+    return this.http.post<StoryDto>('/api/stories', body, { headers });
   }
 
   /** Creates many stories in one request: an answer per story (see POST /api/stories/batch); safe to repeat with its key. */

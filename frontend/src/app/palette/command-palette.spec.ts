@@ -81,9 +81,10 @@ describe('command palette', () => {
       'Stories',
       'Open stories',
       'Done stories',
+      'Audit log',
       'Pause processing',
     ]);
-    expect(options().map((o) => o.getAttribute('aria-selected'))).toEqual(['true', 'false', 'false', 'false', 'false']);
+    expect(options().map((o) => o.getAttribute('aria-selected'))).toEqual(['true', 'false', 'false', 'false', 'false', 'false']);
     expect(field().getAttribute('aria-activedescendant')).toBe(options()[0].id);
   });
 
@@ -97,7 +98,7 @@ describe('command palette', () => {
     key('ArrowUp');
     key('ArrowUp');
     await settle();
-    expect(field().getAttribute('aria-activedescendant')).toBe(options()[4].id);
+    expect(field().getAttribute('aria-activedescendant')).toBe(options().at(-1)!.id);
     type('sto');
     await settle();
     expect(field().getAttribute('aria-activedescendant')).toBe(options()[0].id);
@@ -146,6 +147,16 @@ describe('command palette', () => {
     expect(TestBed.inject(Router).url).toBe('/stories');
   });
 
+  it('goes to the audit log (an operator’s)', async () => {
+    await open();
+    type('audit');
+    await settle();
+    expect(options()[0].querySelector('.label')?.textContent).toBe('Audit log');
+    key('Enter');
+    await settle();
+    expect(TestBed.inject(Router).url).toBe('/audit');
+  });
+
   it('offers pausing to an operator only, and the commands parts contribute (the generator’s)', async () => {
     const run = jest.fn();
     const contributed: PaletteCommand[] = [{ id: 'generator-start', label: 'Start the generator', group: 'Generator', run }];
@@ -153,6 +164,7 @@ describe('command palette', () => {
     await open({ role: 'viewer', readsNeedToken: false, mutationsNeedToken: true });
     const labels = options().map((o) => o.querySelector('.label')?.textContent);
     expect(labels).not.toContain('Pause processing');
+    expect(labels).not.toContain('Audit log');
     expect(labels).toContain('Start the generator');
     type('gener');
     await settle();

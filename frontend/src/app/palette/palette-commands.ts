@@ -34,6 +34,13 @@ export function paletteCommands(query: Signal<string>): Signal<PaletteCommand[]>
     { id: 'go-done', label: 'Done stories', group: 'Go to', keywords: 'list status finished', run: go('/stories?status=Done') },
     ...(access.canMutate()
       ? [
+          {
+            id: 'go-audit',
+            label: 'Audit log',
+            group: 'Go to' as const,
+            keywords: 'operator actions history who deleted',
+            run: go('/audit'),
+          },
           paused()
             ? {
                 id: 'resume',

@@ -62,6 +62,8 @@ describe('Generator', () => {
     expect(reqs).toHaveLength(1);
     // random() = 0 → 20 tasks of 10 ms, next pause 50 ms.
     expect(reqs[0].request.body).toEqual({ tasks: Array.from({ length: 20 }, () => ({ estimate: 10 })) });
+    // Not made by hand: the audit log leaves it out.
+    expect(reqs[0].request.headers.has('Storyflow-Audit')).toBe(false);
     expect(generator.inFlight()).toBe(1);
 
     jest.advanceTimersByTime(49);

@@ -176,6 +176,8 @@ describe('StoryForm', () => {
     const first = http.expectOne('/api/stories');
     const key = first.request.headers.get('Idempotency-Key');
     expect(key).toMatch(/^[0-9a-f]{32}$/);
+    // Made by hand: the audit log records it.
+    expect(first.request.headers.get('Storyflow-Audit')).toBe('form');
     first.flush({ error: { code: 'unavailable', message: 'try again', details: [] } }, { status: 503, statusText: 'Unavailable' });
     await fixture.whenStable();
     await submit();

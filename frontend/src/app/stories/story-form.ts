@@ -146,7 +146,8 @@ export class StoryForm {
     // The same request again (its answer lost, the server busy) may not create a second story.
     const key = this.pending?.request === request ? this.pending.key : newIdempotencyKey();
     this.pending = { request, key };
-    this.api.create(parsed.data, key).subscribe({
+    // Made by hand: the audit log records it.
+    this.api.create(parsed.data, key, true).subscribe({
       next: (story) => {
         this.pending = null;
         this.submitting.set(false);
