@@ -80,14 +80,14 @@ module.exports = {
     ),
     forbid(
       'screens-use-core-and-realtime',
-      '^frontend/src/app/(stats|stories|simulator)/',
-      '^frontend/src/app/(?!core/|realtime/|$1/)(stats|stories|simulator)/',
+      '^frontend/src/app/(stats|stories|simulator|audit|palette)/',
+      '^frontend/src/app/(?!core/|realtime/|$1/)(stats|stories|simulator|audit|palette)/',
       'A screen never imports another screen.',
     ),
     forbid(
       'core-and-realtime-below-screens',
       '^frontend/src/app/(core|realtime)/',
-      '^frontend/src/app/(stats|stories|simulator)/',
+      '^frontend/src/app/(stats|stories|simulator|audit|palette)/',
       'core/ and realtime/ import no screen.',
     ),
   ],
