@@ -1,28 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import type { StoryDto } from '@storyflow/contracts';
-import { expect, expectNoHorizontalOverflow, notice, screenshot, storyRow, test, uniqueTitle } from './fixtures';
-
-/** axe-core's browser bundle, evaluated in the page (through the DevTools protocol: the page's CSP allows no inline script). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import {
+  axeViolations,
+  expect,
+  expectNoHorizontalOverflow,
+  inEveryLook,
+  notice,
+  screenshot,
+  storyRow,
+  test,
+  uniqueTitle,
+} from './fixtures';
 
 const OPERATOR = 'operator-token-for-audit-e2e-0123456789';
 const auth = { Authorization: `Bearer ${OPERATOR}` };
-
-/** Runs axe on the whole page and returns its violations, one line each. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(context: Element): Promise<{ violations: { id: string; help: string; nodes: { html: string }[] }[] }> };
-      }
-    ).axe;
-    const { violations } = await axe.run(document.body);
-    return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ')})`);
-  });
-}
 
 const rows = (page: Page) => page.getByTestId('audit-row');
 
@@ -95,18 +86,11 @@ test.describe('the audit log', () => {
     const dismiss = page.getByRole('button', { name: 'Dismiss notice' });
     while ((await dismiss.count()) > 0) await dismiss.first().click();
 
-    for (const [width, height] of [
-      [1280, 900],
-      [390, 844],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        expect(await axeViolations(page)).toEqual([]);
-        await expectNoHorizontalOverflow(page);
-        await screenshot(page, testInfo, `audit-${width}-${scheme}`, true);
-      }
-    }
+    await inEveryLook(page, async ({ width, scheme }) => {
+      expect(await axeViolations(page)).toEqual([]);
+      await expectNoHorizontalOverflow(page);
+      await screenshot(page, testInfo, `audit-${width}-${scheme}`, true);
+    });
 
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.getByLabel('Action').selectOption({ label: 'All actions' });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type APIRequestContext, type Locator, type Page, type TestInfo } from '@playwright/test';
 import type { StatsSample, StatsSnapshot, StoryDto } from '@storyflow/contracts';
@@ -145,6 +147,37 @@ export const SCREENSHOT_DIR = fileURLToPath(new URL('./test-results/screenshots/
 export async function screenshot(page: Page, testInfo: TestInfo, name: string, fullPage = false): Promise<void> {
   const body = await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png`, fullPage, animations: 'disabled' });
   await testInfo.attach(name, { body, contentType: 'image/png' });
+}
+
+/** The looks a screen is judged in: a desktop's and a phone's width, light and dark; `check` runs in each. */
+export async function inEveryLook(page: Page, check: (look: { width: number; scheme: 'light' | 'dark' }) => Promise<void>): Promise<void> {
+  for (const [width, height] of [
+    [1280, 900],
+    [390, 844],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await check({ width, scheme });
+    }
+  }
+}
+
+/** axe-core's browser bundle, evaluated in the page (through the DevTools protocol: the page's CSP allows no inline script). */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe on the element `selector` names (the whole page by default) and returns its violations, one line each. */
+export async function axeViolations(page: Page, selector = 'body'): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (within) => {
+    const axe = (
+      window as unknown as {
+        axe: { run(context: Element): Promise<{ violations: { id: string; help: string; nodes: { html: string }[] }[] }> };
+      }
+    ).axe;
+    const { violations } = await axe.run(document.querySelector(within)!);
+    return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ')})`);
+  }, selector);
 }
 
 /** A page must not scroll sideways: nothing wider than the viewport (the failure names the widest element). */

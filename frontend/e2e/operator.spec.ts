@@ -1,4 +1,4 @@
-import { chart, createStory, expect, liveIndicator, poll, screenshot, test } from './fixtures';
+import { chart, createStory, expect, inEveryLook, liveIndicator, poll, screenshot, test } from './fixtures';
 
 /**
  * What an operator on call sees while a burst of slow stories drains: the objective breached in the
@@ -39,17 +39,10 @@ test.describe('an objective breached while a backlog drains', () => {
     await expect(page.getByTestId('range-latency')).toContainText(/Over the range: p50 [\d.,]+ · p95 [\d.,]+ · p99 [\d.,]+ ms/);
     await expect(page.getByTestId('latency-second')).toContainText(/p99/);
 
-    for (const [width, height] of [
-      [1280, 900],
-      [390, 844],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await expect(banner).toBeVisible();
-        await screenshot(page, testInfo, `operator-stats-${width}-${scheme}`, true);
-      }
-    }
+    await inEveryLook(page, async ({ width, scheme }) => {
+      await expect(banner).toBeVisible();
+      await screenshot(page, testInfo, `operator-stats-${width}-${scheme}`, true);
+    });
     // The banner is on every screen, not only the stats.
     await page.getByRole('link', { name: 'Stories', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Stories', level: 1 })).toBeVisible();

@@ -1,24 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { createStory, expect, expectNoHorizontalOverflow, liveIndicator, screenshot, test, uniqueTitle } from './fixtures';
-
-/** axe-core's browser bundle, evaluated in the page (through the DevTools protocol: the page's CSP allows no inline script). */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Runs axe on the open dialog (the palette or the shortcuts) and returns its violations, one line each. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run(context: Element): Promise<{ violations: { id: string; help: string; nodes: { html: string }[] }[] }> };
-      }
-    ).axe;
-    const { violations } = await axe.run(document.querySelector('[role="dialog"]')!);
-    return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ')})`);
-  });
-}
+import {
+  axeViolations,
+  createStory,
+  expect,
+  expectNoHorizontalOverflow,
+  inEveryLook,
+  liveIndicator,
+  screenshot,
+  test,
+  uniqueTitle,
+} from './fixtures';
 
 const palette = (page: Page) => page.getByRole('dialog', { name: 'Command palette' });
 const field = (page: Page) => page.getByRole('combobox', { name: 'Command, story id or job id' });
@@ -72,34 +63,27 @@ test.describe('the command palette', () => {
     await expect(shortcuts).toBeVisible();
     await expect(shortcuts).toContainText('Open the command palette');
     await expect(shortcuts).toContainText('Show these shortcuts');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, '[role="dialog"]')).toEqual([]);
     await screenshot(page, testInfo, 'shortcuts-1280-light');
     await page.keyboard.press('Escape');
     await expect(shortcuts).toHaveCount(0);
 
-    for (const [width, height] of [
-      [1280, 900],
-      [390, 844],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        // The header's button opens it too (the pointer's and the phone's way).
-        await page.getByTestId('palette-open').click();
-        await expect(field(page)).toBeFocused();
-        const before = await field(page).boundingBox();
-        await page.keyboard.type('pa');
-        await expect(page.getByRole('option', { name: /Pause processing/ })).toBeVisible();
-        // Typing changes the options, not where the field and the list are.
-        expect(await field(page).boundingBox()).toEqual(before);
-        await page.keyboard.press('Backspace');
-        await page.keyboard.press('Backspace');
-        expect(await axeViolations(page)).toEqual([]);
-        await expectNoHorizontalOverflow(page);
-        await screenshot(page, testInfo, `palette-${width}-${scheme}`);
-        await page.keyboard.press('Escape');
-        await expect(palette(page)).toHaveCount(0);
-      }
-    }
+    await inEveryLook(page, async ({ width, scheme }) => {
+      // The header's button opens it too (the pointer's and the phone's way).
+      await page.getByTestId('palette-open').click();
+      await expect(field(page)).toBeFocused();
+      const before = await field(page).boundingBox();
+      await page.keyboard.type('pa');
+      await expect(page.getByRole('option', { name: /Pause processing/ })).toBeVisible();
+      // Typing changes the options, not where the field and the list are.
+      expect(await field(page).boundingBox()).toEqual(before);
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Backspace');
+      expect(await axeViolations(page, '[role="dialog"]')).toEqual([]);
+      await expectNoHorizontalOverflow(page);
+      await screenshot(page, testInfo, `palette-${width}-${scheme}`);
+      await page.keyboard.press('Escape');
+      await expect(palette(page)).toHaveCount(0);
+    });
   });
 });
