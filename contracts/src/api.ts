@@ -1,6 +1,6 @@
 import './zod-setup.js';
 import * as z from 'zod';
-import { OBJECTIVE_NAMES, type ObjectiveState } from './realtime.js';
+import { HISTORY_RANGE_NAMES, OBJECTIVE_NAMES, type ObjectiveState } from './realtime.js';
 
 /**
  * Response bodies of the system endpoints and the error body. Each type is inferred from its schema; the
@@ -119,5 +119,5 @@ export const StoryLimitsSchema = z.object({
 
 /** GET /api/stats/history query. */
 export const StatsHistoryQuerySchema = z.strictObject({
-  range: z.enum(['1m', '15m', '1h'], { error: 'range must be "1m", "15m" or "1h"' }).default('1m'),
+  range: z.enum(HISTORY_RANGE_NAMES, { error: `range must be one of ${HISTORY_RANGE_NAMES.join(', ')}` }).default('1m'),
 });

@@ -6,8 +6,14 @@ export const HISTORY_RANGES = {
   '1m': { seconds: 60, stepSec: 1 },
   '15m': { seconds: 900, stepSec: 5 },
   '1h': { seconds: 3600, stepSec: 15 },
+  '6h': { seconds: 21_600, stepSec: 60 },
+  '24h': { seconds: 86_400, stepSec: 300 },
+  '7d': { seconds: 604_800, stepSec: 1800 },
+  '30d': { seconds: 2_592_000, stepSec: 14_400 },
+  '90d': { seconds: 7_776_000, stepSec: 43_200 },
 } as const;
 export type HistoryRange = keyof typeof HISTORY_RANGES;
+export const HISTORY_RANGE_NAMES = Object.keys(HISTORY_RANGES) as [HistoryRange, ...HistoryRange[]];
 
 export const SOCKET_EVENTS = {
   snapshot: 'stats:snapshot',

@@ -4,7 +4,7 @@
 // reason: the CSP forbids eval, and zod's JIT probes `new Function` on the first parse unless jitless.
 import * as z from 'zod/mini';
 import { MAX_SKETCH_BUCKETS } from './latency-sketch.js';
-import { OBJECTIVE_NAMES } from './realtime.js';
+import { HISTORY_RANGE_NAMES, OBJECTIVE_NAMES } from './realtime.js';
 import type { StoryProgressDto } from './story.js';
 
 z.config({ jitless: true });
@@ -100,7 +100,7 @@ export type StatsSnapshot = z.infer<typeof StatsSnapshotSchema>;
  * the other figures its last second's. A bucket with no data (the server was down) is absent: a gap.
  */
 export const StatsHistorySchema = z.object({
-  range: z.enum(['1m', '15m', '1h']),
+  range: z.enum(HISTORY_RANGE_NAMES),
   stepSec: z.number(),
   from: z.number(),
   to: z.number(),

@@ -6,6 +6,7 @@ import {
   expect,
   figure,
   generator,
+  inEveryLook,
   liveIndicator,
   poll,
   sampleFrom,
@@ -106,6 +107,18 @@ test.describe('stats screen', () => {
     await range.getByRole('button', { name: '1 h' }).click();
     await expect(page.getByRole('heading', { name: /Last hour \(15-second steps\)/ })).toBeVisible();
     await screenshot(page, testInfo, 'stats-1h-1280-light');
+    // The ranges of days come from the rollups: asked for and titled with their steps; the buttons fit a phone.
+    const week = page.waitForResponse((r) => r.url().includes('/api/stats/history?range=7d'));
+    await range.getByRole('button', { name: '7 d' }).click();
+    expect((await week).status()).toBe(200);
+    await expect(page.getByRole('heading', { name: /Last 7 days \(30-minute steps\)/ })).toBeVisible();
+    await inEveryLook(page, async ({ width, scheme }) => {
+      const box = (await range.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(width);
+      await screenshot(page, testInfo, `stats-7d-${width}-${scheme}`);
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
     await range.getByRole('button', { name: '1 min' }).click();
     await poll(async () => {
       const s = await chartSums(page);

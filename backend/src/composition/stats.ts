@@ -10,17 +10,18 @@ import type { Lifecycle } from '../shared/lifecycle.js';
 import { Periodic } from '../shared/periodic.js';
 import { toInstanceReport } from '../stats/cluster-second.js';
 import type { CounterCache } from '../stats/counter-cache.js';
-import type { HistoryStore } from '../stats/history-store.js';
+import type { History } from '../stats/history.js';
 import { LiveSeconds } from '../stats/live-seconds.js';
 import { StatsSampler } from '../stats/sampler.js';
 import { assembleSecond, SecondMeter, type SecondSources } from '../stats/second.js';
 
 const HISTORY_WRITE_MS = 5_000;
-const HISTORY_TRIM_MS = 600_000;
+/** Rollups follow the seconds this closely (a range's latest minute may be this late); trimming follows at the same pass. */
+const HISTORY_MAINTAIN_MS = 60_000;
 
 /** The per-second figures: alone, assembled and published here; in a cluster, reported and the leader's published. */
 export async function startStats(
-  parts: { config: Config; counters: CounterCache; processor: Processor; history: HistoryStore; cluster: ClusterNode | null },
+  parts: { config: Config; counters: CounterCache; processor: Processor; history: History; cluster: ClusterNode | null },
   clock: Clock,
   logger: Logger,
   lifecycle: Lifecycle,
@@ -71,15 +72,15 @@ function secondSources(counters: CounterCache, processor: Processor): SecondSour
   };
 }
 
-/** Every few seconds, the seconds recorded since the last write; trimmed to the kept range every ten minutes. */
-function startHistoryWriter(history: HistoryStore, clock: Clock, lifecycle: Lifecycle): void {
-  let trimmedAt = 0;
+/** Every few seconds, the seconds recorded since the last write; rolled up and trimmed every minute. */
+function startHistoryWriter(history: History, clock: Clock, lifecycle: Lifecycle): void {
+  let maintainedAt = 0;
   const writer = new Periodic(
     async () => {
-      await history.flush();
-      if (clock.now() - trimmedAt < HISTORY_TRIM_MS) return;
-      trimmedAt = clock.now();
-      await history.trim(trimmedAt);
+      await history.flush(clock.now());
+      if (clock.now() - maintainedAt < HISTORY_MAINTAIN_MS) return;
+      maintainedAt = clock.now();
+      await history.maintain(maintainedAt);
     },
     HISTORY_WRITE_MS,
     clock,
@@ -87,6 +88,6 @@ function startHistoryWriter(history: HistoryStore, clock: Clock, lifecycle: Life
   writer.start();
   lifecycle.started('history writer', async () => {
     await writer.stop();
-    await history.flush().catch(() => undefined);
+    await history.flush(clock.now()).catch(() => undefined);
   });
 }

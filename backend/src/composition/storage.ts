@@ -9,6 +9,8 @@ import type { Clock } from '../shared/clock.js';
 import type { Lifecycle } from '../shared/lifecycle.js';
 import { Listeners } from '../shared/listeners.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { History } from '../stats/history.js';
+import { StoredRollups } from '../stats/history-rollups.js';
 import { HistoryStore } from '../stats/history-store.js';
 import { RemovalJournal } from '../stories/removal-journal.js';
 import { IdempotencyKeys } from '../stories/idempotency-keys.js';
@@ -54,11 +56,13 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
       : new MemoryPurgedKeys(profile.purgedKeys.memory, () => clock.now());
   const keys = new IdempotencyKeys(models, gate, purgedKeys);
   const journal = new RemovalJournal(models, gate, config.cluster?.instanceId, (ids) => keys.keepPurged(ids));
-  const history = new HistoryStore(connection, gate);
+  const seconds = new HistoryStore(connection, gate);
+  const rollups = new StoredRollups(connection, gate);
   const audit = new AuditLog(connection, gate);
   await repository.ensureIndexes();
   await keys.ensureIndexes();
-  await history.ensureIndexes();
+  await seconds.ensureIndexes();
+  await rollups.ensureIndexes();
   await audit.ensureIndexes();
   return {
     database,
@@ -68,7 +72,7 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
     keys,
     totals: new StoredTotalsReader(models, gate),
     ledger: new StoryLedger(repository, journal),
-    history,
+    history: new History(seconds, rollups),
     audit,
     /** Connected, and the health check's pings answer. */
     available: () => isConnected(connection) && health.available,

@@ -16,9 +16,10 @@ const packSketch = (s: LatencySketch): number[] => [s.zeros, s.offset, ...s.coun
 const unpackSketch = (packed: readonly number[]): LatencySketch | undefined =>
   packed.length >= 2 ? { zeros: packed[0]!, offset: packed[1]!, counts: packed.slice(2) } : undefined;
 
-const PAUSED = 7;
-const TASKS_DONE = 8;
-const OLDEST_AGE = 9;
+const packLatency = (latency: Pick<LatencySecond, 'buckets' | 'sketch'>): Pick<StoredSecond, 'latency' | 'sketch'> => ({
+  latency: packBuckets(latency.buckets),
+  ...(latency.sketch ? { sketch: packSketch(latency.sketch) } : {}),
+});
 
 export function storeSecond(sample: StatsSample): StoredSecond {
   const figures = [
@@ -33,22 +34,33 @@ export function storeSecond(sample: StatsSample): StoredSecond {
     sample.tasksDonePerSec ?? 0,
     sample.oldestOpenAgeSec ?? -1,
   ];
-  const { latency } = sample;
-  if (!latency) return { figures };
-  return { figures, latency: packBuckets(latency.buckets), ...(latency.sketch ? { sketch: packSketch(latency.sketch) } : {}) };
+  return { figures, ...(sample.latency ? packLatency(sample.latency) : {}) };
 }
 
-/** One second of the whole server: its instances' stored seconds summed (see addSecond). */
-export interface SummedSecond {
+/**
+ * Seconds of the whole server: each second's instances summed (see addSecond), and many seconds folded into one (see foldSpans).
+ * `figures` as stored, but the rates are summed over the `n` seconds and the gauges are the last second's.
+ */
+export interface SummedSpan {
+  n: number;
   figures: number[];
   latency: Pick<LatencySecond, 'buckets' | 'sketch'>[];
 }
 
+const RATES = new Set([0, 1, 8]);
+const PAUSED = 7;
+const TASKS_DONE = 8;
+const OLDEST_AGE = 9;
+
+function readLatency(stored: Pick<StoredSecond, 'latency' | 'sketch'>): SummedSpan['latency'] {
+  const sketch = stored.sketch && unpackSketch(stored.sketch);
+  return stored.latency ? [{ buckets: unpackBuckets(stored.latency), ...(sketch ? { sketch } : {}) }] : [];
+}
+
 /** Adds an instance's second to the others' of that second: counts and gauges add up, paused and the oldest age are the most of them. */
-export function addSecond(sum: SummedSecond | undefined, second: StoredSecond): SummedSecond {
-  const sketch = second.sketch && unpackSketch(second.sketch);
-  const latency = second.latency ? [{ buckets: unpackBuckets(second.latency), ...(sketch ? { sketch } : {}) }] : [];
-  if (!sum) return { figures: [...second.figures], latency };
+export function addSecond(sum: SummedSpan | undefined, second: StoredSecond): SummedSpan {
+  const latency = readLatency(second);
+  if (!sum) return { n: 1, figures: [...second.figures], latency };
   second.figures.forEach((value, k) => {
     const mine = sum.figures[k];
     if (mine === undefined) sum.figures[k] = value;
@@ -58,41 +70,68 @@ export function addSecond(sum: SummedSecond | undefined, second: StoredSecond): 
   return sum;
 }
 
+/** Spans in time order as one: their seconds counted, rates summed, the last one's gauges, latencies merged. */
+export function foldSpans(spans: readonly SummedSpan[]): SummedSpan {
+  const last = spans.at(-1)!.figures;
+  const figures = last.map((gauge, k) => (RATES.has(k) ? spans.reduce((sum, s) => sum + (s.figures[k] ?? 0), 0) : gauge));
+  const latency = mergeLatency(spans.flatMap((s) => s.latency));
+  return { n: spans.reduce((sum, s) => sum + s.n, 0), figures, latency: latency ? [latency] : [] };
+}
+
+/** A folded span as stored (history rollups): its seconds' count, its figures and its merged latencies, packed as a second's. */
+export interface StoredSpan extends StoredSecond {
+  n: number;
+}
+
+export function storeSpan(span: SummedSpan): StoredSpan {
+  const latency = mergeLatency(span.latency);
+  return { n: span.n, figures: span.figures, ...(latency ? packLatency(latency) : {}) };
+}
+
+export const readSpan = (stored: StoredSpan): SummedSpan => ({ n: stored.n, figures: [...stored.figures], latency: readLatency(stored) });
+
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/** A span as the dashboard's sample at `t`: rates per second (averaged over its seconds), gauges as of its last second. */
+function spanSample(t: number, span: SummedSpan): StatsSample {
+  const { figures, n } = span;
+  const mean = (k: number) => round((figures[k] ?? 0) / n);
+  const latency = mergeLatency(span.latency);
+  const oldest = figures[OLDEST_AGE];
+  return {
+    t,
+    producedPerSec: mean(0),
+    completedPerSec: mean(1),
+    open: figures[2]!,
+    completed: figures[3]!,
+    poolSize: figures[4]!,
+    busyWorkers: figures[5]!,
+    backlogTasks: figures[6]!,
+    paused: figures[PAUSED] === 1,
+    ...(figures.length > TASKS_DONE ? { tasksDonePerSec: mean(TASKS_DONE) } : {}),
+    ...(oldest !== undefined ? { oldestOpenAgeSec: oldest < 0 ? null : oldest } : {}),
+    ...(latency ? { latency } : {}),
+  };
+}
+
 /**
- * The seconds in buckets of `stepMs`, oldest first: rates averaged over seconds with figures, gauges the last second's, latencies
- * merged; a bucket without any second is absent (a gap).
+ * The spans (keyed by their start) in buckets of `stepMs`, oldest first: rates averaged over the seconds with figures, gauges the
+ * last span's, latencies merged; a bucket without any span is absent (a gap).
  */
-export function bucketSeconds(seconds: ReadonlyMap<number, SummedSecond>, stepMs: number): StatsSample[] {
-  const buckets = new Map<number, { t: number; seconds: [number, SummedSecond][] }>();
-  for (const entry of seconds) {
+export const bucketSeconds = (spans: ReadonlyMap<number, SummedSpan>, stepMs: number): StatsSample[] => stepSamples(inSteps(spans, stepMs));
+
+/** Spans folded per step (see inSteps) as the dashboard's samples, oldest first. */
+export const stepSamples = (steps: ReadonlyMap<number, SummedSpan>): StatsSample[] =>
+  [...steps].sort((a, b) => a[0] - b[0]).map(([t, span]) => spanSample(t, span));
+
+/** The spans (keyed by their start) folded per step of `stepMs`, keyed by the step's start. */
+export function inSteps(spans: ReadonlyMap<number, SummedSpan>, stepMs: number): Map<number, SummedSpan> {
+  const steps = new Map<number, [number, SummedSpan][]>();
+  for (const entry of spans) {
     const start = entry[0] - (entry[0] % stepMs);
-    const bucket = buckets.get(start) ?? { t: start, seconds: [] };
-    bucket.seconds.push(entry);
-    buckets.set(start, bucket);
+    const inStep = steps.get(start);
+    if (inStep) inStep.push(entry);
+    else steps.set(start, [entry]);
   }
-  return [...buckets.values()]
-    .sort((a, b) => a.t - b.t)
-    .map(({ t, seconds: inBucket }) => {
-      inBucket.sort((a, b) => a[0] - b[0]);
-      const last = inBucket.at(-1)![1].figures;
-      const mean = (k: number) => round(inBucket.reduce((sum, [, s]) => sum + (s.figures[k] ?? 0), 0) / inBucket.length);
-      const latency = mergeLatency(inBucket.flatMap(([, s]) => s.latency));
-      const oldest = last[OLDEST_AGE];
-      return {
-        t,
-        producedPerSec: mean(0),
-        completedPerSec: mean(1),
-        open: last[2]!,
-        completed: last[3]!,
-        poolSize: last[4]!,
-        busyWorkers: last[5]!,
-        backlogTasks: last[6]!,
-        paused: last[PAUSED] === 1,
-        ...(last.length > TASKS_DONE ? { tasksDonePerSec: mean(TASKS_DONE) } : {}),
-        ...(oldest !== undefined ? { oldestOpenAgeSec: oldest < 0 ? null : oldest } : {}),
-        ...(latency ? { latency } : {}),
-      };
-    });
+  return new Map([...steps].map(([t, inStep]) => [t, foldSpans(inStep.sort((a, b) => a[0] - b[0]).map(([, span]) => span))]));
 }

@@ -1,9 +1,11 @@
-import { HISTORY_RANGES, type HistoryRange, type StatsHistoryDto, type StatsSample } from '@storyflow/contracts';
+import { randomUUID } from 'node:crypto';
+import type { StatsSample } from '@storyflow/contracts';
 import { Schema, type Connection } from 'mongoose';
 import type { DbGate } from '../db/db-gate.js';
-import { addSecond, bucketSeconds, storeSecond, type SummedSecond } from './history-points.js';
+import { addSecond, storeSecond, type SummedSpan } from './history-points.js';
+import type { SpanSource, Unrolled } from './history-rollups.js';
 
-/** Seconds of figures kept: twice the longest range the dashboard shows. */
+/** Seconds of figures kept: twice the longest range drawn from them (older ones are read from the rollups). */
 export const HISTORY_KEEP_MS = 2 * 3600_000;
 
 /** One minute of one instance's per-second figures, compactly (see StoredSecond): `s[second]` its figures, `l[second]` its story latencies. */
@@ -15,6 +17,9 @@ interface MinuteDoc {
   l?: Record<string, number[]>;
   /** Per second, its story latencies as a sketch (see StoredSecond). */
   k?: Record<string, number[]>;
+  /** False: written since its minute was last rolled up (see rollUpChanged); `stamp` names that write. */
+  rolled?: boolean;
+  stamp?: string;
 }
 
 const MinuteSchema = new Schema(
@@ -25,13 +30,19 @@ const MinuteSchema = new Schema(
     s: { type: Schema.Types.Mixed, default: {} },
     l: { type: Schema.Types.Mixed },
     k: { type: Schema.Types.Mixed },
+    rolled: { type: Boolean },
+    stamp: { type: String },
   },
   { collection: 'stats_minutes', versionKey: false, autoCreate: false, minimize: false },
 );
 MinuteSchema.index({ minute: 1 });
+MinuteSchema.index({ rolled: 1 });
 
-/** The per-second figures, persisted across restarts: a document per minute (and instance); a second without figures is a gap. */
-export class HistoryStore {
+/**
+ * The per-second figures, persisted across restarts: a document per minute (and instance); a second without figures is a gap.
+ * The minute rollups are made from them (SpanSource).
+ */
+export class HistoryStore implements SpanSource {
   private readonly Minute;
   private pending: StatsSample[] = [];
 
@@ -53,16 +64,20 @@ export class HistoryStore {
     if (this.pending.length > HISTORY_KEEP_MS / 1000) this.pending.shift();
   }
 
-  /** Writes what was recorded since the last flush: one upsert per minute touched (usually one). */
-  async flush(): Promise<void> {
-    if (!this.pending.length) return;
+  /**
+   * Writes what was recorded since the last flush: one upsert per minute touched (usually one). A minute older than the seconds
+   * are kept (held through a long outage) is dropped: its other seconds may be trimmed, and its rollup is folded from what is left.
+   */
+  async flush(now: number): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     const byMinute = new Map<number, StatsSample[]>();
     for (const s of batch) {
       const minute = s.t - (s.t % 60_000);
+      if (minute < now - HISTORY_KEEP_MS) continue;
       byMinute.set(minute, [...(byMinute.get(minute) ?? []), s]);
     }
+    if (!byMinute.size) return;
     try {
       await this.db.run((maxTimeMS) =>
         this.Minute.bulkWrite(
@@ -70,7 +85,11 @@ export class HistoryStore {
             updateOne: {
               filter: { _id: `${minute}:${this.instance}` },
               update: {
-                $set: Object.fromEntries(samples.flatMap((s) => secondFields((s.t - minute) / 1000, s))),
+                $set: {
+                  ...Object.fromEntries(samples.flatMap((s) => secondFields((s.t - minute) / 1000, s))),
+                  rolled: false,
+                  stamp: randomUUID(),
+                },
                 $setOnInsert: { minute: new Date(minute), instance: this.instance },
               },
               upsert: true,
@@ -94,20 +113,15 @@ export class HistoryStore {
     );
   }
 
-  /** The range ending now, in buckets of the range's step; instances are summed (their gauges too). */
-  async range(range: HistoryRange, now: number): Promise<StatsHistoryDto> {
-    const { seconds, stepSec } = HISTORY_RANGES[range];
-    const stepMs = stepSec * 1000;
-    const to = now - (now % stepMs);
-    const from = to - seconds * 1000;
+  /** The seconds in [from, to), each summed over the instances that stored it. */
+  async spans(from: number, to: number): Promise<Map<number, SummedSpan>> {
     const docs = await this.db.run((maxTimeMS) =>
       this.Minute.find({ minute: { $gte: new Date(from - (from % 60_000)), $lt: new Date(to) } })
         .maxTimeMS(maxTimeMS)
         .lean<MinuteDoc[]>()
         .exec(),
     );
-    // Per second: the instances' figures summed; then in buckets of the range's step.
-    const perSecond = new Map<number, SummedSecond>();
+    const perSecond = new Map<number, SummedSpan>();
     for (const doc of docs) {
       const minute = new Date(doc.minute).getTime();
       for (const [i, figures] of Object.entries(doc.s)) {
@@ -118,7 +132,30 @@ export class HistoryStore {
         perSecond.set(t, addSecond(perSecond.get(t), { figures, ...(latency ? { latency } : {}), ...(sketch ? { sketch } : {}) }));
       }
     }
-    return { range, stepSec, from, to, points: bucketSeconds(perSecond, stepMs) };
+    return perSecond;
+  }
+
+  /** Minutes written since they were last rolled up (at most `limit`). */
+  async unrolled(limit: number): Promise<Unrolled[]> {
+    const docs = await this.db.run((maxTimeMS) =>
+      this.Minute.find({ rolled: false }, { minute: 1, stamp: 1 })
+        .limit(limit)
+        .maxTimeMS(maxTimeMS)
+        .lean<Pick<MinuteDoc, '_id' | 'minute' | 'stamp'>[]>()
+        .exec(),
+    );
+    return docs.map((doc) => ({ id: doc._id, t: new Date(doc.minute).getTime(), stamp: doc.stamp ?? '' }));
+  }
+
+  /** Those minutes are rolled up, unless written again since (their stamp changed). */
+  async markRolled(minutes: readonly Unrolled[]): Promise<void> {
+    if (!minutes.length) return;
+    await this.db.run((maxTimeMS) =>
+      this.Minute.bulkWrite(
+        minutes.map(({ id, stamp }) => ({ updateOne: { filter: { _id: id, stamp }, update: { $set: { rolled: true } } } })),
+        { ordered: false, maxTimeMS },
+      ),
+    );
   }
 }
 

@@ -201,6 +201,18 @@ describe('info and persisted history', () => {
       expect(coarse.stepSec).toBe(5);
       expect(coarse.points.every((p) => p.t % 5000 === 0)).toBe(true);
       expect((await request(second.url, 'GET', '/api/stats/history?range=2d')).status).toBe(400);
+      // Once its minute is over and rolled up (a pass every minute), the longer ranges show it from the rollups.
+      await run(second.url, 65);
+      const hours = await history(second.url, '6h');
+      expect(hours.stepSec).toBe(60);
+      expect(hours.points.some((p) => p.t <= stoppedAt - 1000 && stoppedAt - 1000 < p.t + 60_000)).toBe(true);
+      for (const [range, stepSec] of [
+        ['24h', 300],
+        ['7d', 1800],
+        ['30d', 14_400],
+        ['90d', 43_200],
+      ] as const)
+        expect([range, (await history(second.url, range)).stepSec]).toEqual([range, stepSec]);
     } finally {
       await second?.stop();
     }

@@ -6,6 +6,8 @@ import { connectDatabase } from '../../src/db/connection.js';
 import { DbGate } from '../../src/db/db-gate.js';
 import { createLogger } from '../../src/logger.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
+import { History } from '../../src/stats/history.js';
+import { StoredRollups } from '../../src/stats/history-rollups.js';
 import { HistoryStore } from '../../src/stats/history-store.js';
 import { IdempotencyKeys } from '../../src/stories/idempotency-keys.js';
 import { StoredPurgedKeys } from '../../src/stories/purged-keys.js';
@@ -33,6 +35,7 @@ let repository: StoryRepository;
 let journal: RemovalJournal;
 let totals: StoredTotalsReader;
 let history: HistoryStore;
+let rollups: StoredRollups;
 let keys: IdempotencyKeys;
 let audit: AuditLog;
 
@@ -48,10 +51,12 @@ beforeAll(async () => {
   journal = new RemovalJournal(models, gate, 'local', (ids) => keys.keepPurged(ids));
   totals = new StoredTotalsReader(models, gate);
   history = new HistoryStore(connection, gate);
+  rollups = new StoredRollups(connection, gate);
   audit = new AuditLog(connection, gate);
   await repository.ensureIndexes();
   await keys.ensureIndexes();
   await history.ensureIndexes();
+  await rollups.ensureIndexes();
   await audit.ensureIndexes();
 });
 afterAll(() => connection?.close());
@@ -165,9 +170,24 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
           backlogTasks: 0,
         }),
       ),
-    flush: () => history.flush(),
+    flush: () => history.flush(Date.now()),
     trim: () => history.trim(Date.now()),
-    range: () => history.range('15m', Date.now()),
+    spans: () => new History(history, rollups).range('15m', Date.now()),
+    unrolled: () => new History(history, rollups).maintain(Date.now()),
+    markRolled: 'unrolled',
+  }),
+  StoredRollups: () => ({
+    ensureIndexes: 'beforeAll',
+    write: 'trim',
+    unrolledMinutes: 'trim',
+    markRolled: 'trim',
+    minutes: 'trim',
+    // A pass rolls the minute recorded above into its hour, then trims: every method of both resolutions.
+    trim: () => new History(history, rollups).maintain(Date.now()),
+    steps: async () => {
+      await new History(history, rollups).range('24h', Date.now());
+      await new History(history, rollups).range('90d', Date.now());
+    },
   }),
   AuditLog: () => ({
     ensureIndexes: 'beforeAll',
@@ -191,7 +211,16 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
   }),
 };
 
-const classes = { StoryRepository, RemovalJournal, StoredTotalsReader, IdempotencyKeys, StoredPurgedKeys, HistoryStore, AuditLog };
+const classes = {
+  StoryRepository,
+  RemovalJournal,
+  StoredTotalsReader,
+  IdempotencyKeys,
+  StoredPurgedKeys,
+  HistoryStore,
+  StoredRollups,
+  AuditLog,
+};
 
 /** What MongoDB may do beyond its index bounds, and why that is bounded anyway. */
 const ALLOWED: { what: string; applies: (shape: QueryShape) => boolean }[] = [

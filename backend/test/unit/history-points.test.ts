@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { latencyOverRange, latencySecond, packBuckets, unpackBuckets, type StatsSample } from '@storyflow/contracts';
-import { addSecond, bucketSeconds, storeSecond, type SummedSecond } from '../../src/stats/history-points.js';
+import { addSecond, bucketSeconds, storeSecond, type SummedSpan } from '../../src/stats/history-points.js';
 
 const sample = (t: number, extra: Partial<StatsSample> = {}): StatsSample => ({
   t,
@@ -18,8 +18,8 @@ const sample = (t: number, extra: Partial<StatsSample> = {}): StatsSample => ({
 });
 
 /** The seconds as the store reads them back: each instance's stored second, summed per second. */
-function readBack(instances: StatsSample[][]): Map<number, SummedSecond> {
-  const seconds = new Map<number, SummedSecond>();
+function readBack(instances: StatsSample[][]): Map<number, SummedSpan> {
+  const seconds = new Map<number, SummedSpan>();
   for (const samples of instances) for (const s of samples) seconds.set(s.t, addSecond(seconds.get(s.t), storeSecond(s)));
   return seconds;
 }
@@ -85,7 +85,7 @@ describe('persisted seconds', () => {
   });
 
   it('reads seconds stored before tasks done, the oldest age and latencies were kept', () => {
-    const old = new Map<number, SummedSecond>([[0, addSecond(undefined, { figures: [1, 1, 2, 3, 4, 1, 9, 0] })]]);
+    const old = new Map<number, SummedSpan>([[0, addSecond(undefined, { figures: [1, 1, 2, 3, 4, 1, 9, 0] })]]);
     const [point] = bucketSeconds(old, 1000);
     expect(point).toEqual({
       t: 0,

@@ -8,13 +8,14 @@ import { toApiFailure } from '../core/api-failure';
 import { ColorScheme } from '../core/color-scheme';
 import { ServerApi } from '../core/server-api';
 import type { StatsView } from '../realtime/stats-window';
-import { formatClock } from '../realtime/clock-format';
+import { stepLabel } from '../realtime/clock-format';
 import type { CanvasKind } from './chart-canvas';
 import { ChartCanvas } from './chart-canvas';
 import { downloadText } from './download';
 import { gapPlugin } from './gap-plugin';
 import {
   EMPTY_SERIES,
+  CHART_RANGES,
   RANGE_LABELS,
   RANGE_TITLES,
   LIVE_SECONDS,
@@ -31,8 +32,6 @@ import {
   type StatsSeries,
 } from './stats-series';
 
-const RANGES: ChartRange[] = ['20s', '1m', '15m', '1h'];
-
 type Series = ChartData<CanvasKind, (number | null)[]>;
 
 /** "p95: 23 ms" (a tooltip line of the latency chart). */
@@ -41,8 +40,8 @@ const latencyTooltip = (item: { dataset: { label?: string }; parsed: { y: number
 
 /**
  * The throughput chart and, beside it, the story latency chart (p50/p95/p99), with their ranges: the
- * latest 20 seconds (the default) and the last minute come live from the socket; 15 minutes and an hour
- * come from the server's persisted history, fetched again every step while shown. Seconds without data
+ * latest 20 seconds (the default) and the last minute come live from the socket; 15 minutes to 90 days
+ * come from the server's persisted history (rolled up per minute and per hour as it ages), fetched again every step while shown. Seconds without data
  * are gaps, not zeros, in both. The shown range exports as CSV or JSON, latencies included.
  */
 @Component({
@@ -59,7 +58,7 @@ export class StatsChart {
 
   private readonly api = inject(ServerApi);
   private readonly scheme = inject(ColorScheme);
-  protected readonly ranges = RANGES;
+  protected readonly ranges = CHART_RANGES;
   protected readonly rangeLabels = RANGE_LABELS;
   protected readonly range = signal<ChartRange>('20s');
   protected readonly title = computed(() => RANGE_TITLES[this.range()]);
@@ -134,7 +133,7 @@ export class StatsChart {
           return timer(0, HISTORY_RANGES[range].stepSec * 1000).pipe(
             switchMap(() =>
               this.api.history(range).pipe(
-                map((history) => ({ ok: true as const, series: historySeries(history, formatClock) })),
+                map((history) => ({ ok: true as const, series: historySeries(history, stepLabel(history.stepSec)) })),
                 catchError((error: unknown) => {
                   const failure = toApiFailure(error);
                   const message =

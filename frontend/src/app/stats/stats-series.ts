@@ -76,14 +76,47 @@ type LiveRange = keyof typeof LIVE_SECONDS;
 
 export const isLiveRange = (range: ChartRange): range is LiveRange => range in LIVE_SECONDS;
 
-export const RANGE_TITLES: Record<ChartRange, string> = {
-  '20s': 'Latest 20 seconds',
+/** "5-second", "30-minute", "12-hour": a step's length as its title says it. */
+function stepLength(stepSec: number): string {
+  if (stepSec < 60) return `${stepSec}-second`;
+  return stepSec < 3600 ? `${stepSec / 60}-minute` : `${stepSec / 3600}-hour`;
+}
+
+const HISTORY_TITLES: Record<HistoryRange, string> = {
   '1m': 'Last minute',
-  '15m': `Last 15 minutes (${HISTORY_RANGES['15m'].stepSec}-second steps)`,
-  '1h': `Last hour (${HISTORY_RANGES['1h'].stepSec}-second steps)`,
+  '15m': 'Last 15 minutes',
+  '1h': 'Last hour',
+  '6h': 'Last 6 hours',
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
 };
 
-export const RANGE_LABELS: Record<ChartRange, string> = { '20s': '20 s', '1m': '1 min', '15m': '15 min', '1h': '1 h' };
+export const RANGE_TITLES: Record<ChartRange, string> = {
+  '20s': 'Latest 20 seconds',
+  ...(Object.fromEntries(
+    Object.entries(HISTORY_TITLES).map(([range, title]) => {
+      const { stepSec } = HISTORY_RANGES[range as HistoryRange];
+      return [range, stepSec === 1 ? title : `${title} (${stepLength(stepSec)} steps)`];
+    }),
+  ) as Record<HistoryRange, string>),
+};
+
+export const RANGE_LABELS: Record<ChartRange, string> = {
+  '20s': '20 s',
+  '1m': '1 min',
+  '15m': '15 min',
+  '1h': '1 h',
+  '6h': '6 h',
+  '24h': '24 h',
+  '7d': '7 d',
+  '30d': '30 d',
+  '90d': '90 d',
+};
+
+/** The chart's ranges, in the order their buttons show them. */
+export const CHART_RANGES = Object.keys(RANGE_LABELS) as ChartRange[];
 
 /** The last `seconds` bars of the live window, and the samples behind them. */
 export function liveSeries(
