@@ -13,6 +13,7 @@ import type { CanvasKind } from './chart-canvas';
 import { ChartCanvas } from './chart-canvas';
 import { downloadText } from './download';
 import { gapPlugin } from './gap-plugin';
+import { blameText, rangeBlame } from './latency-blame-text';
 import {
   EMPTY_SERIES,
   CHART_RANGES,
@@ -78,6 +79,8 @@ export class StatsChart {
   protected readonly latencySummary = computed(() => latencySummary(this.series()));
   /** The whole range's story latency, from its summed buckets. */
   protected readonly rangeLatency = computed(() => rangeLatency(this.series()));
+  /** Where the range's slowest stories' time went (from each step's slowest); null where none is known. */
+  protected readonly rangeBlame = computed(() => blameText(rangeBlame(this.series().samples)));
 
   /** A new object on every change: the directive sees the input change and updates the existing chart. */
   protected readonly throughputData = computed<Series>(() => {

@@ -57,6 +57,7 @@ const INFO: InfoDto = {
   historySeconds: 3600,
   countersSince: T0,
   paused: false,
+  pool: { min: 2, max: 16 },
   instanceId: 'b',
 };
 
@@ -301,6 +302,45 @@ describe('StatsPage', () => {
       'From 21 to 40, story latency p50 22.9 ms, p95 399.5 ms, p99 399.5 ms over 5 stories',
     );
     expect(text(el, 'range-latency')).toBe('Over the range: p50 22.9 · p95 399.5 · p99 399.5 ms, 5 stories');
+  });
+
+  it('says where the slowest stories’ time went beside each latency row, the pool named when at its limit', async () => {
+    const { fixture, el } = await render();
+    view.set(liveView(40));
+    await fixture.whenStable();
+    // No story finished: a blank line, kept.
+    expect(text(el, 'blame-second')).toBe('');
+    expect(text(el, 'blame-window')).toBe('');
+    expect(el.querySelector('[data-testid="blame-window"]')).not.toBeNull();
+    const base = liveView(40);
+    // 150 stories Done in second 39, their slowest mostly waiting for the commit; 2 in second 40, the slow one for a worker.
+    const samples: StatsSample[] = base.samples.map((s, i) =>
+      i === 58
+        ? { ...s, latency: latencySecond(Array.from({ length: 150 }, () => 20))!, slowStories: [[2, 3, 18]] }
+        : i === 59
+          ? { ...s, latency: latencySecond([24, 400])!, slowStories: [[380, 15, 5]] }
+          : s,
+    );
+    view.set({ ...base, samples });
+    await fixture.whenStable();
+    // The server's pool maximum not known yet: nothing said of the pool.
+    expect(text(el, 'blame-second')).toBe('slowest story: 95 % waiting for a worker');
+    // 1 % of 152: the slowest 2, of both seconds (382 of 423 ms waiting).
+    expect(text(el, 'blame-window')).toBe('slowest 1 %: 90 % waiting for a worker');
+    expect(text(el, 'range-blame')).toBe('Over the range, slowest 1 %: 90 % waiting for a worker');
+    // The pool of 16 is at its maximum of 16.
+    http.expectOne('/api/info').flush(INFO);
+    await fixture.whenStable();
+    expect(text(el, 'blame-second')).toBe('slowest story: 95 % waiting for a worker, pool at its limit of 16');
+    expect(text(el, 'blame-window')).toBe('slowest 1 %: 90 % waiting for a worker, pool at its limit of 16');
+    // A chart over a long range says nothing of the pool (the latest second's pool is not the range's).
+    expect(text(el, 'range-blame')).toBe('Over the range, slowest 1 %: 90 % waiting for a worker');
+    // Stories finished, their phases not known (a server that does not send them): a dash, no claim.
+    view.set({ ...base, samples: samples.map(({ slowStories: _slow, ...s }) => s) });
+    await fixture.whenStable();
+    expect(text(el, 'blame-second')).toBe('slowest stories: —');
+    expect(text(el, 'blame-window')).toBe('slowest stories: —');
+    expect(text(el, 'range-blame')).toBe('Over the range, slowest stories: —');
   });
 
   it('exports the shown range as CSV', async () => {

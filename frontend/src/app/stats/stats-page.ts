@@ -8,6 +8,7 @@ import { StatsStream } from '../realtime/stats-stream';
 import { formatClock } from '../realtime/clock-format';
 import type { ConnectionState } from '../realtime/stats-window';
 import { backlogEta, describeEta, formatSeconds } from '../realtime/backlog-eta';
+import { latencyBlameTexts } from './latency-blame-text';
 import { latencyFigures } from './latency-figures';
 import { InstanceBreakdown } from './instance-breakdown';
 import { instanceRows } from './instance-rows';
@@ -86,6 +87,8 @@ export class StatsPage {
 
   /** Story latency (accepted → stored Done): the latest second with Done stories, and the live window's. */
   protected readonly latency = computed(() => latencyFigures(this.view().samples));
+  /** Where the slowest of those stories' time went, and whether the pool was at its limit (each instance's max, from GET /api/info). */
+  protected readonly blame = computed(() => latencyBlameTexts(this.view().samples, this.info.info()?.pool.max));
   protected readonly eta = computed(() => backlogEta(this.view().samples));
   protected readonly etaText = computed(() => describeEta(this.eta()));
   protected readonly oldestText = computed(() => {

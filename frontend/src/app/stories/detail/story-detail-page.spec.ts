@@ -34,6 +34,7 @@ function storyDto(over: Partial<StoryDto> = {}): StoryDto {
     completedAt: null,
     processingMs: null,
     runningTasks: 1,
+    timing: null,
     tasks,
     running: [3],
     ...over,
