@@ -100,7 +100,7 @@ test.describe('stats screen', () => {
     expect(file.suggestedFilename()).toMatch(/^storyflow-stats-15m-.*\.csv$/);
     const csv = readFileSync(await file.path(), 'utf8');
     expect(csv.split('\n')[0]).toBe(
-      't,producedPerSec,completedPerSec,open,completed,poolSize,busyWorkers,backlogTasks,paused,tasksDonePerSec,oldestOpenAgeSec,latencyCount,latencyP50Ms,latencyP95Ms,latencyP99Ms',
+      't,producedPerSec,completedPerSec,open,completed,poolSize,busyWorkers,backlogTasks,paused,tasksDonePerSec,oldestOpenAgeSec,latencyCount,latencyP50Ms,latencyP95Ms,latencyP99Ms,slowStories,slowWaitingMs,slowRunningMs,slowCommittingMs',
     );
     expect(csv.trim().split('\n').length).toBeGreaterThan(1);
 

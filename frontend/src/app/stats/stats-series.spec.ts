@@ -1,5 +1,6 @@
 import type { StatsHistoryDto, StatsSample } from '@storyflow/contracts/stats';
 import { latencySecond } from '@storyflow/contracts/latency';
+import type { LatencyBlame, StoryPhases } from '@storyflow/contracts/latency-blame';
 import {
   EMPTY_SERIES,
   gapRuns,
@@ -95,16 +96,40 @@ describe('stats series', () => {
 
   it('exports CSV with a header and ISO times, and JSON with the range', () => {
     const latency = latencySecond([21, 22, 300])!;
-    const csv = toCsv([point(0, 10, 9), { ...point(1, 1, 2), paused: true, tasksDonePerSec: 80, oldestOpenAgeSec: null, latency }]);
+    const slowStories: StoryPhases[] = [
+      [250, 40, 10],
+      [5, 10, 7],
+    ];
+    const csv = toCsv([
+      point(0, 10, 9),
+      { ...point(1, 1, 2), paused: true, tasksDonePerSec: 80, oldestOpenAgeSec: null, latency, slowStories },
+      // Phases without stories Done: the slowest one still counts (1 % of nothing is at least one).
+      { ...point(2, 1, 2), slowStories: [[1, 2, 3]] },
+    ]);
     expect(csv.split('\n')).toEqual([
-      't,producedPerSec,completedPerSec,open,completed,poolSize,busyWorkers,backlogTasks,paused,tasksDonePerSec,oldestOpenAgeSec,latencyCount,latencyP50Ms,latencyP95Ms,latencyP99Ms',
-      '2026-01-01T12:00:00.000Z,10,9,3,100,8,2,40,,,,0,,,',
-      '2026-01-01T12:00:01.000Z,1,2,3,101,8,2,40,true,80,,3,22,300,300',
+      't,producedPerSec,completedPerSec,open,completed,poolSize,busyWorkers,backlogTasks,paused,tasksDonePerSec,oldestOpenAgeSec,latencyCount,latencyP50Ms,latencyP95Ms,latencyP99Ms,slowStories,slowWaitingMs,slowRunningMs,slowCommittingMs',
+      '2026-01-01T12:00:00.000Z,10,9,3,100,8,2,40,,,,0,,,,,,,',
+      // 1 % of 3 stories: the slowest one.
+      '2026-01-01T12:00:01.000Z,1,2,3,101,8,2,40,true,80,,3,22,300,300,1,250,40,10',
+      '2026-01-01T12:00:02.000Z,1,2,3,102,8,2,40,,,,0,,,,1,1,2,3',
       '',
     ]);
-    const json = JSON.parse(toJson('1h', 15, [point(0, 10, 9)])) as { range: string; stepSec: number; points: StatsSample[] };
+    type Point = StatsSample & { blame: LatencyBlame | null };
+    const json = JSON.parse(toJson('1h', 15, [point(0, 10, 9), { ...point(1, 1, 2), latency, slowStories }])) as {
+      range: string;
+      stepSec: number;
+      points: Point[];
+    };
     expect(json.range).toBe('1h');
     expect(json.stepSec).toBe(15);
-    expect(json.points).toEqual([point(0, 10, 9)]);
+    expect(json.points).toEqual([
+      { ...point(0, 10, 9), blame: null },
+      {
+        ...point(1, 1, 2),
+        latency,
+        slowStories,
+        blame: { stories: 1, waitingMs: 250, runningMs: 40, committingMs: 10, dominant: 'waiting', share: 250 / 300 },
+      },
+    ]);
   });
 });

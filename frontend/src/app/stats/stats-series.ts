@@ -1,4 +1,5 @@
 import { latencyOverRange } from '@storyflow/contracts/latency';
+import { latencyBlame, type LatencyBlame } from '@storyflow/contracts/latency-blame';
 import { HISTORY_RANGES, type HistoryRange } from '@storyflow/contracts/realtime';
 import type { StatsHistoryDto, StatsSample } from '@storyflow/contracts/stats';
 
@@ -199,17 +200,26 @@ const CSV_COLUMNS = [
   'latencyP50Ms',
   'latencyP95Ms',
   'latencyP99Ms',
+  'slowStories',
+  'slowWaitingMs',
+  'slowRunningMs',
+  'slowCommittingMs',
 ] as const;
+
+/** Where a point's slowest 1 % of stories spent their time (see latencyBlame); null where no phases are known. */
+const pointBlame = (s: StatsSample): LatencyBlame | null => latencyBlame(s.slowStories ?? [], s.latency?.count ?? 0);
 
 const cell = (value: number | boolean | null | undefined) => (value === undefined || value === null ? '' : String(value));
 
 /**
  * One line per sample, the time as ISO 8601; the header names the contract's fields, the latency ones
- * flattened (in a history, the percentiles of a step are bucket bounds; empty: no story finished).
+ * flattened (in a history, the percentiles of a step are bucket bounds; empty: no story finished), then
+ * where its slowest stories' time went: how many, and their phases summed, ms (empty: not known).
  */
 export function toCsv(samples: readonly StatsSample[]): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const s of samples) {
+    const blame = pointBlame(s);
     lines.push(
       [
         new Date(s.t).toISOString(),
@@ -227,13 +237,18 @@ export function toCsv(samples: readonly StatsSample[]): string {
         cell(s.latency?.p50),
         cell(s.latency?.p95),
         cell(s.latency?.p99),
+        cell(blame?.stories),
+        cell(blame?.waitingMs),
+        cell(blame?.runningMs),
+        cell(blame?.committingMs),
       ].join(','),
     );
   }
   return lines.join('\n') + '\n';
 }
 
+/** The points as the contract has them (without the per-instance breakdown), each with its slowest stories' blame (null: not known). */
 export function toJson(range: ChartRange, stepSec: number, samples: readonly StatsSample[]): string {
-  const points = samples.map(({ instances: _instances, ...rest }) => rest);
+  const points = samples.map(({ instances: _instances, ...rest }) => ({ ...rest, blame: pointBlame(rest) }));
   return JSON.stringify({ range, stepSec, exportedAt: new Date().toISOString(), points }, null, 2) + '\n';
 }
