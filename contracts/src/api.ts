@@ -103,6 +103,8 @@ export const InfoDtoSchema = z.object({
   historySeconds: z.number().int().positive(),
   countersSince: z.number(),
   paused: z.boolean(),
+  /** Each instance's worker pool bounds (POOL_MIN, POOL_MAX): a pool at its max makes stories wait for a worker. */
+  pool: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }),
   /** Set in cluster mode. */
   instanceId: z.string().nullable(),
 });

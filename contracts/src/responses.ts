@@ -26,6 +26,7 @@ export const InfoSchema = z.object({
   historySeconds: z.number(),
   countersSince: z.number(),
   paused: z.boolean(),
+  pool: z.object({ min: z.number(), max: z.number() }),
   instanceId: z.nullable(z.string()),
 });
 

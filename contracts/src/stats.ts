@@ -3,6 +3,7 @@
 // Worker, loaded with the landing screen, where they cost ≈5 kB gzipped this way. Same setting, same
 // reason: the CSP forbids eval, and zod's JIT probes `new Function` on the first parse unless jitless.
 import * as z from 'zod/mini';
+import { MAX_SLOW_STORIES } from './latency-blame.js';
 import { MAX_SKETCH_BUCKETS } from './latency-sketch.js';
 import { HISTORY_RANGE_NAMES, OBJECTIVE_NAMES } from './realtime.js';
 import type { StoryProgressDto } from './story.js';
@@ -34,6 +35,11 @@ export const StatsSampleSchema = z.object({
   instances: z.optional(z.array(z.lazy(() => InstanceFiguresSchema))),
   /** Story latency of the stories stored Done in that second (absent: none). */
   latency: z.optional(z.lazy(() => LatencySecondSchema)),
+  /**
+   * The phases (waiting, running, committing; ms) of its slowest stories, slowest first, at most MAX_SLOW_STORIES: where the
+   * slow ones' time went (see latencyBlame). Absent: no story with known phases finished.
+   */
+  slowStories: z.optional(z.array(z.tuple([z.number(), z.number(), z.number()])).check(z.maxLength(MAX_SLOW_STORIES))),
   /** Tasks run to the end in that second (the backlog's drain rate). */
   tasksDonePerSec: z.optional(z.number()),
   /** Age of the oldest Open story at the end of that second, s (null: none). */

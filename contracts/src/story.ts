@@ -263,7 +263,19 @@ export const StorySummaryDtoSchema = z.object({
 });
 export type StorySummaryDto = z.infer<typeof StorySummaryDtoSchema>;
 
+export const StoryTimingDtoSchema = z.object({
+  /** Accepted → its first task started: waiting for a worker. */
+  waitingMs: z.number(),
+  /** First task started → last task done: running its tasks. */
+  runningMs: z.number(),
+  /** Last task done → Done stored: waiting for its commit. */
+  committingMs: z.number(),
+});
+export type StoryTimingDto = z.infer<typeof StoryTimingDtoSchema>;
+
 export const StoryDtoSchema = StorySummaryDtoSchema.extend({
+  /** Where its latency went, once Done (the three add up to processingMs); null while Open, or where its last task's end is not known. */
+  timing: StoryTimingDtoSchema.nullable(),
   tasks: z.array(TaskDtoSchema),
   /** Numbers of the tasks running right now. */
   running: z.array(count),

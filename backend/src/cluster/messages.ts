@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   InstanceFiguresSchema,
   MAX_SKETCH_BUCKETS,
+  MAX_SLOW_STORIES,
   ProcessingDtoSchema,
   StatsSampleSchema,
   StoriesActivitySchema,
@@ -34,6 +35,11 @@ export const InstanceSecondSchema = z.object({
   /** The same latencies in a relative-error sketch (absent from older versions: the leader then merges buckets). */
   latencySketch: z
     .object({ zeros: count, offset: z.number().int().min(-100_000).max(100_000), counts: z.array(count).max(MAX_SKETCH_BUCKETS) })
+    .optional(),
+  /** The phases of its second's slowest stories (absent from older versions, or when none had known phases). */
+  slowStories: z
+    .array(z.tuple([count, count, count]))
+    .max(MAX_SLOW_STORIES)
     .optional(),
   tasksDonePerSec: count.optional(),
   oldestOpenAgeSec: z.number().nonnegative().nullable().optional(),

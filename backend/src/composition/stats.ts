@@ -68,7 +68,7 @@ function secondSources(counters: CounterCache, processor: Processor): SecondSour
       return { poolSize, busyWorkers, backlogTasks, oldestOpenAt, paused: processor.pausedAt !== null };
     },
     tasksRun: () => processor.tasksRun,
-    onStoryDone: (listener) => processor.changes.add((story, change) => change === 'done' && listener(story.createdAt, story.completedAt)),
+    onStoryDone: (listener) => processor.changes.add((story, change) => change === 'done' && listener(story)),
   };
 }
 

@@ -10,6 +10,7 @@ import { PauseControl } from '../stories/pause-control.js';
 import { StoryCommands, type ClusterPeers } from '../stories/story-commands.js';
 import { storyIntake } from '../stories/story-intake.js';
 import { toWork } from '../stories/story.mapper.js';
+import { RecentTimings } from '../stories/recent-timings.js';
 import { StoryQueries } from '../stories/story-queries.js';
 import { UnknownWriteSettler } from '../stories/unknown-write-settler.js';
 import { UnsettledInserts } from '../stories/unsettled-inserts.js';
@@ -59,7 +60,12 @@ export function createStories({ storage, processor, admission, retention, counte
   });
   // Whole-list counts from the counters: this instance's alone, the cluster's as last published (≤ 1 s old).
   const storedCounts = cluster ? () => cluster.stats.counts : () => ({ Open: counters.current.open, Done: counters.current.storedDone });
-  const queries = new StoryQueries(repository, processor, storedCounts);
+  const timings = new RecentTimings();
+  processor.changes.add((story, change) => {
+    if (change === 'progress' && story.ranUntil !== null) timings.ranAll(story.id, story.startedAt, story.ranUntil);
+    if (change === 'doneElsewhere') timings.forget(story.id);
+  });
+  const queries = new StoryQueries(repository, processor, storedCounts, timings);
   const pause = new PauseControl(processor, clock, cluster ? (state) => cluster.setPaused(state) : undefined);
   const settler = new UnknownWriteSettler({ unsettled, repository, ledger, takeOn, processor, counters, clock, logger, cluster: peers });
 

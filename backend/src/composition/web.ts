@@ -110,6 +110,7 @@ function systemState(
       historySeconds: config.historySeconds,
       countersSince: counters.since,
       paused: processor.pausedAt !== null,
+      pool: { min: config.pool.min, max: config.pool.max },
       instanceId: cluster?.instanceId ?? null,
     }),
     history: (range) => history.range(range, clock.now()),

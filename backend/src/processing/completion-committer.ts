@@ -67,6 +67,7 @@ export class CompletionCommitter {
   noteTaskDone(story: TrackedStory, taskNumber: number): void {
     story.pending.push(taskNumber);
     if (isFinished(story)) {
+      story.ranUntil = this.options.clock.now();
       this.dirty.delete(story);
       this.finished.add(story);
     } else {

@@ -37,6 +37,8 @@ export interface ChangedStory {
   readonly createdAt: number;
   readonly taskCount: number;
   readonly startedAt: number | null;
+  /** When its last task was done (epoch ms); null before, or when it was taken on with every task done. */
+  readonly ranUntil: number | null;
   /** On `done`: the completedAt stored with it (epoch ms), so its latency is the stored one; null before. */
   readonly completedAt: number | null;
 }

@@ -43,6 +43,8 @@ export interface TrackedStory {
   inFlight: number;
   /** CompletionCommitter: when progress was last written (or the story taken on); progress writes are rate-limited. */
   lastWriteAt: number;
+  /** CompletionCommitter: when its last task was done (epoch ms), null before, or when taken on with every task done. */
+  ranUntil: number | null;
   /** CompletionCommitter: the completedAt its Done was stored with (epoch ms), null before. */
   completedAt: number | null;
 
@@ -80,6 +82,7 @@ export function trackStory(work: StoryWork, seq: number, now: number, shortTaskM
     removed: false,
     storing: false,
     lastWriteAt: now,
+    ranUntil: null,
     completedAt: null,
   };
 }

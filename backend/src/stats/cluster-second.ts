@@ -24,6 +24,7 @@ export function toInstanceReport({ t, figures }: MeasuredSecond): InstanceSecond
     paused: pool.paused,
     ...(latency ? { latencyBuckets: latency.buckets } : {}),
     ...(latency?.sketch ? { latencySketch: latency.sketch } : {}),
+    ...(figures.slowStories ? { slowStories: figures.slowStories } : {}),
     tasksDonePerSec: figures.tasksDone,
     oldestOpenAgeSec: figures.oldestOpenAgeSec,
   };
@@ -37,6 +38,7 @@ export function fromInstanceReport(report: InstanceSecond): SecondFigures {
     latency: report.latencyBuckets
       ? mergeStoryLatency([{ buckets: report.latencyBuckets, ...(report.latencySketch ? { sketch: report.latencySketch } : {}) }])
       : undefined,
+    slowStories: report.slowStories,
     pool: { poolSize: report.poolSize, busyWorkers: report.busyWorkers, backlogTasks: report.backlogTasks, paused: report.paused },
     oldestOpenAgeSec: report.oldestOpenAgeSec ?? null,
   };

@@ -1,4 +1,13 @@
-import { mergeLatency, packBuckets, unpackBuckets, type LatencySecond, type LatencySketch, type StatsSample } from '@storyflow/contracts';
+import {
+  mergeLatency,
+  packBuckets,
+  slowestStories,
+  unpackBuckets,
+  type LatencySecond,
+  type LatencySketch,
+  type StatsSample,
+  type StoryPhases,
+} from '@storyflow/contracts';
 
 /**
  * How one second is stored, compactly: `[produced, completed, open, completedTotal, pool, busy, backlog,
@@ -10,7 +19,13 @@ export interface StoredSecond {
   figures: number[];
   latency?: number[];
   sketch?: number[];
+  /** Its slowest stories' phases, flat: `[waiting, running, committing, waiting, …]`. */
+  slow?: number[];
 }
+
+const packSlow = (slowest: readonly StoryPhases[]): number[] => slowest.flat();
+const unpackSlow = (flat: readonly number[] = []): StoryPhases[] =>
+  Array.from({ length: Math.floor(flat.length / 3) }, (_, i) => [flat[3 * i]!, flat[3 * i + 1]!, flat[3 * i + 2]!]);
 
 const packSketch = (s: LatencySketch): number[] => [s.zeros, s.offset, ...s.counts];
 const unpackSketch = (packed: readonly number[]): LatencySketch | undefined =>
@@ -34,7 +49,8 @@ export function storeSecond(sample: StatsSample): StoredSecond {
     sample.tasksDonePerSec ?? 0,
     sample.oldestOpenAgeSec ?? -1,
   ];
-  return { figures, ...(sample.latency ? packLatency(sample.latency) : {}) };
+  const slow = sample.slowStories?.length ? { slow: packSlow(sample.slowStories) } : {};
+  return { figures, ...(sample.latency ? packLatency(sample.latency) : {}), ...slow };
 }
 
 /**
@@ -45,6 +61,8 @@ export interface SummedSpan {
   n: number;
   figures: number[];
   latency: Pick<LatencySecond, 'buckets' | 'sketch'>[];
+  /** The slowest stories' phases, slowest first (see slowestStories). */
+  slow: StoryPhases[];
 }
 
 const RATES = new Set([0, 1, 8]);
@@ -60,13 +78,15 @@ function readLatency(stored: Pick<StoredSecond, 'latency' | 'sketch'>): SummedSp
 /** Adds an instance's second to the others' of that second: counts and gauges add up, paused and the oldest age are the most of them. */
 export function addSecond(sum: SummedSpan | undefined, second: StoredSecond): SummedSpan {
   const latency = readLatency(second);
-  if (!sum) return { n: 1, figures: [...second.figures], latency };
+  const slow = unpackSlow(second.slow);
+  if (!sum) return { n: 1, figures: [...second.figures], latency, slow };
   second.figures.forEach((value, k) => {
     const mine = sum.figures[k];
     if (mine === undefined) sum.figures[k] = value;
     else sum.figures[k] = k === PAUSED || k === OLDEST_AGE ? Math.max(mine, value) : mine + value;
   });
   sum.latency.push(...latency);
+  sum.slow = slowestStories([sum.slow, slow]);
   return sum;
 }
 
@@ -75,7 +95,8 @@ export function foldSpans(spans: readonly SummedSpan[]): SummedSpan {
   const last = spans.at(-1)!.figures;
   const figures = last.map((gauge, k) => (RATES.has(k) ? spans.reduce((sum, s) => sum + (s.figures[k] ?? 0), 0) : gauge));
   const latency = mergeLatency(spans.flatMap((s) => s.latency));
-  return { n: spans.reduce((sum, s) => sum + s.n, 0), figures, latency: latency ? [latency] : [] };
+  const slow = slowestStories(spans.map((s) => s.slow));
+  return { n: spans.reduce((sum, s) => sum + s.n, 0), figures, latency: latency ? [latency] : [], slow };
 }
 
 /** A folded span as stored (history rollups): its seconds' count, its figures and its merged latencies, packed as a second's. */
@@ -85,10 +106,20 @@ export interface StoredSpan extends StoredSecond {
 
 export function storeSpan(span: SummedSpan): StoredSpan {
   const latency = mergeLatency(span.latency);
-  return { n: span.n, figures: span.figures, ...(latency ? packLatency(latency) : {}) };
+  return {
+    n: span.n,
+    figures: span.figures,
+    ...(latency ? packLatency(latency) : {}),
+    ...(span.slow.length ? { slow: packSlow(span.slow) } : {}),
+  };
 }
 
-export const readSpan = (stored: StoredSpan): SummedSpan => ({ n: stored.n, figures: [...stored.figures], latency: readLatency(stored) });
+export const readSpan = (stored: StoredSpan): SummedSpan => ({
+  n: stored.n,
+  figures: [...stored.figures],
+  latency: readLatency(stored),
+  slow: unpackSlow(stored.slow),
+});
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
@@ -111,6 +142,7 @@ function spanSample(t: number, span: SummedSpan): StatsSample {
     ...(figures.length > TASKS_DONE ? { tasksDonePerSec: mean(TASKS_DONE) } : {}),
     ...(oldest !== undefined ? { oldestOpenAgeSec: oldest < 0 ? null : oldest } : {}),
     ...(latency ? { latency } : {}),
+    ...(span.slow.length ? { slowStories: span.slow } : {}),
   };
 }
 

@@ -68,6 +68,7 @@ const RollupSchema = new Schema(
     figures: { type: [Number], required: true },
     latency: { type: [Number], default: undefined },
     sketch: { type: [Number], default: undefined },
+    slow: { type: [Number], default: undefined },
     rolled: { type: Boolean },
     stamp: { type: String },
   },

@@ -17,6 +17,8 @@ interface MinuteDoc {
   l?: Record<string, number[]>;
   /** Per second, its story latencies as a sketch (see StoredSecond). */
   k?: Record<string, number[]>;
+  /** Per second, its slowest stories' phases (see StoredSecond). */
+  b?: Record<string, number[]>;
   /** False: written since its minute was last rolled up (see rollUpChanged); `stamp` names that write. */
   rolled?: boolean;
   stamp?: string;
@@ -30,6 +32,7 @@ const MinuteSchema = new Schema(
     s: { type: Schema.Types.Mixed, default: {} },
     l: { type: Schema.Types.Mixed },
     k: { type: Schema.Types.Mixed },
+    b: { type: Schema.Types.Mixed },
     rolled: { type: Boolean },
     stamp: { type: String },
   },
@@ -129,7 +132,16 @@ export class HistoryStore implements SpanSource {
         if (t < from || t >= to) continue;
         const latency = doc.l?.[i];
         const sketch = doc.k?.[i];
-        perSecond.set(t, addSecond(perSecond.get(t), { figures, ...(latency ? { latency } : {}), ...(sketch ? { sketch } : {}) }));
+        const slow = doc.b?.[i];
+        perSecond.set(
+          t,
+          addSecond(perSecond.get(t), {
+            figures,
+            ...(latency ? { latency } : {}),
+            ...(sketch ? { sketch } : {}),
+            ...(slow ? { slow } : {}),
+          }),
+        );
       }
     }
     return perSecond;
@@ -167,5 +179,6 @@ function secondFields(second: number, sample: StatsSample): [string, number[]][]
     [`s.${i}`, stored.figures],
     ...(stored.latency ? [[`l.${i}`, stored.latency] as [string, number[]]] : []),
     ...(stored.sketch ? [[`k.${i}`, stored.sketch] as [string, number[]]] : []),
+    ...(stored.slow ? [[`b.${i}`, stored.slow] as [string, number[]]] : []),
   ];
 }

@@ -1,4 +1,4 @@
-import type { InstanceFigures, LatencySecond, StatsSample, StoriesActivity } from '@storyflow/contracts';
+import type { InstanceFigures, LatencySecond, StatsSample, StoriesActivity, StoryMoments, StoryPhases } from '@storyflow/contracts';
 import type { Clock } from '../shared/clock.js';
 import type { AssembledSecond, StoredTotals } from '../shared/stats-second.js';
 
@@ -6,6 +6,7 @@ export type { AssembledSecond, StoredTotals } from '../shared/stats-second.js';
 import type { CounterCache } from './counter-cache.js';
 import { oldestOfAges, oldestOpenAge } from './figures/oldest-open.js';
 import { sumPoolLoad, type PoolLoad } from './figures/pool-load.js';
+import { mergeSlowStories, SlowStoriesMeter } from './figures/slow-stories.js';
 import { StoryFlowMeter, sumStoryFlow, type StoryFlow } from './figures/story-flow.js';
 import { mergeStoryLatency, StoryLatencyMeter } from './figures/story-latency.js';
 import { sumTasksDone, TasksDoneMeter } from './figures/tasks-done.js';
@@ -18,6 +19,8 @@ export interface SecondFigures {
   stories: StoryFlow;
   tasksDone: number;
   latency: LatencySecond | undefined;
+  /** The phases of its slowest stories (see SlowStoriesMeter). */
+  slowStories: StoryPhases[] | undefined;
   pool: PoolLoad;
   /** null: no story is Open. */
   oldestOpenAgeSec: number | null;
@@ -38,8 +41,8 @@ export interface SecondSources {
   pool(): PoolLoad & { oldestOpenAt: number | null };
   /** Tasks run to the end so far (cumulative). */
   tasksRun(): number;
-  /** Subscribes to each story stored Done here, told when it was accepted. */
-  onStoryDone(listener: (createdAt: number, completedAt: number | null) => void): void;
+  /** Subscribes to each story stored Done here, told when it was accepted, started, ran its last task and was stored Done. */
+  onStoryDone(listener: (story: StoryMoments) => void): void;
 }
 
 /** Reads this instance's figures; each read covers the time since the previous one. */
@@ -47,6 +50,7 @@ export class SecondMeter {
   private readonly stories: StoryFlowMeter;
   private readonly tasksDone: TasksDoneMeter;
   private readonly latency: StoryLatencyMeter;
+  private readonly slowStories = new SlowStoriesMeter();
 
   constructor(
     private readonly sources: SecondSources,
@@ -55,7 +59,10 @@ export class SecondMeter {
     this.stories = new StoryFlowMeter(sources.counters);
     this.tasksDone = new TasksDoneMeter(() => sources.tasksRun());
     this.latency = new StoryLatencyMeter(clock);
-    sources.onStoryDone((createdAt, completedAt) => this.latency.storyDone(createdAt, completedAt));
+    sources.onStoryDone((story) => {
+      this.latency.storyDone(story.createdAt, story.completedAt);
+      this.slowStories.storyDone(story);
+    });
   }
 
   read(t: number): MeasuredSecond {
@@ -65,6 +72,7 @@ export class SecondMeter {
       stories: this.stories.read(),
       tasksDone: this.tasksDone.read(),
       latency: this.latency.read(),
+      slowStories: this.slowStories.read(),
       pool: { poolSize, busyWorkers, backlogTasks, paused },
       oldestOpenAgeSec: oldestOpenAge(oldestOpenAt, this.clock.now()),
     };
@@ -79,6 +87,7 @@ export function mergeSeconds(seconds: readonly SecondFigures[]): SecondFigures {
     stories: sumStoryFlow(each((s) => s.stories)),
     tasksDone: sumTasksDone(each((s) => s.tasksDone)),
     latency: mergeStoryLatency(each((s) => s.latency)),
+    slowStories: mergeSlowStories(each((s) => s.slowStories)),
     pool: sumPoolLoad(each((s) => s.pool)),
     oldestOpenAgeSec: oldestOfAges(each((s) => s.oldestOpenAgeSec)),
   };
@@ -105,6 +114,7 @@ export function assembleSecond(second: {
     paused: pool.paused,
     ...(instances ? { instances } : {}),
     ...(figures.latency ? { latency: figures.latency } : {}),
+    ...(figures.slowStories ? { slowStories: figures.slowStories } : {}),
     tasksDonePerSec: figures.tasksDone,
     oldestOpenAgeSec: figures.oldestOpenAgeSec,
   };

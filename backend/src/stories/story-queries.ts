@@ -1,5 +1,6 @@
 import { isStoryId, type ListStoriesQuery, type StoryDto, type StoryListDto, type StoryProgressDto } from '@storyflow/contracts';
 import type { Processor } from '../processing/processor.js';
+import type { RecentTimings } from './recent-timings.js';
 import { notFound } from './story-errors.js';
 import { toDto, toSummary } from './story.mapper.js';
 import type { StoryDoc } from './story.model.js';
@@ -17,6 +18,7 @@ export class StoryQueries {
     private readonly repository: StoryRepository,
     private readonly processor: Processor,
     private readonly storedCounts: StoredStatusCounts = () => null,
+    private readonly timings: Pick<RecentTimings, 'timingOf'> = { timingOf: () => null },
   ) {}
 
   async list(query: ListStoriesQuery): Promise<StoryListDto> {
@@ -34,7 +36,8 @@ export class StoryQueries {
   async get(id: string): Promise<StoryDto> {
     const doc = isStoryId(id) ? await this.repository.findById(id) : null;
     if (!doc) throw notFound(id);
-    return toDto(doc, this.live(doc));
+    const completedAt = doc.completedAt ? new Date(doc.completedAt).getTime() : null;
+    return toDto(doc, this.live(doc), this.timings.timingOf({ id, createdAt: new Date(doc.createdAt).getTime(), completedAt }));
   }
 
   /** A story's live figures, if it is Open in this server's memory. */

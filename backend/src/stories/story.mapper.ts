@@ -1,4 +1,4 @@
-import type { StoryDto, StorySummaryDto } from '@storyflow/contracts';
+import type { StoryDto, StorySummaryDto, StoryTimingDto } from '@storyflow/contracts';
 import type { LiveProgress } from '../processing/ports.js';
 import type { StoryWork } from '../processing/tracked-story.js';
 import type { StoryDoc } from './story.model.js';
@@ -35,9 +35,10 @@ export function toSummary(doc: StoryDoc, live: LiveProgress | null = null): Stor
   };
 }
 
-export function toDto(doc: StoryDoc, live: LiveProgress | null = null): StoryDto {
+export function toDto(doc: StoryDoc, live: LiveProgress | null = null, timing: StoryTimingDto | null = null): StoryDto {
   return {
     ...toSummary(doc, live),
+    timing: doc.status === 'Done' ? timing : null,
     tasks: doc.tasks.map((t) => ({ n: t.n, estimate: t.estimate, status: t.status, doneAt: iso(t.doneAt) })),
     running: doc.status === 'Done' ? [] : (live?.running ?? []),
   };

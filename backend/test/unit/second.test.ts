@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { latencySecond, mergeLatency, type StatsSample } from '@storyflow/contracts';
+import { latencySecond, mergeLatency, type StatsSample, type StoryMoments } from '@storyflow/contracts';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { ObjectiveAlerts } from '../../src/alerts/objective-alerts.js';
@@ -15,6 +15,7 @@ const figures = (over: Partial<SecondFigures> = {}): SecondFigures => ({
   stories: { produced: 0, completed: 0, removed: 0 },
   tasksDone: 0,
   latency: undefined,
+  slowStories: undefined,
   pool: { poolSize: 0, busyWorkers: 0, backlogTasks: 0, paused: false },
   oldestOpenAgeSec: null,
   ...over,
@@ -48,7 +49,7 @@ describe('the parts that measure a second', () => {
     const clock = new FakeClock(5_000);
     const counters = new CounterCache();
     let tasksRun = 10;
-    let storyDone: (createdAt: number, completedAt: number | null) => void = () => undefined;
+    let storyDone: (story: StoryMoments) => void = () => undefined;
     const meter = new SecondMeter(
       {
         counters,
@@ -60,14 +61,15 @@ describe('the parts that measure a second', () => {
     );
     counters.storyProduced();
     tasksRun += 7;
-    storyDone(4_800, null); // told now (the clock): 200 ms
-    storyDone(4_700, 4_950); // its stored completedAt: 250 ms, whenever it is told
+    storyDone({ createdAt: 4_800, startedAt: null, ranUntil: null, completedAt: null }); // told now (the clock): 200 ms
+    storyDone({ createdAt: 4_700, startedAt: 4_710, ranUntil: 4_900, completedAt: 4_950 }); // its stored completedAt: 250 ms
     expect(meter.read(4_000)).toEqual({
       t: 4_000,
       figures: {
         stories: { produced: 1, completed: 0, removed: 0 },
         tasksDone: 7,
         latency: latencySecond([200, 250]),
+        slowStories: [[10, 190, 50]], // the one whose moments are all known
         pool: { poolSize: 4, busyWorkers: 3, backlogTasks: 9, paused: false },
         oldestOpenAgeSec: 3.1,
       },

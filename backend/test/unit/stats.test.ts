@@ -68,6 +68,7 @@ describe('assembleSecond', () => {
         stories: { produced: 15, completed: 7, removed: 2 },
         tasksDone: 30,
         latency: undefined,
+        slowStories: undefined,
         pool: { poolSize: 8, busyWorkers: 6, backlogTasks: 120, paused: true },
         oldestOpenAgeSec: 4.5,
       },
