@@ -76,6 +76,11 @@ describe('StoryDetailPage', () => {
     await new Promise((r) => setTimeout(r));
     await harness.fixture.whenStable();
   };
+  /** Each phase as "name: figures". */
+  const phaseTexts = () =>
+    Array.from(el().querySelectorAll('[data-testid="detail-phases"] dl > div')).map((d) =>
+      [d.querySelector('dt')!, d.querySelector('dd')!].map((e) => e.textContent.trim()).join(': '),
+    );
   const storyRequests = () => http.match((r) => r.method === 'GET' && r.url === `/api/stories/${ID}`);
 
   async function open(story: StoryDto | 'missing' = storyDto()) {
@@ -130,6 +135,48 @@ describe('StoryDetailPage', () => {
     expect(text('detail-eta')).toBe('unknown yet');
   });
 
+  it('shows where a Done story’s time went: each phase in words, its time and share, and a bar of the three', async () => {
+    await open(
+      storyDto({
+        status: 'Done',
+        doneCount: 4,
+        running: [],
+        completedAt: iso(0),
+        processingMs: 2000,
+        timing: { waitingMs: 1700, runningMs: 250, committingMs: 50 },
+      }),
+    );
+    const phases = el().querySelector('[data-testid="detail-phases"]')!;
+    expect(phases.classList).not.toContain('reserved');
+    expect(phases.getAttribute('aria-hidden')).toBeNull();
+    expect(phases.querySelector('h2')?.textContent).toContain('Where the time went');
+    expect(phaseTexts()).toEqual([
+      'Waiting for a worker: 1.70 s · 85 %',
+      'Running its tasks: 250 ms · 13 %',
+      'Waiting for its commit (database): 50 ms · 3 %',
+    ]);
+    // The bar repeats it for the eye only.
+    const bar = phases.querySelector('.phase-bar')!;
+    expect(bar.getAttribute('aria-hidden')).toBe('true');
+    expect(Array.from(bar.querySelectorAll<HTMLElement>('span')).map((s) => s.style.width)).toEqual(['85%', '12.5%', '2.5%']);
+  });
+
+  it('keeps the phases’ place, hidden, while Open; dashes for a Done story whose timing is not known', async () => {
+    // Not even a timing sent by mistake shows while Open.
+    await open(storyDto({ timing: { waitingMs: 1, runningMs: 2, committingMs: 3 } }));
+    const phases = () => el().querySelector('[data-testid="detail-phases"]')!;
+    expect(phases().classList).toContain('reserved');
+    expect(phases().getAttribute('aria-hidden')).toBe('true');
+    expect(phaseTexts()).toEqual(['Waiting for a worker: –', 'Running its tasks: –', 'Waiting for its commit (database): –']);
+    const done = storyDto({ status: 'Done', doneCount: 4, running: [], completedAt: iso(0), processingMs: 2000 });
+    const other = 'fedcba9876543210fedcba98';
+    await harness.navigateByUrl(`/stories/${other}`);
+    http.expectOne(`/api/stories/${other}`).flush({ ...done, id: other });
+    await settle();
+    expect(phases().classList).not.toContain('reserved');
+    expect(phaseTexts()).toEqual(['Waiting for a worker: –', 'Running its tasks: –', 'Waiting for its commit (database): –']);
+  });
+
   it('draws the tasks that ran on a timeline and lists every task', async () => {
     await open();
     const svg = el().querySelector('[data-testid="task-timeline"]')!;
@@ -180,9 +227,28 @@ describe('StoryDetailPage', () => {
       );
       harness.fixture.detectChanges();
       await jest.advanceTimersByTimeAsync(0);
-      expect(storyRequests()).toHaveLength(1);
+      const refetches = storyRequests();
+      expect(refetches).toHaveLength(1);
       expect(text('detail-status')).toBe('Done');
       expect(el().querySelector('[data-testid="detail-eta"]')).toBeNull();
+      // Progress carries no timing: the phases fill in from the refetch, in the place kept for them.
+      expect(phaseTexts()).toEqual(['Waiting for a worker: –', 'Running its tasks: –', 'Waiting for its commit (database): –']);
+      refetches[0].flush(
+        storyDto({
+          status: 'Done',
+          doneCount: 4,
+          running: [],
+          completedAt: iso(0),
+          processingMs: 8000,
+          timing: { waitingMs: 2000, runningMs: 5800, committingMs: 200 },
+        }),
+      );
+      harness.fixture.detectChanges();
+      expect(phaseTexts()).toEqual([
+        'Waiting for a worker: 2.00 s · 25 %',
+        'Running its tasks: 5.80 s · 73 %',
+        'Waiting for its commit (database): 200 ms · 3 %',
+      ]);
     } finally {
       jest.useRealTimers();
     }

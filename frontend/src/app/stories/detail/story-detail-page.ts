@@ -15,6 +15,7 @@ import { StoryActions } from '../story-actions';
 import { formatDuration, formatElapsed, plural, storyName } from '../story-format';
 import { backlogEta } from '../../realtime/backlog-eta';
 import { storyTiming, waitingEstimate } from '../story-timing';
+import { phaseRows } from './story-phases';
 import { TaskTable } from './task-table';
 import { TaskTimeline } from './task-timeline';
 
@@ -82,6 +83,14 @@ export class StoryDetailPage {
     return { done: story.doneCount, running, waiting: Math.max(0, story.taskCount - story.doneCount - running) };
   });
   protected readonly longestTask = computed(() => this.story()?.criticalPathMs ?? null);
+  /**
+   * Where its latency went, once Done (the server's timing, fetched again when it turns Done live); three rows of
+   * dashes until then, kept in place (hidden while Open) so that nothing moves when they fill.
+   */
+  protected readonly phases = computed(() => {
+    const story = this.story();
+    return phaseRows(story?.status === 'Done' ? story.timing : null, story?.processingMs ?? null);
+  });
   protected readonly duration = formatDuration;
   protected readonly elapsed = formatElapsed;
   protected readonly plural = plural;
