@@ -3,6 +3,7 @@ import { connectDatabase, isConnected } from '../db/connection.js';
 import { DatabaseHealth } from '../db/database-health.js';
 import { DbGate } from '../db/db-gate.js';
 import { startEmbeddedDatabase, type DatabaseHandle } from '../db/embedded.js';
+import { isStandIn } from '../db/server-kind.js';
 import { storageProfile } from '../db/storage-profile.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../shared/clock.js';
@@ -43,11 +44,11 @@ export async function startStorage(config: Config, logger: Logger, clock: Clock,
   health.start();
   lifecycle.started('database health check', () => health.stop());
   const gate = new DbGate(config.db.timeoutMs, () => health.available);
-  const profile = storageProfile(database.mode, {
-    retentionDoneSeconds: config.retentionDoneSeconds,
-    maxDoneTasks: config.retentionMaxDoneTasks,
-    memoryMb: config.db.memoryMb,
-  });
+  const profile = storageProfile(
+    database.mode,
+    { retentionDoneSeconds: config.retentionDoneSeconds, maxDoneTasks: config.retentionMaxDoneTasks, memoryMb: config.db.memoryMb },
+    await isStandIn(connection),
+  );
   const models = storyModels(connection);
   const repository = new StoryRepository(models, gate, profile);
   const purgedKeys =

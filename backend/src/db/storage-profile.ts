@@ -15,6 +15,12 @@ export interface StorageProfile {
   capacity: StorageCapacity | null;
   /** Where purged stories' Idempotency-Keys are kept: the database (TTL), or memory, at most `memory` (data that dies with us). */
   purgedKeys: 'database' | { memory: number };
+  /**
+   * How a batch of completions is written: `each` story with its own moments (when it started and ran until: its timing survives
+   * a restart and is known to every instance), or all in one `shared` write without them (the stand-in scans its collection once per
+   * written document: a write per story would cost a scan each).
+   */
+  completions: 'each' | 'shared';
 }
 
 /** Room in task units: a stored task is one, a story document `perStory` more (its fields and indexes). */
@@ -36,6 +42,7 @@ const REAL_MONGODB: StorageProfile = {
   listings: { concurrent: 16, queued: 256 },
   capacity: null,
   purgedKeys: 'database',
+  completions: 'each',
 };
 
 const inMemoryStandIn = (memoryMb: number): StorageProfile => ({
@@ -52,6 +59,7 @@ const inMemoryStandIn = (memoryMb: number): StorageProfile => ({
   },
   // Its data lasts only while the server runs, and it scans on every write: kept here, ≈ 150 bytes each.
   purgedKeys: { memory: 100_000 },
+  completions: 'shared',
 });
 
 /** The operator's settings that shape a profile (undefined: the mode's default). */
@@ -62,11 +70,13 @@ export interface ProfileSettings {
   memoryMb: number;
 }
 
-/** The profile of a database mode, with the operator's settings. */
-export function storageProfile(mode: DbMode, settings: ProfileSettings): StorageProfile {
+/** The profile of a database mode, with the operator's settings; `standIn`: the server behind MONGODB_URI is the in-memory stand-in. */
+export function storageProfile(mode: DbMode, settings: ProfileSettings, standIn = false): StorageProfile {
   const base = mode === 'embedded-memory' ? inMemoryStandIn(settings.memoryMb) : REAL_MONGODB;
   return {
     ...base,
+    // Behind MONGODB_URI (the tests' servers) only its write cost is the stand-in's: retention and capacity stay the operator's.
+    completions: standIn ? 'shared' : base.completions,
     retentionDoneSeconds: settings.retentionDoneSeconds ?? base.retentionDoneSeconds,
     maxDoneTasks: settings.maxDoneTasks ?? base.maxDoneTasks,
   };

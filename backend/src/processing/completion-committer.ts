@@ -219,9 +219,9 @@ export class CompletionCommitter {
 
   private async commitFinished(stories: TrackedStory[], now: number): Promise<Failure | null> {
     if (!stories.length) return null;
-    const ids = stories.map((story) => story.id);
+    const finished = stories.map(({ id, startedAt, ranUntil }) => ({ id, startedAt, ranUntil }));
     try {
-      await this.options.store.completeStories(ids, this.mark, new Date(now), (completed, ours) => {
+      await this.options.store.completeStories(finished, this.mark, new Date(now), (completed, ours) => {
         for (const story of stories) {
           // Deleted or disowned while this commit was in flight: it has left memory already.
           if (story.removed) continue;

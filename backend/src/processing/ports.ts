@@ -9,6 +9,13 @@ export interface ProgressWrite {
   startedAt: number | null;
 }
 
+/** A story whose last task is done, as its completion stores it (its moments, where the store keeps them per story). */
+export interface FinishedStory {
+  id: string;
+  startedAt: number | null;
+  ranUntil: number | null;
+}
+
 /** How many stories a completion turned Done, and whether a given one is among them (see completeStories). */
 export type OnCompleted = (completed: number, ours: (id: string) => boolean) => void;
 
@@ -20,7 +27,7 @@ export interface CompletionStore {
    * so each is counted once. `onStored(completed, ours)` runs before any other status change can touch them; `ours(id)` is
    * false for a story Done by another instance (a lease changed hands) or gone.
    */
-  completeStories(ids: string[], mark: string, now: Date, onStored: OnCompleted): Promise<void>;
+  completeStories(stories: FinishedStory[], mark: string, now: Date, onStored: OnCompleted): Promise<void>;
 }
 
 export interface CompletionCounter {

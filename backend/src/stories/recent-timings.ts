@@ -1,14 +1,21 @@
 import { phasesOf, type StoryTimingDto } from '@storyflow/contracts';
 
+/** A story's moments as stored: accepted, Done (null: not yet), and when it started and ran until where stored with it. */
+export interface StoredMoments {
+  id: string;
+  createdAt: number;
+  completedAt: number | null;
+  ran: { startedAt: number; ranUntil: number } | null;
+}
+
 /** Stories whose moments are kept: ≈ 100 bytes each. */
 const KEPT = 20_000;
 
 /**
  * When the stories run here lately (the newest KEPT) started their first task and finished their last, for the `timing` of
- * GET /api/stories/:id (with the stored createdAt and completedAt). Noted as the last task finishes, so a story read Done already
- * has them. Kept in memory, not stored: a completion is one write shared by many stories, which cannot carry a value per story,
- * and a write per story costs the in-memory database a scan of its collection each. After a restart, or for a story run on another
- * instance, they are not known.
+ * GET /api/stories/:id where the completion did not store them with the story (the stand-in's one write shared by many stories,
+ * see StorageProfile.completions). Noted as the last task finishes, so a story read Done already has them. After a restart, or
+ * for a story run on another instance, those are not known.
  */
 export class RecentTimings {
   private readonly ran = new Map<string, { startedAt: number; ranUntil: number }>();
@@ -26,9 +33,9 @@ export class RecentTimings {
     this.ran.delete(id);
   }
 
-  /** A Done story's phases, from its stored createdAt and completedAt and the moments noted here (null: not known). */
-  timingOf(story: { id: string; createdAt: number; completedAt: number | null }): StoryTimingDto | null {
-    const ran = this.ran.get(story.id);
+  /** A Done story's phases, from its stored moments, with those noted here where it has none of its own (null: not known). */
+  timingOf(story: StoredMoments): StoryTimingDto | null {
+    const ran = story.ran ?? this.ran.get(story.id);
     const phases = ran && phasesOf({ createdAt: story.createdAt, completedAt: story.completedAt, ...ran });
     if (!phases || phases.some((ms) => ms < 0)) return null;
     return { waitingMs: phases[0], runningMs: phases[1], committingMs: phases[2] };

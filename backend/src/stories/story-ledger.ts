@@ -1,4 +1,4 @@
-import type { CompletionStore, OnCompleted, ProgressWrite } from '../processing/ports.js';
+import type { CompletionStore, FinishedStory, OnCompleted, ProgressWrite } from '../processing/ports.js';
 import { SerialLock } from '../shared/serial-lock.js';
 import type { IsAbandoned, RemovalJournal, RemovedCounts, SettledRemoval } from './removal-journal.js';
 import type { StoryRef, StoryRepository } from './story.repository.js';
@@ -19,9 +19,9 @@ export class StoryLedger implements CompletionStore {
     return this.repository.writeProgress(items, now);
   }
 
-  completeStories(ids: string[], mark: string, now: Date, onStored: OnCompleted): Promise<void> {
+  completeStories(stories: FinishedStory[], mark: string, now: Date, onStored: OnCompleted): Promise<void> {
     return this.statusChanges.run(async () => {
-      const { completed, ours } = await this.repository.completeStories(ids, mark, now);
+      const { completed, ours } = await this.repository.completeStories(stories, mark, now);
       onStored(completed, ours);
     });
   }

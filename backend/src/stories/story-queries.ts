@@ -1,6 +1,6 @@
 import { isStoryId, type ListStoriesQuery, type StoryDto, type StoryListDto, type StoryProgressDto } from '@storyflow/contracts';
 import type { Processor } from '../processing/processor.js';
-import type { RecentTimings } from './recent-timings.js';
+import type { RecentTimings, StoredMoments } from './recent-timings.js';
 import { notFound } from './story-errors.js';
 import { toDto, toSummary } from './story.mapper.js';
 import type { StoryDoc } from './story.model.js';
@@ -36,8 +36,7 @@ export class StoryQueries {
   async get(id: string): Promise<StoryDto> {
     const doc = isStoryId(id) ? await this.repository.findById(id) : null;
     if (!doc) throw notFound(id);
-    const completedAt = doc.completedAt ? new Date(doc.completedAt).getTime() : null;
-    return toDto(doc, this.live(doc), this.timings.timingOf({ id, createdAt: new Date(doc.createdAt).getTime(), completedAt }));
+    return toDto(doc, this.live(doc), this.timings.timingOf(storedMoments(doc)));
   }
 
   /** A story's live figures, if it is Open in this server's memory. */
@@ -59,4 +58,11 @@ export class StoryQueries {
   private live(doc: StoryDoc) {
     return doc.status === 'Open' ? this.processor.progressOf(doc._id.toHexString()) : null;
   }
+}
+
+/** What a story's document holds of its moments: when it started and ran until only where completions store them per story. */
+function storedMoments(doc: StoryDoc): StoredMoments {
+  const at = (d: Date | null | undefined) => (d ? new Date(d).getTime() : null);
+  const ran = doc.ranUntil && doc.startedAt ? { startedAt: at(doc.startedAt)!, ranUntil: at(doc.ranUntil)! } : null;
+  return { id: doc._id.toHexString(), createdAt: at(doc.createdAt)!, completedAt: at(doc.completedAt), ran };
 }

@@ -27,6 +27,8 @@ const StorySchema = new Schema(
     createdAt: { type: Date, required: true },
     /** When its first task started, as far as stored. */
     startedAt: { type: Date },
+    /** When its last task was done, where completions store it per story (see StorageProfile.completions). */
+    ranUntil: { type: Date },
     completedAt: { type: Date, default: null },
     /** Lower-case words of the title: title search matches word prefixes on this (multikey) index. */
     titleWords: { type: [String], default: undefined },

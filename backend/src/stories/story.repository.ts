@@ -6,7 +6,7 @@ import type { DbGate } from '../db/db-gate.js';
 import { dropSupersededIndexes } from '../db/indexes.js';
 import { findProjected } from '../db/projected-find.js';
 import type { StorageProfile } from '../db/storage-profile.js';
-import type { ProgressWrite } from '../processing/ports.js';
+import type { FinishedStory, ProgressWrite } from '../processing/ports.js';
 import { randomInt, type Random } from '../shared/clock.js';
 import { ConcurrencyLimit } from '../shared/concurrency-limit.js';
 import { GroupCommit } from '../shared/group-commit.js';
@@ -29,6 +29,8 @@ export interface StoryRef {
 }
 
 const asId = (id: string) => new Types.ObjectId(id);
+/** `{ [field]: Date }` for a known moment, nothing for an unknown one (a stored value is never cleared). */
+const moment = (field: string, at: number | null) => (at === null ? {} : { [field]: new Date(at) });
 
 /** Indexes of earlier versions that the model's own cover (see story.model.ts). */
 const SUPERSEDED_INDEXES = ['status_1_createdAt_1', 'createdAt_1'];
@@ -96,7 +98,7 @@ export class StoryRepository {
   constructor(
     private readonly models: StoryModels,
     private readonly db: DbGate,
-    profile: Pick<StorageProfile, 'listings'>,
+    private readonly profile: Pick<StorageProfile, 'listings' | 'completions'>,
   ) {
     this.listings = new ConcurrencyLimit(profile.listings.concurrent, profile.listings.queued, 'listings');
     this.inserts = new GroupCommit((docs) => this.insertBatch(docs), 100, isDatabaseUnavailable);
@@ -246,26 +248,32 @@ export class StoryRepository {
     );
   }
 
-  /** CompletionStore.completeStories (the contract is there): which are ours is read back by the mark only when some did not match. */
-  async completeStories(ids: string[], mark: string, now: Date): Promise<{ completed: number; ours: (id: string) => boolean }> {
-    if (!ids.length) return { completed: 0, ours: () => false };
+  /**
+   * CompletionStore.completeStories (the contract is there): which are ours is read back by the mark only when some did not match.
+   * Stored as the profile says: each story with its own moments (`startedAt`, `ranUntil`), or all in one write without them.
+   */
+  async completeStories(stories: FinishedStory[], mark: string, now: Date): Promise<{ completed: number; ours: (id: string) => boolean }> {
+    if (!stories.length) return { completed: 0, ours: () => false };
+    const ids = stories.map((story) => story.id);
     const theirIds = { _id: { $in: ids.map(asId) } };
-    const result = await this.db.run((maxTimeMS) =>
-      this.models.Story.collection.updateMany(
-        { ...theirIds, $or: [{ status: 'Open' }, { completionAttempt: mark }] },
-        {
-          $set: {
-            status: 'Done',
-            completedAt: now,
-            completionAttempt: mark,
-            'tasks.$[t].status': 'Done',
-            'tasks.$[t].doneAt': now,
-          },
-        },
-        { arrayFilters: [{ 't.doneAt': null }], maxTimeMS },
-      ),
+    const stillOpen = { $or: [{ status: 'Open' }, { completionAttempt: mark }] };
+    const done = { status: 'Done', completedAt: now, completionAttempt: mark, 'tasks.$[t].status': 'Done', 'tasks.$[t].doneAt': now };
+    const arrayFilters = [{ 't.doneAt': null }];
+    const { matchedCount } = await this.db.run(async (maxTimeMS): Promise<{ matchedCount: number }> =>
+      this.profile.completions === 'shared'
+        ? this.models.Story.collection.updateMany({ ...theirIds, ...stillOpen }, { $set: done }, { arrayFilters, maxTimeMS })
+        : this.models.Story.collection.bulkWrite(
+            stories.map(({ id, startedAt, ranUntil }) => ({
+              updateOne: {
+                filter: { _id: asId(id), ...stillOpen },
+                update: { $set: { ...done, ...moment('startedAt', startedAt), ...moment('ranUntil', ranUntil) } },
+                arrayFilters,
+              },
+            })),
+            { ordered: false, maxTimeMS },
+          ),
     );
-    if (result.matchedCount === ids.length) return { completed: result.matchedCount, ours: () => true };
+    if (matchedCount === ids.length) return { completed: matchedCount, ours: () => true };
     const marked = await this.db.run((maxTimeMS) =>
       findProjected<Pick<StoryDoc, '_id'>>(
         this.models.Story.collection,
@@ -274,7 +282,7 @@ export class StoryRepository {
       ),
     );
     const ours = new Set(marked.map((doc) => String(doc._id)));
-    return { completed: result.matchedCount, ours: (id) => ours.has(id) };
+    return { completed: matchedCount, ours: (id) => ours.has(id) };
   }
 
   /** Status and size of each id that still exists. */

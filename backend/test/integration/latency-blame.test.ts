@@ -1,7 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { latencyBlame, slowestStories, type LatencyBlame, type StatsSnapshot, type StoryDto } from '@storyflow/contracts';
-import { waitFor } from '@storyflow/test-support';
+import { uniqueDbName, waitFor } from '@storyflow/test-support';
+import { connectDatabase } from '../../src/db/connection.js';
+import { DbGate } from '../../src/db/db-gate.js';
 import { startJongodb } from '../../src/db/jongodb.js';
+import { isStandIn } from '../../src/db/server-kind.js';
+import { createLogger } from '../../src/logger.js';
+import type { Processor } from '../../src/processing/processor.js';
+import { RecentTimings } from '../../src/stories/recent-timings.js';
+import { StoryQueries } from '../../src/stories/story-queries.js';
+import { newStoryDocument, StoryRepository } from '../../src/stories/story.repository.js';
+import { storyModels } from '../../src/stories/story.model.js';
+import { testDbUri } from '../support/test-db.js';
 import { request, type Target } from '../support/http.js';
 import { startTestServer } from '../support/test-server.js';
 
@@ -95,6 +105,38 @@ describe('latency blame: each phase grows when its cause is applied', () => {
       expect(Math.max(...stories.map((s) => s.timing!.committingMs))).toBeGreaterThan(1000);
     } finally {
       await db.stop();
+    }
+  });
+});
+
+describe("a story's timing where completions are written one per story (MongoDB)", () => {
+  it('is stored with it: read back by any instance, after any restart, with nothing in memory', async () => {
+    const connection = await connectDatabase(testDbUri(), uniqueDbName('timing'), 5000, createLogger({ level: 'silent', pretty: false }));
+    try {
+      expect(await isStandIn(connection)).toBe(true); // so the servers these tests start write completions in one shared write
+      const gate = new DbGate(5000);
+      const repository = new StoryRepository(storyModels(connection), gate, {
+        listings: { concurrent: 1, queued: 4 },
+        completions: 'each',
+      });
+      await repository.ensureIndexes();
+      const createdAt = new Date(Date.now() - 1000);
+      const doc = newStoryDocument({ title: 't', externalRef: null, estimates: [300], createdAt });
+      expect(await repository.insertMany([doc])).toEqual([null]);
+      const id = doc._id.toHexString();
+      const now = createdAt.getTime() + 900;
+      await repository.completeStories(
+        [{ id, startedAt: createdAt.getTime() + 100, ranUntil: createdAt.getTime() + 850 }],
+        'm',
+        new Date(now),
+      );
+      // A server that never ran it: no processor figures, no moments in memory.
+      const queries = new StoryQueries(repository, { progressOf: () => null } as unknown as Processor, () => null, new RecentTimings());
+      const story = await queries.get(id);
+      expect(story.timing).toEqual({ waitingMs: 100, runningMs: 750, committingMs: 50 });
+      expect(story.processingMs).toBe(900);
+    } finally {
+      await connection.close();
     }
   });
 });

@@ -46,7 +46,7 @@ beforeAll(async () => {
   });
   gate = new DbGate(DEADLINE_MS);
   const models = storyModels(connection);
-  repository = new StoryRepository(models, gate, { listings: { concurrent: 4, queued: 16 } });
+  repository = new StoryRepository(models, gate, { listings: { concurrent: 4, queued: 16 }, completions: 'each' });
   keys = new IdempotencyKeys(models, gate, new StoredPurgedKeys(models, gate));
   journal = new RemovalJournal(models, gate, 'local', (ids) => keys.keepPurged(ids));
   totals = new StoredTotalsReader(models, gate);
@@ -108,10 +108,13 @@ const exercises: Record<string, () => Record<string, (() => Promise<unknown>) | 
       await repository.writeProgress([{ id: id!, taskNumbers: [0], doneCount: 1, startedAt: Date.now() }], new Date());
     },
     completeStories: async () => {
+      const finished = (ids: string[]) => ids.map((id) => ({ id, startedAt: Date.now() - 20, ranUntil: Date.now() - 10 }));
       const ids = await repository.openIds();
-      await repository.completeStories(ids.slice(0, 1), 'mark-1', new Date());
-      // One that is gone: fewer match than were sent, so this mark's stories are read back.
-      await repository.completeStories([...ids.slice(1), new Types.ObjectId().toHexString()], 'mark-2', new Date());
+      await repository.completeStories(finished(ids.slice(0, 1)), 'mark-1', new Date());
+      // One that is gone: fewer match than were sent, so this mark's stories are read back; in one write shared by all, as the stand-in's.
+      const shared = new StoryRepository(storyModels(connection), gate, { listings: { concurrent: 4, queued: 16 }, completions: 'shared' });
+      await shared.completeStories(finished([...ids.slice(1, 3), new Types.ObjectId().toHexString()]), 'mark-2', new Date());
+      await repository.completeStories(finished([...ids.slice(3), new Types.ObjectId().toHexString()]), 'mark-3', new Date());
     },
     refs: () => repository.refs([new Types.ObjectId().toHexString()]),
   }),

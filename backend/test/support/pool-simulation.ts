@@ -1,7 +1,7 @@
 import { DEFAULT_POOL_TARGET_WAIT_MS } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_AUTOSCALER, type AutoscalerConfig } from '../../src/processing/autoscaler.js';
-import type { CompletionStore, OnCompleted } from '../../src/processing/ports.js';
+import type { CompletionStore, FinishedStory, OnCompleted } from '../../src/processing/ports.js';
 import { createProcessor, type Processor } from '../../src/processing/processor.js';
 import { CounterCache } from '../../src/stats/counter-cache.js';
 import { FakeClock } from './fake-clock.js';
@@ -62,7 +62,8 @@ export class PoolSimulation implements CompletionStore {
 
   async writeProgress(): Promise<void> {}
 
-  completeStories(ids: string[], _mark: string, _now: Date, onStored: OnCompleted): Promise<void> {
+  completeStories(stories: FinishedStory[], _mark: string, _now: Date, onStored: OnCompleted): Promise<void> {
+    const ids = stories.map((story) => story.id);
     for (const id of ids) {
       this.latencies.push(this.clock.now() - this.arrivedAt.get(id)!);
       this.arrivedAt.delete(id);

@@ -126,12 +126,19 @@ describe('RecentTimings', () => {
     timings.ranAll('b', 2000, null); // taken on with every task done: its end is not known
     timings.ranAll('c', 3100, 3200);
     timings.ranAll('d', 4100, 4200);
-    expect(timings.timingOf({ id: 'c', createdAt: 3000, completedAt: 3250 })).toEqual({ waitingMs: 100, runningMs: 100, committingMs: 50 });
-    expect(timings.timingOf({ id: 'a', createdAt: 1000, completedAt: 1600 })).toBeNull(); // older than the two kept
-    expect(timings.timingOf({ id: 'b', createdAt: 2000, completedAt: 2600 })).toBeNull();
-    expect(timings.timingOf({ id: 'd', createdAt: 4000, completedAt: null })).toBeNull();
-    expect(timings.timingOf({ id: 'd', createdAt: 4000, completedAt: 4150 })).toBeNull(); // stored before it ran here: not ours
+    expect(timings.timingOf({ id: 'c', createdAt: 3000, completedAt: 3250, ran: null })).toEqual({
+      waitingMs: 100,
+      runningMs: 100,
+      committingMs: 50,
+    });
+    expect(timings.timingOf({ id: 'a', createdAt: 1000, completedAt: 1600, ran: null })).toBeNull(); // older than the two kept
+    expect(timings.timingOf({ id: 'b', createdAt: 2000, completedAt: 2600, ran: null })).toBeNull();
+    expect(timings.timingOf({ id: 'd', createdAt: 4000, completedAt: null, ran: null })).toBeNull();
+    expect(timings.timingOf({ id: 'd', createdAt: 4000, completedAt: 4150, ran: null })).toBeNull(); // stored before it ran here: not ours
+    // Moments stored with the story (a completion per story) come first: the memory is for what the store did not keep.
+    const stored = { id: 'c', createdAt: 3000, completedAt: 3250, ran: { startedAt: 3050, ranUntil: 3230 } };
+    expect(timings.timingOf(stored)).toEqual({ waitingMs: 50, runningMs: 180, committingMs: 20 });
     timings.forget('c');
-    expect(timings.timingOf({ id: 'c', createdAt: 3000, completedAt: 3250 })).toBeNull();
+    expect(timings.timingOf({ id: 'c', createdAt: 3000, completedAt: 3250, ran: null })).toBeNull();
   });
 });

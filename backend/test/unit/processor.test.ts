@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_AUTOSCALER } from '../../src/processing/autoscaler.js';
-import type { CompletionStore, OnCompleted, ProgressWrite } from '../../src/processing/ports.js';
+import type { CompletionStore, FinishedStory, OnCompleted, ProgressWrite } from '../../src/processing/ports.js';
 import { createProcessor } from '../../src/processing/processor.js';
 import type { StoryWork } from '../../src/processing/tracked-story.js';
 import { OverloadedError } from '../../src/shared/errors.js';
@@ -38,7 +38,8 @@ class FakeStore implements CompletionStore {
     });
   }
 
-  completeStories(ids: string[], mark: string, _now: Date, onStored: OnCompleted): Promise<void> {
+  completeStories(stories: FinishedStory[], mark: string, _now: Date, onStored: OnCompleted): Promise<void> {
+    const ids = stories.map((story) => story.id);
     return this.write(() => {
       this.attempts++;
       this.maybeFail('before');
