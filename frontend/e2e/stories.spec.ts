@@ -1,6 +1,21 @@
 import type { Locator, Page } from '@playwright/test';
-import type { StoryListDto } from '@storyflow/contracts';
-import { createStory, expect, generator, notice, poll, statusFilter, storyDone, storyRow, test, uniqueTitle } from './fixtures';
+import type { StoryDto, StoryListDto } from '@storyflow/contracts';
+import {
+  axeViolations,
+  createStory,
+  expect,
+  expectNoHorizontalOverflow,
+  generator,
+  inEveryLook,
+  notice,
+  poll,
+  screenshot,
+  statusFilter,
+  storyDone,
+  storyRow,
+  test,
+  uniqueTitle,
+} from './fixtures';
 
 test.describe('stories screen', () => {
   test('an invalid form shows each error next to its field and moves the focus to it', async ({ page }) => {
@@ -228,6 +243,66 @@ test.describe('stories screen', () => {
       await expect(notice(page, 'Deleted 2 stories.')).toBeVisible();
       const all = (await (await request.get('/api/stories')).json()) as StoryListDto;
       expect(all.total).toBe(0);
+    });
+  });
+});
+
+test.describe('where a story’s time went', () => {
+  // Two workers, no more: a story created behind another waits for them.
+  test.use({ ownBackend: true, backendEnv: { POOL_MIN: '2', POOL_MAX: '2', RATE_LIMIT_PER_SEC: '0' } });
+
+  test('a Done story’s page shows its three phases, filled in place as it turns Done live; 1280 and 390 px, light and dark', async ({
+    page,
+    request,
+  }, testInfo) => {
+    // 2 s of work for the two workers ahead of it, then 4 tasks of 400 ms of its own: it waits, then runs.
+    await createStory(request, { title: uniqueTitle('ahead'), tasks: Array.from({ length: 4 }, () => ({ estimate: 1000 })) });
+    const title = uniqueTitle('behind');
+    const { id } = await createStory(request, { title, tasks: Array.from({ length: 4 }, () => ({ estimate: 400 })) });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`/stories/${id}`);
+    await expect(page.getByTestId('detail-status')).toHaveText('Open');
+    const phases = page.getByTestId('detail-phases');
+    // Its place is kept while Open, its contents hidden.
+    await expect(phases).toBeHidden();
+    // Where the phases are, and what follows them (read from the layout: hidden has no box for Playwright).
+    const layout = () =>
+      page.evaluate(() => {
+        const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+        const p = box('[data-testid="detail-phases"]');
+        return { height: p.height, below: box('#timeline-title').top - p.bottom, dl: box('.facts > dl').height };
+      });
+    const before = await layout();
+
+    await expect(page.getByTestId('detail-status')).toHaveText('Done', { timeout: 20_000 });
+    await expect(phases).toBeVisible();
+    const { timing, processingMs } = (await (await request.get(`/api/stories/${id}`)).json()) as StoryDto;
+    expect(timing).not.toBeNull();
+    const waited = timing!.waitingMs;
+    expect(waited).toBeGreaterThan(500);
+    expect(timing!.waitingMs + timing!.runningMs + timing!.committingMs).toBeCloseTo(processingMs!, -1);
+    // Each phase in words, its time and share: from the refetch that followed the live Done.
+    const figures = /^(\d+ ms|\d+\.\d+ s) · (< 1 %|> 99 %|\d+ %)$/;
+    for (const [phase, label] of [
+      ['waiting', 'Waiting for a worker'],
+      ['running', 'Running its tasks'],
+      ['committing', 'Waiting for its commit (database)'],
+    ] as const) {
+      const row = page.getByTestId(`phase-${phase}`);
+      await expect(row.locator('dt')).toHaveText(label);
+      await expect(row.locator('dd')).toHaveText(figures);
+    }
+    await expect(page.getByTestId('phase-waiting').locator('dd')).toContainText(`${Math.round((100 * waited) / processingMs!)} %`);
+    // The phases filled the place kept for them: the same size, and what follows where it was beside them.
+    const after = await layout();
+    expect(after.height).toBe(before.height);
+    expect(after.below).toBe(before.below);
+
+    await inEveryLook(page, async ({ width, scheme }) => {
+      await phases.scrollIntoViewIfNeeded();
+      expect(await axeViolations(page)).toEqual([]);
+      await expectNoHorizontalOverflow(page);
+      await screenshot(page, testInfo, `story-phases-${width}-${scheme}`);
     });
   });
 });
