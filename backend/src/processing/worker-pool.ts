@@ -94,7 +94,9 @@ export class WorkerPool {
       const story = this.queue.take(this.busyLong < longLimit);
       if (!story) break;
       const i = story.cursor - 1;
-      const start = this.freedNext < this.freedAt.length ? this.freedAt[this.freedNext++]! : now;
+      const freed = this.freedNext < this.freedAt.length ? this.freedAt[this.freedNext++]! : now;
+      // A worker freed before the story arrived (its timer fired late) starts it on arrival, not before it.
+      const start = Math.max(freed, Math.min(story.createdAt, now));
       this.start(story, story.taskNs[i]!, start, start + story.estimates[i]!);
     }
   }

@@ -42,6 +42,7 @@ async function blameOf(base: Target, ids: string[]): Promise<{ stories: StoryDto
     { timeoutMs: 20_000, what: 'every story Done' },
   );
   for (const story of stories) {
+    expect([story.id, story.timing === null]).toEqual([story.id, false]);
     const { waitingMs, runningMs, committingMs } = story.timing!;
     expect(Math.abs(waitingMs + runningMs + committingMs - story.processingMs!)).toBeLessThanOrEqual(5);
   }

@@ -249,6 +249,19 @@ describe('WorkerPool', () => {
     expect(s.pool.busyWorkers).toBe(0);
   });
 
+  it('a worker whose timer fires late starts a story that arrived meanwhile on its arrival, not at its deadline before it', () => {
+    const s = setup(1);
+    s.clock.jitter = () => 40; // every timer fires 40 ms late
+    s.queue.push(makeStory('A', [10], 1_000));
+    s.pool.pump(); // A holds the worker 1,000–1,010; its timer fires at 1,050
+    s.clock.advanceBy(30);
+    const b = makeStory('B', [10], 1_030);
+    s.queue.push(b);
+    s.pool.pump(); // the worker is still A's as far as the pool knows
+    s.clock.advanceBy(100);
+    expect(b.startedAt).toBe(1_030); // a story's wait is never negative
+  });
+
   it('keeps a reserve that tasks of long stories may not take', () => {
     const s = setup(20, 0.1); // reserve: 2 workers
     s.queue.push(
