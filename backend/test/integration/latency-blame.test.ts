@@ -80,7 +80,7 @@ describe('latency blame: each phase grows when its cause is applied', () => {
     // 80 × 50 ms on 2 workers: the last waited about two seconds.
     expect(mean(stories, 'waitingMs')).toBeGreaterThan(300);
     expect(Math.max(...stories.map((s) => s.timing!.waitingMs))).toBeGreaterThan(1000);
-    expect(mean(stories, 'runningMs')).toBeLessThan(100);
+    expect(mean(stories, 'runningMs')).toBeLessThan(250); // 50 ms, and a timer late under load
   });
 
   it('long tasks on a pool that has room: the slow stories ran', async () => {
