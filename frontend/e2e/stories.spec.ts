@@ -297,6 +297,8 @@ test.describe('where a story’s time went', () => {
     const after = await layout();
     expect(after.height).toBe(before.height);
     expect(after.below).toBe(before.below);
+    // And the facts above them kept their height: a story that starts or ends moves nothing below its facts.
+    expect(after.dl).toBe(before.dl);
 
     await inEveryLook(page, async ({ width, scheme }) => {
       await phases.scrollIntoViewIfNeeded();
