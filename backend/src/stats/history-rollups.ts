@@ -27,6 +27,10 @@ export interface SpanSource {
   markRolled(items: readonly Unrolled[]): Promise<void>;
 }
 
+/** The writes that mark `items` rolled up, each only if not written again since (its stamp unchanged): both levels' rule. */
+export const rolledMarks = (items: readonly Unrolled[]) =>
+  items.map(({ id, stamp }) => ({ updateOne: { filter: { _id: id, stamp }, update: { $set: { rolled: true } } } }));
+
 /** Spans one pass rolls up at most; the rest wait for the next pass. */
 const PASS_LIMIT = 500;
 
@@ -169,11 +173,6 @@ export class StoredRollups {
 
   private async markRolled(items: readonly Unrolled[]): Promise<void> {
     if (!items.length) return;
-    await this.db.run((maxTimeMS) =>
-      this.Rollup.bulkWrite(
-        items.map(({ id, stamp }) => ({ updateOne: { filter: { _id: id, stamp }, update: { $set: { rolled: true } } } })),
-        { ordered: false, maxTimeMS },
-      ),
-    );
+    await this.db.run((maxTimeMS) => this.Rollup.bulkWrite(rolledMarks(items), { ordered: false, maxTimeMS }));
   }
 }

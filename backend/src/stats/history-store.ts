@@ -3,7 +3,7 @@ import type { StatsSample } from '@storyflow/contracts';
 import { Schema, type Connection } from 'mongoose';
 import type { DbGate } from '../db/db-gate.js';
 import { addSecond, storeSecond, type SummedSpan } from './history-points.js';
-import type { SpanSource, Unrolled } from './history-rollups.js';
+import { rolledMarks, type SpanSource, type Unrolled } from './history-rollups.js';
 
 /** Seconds of figures kept: twice the longest range drawn from them (older ones are read from the rollups). */
 export const HISTORY_KEEP_MS = 2 * 3600_000;
@@ -162,12 +162,7 @@ export class HistoryStore implements SpanSource {
   /** Those minutes are rolled up, unless written again since (their stamp changed). */
   async markRolled(minutes: readonly Unrolled[]): Promise<void> {
     if (!minutes.length) return;
-    await this.db.run((maxTimeMS) =>
-      this.Minute.bulkWrite(
-        minutes.map(({ id, stamp }) => ({ updateOne: { filter: { _id: id, stamp }, update: { $set: { rolled: true } } } })),
-        { ordered: false, maxTimeMS },
-      ),
-    );
+    await this.db.run((maxTimeMS) => this.Minute.bulkWrite(rolledMarks(minutes), { ordered: false, maxTimeMS }));
   }
 }
 

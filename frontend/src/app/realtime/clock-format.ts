@@ -14,9 +14,9 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function stepLabel(stepSec: number): (t: number) => string {
   if (stepSec < 60) return formatClock;
   return (t) => {
+    const clock = formatClock(t).slice(0, 5); // HH:MM
+    if (stepSec < 1800) return clock;
     const d = new Date(t);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-    return stepSec < 1800 ? clock : `${d.getDate()} ${MONTHS[d.getMonth()]} ${clock}`;
+    return `${d.getDate()} ${MONTHS[d.getMonth()]} ${clock}`;
   };
 }
