@@ -1,5 +1,5 @@
 import { HISTORY_RANGES, type HistoryRange, type StatsHistoryDto, type StatsSample } from '@storyflow/contracts';
-import { inSteps, stepSamples } from './history-points.js';
+import { bucketSeconds, stepSamples } from './history-points.js';
 import { ROLLUPS, rollUpChanged, type Resolution, type StoredRollups } from './history-rollups.js';
 import type { HistoryStore } from './history-store.js';
 
@@ -48,8 +48,10 @@ export class History {
     const to = now - (now % stepMs);
     const from = to - seconds * 1000;
     const source = RANGE_SOURCES[range];
-    const steps =
-      source === 'seconds' ? inSteps(await this.seconds.spans(from, to), stepMs) : await this.rollups.steps(source, from, to, stepMs);
-    return { range, stepSec, from, to, points: stepSamples(steps) };
+    const points =
+      source === 'seconds'
+        ? bucketSeconds(await this.seconds.spans(from, to), stepMs)
+        : stepSamples(await this.rollups.steps(source, from, to, stepMs));
+    return { range, stepSec, from, to, points };
   }
 }
